@@ -1,0 +1,107 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Celeriac.Protocol.Json;
+
+/// <summary>
+/// JSON conventions shared by everything that goes on the wire: how we write (compact UTF-8,
+/// non-ASCII left readable; kombu readers accept any valid JSON) and how we read (comments and
+/// trailing commas refused, as Python's <c>json</c> module would).
+/// </summary>
+public static class CeleryJson
+{
+    /// <summary>Writer options used for message bodies, envelopes, result meta, events and replies.</summary>
+    public static JsonWriterOptions WriterOptions { get; } = new()
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Indented = false,
+        SkipValidation = false,
+    };
+
+    /// <summary>Node options: property names are case-sensitive, as in Python dictionaries.</summary>
+    public static JsonNodeOptions NodeOptions { get; } = new() { PropertyNameCaseInsensitive = false };
+
+    /// <summary>Document options for reading wire JSON: strict, like Python's <c>json.loads</c>.</summary>
+    public static JsonDocumentOptions DocumentOptions { get; } = new()
+    {
+        AllowTrailingCommas = false,
+        CommentHandling = JsonCommentHandling.Disallow,
+        MaxDepth = 256,
+    };
+
+    /// <summary>Serializes a node to UTF-8 bytes with the wire writer options.</summary>
+    public static byte[] ToUtf8Bytes(JsonNode? node)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            if (node is null) writer.WriteNullValue();
+            else node.WriteTo(writer);
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Serializes a node to a JSON string with the wire writer options.</summary>
+    public static string ToJsonString(JsonNode? node) =>
+        System.Text.Encoding.UTF8.GetString(ToUtf8Bytes(node));
+
+    /// <summary>
+    /// Parses UTF-8 JSON into a mutable node. Throws <see cref="JsonException"/> on invalid JSON.
+    /// </summary>
+    public static JsonNode? Parse(ReadOnlySpan<byte> utf8) =>
+        JsonNode.Parse(utf8, NodeOptions, DocumentOptions);
+
+    /// <summary>Parses JSON text into a mutable node. Throws <see cref="JsonException"/> on invalid JSON.</summary>
+    public static JsonNode? Parse(string json) => JsonNode.Parse(json, NodeOptions, DocumentOptions);
+
+    /// <summary>Reads an optional string member; a JSON null or absence gives null, another type throws.</summary>
+    public static string? GetString(JsonObject obj, string name)
+    {
+        if (!obj.TryGetPropertyValue(name, out var node) || node is null) return null;
+        if (node is JsonValue v && v.TryGetValue<string>(out var s)) return s;
+        throw new FormatException($"'{name}' must be a string, not {node.GetValueKind()}");
+    }
+
+    /// <summary>Reads an optional integer member, accepting integral floats (Python may write 2.0).</summary>
+    public static long? GetInt64(JsonObject obj, string name)
+    {
+        if (!obj.TryGetPropertyValue(name, out var node) || node is null) return null;
+        return AsInt64(node) ?? throw new FormatException($"'{name}' must be an integer, not {node.ToJsonString()}");
+    }
+
+    /// <summary>Reads an optional number member as a double.</summary>
+    public static double? GetDouble(JsonObject obj, string name)
+    {
+        if (!obj.TryGetPropertyValue(name, out var node) || node is null) return null;
+        if (node is JsonValue v && v.GetValueKind() == JsonValueKind.Number) return v.GetValue<double>();
+        throw new FormatException($"'{name}' must be a number, not {node.ToJsonString()}");
+    }
+
+    /// <summary>Reads an optional boolean member; absence or null gives <paramref name="fallback"/>.</summary>
+    public static bool GetBool(JsonObject obj, string name, bool fallback = false)
+    {
+        if (!obj.TryGetPropertyValue(name, out var node) || node is null) return fallback;
+        return node.GetValueKind() switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            // Python truthiness: kombu/celery sometimes carry 0/1 for flags.
+            JsonValueKind.Number => node.GetValue<double>() != 0,
+            _ => throw new FormatException($"'{name}' must be a boolean, not {node.ToJsonString()}"),
+        };
+    }
+
+    /// <summary>The integer value of a JSON number node, or null when it is not an integral number.</summary>
+    public static long? AsInt64(JsonNode? node)
+    {
+        if (node is not JsonValue v || v.GetValueKind() != JsonValueKind.Number) return null;
+        if (v.TryGetValue<long>(out var l)) return l;
+        if (v.TryGetValue<JsonElement>(out var e) && e.TryGetInt64(out l)) return l;
+        var d = v.GetValue<double>();
+        return Math.Floor(d) == d && Math.Abs(d) < 9.2e18 ? (long)d : null;
+    }
+
+    /// <summary>Deep-clones a node (null stays null).</summary>
+    public static JsonNode? Clone(JsonNode? node) => node?.DeepClone();
+}

@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Celeriac.Protocol.Json;
+
+/// <summary>
+/// Python <c>repr()</c> of JSON values, for the display-only fields Python peers expect in that
+/// form: <c>argsrepr</c>, <c>kwargsrepr</c> (SPEC §1.3) and the <c>result</c>/<c>exception</c>
+/// strings of task events (SPEC §6.3).
+/// </summary>
+public static class PythonRepr
+{
+    /// <summary>Celery truncates reprs in headers and events to this many characters.</summary>
+    public const int MaxLength = 1024;
+
+    /// <summary>Repr of any JSON value: <c>None</c>, <c>True</c>, <c>'text'</c>, <c>[1, 2]</c>, <c>{'k': 1}</c>.</summary>
+    public static string Format(JsonNode? node, int maxLength = MaxLength)
+    {
+        var sb = new StringBuilder();
+        Append(sb, node);
+        return Truncate(sb, maxLength);
+    }
+
+    /// <summary>Repr of positional arguments as a tuple, as <c>delay()</c> shows them: <c>(2, 3)</c>, <c>(1,)</c>.</summary>
+    public static string FormatTuple(JsonArray args, int maxLength = MaxLength)
+    {
+        var sb = new StringBuilder("(");
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (i > 0) sb.Append(", ");
+            Append(sb, args[i]);
+        }
+        if (args.Count == 1) sb.Append(',');
+        sb.Append(')');
+        return Truncate(sb, maxLength);
+    }
+
+    /// <summary>Repr of a .NET string as a Python <c>str</c>.</summary>
+    public static string FormatString(string value)
+    {
+        var sb = new StringBuilder();
+        AppendString(sb, value);
+        return sb.ToString();
+    }
+
+    private static string Truncate(StringBuilder sb, int maxLength) =>
+        sb.Length <= maxLength ? sb.ToString() : sb.ToString(0, maxLength);
+
+    private static void Append(StringBuilder sb, JsonNode? node)
+    {
+        switch (node)
+        {
+            case null:
+                sb.Append("None");
+                return;
+            case JsonArray array:
+                sb.Append('[');
+                for (var i = 0; i < array.Count; i++)
+                {
+                    if (i > 0) sb.Append(", ");
+                    Append(sb, array[i]);
+                }
+                sb.Append(']');
+                return;
+            case JsonObject obj:
+                sb.Append('{');
+                var first = true;
+                foreach (var (key, value) in obj)
+                {
+                    if (!first) sb.Append(", ");
+                    first = false;
+                    AppendString(sb, key);
+                    sb.Append(": ");
+                    Append(sb, value);
+                }
+                sb.Append('}');
+                return;
+            case JsonValue value:
+                AppendScalar(sb, value);
+                return;
+        }
+    }
+
+    private static void AppendScalar(StringBuilder sb, JsonValue value)
+    {
+        switch (value.GetValueKind())
+        {
+            case JsonValueKind.True: sb.Append("True"); break;
+            case JsonValueKind.False: sb.Append("False"); break;
+            case JsonValueKind.Null: sb.Append("None"); break;
+            case JsonValueKind.String: AppendString(sb, value.GetValue<string>()); break;
+            case JsonValueKind.Number: AppendNumber(sb, value); break;
+            default: sb.Append(value.ToJsonString()); break;
+        }
+    }
+
+    private static void AppendNumber(StringBuilder sb, JsonValue value)
+    {
+        // The JSON text tells int from float as Python's json module does: no '.', 'e' → int.
+        var text = value.ToJsonString();
+        if (text.IndexOfAny(['.', 'e', 'E']) < 0)
+        {
+            sb.Append(text);
+            return;
+        }
+        var d = value.GetValue<double>();
+        sb.Append(FormatFloat(d));
+    }
+
+    /// <summary>Python's <c>repr(float)</c>: shortest round-trip digits, always with a '.' or exponent.</summary>
+    public static string FormatFloat(double d)
+    {
+        if (double.IsNaN(d)) return "nan";
+        if (double.IsPositiveInfinity(d)) return "inf";
+        if (double.IsNegativeInfinity(d)) return "-inf";
+        var r = d.ToString("R", CultureInfo.InvariantCulture);
+        var sign = r.StartsWith('-') ? "-" : "";
+        if (sign.Length > 0) r = r[1..];
+        if (d == 0) return sign + "0.0";
+
+        // Split the shortest digits from where the decimal point goes, then lay them out as Python
+        // does: positional for exponents -4..15, scientific (1e+16, 1.5e-05) outside.
+        var ePos = r.IndexOfAny(['E', 'e']);
+        var exp10 = ePos >= 0 ? int.Parse(r[(ePos + 1)..], CultureInfo.InvariantCulture) : 0;
+        var mantissa = ePos >= 0 ? r[..ePos] : r;
+        var dot = mantissa.IndexOf('.');
+        var digits = mantissa.Replace(".", "", StringComparison.Ordinal);
+        var point = (dot < 0 ? mantissa.Length : dot) + exp10;
+        while (digits.Length > 1 && digits[0] == '0') { digits = digits[1..]; point--; }
+        digits = digits.TrimEnd('0');
+        if (digits.Length == 0) digits = "0";
+
+        var sciExp = point - 1;
+        if (sciExp < -4 || sciExp >= 16)
+        {
+            var m = digits.Length > 1 ? digits[0] + "." + digits[1..] : digits;
+            return $"{sign}{m}e{(sciExp < 0 ? '-' : '+')}{Math.Abs(sciExp):D2}";
+        }
+        if (point <= 0) return sign + "0." + new string('0', -point) + digits;
+        if (point >= digits.Length) return sign + digits + new string('0', point - digits.Length) + ".0";
+        return sign + digits[..point] + "." + digits[point..];
+    }
+
+    private static void AppendString(StringBuilder sb, string s)
+    {
+        // Python prefers single quotes, switching to double quotes when the text has ' and no ".
+        var quote = s.Contains('\'') && !s.Contains('"') ? '"' : '\'';
+        sb.Append(quote);
+        foreach (var c in s)
+        {
+            switch (c)
+            {
+                case '\\': sb.Append("\\\\"); break;
+                case '\n': sb.Append("\\n"); break;
+                case '\r': sb.Append("\\r"); break;
+                case '\t': sb.Append("\\t"); break;
+                default:
+                    if (c == quote) sb.Append('\\').Append(c);
+                    else if (c < 0x20 || c == 0x7f) sb.Append("\\x").Append(((int)c).ToString("x2", CultureInfo.InvariantCulture));
+                    else sb.Append(c);
+                    break;
+            }
+        }
+        sb.Append(quote);
+    }
+}

@@ -1,0 +1,113 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Celeriac.Protocol.Json;
+
+namespace Celeriac.Protocol.Results;
+
+/// <summary>
+/// The stored state of one task (SPEC §4.2): what a Redis backend keeps under
+/// <c>celery-task-meta-&lt;id&gt;</c> and publishes on the channel of the same name.
+/// </summary>
+public sealed class ResultMeta
+{
+    /// <summary>Task id.</summary>
+    public required string TaskId { get; init; }
+
+    /// <summary>State name (<see cref="TaskStates"/>, or a custom one such as <c>PROGRESS</c>).</summary>
+    public required string Status { get; init; }
+
+    /// <summary>Return value, exception object, or state meta (STARTED: pid and hostname).</summary>
+    public JsonNode? Result { get; init; }
+
+    /// <summary>Traceback text for FAILURE and RETRY.</summary>
+    public string? Traceback { get; init; }
+
+    /// <summary>Result tuples of tasks sent from inside this one (SPEC §4.6); empty when none.</summary>
+    public JsonArray? Children { get; init; }
+
+    /// <summary>When the task became ready (UTC); written naive as Celery 5.2 does.</summary>
+    public DateTime? DateDone { get; init; }
+
+    /// <summary>Group id when the task is part of a group or chord header.</summary>
+    public string? GroupId { get; init; }
+
+    /// <summary>The task that sent this one.</summary>
+    public string? ParentId { get; init; }
+
+    /// <summary>Extended fields (<c>result_extended</c>): name, args, kwargs, worker, retries, queue.</summary>
+    public ExtendedResultFields? Extended { get; init; }
+
+    /// <summary>True for SUCCESS, FAILURE and REVOKED.</summary>
+    public bool IsReady => TaskStates.IsReady(Status);
+
+    /// <summary>The exception for exception states, else null.</summary>
+    public ExceptionInfo? Exception => TaskStates.IsException(Status) ? ExceptionInfo.FromJson(Result) : null;
+
+    /// <summary>The meta object for a task nobody stored anything for.</summary>
+    public static ResultMeta Pending(string taskId) => new() { TaskId = taskId, Status = TaskStates.Pending };
+
+    /// <summary>The JSON Python writes, in Python's key order.</summary>
+    public JsonObject ToJson()
+    {
+        var o = new JsonObject
+        {
+            ["status"] = Status,
+            ["result"] = Result?.DeepClone(),
+            ["traceback"] = Traceback,
+            ["children"] = Children?.DeepClone() ?? new JsonArray(),
+            ["date_done"] = DateDone is { } d ? PythonDateTime.FormatNaiveUtc(d) : null,
+        };
+        if (GroupId is not null) o["group_id"] = GroupId;
+        if (ParentId is not null) o["parent_id"] = ParentId;
+        if (Extended is { } x)
+        {
+            o["name"] = x.Name;
+            o["args"] = x.Args?.DeepClone();
+            o["kwargs"] = x.Kwargs?.DeepClone();
+            o["worker"] = x.Worker;
+            o["retries"] = x.Retries;
+            o["queue"] = x.Queue;
+        }
+        o["task_id"] = TaskId;
+        return o;
+    }
+
+    /// <summary>Serialized meta as UTF-8 JSON.</summary>
+    public byte[] ToUtf8Bytes() => CeleryJson.ToUtf8Bytes(ToJson());
+
+    /// <summary>Reads meta JSON. Throws <see cref="FormatException"/> when it is not a meta object.</summary>
+    public static ResultMeta Parse(ReadOnlySpan<byte> utf8, string? taskId = null)
+    {
+        JsonNode? node;
+        try { node = CeleryJson.Parse(utf8); }
+        catch (JsonException ex) { throw new FormatException("result meta is not JSON: " + ex.Message, ex); }
+        return FromJson(node as JsonObject ?? throw new FormatException("result meta is not an object"), taskId);
+    }
+
+    /// <summary>Reads a parsed meta object.</summary>
+    public static ResultMeta FromJson(JsonObject o, string? taskId = null)
+    {
+        var status = CeleryJson.GetString(o, "status") ?? throw new FormatException("result meta has no status");
+        var id = CeleryJson.GetString(o, "task_id") ?? taskId ?? throw new FormatException("result meta has no task_id");
+        ExtendedResultFields? extended = null;
+        if (o.ContainsKey("name") || o.ContainsKey("worker"))
+        {
+            extended = new ExtendedResultFields(
+                CeleryJson.GetString(o, "name"), o["args"]?.DeepClone() as JsonArray, o["kwargs"]?.DeepClone() as JsonObject,
+                CeleryJson.GetString(o, "worker"), (int?)CeleryJson.GetInt64(o, "retries"), CeleryJson.GetString(o, "queue"));
+        }
+        var dateText = CeleryJson.GetString(o, "date_done");
+        return new ResultMeta
+        {
+            TaskId = id,
+            Status = status,
+            Result = o["result"]?.DeepClone(),
+            Traceback = CeleryJson.GetString(o, "traceback"),
+            Children = o["children"]?.DeepClone() as JsonArray,
+            DateDone = dateText is null ? null : PythonDateTime.Parse(dateText).UtcDateTime,
+            GroupId = CeleryJson.GetString(o, "group_id"),
+            ParentId = CeleryJson.GetString(o, "parent_id"),
+            Extended = extended,
+        };
+    }
+}
