@@ -1,0 +1,34 @@
+using System.Text.Json.Nodes;
+using Celeriac.Protocol.Results;
+
+namespace Celeriac.Backends;
+
+/// <summary>
+/// Where task states and results live. Implementations: <c>memory://</c> here, Redis in its package.
+/// </summary>
+public interface IResultBackend : IAsyncDisposable
+{
+    /// <summary>
+    /// Stores metas in one batch and wakes whoever waits on them. A stored SUCCESS is never
+    /// overwritten (a redelivered duplicate must not replace a good result; SPEC §4.2).
+    /// </summary>
+    ValueTask StoreAsync(IReadOnlyList<ResultMeta> results, CancellationToken cancellationToken = default);
+
+    /// <summary>The stored meta, or a PENDING meta when nothing is stored.</summary>
+    ValueTask<ResultMeta> GetAsync(string taskId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Waits until the task is ready (SUCCESS, FAILURE, REVOKED) and returns its meta. Woken by the
+    /// store where it can push; cancel the token to stop waiting.
+    /// </summary>
+    ValueTask<ResultMeta> WaitForReadyAsync(string taskId, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a task's stored result.</summary>
+    ValueTask ForgetAsync(string taskId, CancellationToken cancellationToken = default);
+
+    /// <summary>Saves a group result tuple (SPEC §4.7) under the group id.</summary>
+    ValueTask SaveGroupAsync(string groupId, JsonArray resultTuple, CancellationToken cancellationToken = default);
+
+    /// <summary>The saved group result tuple, or null.</summary>
+    ValueTask<JsonArray?> RestoreGroupAsync(string groupId, CancellationToken cancellationToken = default);
+}

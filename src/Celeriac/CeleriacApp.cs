@@ -1,0 +1,160 @@
+using System.Text.Json.Nodes;
+using Celeriac.Backends;
+using Celeriac.Memory;
+using Celeriac.Tasks;
+using Celeriac.Transport;
+using Celeriac.Worker;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Celeriac;
+
+/// <summary>
+/// A Celeriac application: settings, registered tasks, the broker and result backend, and the way
+/// to send tasks and run workers. Wire-compatible with Python Celery.
+/// </summary>
+/// <example>
+/// <code>
+/// var app = CeleriacApp.Create(o => o.ResultBackend = "memory://");
+/// var add = app.Task("tasks.add", (int x, int y) => x + y);
+/// AsyncResult&lt;int&gt; r = await add.DelayAsync(2, 2);
+/// await using var worker = app.CreateWorker();
+/// await worker.StartAsync();
+/// int four = await r.GetAsync(TimeSpan.FromSeconds(10));
+/// </code>
+/// </example>
+public sealed partial class CeleriacApp : IAsyncDisposable
+{
+    private readonly Lazy<ITransport> _transport;
+    private readonly Lazy<IResultBackend> _backend;
+    private readonly Lazy<IResultBackend> _eagerBackend;
+    private readonly Func<Type, bool> _isService;
+
+    /// <summary>Creates an app from settings; <paramref name="services"/> supplies task dependencies.</summary>
+    public CeleriacApp(CeleriacOptions options, IServiceProvider? services = null)
+    {
+        options.Validate();
+        Options = options;
+        Services = services;
+        var probe = services?.GetService<IServiceProviderIsService>();
+        _isService = type => type == typeof(IServiceProvider) || (probe?.IsService(type) ?? false) ||
+                             type == typeof(Microsoft.Extensions.Logging.ILogger) ||
+                             (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Microsoft.Extensions.Logging.ILogger<>));
+        _transport = new Lazy<ITransport>(() => Options.Providers.CreateTransport(Context(Options.BrokerUrl)));
+        _backend = new Lazy<IResultBackend>(() => CeleriacOptions.IsDisabled(Options.ResultBackend)
+            ? DisabledResultBackend.Instance
+            : Options.Providers.CreateBackend(Context(Options.ResultBackend!)));
+        _eagerBackend = new Lazy<IResultBackend>(() => Options.StoreEagerResult
+            ? Backend
+            : new InMemoryResultStore().CreateBackend(Options.TimeProvider, Options.ResultExpires));
+        Publisher = new TaskPublisher(this);
+        Executor = new TaskExecutor(this);
+        Recorder = new ResultRecorder(options);
+    }
+
+    /// <summary>Creates an app, letting <paramref name="configure"/> set the options first.</summary>
+    public static CeleriacApp Create(Action<CeleriacOptions>? configure = null, IServiceProvider? services = null)
+    {
+        var options = new CeleriacOptions();
+        configure?.Invoke(options);
+        return new CeleriacApp(options, services);
+    }
+
+    /// <summary>The settings.</summary>
+    public CeleriacOptions Options { get; }
+
+    /// <summary>Where task parameters that are services come from; null when tasks take none.</summary>
+    public IServiceProvider? Services { get; }
+
+    /// <summary>The registered tasks.</summary>
+    public TaskRegistry Tasks { get; } = new();
+
+    /// <summary>The broker, created on first use from <see cref="CeleriacOptions.BrokerUrl"/>.</summary>
+    public ITransport Transport => _transport.Value;
+
+    /// <summary>The result backend, created on first use from <see cref="CeleriacOptions.ResultBackend"/>.</summary>
+    public IResultBackend Backend => _backend.Value;
+
+    internal TaskPublisher Publisher { get; }
+
+    internal TaskExecutor Executor { get; }
+
+    internal ResultRecorder Recorder { get; }
+
+    /// <summary>Registers a task from any delegate (any arity, sync or async, with or without a result).</summary>
+    /// <param name="name">Stable task name, e.g. <c>tasks.send_email</c>; Python peers use the same string.</param>
+    /// <param name="function">The task body. Parameters bind from the message's args and kwargs, or by type (<see cref="TaskContext"/>, <see cref="CancellationToken"/>, services).</param>
+    /// <param name="configure">Task options.</param>
+    public CeleriacTask Task(string name, Delegate function, Action<TaskOptions>? configure = null) => Register(name, function, configure);
+
+    private CeleriacTask<TResult> Register<TResult>(string name, Delegate function, Action<TaskOptions>? configure) =>
+        new(this, Define(name, function, configure));
+
+    private CeleriacTask Register(string name, Delegate function, Action<TaskOptions>? configure) =>
+        new(this, Define(name, function, configure));
+
+    private TaskDefinition Define(string name, Delegate function, Action<TaskOptions>? configure)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(function);
+        var options = new TaskOptions();
+        configure?.Invoke(options);
+        var definition = new TaskDefinition(name, options, TaskInvoker.Create(function, _isService));
+        Tasks.Add(definition);
+        return definition;
+    }
+
+    /// <summary>
+    /// Sends a task by name without knowing its type (Celery's <c>send_task</c>); it may be a task
+    /// only a Python worker has. Never runs eagerly.
+    /// </summary>
+    public async Task<AsyncResult> SendTaskAsync(string name, IEnumerable<object?>? args = null, IReadOnlyDictionary<string, object?>? kwargs = null,
+        TaskSendOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        var definition = Tasks.Find(name);
+        var message = Publisher.Build(name, Serialization.CeleriacJson.ToArgs(args, Options.Json), Serialization.CeleriacJson.ToKwargs(kwargs, Options.Json), options, definition);
+        await Publisher.PublishAsync(message, Publisher.Route(name, options, definition), cancellationToken).ConfigureAwait(false);
+        return new AsyncResult(this, message.Id, Backend);
+    }
+
+    internal async Task<AsyncResult> ApplyAsync(TaskDefinition definition, JsonArray args, JsonObject kwargs, TaskSendOptions? options, CancellationToken cancellationToken)
+    {
+        var message = Publisher.Build(definition.Name, args, kwargs, options, definition);
+        if (Options.AlwaysEager)
+            return await new EagerRunner(this, _eagerBackend.Value).RunAsync(definition, message, cancellationToken).ConfigureAwait(false);
+        await Publisher.PublishAsync(message, Publisher.Route(definition.Name, options, definition), cancellationToken).ConfigureAwait(false);
+        return new AsyncResult(this, message.Id, Backend);
+    }
+
+    internal AsyncResult<T> Typed<T>(AsyncResult untyped) => new(this, untyped.Id, untyped.ResultBackend);
+
+    /// <summary>A handle on the result of the task with this id (Celery's <c>app.AsyncResult(id)</c>).</summary>
+    public AsyncResult Result(string taskId) => new(this, taskId, Backend);
+
+    /// <summary>A typed handle on the result of the task with this id.</summary>
+    public AsyncResult<T> Result<T>(string taskId) => new(this, taskId, Backend);
+
+    /// <summary>Creates a worker for this app; start it with <see cref="CeleriacWorker.StartAsync"/>.</summary>
+    public CeleriacWorker CreateWorker(Action<WorkerOptions>? configure = null)
+    {
+        var options = WorkerOptions.From(Options);
+        configure?.Invoke(options);
+        return new CeleriacWorker(this, options);
+    }
+
+    /// <summary>Runs a worker until <paramref name="stoppingToken"/> fires, then shuts it down gracefully.</summary>
+    public async Task RunWorkerAsync(Action<WorkerOptions>? configure = null, CancellationToken stoppingToken = default)
+    {
+        await using var worker = CreateWorker(configure);
+        await worker.RunAsync(stoppingToken).ConfigureAwait(false);
+    }
+
+    private ProviderContext Context(string url) => new(new Uri(url), Options, Options.LoggerFactory);
+
+    /// <summary>Closes the broker and backend connections.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_transport.IsValueCreated) await _transport.Value.DisposeAsync().ConfigureAwait(false);
+        if (_backend.IsValueCreated) await _backend.Value.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,133 @@
+using System.Text.Json;
+using Celeriac.Serialization;
+using Celeriac.Transport;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Celeriac;
+
+/// <summary>
+/// App settings. Each has Celery's name too (in the remarks), and <see cref="Configuration.CeleriacConfiguration.Bind"/>
+/// reads either form from <c>IConfiguration</c>, so <c>broker_url</c> and <c>BrokerUrl</c> both work.
+/// </summary>
+/// <example>
+/// <code>
+/// var app = CeleriacApp.Create(o =>
+/// {
+///     o.BrokerUrl = "redis://localhost:6379/0";
+///     o.ResultBackend = "redis://localhost:6379/1";
+/// });
+/// </code>
+/// </example>
+public sealed class CeleriacOptions
+{
+    /// <summary>Broker URL (<c>broker_url</c>). Default <c>memory://</c>, the embedded in-process broker.</summary>
+    public string BrokerUrl { get; set; } = "memory://";
+
+    /// <summary>Result backend URL (<c>result_backend</c>); null or <c>disabled</c> for none (Celery's default).</summary>
+    public string? ResultBackend { get; set; }
+
+    /// <summary>Queue for tasks without a route (<c>task_default_queue</c>). Default <c>celery</c>.</summary>
+    public string DefaultQueue { get; set; } = "celery";
+
+    /// <summary>Serializer for task messages (<c>task_serializer</c>). Only <c>json</c> is supported.</summary>
+    public string TaskSerializer { get; set; } = "json";
+
+    /// <summary>Serializer for results (<c>result_serializer</c>). Only <c>json</c> is supported.</summary>
+    public string ResultSerializer { get; set; } = "json";
+
+    /// <summary>Content types the worker accepts (<c>accept_content</c>); names or MIME types. Pickle is always refused.</summary>
+    public IList<string> AcceptContent { get; set; } = ["json"];
+
+    /// <summary>Run tasks in the caller instead of sending them (<c>task_always_eager</c>), through the worker's execution path.</summary>
+    public bool AlwaysEager { get; set; }
+
+    /// <summary>In eager mode, throw the task's failure from <c>DelayAsync</c> (<c>task_eager_propagates</c>).</summary>
+    public bool EagerPropagates { get; set; }
+
+    /// <summary>In eager mode, store results in the configured backend (<c>task_store_eager_result</c>).</summary>
+    public bool StoreEagerResult { get; set; }
+
+    /// <summary>Acknowledge after the task ran instead of just before (<c>task_acks_late</c>).</summary>
+    public bool AcksLate { get; set; }
+
+    /// <summary>With acks late, ack failed and timed-out tasks too (<c>task_acks_on_failure_or_timeout</c>). Default true.</summary>
+    public bool AcksOnFailureOrTimeout { get; set; } = true;
+
+    /// <summary>With acks late, requeue a task whose worker was lost (<c>task_reject_on_worker_lost</c>).</summary>
+    public bool RejectOnWorkerLost { get; set; }
+
+    /// <summary>Store STARTED when a task begins (<c>task_track_started</c>).</summary>
+    public bool TrackStarted { get; set; }
+
+    /// <summary>Do not store results by default (<c>task_ignore_result</c>).</summary>
+    public bool IgnoreResult { get; set; }
+
+    /// <summary>Store failures even for tasks that ignore results (<c>task_store_errors_even_if_ignored</c>).</summary>
+    public bool StoreErrorsEvenIfIgnored { get; set; }
+
+    /// <summary>How long results are kept (<c>result_expires</c>). Default one day; null keeps them forever.</summary>
+    public TimeSpan? ResultExpires { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>Store name, args, kwargs, worker, retries and queue with results (<c>result_extended</c>).</summary>
+    public bool ResultExtended { get; set; }
+
+    /// <summary>Priority for tasks that do not set one (<c>task_default_priority</c>).</summary>
+    public int? DefaultPriority { get; set; }
+
+    /// <summary>Task name or glob (<c>tasks.*</c>) to queue (<c>task_routes</c>); first match wins.</summary>
+    public IDictionary<string, string> Routes { get; set; } = new Dictionary<string, string>();
+
+    /// <summary>Broker options (<c>broker_transport_options</c>): <c>visibility_timeout</c>, <c>global_keyprefix</c>, …</summary>
+    public IDictionary<string, string> BrokerTransportOptions { get; set; } = new Dictionary<string, string>();
+
+    /// <summary>Backend options (<c>result_backend_transport_options</c>).</summary>
+    public IDictionary<string, string> ResultBackendTransportOptions { get; set; } = new Dictionary<string, string>();
+
+    /// <summary>Worker slots (<c>worker_concurrency</c>). Default: the number of processors.</summary>
+    public int WorkerConcurrency { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>Messages reserved per slot (<c>worker_prefetch_multiplier</c>). Default 4; 0 means no limit.</summary>
+    public int WorkerPrefetchMultiplier { get; set; } = 4;
+
+    /// <summary>How long a stopping worker waits for running tasks before cancelling them. Default 30 s.</summary>
+    public TimeSpan WorkerShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Node name of workers (<c>-n</c>); default <c>celeriac@&lt;host&gt;</c>.</summary>
+    public string? Hostname { get; set; }
+
+    /// <summary>How CLR values become JSON and back. Defaults to Python-friendly snake_case.</summary>
+    public JsonSerializerOptions Json { get; set; } = CeleriacJson.CreateDefaultOptions();
+
+    /// <summary>The clock; tests swap in a virtual one.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Logging; defaults to none.</summary>
+    public ILoggerFactory LoggerFactory { get; set; } = NullLoggerFactory.Instance;
+
+    /// <summary>Transports and backends by URL scheme; packages add theirs (<c>UseRedis()</c>).</summary>
+    public ProviderRegistry Providers { get; } = new();
+
+    /// <summary>Accepted content types as MIME types, without pickle whatever the settings say.</summary>
+    internal IReadOnlyCollection<string> AcceptedContentTypes =>
+        AcceptContent.Select(Protocol.Messages.ContentTypes.Resolve)
+            .Where(t => t != Protocol.Messages.ContentTypes.Pickle)
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Checks the settings and throws <see cref="ArgumentException"/> with every problem found.</summary>
+    public void Validate()
+    {
+        var problems = new List<string>();
+        if (!Uri.TryCreate(BrokerUrl, UriKind.Absolute, out _)) problems.Add($"broker_url '{BrokerUrl}' is not a URL");
+        if (ResultBackend is { } rb && !IsDisabled(rb) && !Uri.TryCreate(rb, UriKind.Absolute, out _)) problems.Add($"result_backend '{rb}' is not a URL");
+        if (string.IsNullOrWhiteSpace(DefaultQueue)) problems.Add("task_default_queue must not be empty");
+        if (Protocol.Messages.ContentTypes.Resolve(TaskSerializer) != Protocol.Messages.ContentTypes.Json) problems.Add($"task_serializer '{TaskSerializer}' is not supported (only json)");
+        if (Protocol.Messages.ContentTypes.Resolve(ResultSerializer) != Protocol.Messages.ContentTypes.Json) problems.Add($"result_serializer '{ResultSerializer}' is not supported (only json)");
+        if (WorkerConcurrency < 1) problems.Add("worker_concurrency must be at least 1");
+        if (WorkerPrefetchMultiplier < 0) problems.Add("worker_prefetch_multiplier must not be negative");
+        if (DefaultPriority is < 0 or > 255) problems.Add("task_default_priority must be 0–255");
+        if (problems.Count > 0) throw new ArgumentException("Invalid Celeriac settings: " + string.Join("; ", problems));
+    }
+
+    internal static bool IsDisabled(string? url) => string.IsNullOrWhiteSpace(url) || url.Equals("disabled", StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,109 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
+namespace Celeriac.Configuration;
+
+/// <summary>
+/// Reads <see cref="CeleriacOptions"/> from <see cref="IConfiguration"/> under either the .NET names
+/// (<c>BrokerUrl</c>) or Celery's setting names (<c>broker_url</c>, <c>task_default_queue</c>, …).
+/// Unknown keys are ignored; a value that cannot be read throws with the key's path.
+/// </summary>
+public static class CeleriacConfiguration
+{
+    private static readonly Dictionary<string, Action<CeleriacOptions, IConfigurationSection>> Setters = BuildSetters();
+
+    /// <summary>Applies every recognised key of <paramref name="configuration"/> to <paramref name="options"/>.</summary>
+    /// <example><code>CeleriacConfiguration.Bind(options, builder.Configuration.GetSection("Celeriac"));</code></example>
+    public static CeleriacOptions Bind(CeleriacOptions options, IConfiguration configuration)
+    {
+        foreach (var section in configuration.GetChildren())
+        {
+            if (!Setters.TryGetValue(Normalize(section.Key), out var set)) continue;
+            try
+            {
+                set(options, section);
+            }
+            catch (Exception ex) when (ex is FormatException or OverflowException or ArgumentException)
+            {
+                throw new FormatException($"Celeriac setting '{section.Path}' = '{section.Value}' cannot be read: {ex.Message}", ex);
+            }
+        }
+        return options;
+    }
+
+    /// <summary>Celery's names and ours compare equal once underscores go and case is folded.</summary>
+    private static string Normalize(string key) => key.Replace("_", "", StringComparison.Ordinal).ToLowerInvariant();
+
+    private static Dictionary<string, Action<CeleriacOptions, IConfigurationSection>> BuildSetters()
+    {
+        var map = new Dictionary<string, Action<CeleriacOptions, IConfigurationSection>>();
+        void Add(Action<CeleriacOptions, IConfigurationSection> set, params string[] names)
+        {
+            foreach (var name in names) map[Normalize(name)] = set;
+        }
+
+        Add((o, s) => o.BrokerUrl = s.Value!, "BrokerUrl", "broker_url", "broker");
+        Add((o, s) => o.ResultBackend = s.Value, "ResultBackend", "result_backend", "backend");
+        Add((o, s) => o.DefaultQueue = s.Value!, "DefaultQueue", "task_default_queue");
+        Add((o, s) => o.TaskSerializer = s.Value!, "TaskSerializer", "task_serializer");
+        Add((o, s) => o.ResultSerializer = s.Value!, "ResultSerializer", "result_serializer");
+        Add((o, s) => o.AcceptContent = List(s), "AcceptContent", "accept_content");
+        Add((o, s) => o.AlwaysEager = Bool(s), "AlwaysEager", "task_always_eager");
+        Add((o, s) => o.EagerPropagates = Bool(s), "EagerPropagates", "task_eager_propagates");
+        Add((o, s) => o.StoreEagerResult = Bool(s), "StoreEagerResult", "task_store_eager_result");
+        Add((o, s) => o.AcksLate = Bool(s), "AcksLate", "task_acks_late");
+        Add((o, s) => o.AcksOnFailureOrTimeout = Bool(s), "AcksOnFailureOrTimeout", "task_acks_on_failure_or_timeout");
+        Add((o, s) => o.RejectOnWorkerLost = Bool(s), "RejectOnWorkerLost", "task_reject_on_worker_lost");
+        Add((o, s) => o.TrackStarted = Bool(s), "TrackStarted", "task_track_started");
+        Add((o, s) => o.IgnoreResult = Bool(s), "IgnoreResult", "task_ignore_result");
+        Add((o, s) => o.StoreErrorsEvenIfIgnored = Bool(s), "StoreErrorsEvenIfIgnored", "task_store_errors_even_if_ignored");
+        Add((o, s) => o.ResultExpires = OptionalSeconds(s), "ResultExpires", "result_expires");
+        Add((o, s) => o.ResultExtended = Bool(s), "ResultExtended", "result_extended");
+        Add((o, s) => o.DefaultPriority = string.IsNullOrEmpty(s.Value) ? null : Int(s), "DefaultPriority", "task_default_priority");
+        Add((o, s) => Merge(o.Routes, s), "Routes", "task_routes");
+        Add((o, s) => Merge(o.BrokerTransportOptions, s), "BrokerTransportOptions", "broker_transport_options");
+        Add((o, s) => Merge(o.ResultBackendTransportOptions, s), "ResultBackendTransportOptions", "result_backend_transport_options");
+        Add((o, s) => o.WorkerConcurrency = Int(s), "WorkerConcurrency", "worker_concurrency", "concurrency");
+        Add((o, s) => o.WorkerPrefetchMultiplier = Int(s), "WorkerPrefetchMultiplier", "worker_prefetch_multiplier");
+        Add((o, s) => o.WorkerShutdownTimeout = OptionalSeconds(s) ?? TimeSpan.Zero, "WorkerShutdownTimeout", "worker_shutdown_timeout");
+        Add((o, s) => o.Hostname = s.Value, "Hostname", "worker_hostname");
+        return map;
+    }
+
+    private static bool Bool(IConfigurationSection s) => (s.Value ?? "").Trim().ToLowerInvariant() switch
+    {
+        "true" or "1" or "yes" or "on" => true,
+        "false" or "0" or "no" or "off" or "" => false,
+        var v => throw new FormatException($"'{v}' is not a boolean"),
+    };
+
+    private static int Int(IConfigurationSection s) => int.Parse(s.Value ?? "", NumberStyles.Integer, CultureInfo.InvariantCulture);
+
+    /// <summary>Seconds as a number (Celery) or a TimeSpan (<c>1.00:00:00</c>); empty or <c>None</c> is null.</summary>
+    private static TimeSpan? OptionalSeconds(IConfigurationSection s)
+    {
+        var v = s.Value?.Trim();
+        if (string.IsNullOrEmpty(v) || v is "None" or "null") return null;
+        if (double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)) return TimeSpan.FromSeconds(seconds);
+        return TimeSpan.Parse(v, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A list from <c>a,b</c>, a JSON-ish <c>["a","b"]</c>, or child sections <c>0</c>, <c>1</c>, …</summary>
+    private static List<string> List(IConfigurationSection s)
+    {
+        var children = s.GetChildren().Select(c => c.Value).OfType<string>().ToList();
+        if (children.Count > 0) return children;
+        return (s.Value ?? "").Trim('[', ']').Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(x => x.Trim('"', '\'')).ToList();
+    }
+
+    private static void Merge(IDictionary<string, string> target, IConfigurationSection s)
+    {
+        foreach (var child in s.GetChildren())
+        {
+            // A route may be a plain queue name or an object with a "queue" key, as in Celery.
+            var value = child.Value ?? child.GetSection("queue").Value;
+            if (value is not null) target[child.Key] = value;
+        }
+    }
+}

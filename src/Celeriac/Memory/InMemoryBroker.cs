@@ -1,0 +1,43 @@
+using System.Collections.Concurrent;
+using Celeriac.Protocol.Messages;
+
+namespace Celeriac.Memory;
+
+/// <summary>
+/// The embedded broker behind <c>memory://name</c>: named queues in this process, shared by every
+/// app that uses the same name (<c>memory://</c> is the default one), safe across threads.
+/// Like kombu's memory transport it is FIFO and ignores priority.
+/// </summary>
+public sealed class InMemoryBroker
+{
+    private static readonly ConcurrentDictionary<string, InMemoryBroker> Brokers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, InMemoryQueue> _queues = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<StoredMessage> _deadLetters = new();
+
+    /// <summary>The broker for a name (the host part of <c>memory://name</c>; empty for <c>memory://</c>).</summary>
+    public static InMemoryBroker Named(string name) => Brokers.GetOrAdd(name, _ => new InMemoryBroker());
+
+    /// <summary>A transport on this broker.</summary>
+    public InMemoryTransport CreateTransport() => new(this);
+
+    /// <summary>Messages rejected without requeue, oldest first (kept so tests and tools can see them).</summary>
+    public IReadOnlyCollection<StoredMessage> DeadLetters => _deadLetters.ToArray();
+
+    /// <summary>Number of waiting messages in a queue.</summary>
+    public int Depth(string queue) => _queues.TryGetValue(queue, out var q) ? q.Count : 0;
+
+    /// <summary>Pushes an envelope-free message straight into a queue (used to inject raw test input).</summary>
+    public void Enqueue(string queue, StoredMessage message) => Queue(queue).Enqueue(message, front: false);
+
+    internal InMemoryQueue Queue(string name) => _queues.GetOrAdd(name, n => new InMemoryQueue(n));
+
+    internal void DeadLetter(StoredMessage message) => _deadLetters.Enqueue(message);
+
+    internal IEnumerable<InMemoryQueue> Route(DeliveryInfo route)
+    {
+        // Anonymous exchange: the routing key is the queue (SPEC §2.2). A named exchange routes
+        // directly to the same-named queues Celery declares (exchange = queue = routing key).
+        if (route.Exchange.Length == 0) return [Queue(route.RoutingKey)];
+        return _queues.TryGetValue(route.RoutingKey, out var q) ? [q] : [Queue(route.Exchange)];
+    }
+}

@@ -1,0 +1,68 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Celeriac.Protocol.Results;
+
+namespace Celeriac.Memory;
+
+/// <summary>
+/// The embedded result store behind <c>memory://name</c> as a result backend: shared by every app in
+/// the process that uses the same name, safe across threads, waiters woken on store.
+/// </summary>
+public sealed class InMemoryResultStore
+{
+    private static readonly ConcurrentDictionary<string, InMemoryResultStore> Stores = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (ResultMeta Meta, DateTimeOffset? ExpiresAt)> _results = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, JsonArray> _groups = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<ResultMeta>> _waiters = new(StringComparer.Ordinal);
+    private readonly object _writeLock = new();
+
+    /// <summary>The store for a name (the host part of <c>memory://name</c>).</summary>
+    public static InMemoryResultStore Named(string name) => Stores.GetOrAdd(name, _ => new InMemoryResultStore());
+
+    /// <summary>A backend on this store whose results expire after <paramref name="expires"/> (null: never).</summary>
+    public InMemoryResultBackend CreateBackend(TimeProvider clock, TimeSpan? expires = null) => new(this, clock, expires);
+
+    /// <summary>Number of stored results (expired ones included until read).</summary>
+    public int Count => _results.Count;
+
+    internal void Store(ResultMeta meta, DateTimeOffset? expiresAt)
+    {
+        lock (_writeLock)
+        {
+            // Never replace a SUCCESS (SPEC §4.2): a redelivered duplicate must not undo a good result.
+            if (_results.TryGetValue(meta.TaskId, out var existing) && existing.Meta.Status == TaskStates.Success) return;
+            _results[meta.TaskId] = (meta, expiresAt);
+        }
+        if (meta.IsReady && _waiters.TryRemove(meta.TaskId, out var waiter)) waiter.TrySetResult(meta);
+    }
+
+    internal ResultMeta? Get(string taskId, DateTimeOffset now)
+    {
+        if (!_results.TryGetValue(taskId, out var entry)) return null;
+        if (entry.ExpiresAt is { } at && at <= now)
+        {
+            _results.TryRemove(taskId, out _);
+            return null;
+        }
+        return entry.Meta;
+    }
+
+    internal async ValueTask<ResultMeta> WaitAsync(string taskId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (Get(taskId, now) is { IsReady: true } ready) return ready;
+            var waiter = _waiters.GetOrAdd(taskId, _ => new TaskCompletionSource<ResultMeta>(TaskCreationOptions.RunContinuationsAsynchronously));
+            // Re-check after registering: a store between the first check and the registration
+            // would otherwise be missed.
+            if (Get(taskId, now) is { IsReady: true } raced) return raced;
+            return await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    internal void Forget(string taskId) => _results.TryRemove(taskId, out _);
+
+    internal void SaveGroup(string groupId, JsonArray tuple) => _groups[groupId] = (JsonArray)tuple.DeepClone();
+
+    internal JsonArray? RestoreGroup(string groupId) => _groups.TryGetValue(groupId, out var t) ? (JsonArray)t.DeepClone() : null;
+}

@@ -1,0 +1,47 @@
+using Celeriac.Protocol.Messages;
+using Celeriac.Transport;
+
+namespace Celeriac.Memory;
+
+/// <summary>The <c>memory://</c> transport: a view of an <see cref="InMemoryBroker"/>.</summary>
+public sealed class InMemoryTransport : ITransport
+{
+    internal InMemoryTransport(InMemoryBroker broker) => Broker = broker;
+
+    /// <summary>The broker this transport talks to.</summary>
+    public InMemoryBroker Broker { get; }
+
+    /// <inheritdoc />
+    public ValueTask PublishAsync(BrokerMessage message, DeliveryInfo route, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var stored = new StoredMessage(message, route, Guid.NewGuid().ToString());
+        foreach (var queue in Broker.Route(route)) queue.Enqueue(stored, front: false);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask DeclareQueueAsync(string queue, CancellationToken cancellationToken = default)
+    {
+        Broker.Queue(queue);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ITransportConsumer> ConsumeAsync(IReadOnlyList<string> queues, CancellationToken cancellationToken = default)
+    {
+        if (queues.Count == 0) throw new ArgumentException("A consumer needs at least one queue.", nameof(queues));
+        return ValueTask.FromResult<ITransportConsumer>(new InMemoryConsumer(Broker, queues.Select(Broker.Queue).ToArray()));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<long> PurgeAsync(string queue, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Broker.Queue(queue).Purge());
+
+    /// <inheritdoc />
+    public ValueTask<long> GetQueueDepthAsync(string queue, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult((long)Broker.Depth(queue));
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

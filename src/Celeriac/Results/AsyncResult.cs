@@ -1,0 +1,108 @@
+using System.Text.Json.Nodes;
+using Celeriac.Backends;
+using Celeriac.Exceptions;
+using Celeriac.Protocol.Results;
+using Celeriac.Serialization;
+
+namespace Celeriac;
+
+/// <summary>
+/// A handle on a task's result, by id (Celery's <c>AsyncResult</c>). <see cref="RefreshAsync"/>
+/// reads the current state; <see cref="GetAsync(TimeSpan?, CancellationToken)"/> waits for the
+/// result and throws <see cref="TaskFailedException"/> when the task failed.
+/// </summary>
+/// <example>
+/// <code>
+/// var r = await app.SendTaskAsync("tasks.add", [2, 2]);
+/// var sum = await r.GetAsync&lt;int&gt;(TimeSpan.FromSeconds(10));
+/// </code>
+/// </example>
+public class AsyncResult
+{
+    private readonly CeleriacApp _app;
+    private readonly IResultBackend _backend;
+
+    internal AsyncResult(CeleriacApp app, string id, IResultBackend backend)
+    {
+        _app = app;
+        _backend = backend;
+        Id = id;
+        Meta = ResultMeta.Pending(id);
+    }
+
+    internal IResultBackend ResultBackend => _backend;
+
+    /// <summary>The task id.</summary>
+    public string Id { get; }
+
+    /// <summary>The meta last read (PENDING until something was read).</summary>
+    public ResultMeta Meta { get; private set; }
+
+    /// <summary>State last read: PENDING, STARTED, PROGRESS, RETRY, SUCCESS, FAILURE, REVOKED, …</summary>
+    public string State => Meta.Status;
+
+    /// <summary>True once the task succeeded, failed or was revoked.</summary>
+    public bool IsReady => Meta.IsReady;
+
+    /// <summary>True when the task succeeded.</summary>
+    public bool IsSuccessful => Meta.Status == TaskStates.Success;
+
+    /// <summary>True when the task failed (FAILURE; see <see cref="State"/> for REVOKED).</summary>
+    public bool IsFailed => Meta.Status == TaskStates.Failure;
+
+    /// <summary>The failure's exception type, module and message, or null.</summary>
+    public ExceptionInfo? Failure => Meta.Exception;
+
+    /// <summary>The traceback stored with a failure, or null.</summary>
+    public string? Traceback => Meta.Traceback;
+
+    /// <summary>The raw stored result: the value, the exception object, or state meta such as progress.</summary>
+    public JsonNode? Info => Meta.Result;
+
+    /// <summary>Reads the current state from the backend.</summary>
+    public async Task<AsyncResult> RefreshAsync(CancellationToken cancellationToken = default)
+    {
+        Meta = await _backend.GetAsync(Id, cancellationToken).ConfigureAwait(false);
+        return this;
+    }
+
+    /// <summary>
+    /// Waits until the task is ready, without throwing for failures. Throws <see cref="TimeoutException"/>
+    /// when <paramref name="timeout"/> passes first.
+    /// </summary>
+    public async Task<ResultMeta> WaitAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (timeout is { } t) cts.CancelAfter(t);
+        try
+        {
+            Meta = await _backend.WaitForReadyAsync(Id, cts.Token).ConfigureAwait(false);
+            return Meta;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"Task {Id} was not ready within {timeout}.");
+        }
+    }
+
+    /// <summary>Waits for the result as JSON; throws <see cref="TaskFailedException"/> when the task failed or was revoked.</summary>
+    public async Task<JsonNode?> GetAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        var meta = await WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        if (TaskStates.Propagates(meta.Status)) throw new TaskFailedException(meta);
+        return meta.Result?.DeepClone();
+    }
+
+    /// <summary>Waits for the result as <typeparamref name="T"/>; throws <see cref="TaskFailedException"/> when the task failed.</summary>
+    public async Task<T> GetAsync<T>(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        var node = await GetAsync(timeout, cancellationToken).ConfigureAwait(false);
+        return (T)CeleriacJson.FromNode(node, typeof(T), _app.Options.Json)!;
+    }
+
+    /// <summary>Deletes the stored result.</summary>
+    public ValueTask ForgetAsync(CancellationToken cancellationToken = default) => _backend.ForgetAsync(Id, cancellationToken);
+
+    /// <inheritdoc />
+    public override string ToString() => $"<AsyncResult: {Id}>";
+}

@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Celeriac.Protocol.Json;
+using Celeriac.Protocol.Messages;
+using Celeriac.Serialization;
+using Celeriac.Tasks;
+
+namespace Celeriac;
+
+/// <summary>
+/// Builds task messages as a Python producer would (SPEC §1.3, §1.10, checklist §9) and publishes
+/// them to the routed queue, declaring each queue once.
+/// </summary>
+internal sealed class TaskPublisher(CeleriacApp app)
+{
+    private static readonly string Origin = $"gen{Environment.ProcessId}@{Environment.MachineName}";
+    private readonly ConcurrentDictionary<string, Task> _declared = new(StringComparer.Ordinal);
+
+    /// <summary>A stable per-app id Celery calls the oid; sent as <c>reply_to</c>.</summary>
+    public string Oid { get; } = Guid.NewGuid().ToString();
+
+    public TaskMessage Build(string name, JsonArray args, JsonObject kwargs, TaskSendOptions? options, TaskDefinition? definition)
+    {
+        options ??= new TaskSendOptions();
+        var now = app.Options.TimeProvider.GetUtcNow();
+        var id = options.TaskId ?? Guid.NewGuid().ToString();
+        var parent = TaskContext.Current;
+        var eta = options.Eta ?? (options.Countdown is { } c ? now + c : null);
+        var expires = options.Expires ?? (options.ExpiresIn is { } e ? now + e : null);
+
+        var headers = new JsonObject();
+        foreach (var (key, value) in options.Headers ?? new Dictionary<string, object?>())
+            headers[key] = CeleriacJson.ToNode(value, app.Options.Json);
+
+        return new TaskMessage
+        {
+            Task = name,
+            Id = id,
+            Shadow = options.Shadow,
+            Eta = eta,
+            Expires = expires,
+            TimeLimits = new TimeLimits(options.TimeLimit?.TotalSeconds, options.SoftTimeLimit?.TotalSeconds),
+            RootId = parent?.RootId ?? id,
+            ParentId = parent?.TaskId,
+            ArgsRepr = PythonRepr.FormatTuple(args),
+            KwargsRepr = PythonRepr.Format(kwargs),
+            Origin = Origin,
+            IgnoreResult = options.IgnoreResult ?? false,
+            ExtraHeaders = headers,
+            Args = args,
+            Kwargs = kwargs,
+            Properties = new MessageProperties
+            {
+                CorrelationId = id,
+                ReplyTo = Oid,
+                DeliveryMode = 2,
+                Priority = options.Priority ?? definition?.Options.Priority ?? app.Options.DefaultPriority,
+                // Remaining lifetime in ms at send time, clamped at 0 (SPEC §1.10).
+                Expiration = expires is { } x ? Math.Max(0, (long)(x - now).TotalMilliseconds).ToString(CultureInfo.InvariantCulture) : null,
+            },
+        };
+    }
+
+    /// <summary>The route for a task: explicit queue, the task's queue, <c>task_routes</c>, then the default queue.</summary>
+    public DeliveryInfo Route(string name, TaskSendOptions? options, TaskDefinition? definition)
+    {
+        var queue = options?.Queue ?? definition?.Options.Queue ?? MatchRoute(name) ?? app.Options.DefaultQueue;
+        return options?.Exchange is { Length: > 0 } exchange
+            ? new DeliveryInfo(exchange, options.RoutingKey ?? queue)
+            : DeliveryInfo.ToQueue(queue);
+    }
+
+    public async ValueTask PublishAsync(TaskMessage message, DeliveryInfo route, CancellationToken cancellationToken)
+    {
+        var transport = app.Transport;
+        var queue = route.Exchange.Length == 0 ? route.RoutingKey : null;
+        if (queue is not null)
+            await _declared.GetOrAdd(queue, q => transport.DeclareQueueAsync(q, CancellationToken.None).AsTask()).ConfigureAwait(false);
+        await transport.PublishAsync(TaskMessageCodec.Encode(message), route, cancellationToken).ConfigureAwait(false);
+    }
+
+    private string? MatchRoute(string name)
+    {
+        foreach (var (pattern, queue) in app.Options.Routes)
+        {
+            if (pattern == name) return queue;
+            if (pattern.EndsWith('*') && name.StartsWith(pattern[..^1], StringComparison.Ordinal)) return queue;
+        }
+        return null;
+    }
+}

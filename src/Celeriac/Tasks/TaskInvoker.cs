@@ -1,0 +1,159 @@
+using System.Linq.Expressions;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Celeriac.Exceptions;
+using Celeriac.Serialization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Celeriac.Tasks;
+
+/// <summary>
+/// Calls a task delegate with arguments bound from a message: JSON positional args in order, then
+/// kwargs by parameter name, defaults for the rest; <see cref="TaskContext"/>,
+/// <see cref="CancellationToken"/> and services by type. Built once per task; the call is compiled.
+/// </summary>
+internal sealed class TaskInvoker
+{
+    private readonly TaskParameter[] _parameters;
+    private readonly int _argumentCount;
+    private readonly bool _takesAllArguments;
+    private readonly Func<object?[], object?> _call;
+    private readonly Func<object?, ValueTask<object?>> _unwrap;
+
+    private TaskInvoker(TaskParameter[] parameters, Func<object?[], object?> call, Func<object?, ValueTask<object?>> unwrap, Type resultType)
+    {
+        _parameters = parameters;
+        _argumentCount = parameters.Count(p => p.Source == ParameterSource.Argument);
+        _takesAllArguments = parameters.Any(p => p.Source == ParameterSource.AllArguments);
+        _call = call;
+        _unwrap = unwrap;
+        ResultType = resultType;
+    }
+
+    /// <summary>What the task returns once awaited (<see cref="void"/> for none).</summary>
+    public Type ResultType { get; }
+
+    /// <summary>The parameters bound from message arguments, in positional order.</summary>
+    public IEnumerable<TaskParameter> ArgumentParameters => _parameters.Where(p => p.Source == ParameterSource.Argument);
+
+    /// <summary>Analyses <paramref name="function"/>; <paramref name="isService"/> says which types come from DI.</summary>
+    public static TaskInvoker Create(Delegate function, Func<Type, bool> isService)
+    {
+        var method = function.Method;
+        var index = 0;
+        var parameters = method.GetParameters()
+            .Select(p =>
+            {
+                var bound = TaskParameter.From(p, index, isService);
+                if (bound.Source == ParameterSource.Argument) index++;
+                return bound;
+            })
+            .ToArray();
+
+        var input = Expression.Parameter(typeof(object?[]), "values");
+        var invoke = Expression.Invoke(
+            Expression.Constant(function),
+            parameters.Select((p, i) => Expression.Convert(Expression.ArrayIndex(input, Expression.Constant(i)), p.Type)));
+        Expression body = method.ReturnType == typeof(void)
+            ? Expression.Block(invoke, Expression.Constant(null, typeof(object)))
+            : Expression.Convert(invoke, typeof(object));
+        var call = Expression.Lambda<Func<object?[], object?>>(body, input).Compile();
+        var (unwrap, resultType) = AwaitableUnwrapper.For(method.ReturnType);
+        return new TaskInvoker(parameters, call, unwrap, resultType);
+    }
+
+    /// <summary>Binds and calls; returns the awaited result (null for void tasks).</summary>
+    public async ValueTask<object?> InvokeAsync(TaskContext context, JsonSerializerOptions json, IServiceProvider? services)
+    {
+        AsyncServiceScope? scope = null;
+        try
+        {
+            var values = new object?[_parameters.Length];
+            var usedKwargs = 0;
+            for (var i = 0; i < _parameters.Length; i++)
+            {
+                var p = _parameters[i];
+                switch (p.Source)
+                {
+                    case ParameterSource.Context:
+                        values[i] = context;
+                        break;
+                    case ParameterSource.Cancellation:
+                        values[i] = context.Cancellation;
+                        break;
+                    case ParameterSource.AllArguments:
+                        values[i] = new TaskArguments(context.Args, context.Kwargs);
+                        break;
+                    case ParameterSource.Service:
+                        scope ??= (services ?? throw new TaskArgumentException($"parameter '{p.Name}' needs a service provider")).CreateAsyncScope();
+                        values[i] = ResolveService(scope.Value.ServiceProvider, p);
+                        break;
+                    default:
+                        values[i] = BindArgument(p, context, json, ref usedKwargs);
+                        break;
+                }
+            }
+            if (!_takesAllArguments) CheckNoExtras(context, usedKwargs);
+            return await _unwrap(_call(values)).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (scope is { } s) await s.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private object? BindArgument(TaskParameter p, TaskContext context, JsonSerializerOptions json, ref int usedKwargs)
+    {
+        JsonNode? node;
+        if (p.ArgumentIndex < context.Args.Count)
+        {
+            if (context.Kwargs.ContainsKey(p.Name))
+                throw new TaskArgumentException($"{context.TaskName}() got multiple values for argument '{p.Name}'");
+            node = context.Args[p.ArgumentIndex];
+        }
+        else if (context.Kwargs.TryGetPropertyValue(p.Name, out node))
+        {
+            usedKwargs++;
+        }
+        else if (p.HasDefault)
+        {
+            return p.DefaultValue;
+        }
+        else
+        {
+            throw new TaskArgumentException($"{context.TaskName}() missing required argument: '{p.Name}'");
+        }
+
+        if (node is null && p.Type.IsValueType && Nullable.GetUnderlyingType(p.Type) is null)
+            throw new TaskArgumentException($"{context.TaskName}() argument '{p.Name}' is None but {p.Type.Name} cannot be null");
+        try
+        {
+            return CeleriacJson.FromNode(node, p.Type, json);
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or FormatException)
+        {
+            throw new TaskArgumentException($"{context.TaskName}() argument '{p.Name}' cannot be read as {p.Type.Name}: {ex.Message}", ex);
+        }
+    }
+
+    private void CheckNoExtras(TaskContext context, int usedKwargs)
+    {
+        if (context.Args.Count > _argumentCount)
+            throw new TaskArgumentException($"{context.TaskName}() takes {_argumentCount} positional argument(s) but {context.Args.Count} were given");
+        if (context.Kwargs.Count > usedKwargs)
+        {
+            var known = ArgumentParameters.Select(p => p.Name).ToHashSet();
+            var unknown = context.Kwargs.Select(k => k.Key).FirstOrDefault(k => !known.Contains(k));
+            if (unknown is not null) throw new TaskArgumentException($"{context.TaskName}() got an unexpected keyword argument '{unknown}'");
+        }
+    }
+
+    private static object ResolveService(IServiceProvider provider, TaskParameter p)
+    {
+        if (p.Type == typeof(IServiceProvider)) return provider;
+        if (p.Type == typeof(ILogger) && provider.GetService<ILoggerFactory>() is { } factory) return factory.CreateLogger("Celeriac.Task");
+        return provider.GetService(p.Type) ?? throw new TaskArgumentException($"no service of type {p.Type.Name} is registered for parameter '{p.Name}'");
+    }
+}

@@ -1,0 +1,20 @@
+using System.Reflection;
+
+namespace Celeriac.Tasks;
+
+/// <summary>One parameter of a task delegate and how it is bound.</summary>
+internal sealed record TaskParameter(string Name, Type Type, ParameterSource Source, int ArgumentIndex, bool HasDefault, object? DefaultValue)
+{
+    public static TaskParameter From(ParameterInfo p, int argumentIndex, Func<Type, bool> isService)
+    {
+        if (p.ParameterType.IsByRef) throw new ArgumentException($"Task parameter '{p.Name}' is passed by reference; tasks take values.");
+        var source = p.ParameterType == typeof(TaskContext) ? ParameterSource.Context
+            : p.ParameterType == typeof(CancellationToken) ? ParameterSource.Cancellation
+            : p.ParameterType == typeof(TaskArguments) ? ParameterSource.AllArguments
+            : isService(p.ParameterType) ? ParameterSource.Service
+            : ParameterSource.Argument;
+        var name = p.Name ?? $"arg{p.Position}";
+        return new TaskParameter(name, p.ParameterType, source, source == ParameterSource.Argument ? argumentIndex : -1,
+            p.HasDefaultValue, p.HasDefaultValue ? p.DefaultValue : null);
+    }
+}

@@ -1,0 +1,52 @@
+using Celeriac.Backends;
+using Celeriac.Memory;
+
+namespace Celeriac.Transport;
+
+/// <summary>
+/// Chooses a transport and a result backend by URL scheme. <c>memory://</c> is built in; transport
+/// packages add their schemes (<c>options.UseRedis()</c> adds <c>redis</c> and <c>rediss</c>).
+/// </summary>
+public sealed class ProviderRegistry
+{
+    private readonly Dictionary<string, Func<ProviderContext, ITransport>> _transports = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Func<ProviderContext, IResultBackend>> _backends = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>A registry that knows <c>memory://</c>.</summary>
+    public ProviderRegistry()
+    {
+        AddTransport("memory", c => InMemoryBroker.Named(c.Url.Host).CreateTransport());
+        AddResultBackend("memory", c => InMemoryResultStore.Named(c.Url.Host).CreateBackend(c.Options.TimeProvider, c.Options.ResultExpires));
+    }
+
+    /// <summary>Registers (or replaces) the transport for a URL scheme.</summary>
+    public ProviderRegistry AddTransport(string scheme, Func<ProviderContext, ITransport> factory)
+    {
+        _transports[scheme] = factory;
+        return this;
+    }
+
+    /// <summary>Registers (or replaces) the result backend for a URL scheme.</summary>
+    public ProviderRegistry AddResultBackend(string scheme, Func<ProviderContext, IResultBackend> factory)
+    {
+        _backends[scheme] = factory;
+        return this;
+    }
+
+    /// <summary>The schemes with a transport.</summary>
+    public IEnumerable<string> TransportSchemes => _transports.Keys;
+
+    internal ITransport CreateTransport(ProviderContext context) =>
+        _transports.TryGetValue(context.Url.Scheme, out var factory)
+            ? factory(context)
+            : throw new NotSupportedException(
+                $"No transport for '{context.Url.Scheme}://' (known: {string.Join(", ", _transports.Keys.Select(k => k + "://"))}). " +
+                "Reference the transport package and register it, e.g. options.UseRedis().");
+
+    internal IResultBackend CreateBackend(ProviderContext context) =>
+        _backends.TryGetValue(context.Url.Scheme, out var factory)
+            ? factory(context)
+            : throw new NotSupportedException(
+                $"No result backend for '{context.Url.Scheme}://' (known: {string.Join(", ", _backends.Keys.Select(k => k + "://"))}). " +
+                "Reference the backend package and register it, e.g. options.UseRedis().");
+}

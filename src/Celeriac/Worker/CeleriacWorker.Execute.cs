@@ -1,0 +1,72 @@
+using Celeriac.Exceptions;
+using Celeriac.Protocol.Results;
+using Celeriac.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace Celeriac.Worker;
+
+/// <content>Execution slots: each runs one reserved task at a time, with Celery's ack timing.</content>
+public sealed partial class CeleriacWorker
+{
+    private async Task SlotLoopAsync()
+    {
+        var reader = _reserved.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(_taking.Token).ConfigureAwait(false))
+            {
+                if (_taking.IsCancellationRequested) return;
+                if (!reader.TryRead(out var request)) continue;
+                var run = RunAsync(request);
+                _running[request] = run;
+                try { await run.ConfigureAwait(false); }
+                finally { _running.TryRemove(request, out _); }
+            }
+        }
+        catch (OperationCanceledException) when (_taking.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task RunAsync(TaskRequest request)
+    {
+        var (delivery, message, task, acksLate, acksOnFailure) = (request.Delivery, request.Message, request.Task, request.AcksLate, request.AcksOnFailure);
+        var completer = _completer!;
+        var scope = Scope(delivery, _cancelTasks.Token);
+
+        // Early ack: just before execution (SPEC §5.2). A crash from here on loses the task,
+        // which is Celery's default contract; acks_late moves the ack after the run.
+        if (!acksLate) completer.Settle(delivery, SettleAction.Ack);
+        if (_app.Recorder.Started(task, message, scope) is { } started) completer.Store(started);
+        Signals.Raise(new WorkerSignal(WorkerSignalKind.Started, message.Id));
+
+        var outcome = await _app.Executor.ExecuteAsync(task, message, scope).ConfigureAwait(false);
+        Interlocked.Increment(ref _processed);
+        switch (outcome.Kind)
+        {
+            case OutcomeKind.Interrupted when acksLate:
+                // Shutdown cut the run short and nothing was acked: the message goes back to the queue.
+                completer.Settle(delivery, SettleAction.Restore, signal: new WorkerSignal(WorkerSignalKind.Restored, message.Id));
+                return;
+            case OutcomeKind.Interrupted:
+                var lost = CeleryExceptions.WorkerLost($"Worker {Hostname} shut down before task {message.Id} finished").ToExceptionInfo();
+                Finish(_app.Recorder.Failure(task, message, lost, null, scope), TaskStates.Failure);
+                return;
+            case OutcomeKind.Failed:
+                _log.LogWarning("Task {Task}[{TaskId}] failed: {Type}: {Message}", message.Task, message.Id, outcome.Error!.Type, outcome.Error.Message);
+                Finish(_app.Recorder.Finished(task, message, outcome, scope), TaskStates.Failure, acksOnFailure ? SettleAction.Ack : SettleAction.Reject);
+                return;
+            default:
+                Finish(_app.Recorder.Finished(task, message, outcome, scope), TaskStates.Success);
+                return;
+        }
+
+        void Finish(ResultMeta? meta, string state, SettleAction lateAction = SettleAction.Ack)
+        {
+            var signal = new WorkerSignal(WorkerSignalKind.Completed, message.Id, state);
+            if (acksLate) completer.Settle(delivery, lateAction, meta, signal);
+            else if (meta is not null) completer.Store(meta, signal);
+            else completer.Signal(signal);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using Celeriac.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace Celeriac.Worker;
+
+/// <content>Staged shutdown: nothing acked is lost, nothing unacked is dropped.</content>
+public sealed partial class CeleriacWorker
+{
+    private async Task StopCoreAsync()
+    {
+        if (_consumer is null || _completer is null) return;
+        _log.LogInformation("{Hostname} stopping: no more fetching", Hostname);
+
+        // 1. Stop fetching and stop starting reserved tasks.
+        await _fetching.CancelAsync().ConfigureAwait(false);
+        await _fetchLoop.ConfigureAwait(false);
+        await _taking.CancelAsync().ConfigureAwait(false);
+        _reserved.Writer.TryComplete();
+
+        // 2. Reserved but not started: back to the front of their queues.
+        var restored = 0;
+        while (_reserved.Reader.TryRead(out var request))
+        {
+            _completer.Settle(request.Delivery, SettleAction.Restore, signal: new WorkerSignal(WorkerSignalKind.Restored, request.Message.Id));
+            restored++;
+        }
+        if (restored > 0) _log.LogInformation("Restoring {Count} reserved message(s)", restored);
+
+        // 3. Warm: let running tasks finish.
+        var running = _running.Values.ToArray();
+        if (!await WaitAsync(running, Options.ShutdownTimeout).ConfigureAwait(false))
+        {
+            // 4. Soft: cancel their tokens and give them a grace period to stop.
+            _log.LogWarning("{Count} task(s) still running after {Timeout}; cancelling them", _running.Count, Options.ShutdownTimeout);
+            await _cancelTasks.CancelAsync().ConfigureAwait(false);
+            if (!await WaitAsync(_running.Values.ToArray(), Options.CancelGracePeriod).ConfigureAwait(false))
+            {
+                // 5. Cold: tasks that ignore cancellation are abandoned; their unacked messages go back.
+                foreach (var request in _running.Keys)
+                {
+                    _log.LogWarning("Abandoning task {Task}[{TaskId}]", request.Message.Task, request.Message.Id);
+                    if (request.AcksLate) _completer.Settle(request.Delivery, SettleAction.Restore, signal: new WorkerSignal(WorkerSignalKind.Restored, request.Message.Id));
+                }
+            }
+        }
+        await Task.WhenAll(_slots.Select(s => s.WaitAsync(TimeSpan.FromSeconds(1)).ContinueWith(_ => { }, TaskScheduler.Default))).ConfigureAwait(false);
+
+        // 6. Flush results and settlements, then close the consumer (it restores anything unsettled).
+        await _completer.CompleteAsync().ConfigureAwait(false);
+        await _consumer.DisposeAsync().ConfigureAwait(false);
+        _log.LogInformation("{Hostname} stopped after {Processed} task(s)", Hostname, Processed);
+        Signals.Raise(new WorkerSignal(WorkerSignalKind.Stopped));
+    }
+
+    private static async Task<bool> WaitAsync(Task[] tasks, TimeSpan timeout)
+    {
+        if (tasks.Length == 0) return true;
+        try
+        {
+            await Task.WhenAll(tasks).WaitAsync(timeout).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,114 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Celeriac.Exceptions;
+using Celeriac.Protocol.Messages;
+using Celeriac.Protocol.Results;
+using Celeriac.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace Celeriac.Worker;
+
+/// <summary>
+/// Consumes task messages and runs them: a fetch loop that takes only what the worker can hold
+/// (prefetch credit), execution slots that run tasks, and a completer that stores results and
+/// settles messages in batches. Stops in stages: stop fetching, give reserved messages back,
+/// wait for running tasks, cancel them, requeue what is still unacked.
+/// </summary>
+public sealed partial class CeleriacWorker : IAsyncDisposable
+{
+    private readonly CeleriacApp _app;
+    private readonly ILogger _log;
+    private readonly CancellationTokenSource _fetching = new();
+    private readonly CancellationTokenSource _taking = new();
+    private readonly CancellationTokenSource _cancelTasks = new();
+    private readonly Channel<TaskRequest> _reserved = Channel.CreateUnbounded<TaskRequest>();
+    private readonly ConcurrentDictionary<TransportDelivery, byte> _held = new();
+    private readonly ConcurrentDictionary<TaskRequest, Task> _running = new();
+    private readonly SemaphoreSlim _credit;
+    private readonly IReadOnlyCollection<string> _accept;
+    private ITransportConsumer? _consumer;
+    private WorkerCompleter? _completer;
+    private Task _fetchLoop = Task.CompletedTask;
+    private Task[] _slots = [];
+    private Task? _stopping;
+    private long _processed;
+
+    internal CeleriacWorker(CeleriacApp app, WorkerOptions options)
+    {
+        options.Validate();
+        _app = app;
+        Options = options;
+        _log = app.Options.LoggerFactory.CreateLogger("Celeriac.Worker");
+        _credit = new SemaphoreSlim(options.PrefetchLimit);
+        _accept = app.Options.AcceptedContentTypes;
+    }
+
+    /// <summary>This worker's settings.</summary>
+    public WorkerOptions Options { get; }
+
+    /// <summary>Node name.</summary>
+    public string Hostname => Options.Hostname;
+
+    /// <summary>Tasks finished since start.</summary>
+    public long Processed => Interlocked.Read(ref _processed);
+
+    /// <summary>Tasks running now.</summary>
+    public int Active => _running.Count;
+
+    internal WorkerSignals Signals { get; } = new();
+
+    /// <summary>Connects, starts consuming and returns; the worker then runs in the background.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (_consumer is not null) throw new InvalidOperationException("The worker is already started.");
+        var transport = _app.Transport;
+        foreach (var queue in Options.Queues) await transport.DeclareQueueAsync(queue, cancellationToken).ConfigureAwait(false);
+        _consumer = await transport.ConsumeAsync(Options.Queues.ToList(), cancellationToken).ConfigureAwait(false);
+        _completer = new WorkerCompleter(_app.Backend, _consumer, Released, Signals, _log);
+        _slots = Enumerable.Range(0, Options.Concurrency).Select(_ => Task.Run(SlotLoopAsync)).ToArray();
+        _fetchLoop = Task.Run(FetchLoopAsync);
+        _log.LogInformation("{Hostname} ready: consuming {Queues} with {Slots} slots, prefetch {Prefetch}",
+            Hostname, string.Join(",", Options.Queues), Options.Concurrency, Options.PrefetchMultiplier == 0 ? "unlimited" : Options.PrefetchLimit.ToString());
+        Signals.Raise(new WorkerSignal(WorkerSignalKind.Ready));
+    }
+
+    /// <summary>Starts, runs until <paramref name="stoppingToken"/> fires, then stops gracefully.</summary>
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        await StartAsync(stoppingToken).ConfigureAwait(false);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        await StopAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Graceful shutdown: stop fetching; give reserved messages back; wait up to
+    /// <see cref="WorkerOptions.ShutdownTimeout"/> for running tasks; then cancel their tokens and
+    /// wait <see cref="WorkerOptions.CancelGracePeriod"/>; requeue what is still unacked. Calling it
+    /// again returns the same shutdown.
+    /// </summary>
+    public Task StopAsync() => _stopping ??= StopCoreAsync();
+
+    /// <summary>Stops the worker if it runs.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_consumer is not null) await StopAsync().ConfigureAwait(false);
+        _fetching.Dispose();
+        _taking.Dispose();
+        _cancelTasks.Dispose();
+        _credit.Dispose();
+    }
+
+    private void Released(IReadOnlyList<Settlement> settlements)
+    {
+        var count = 0;
+        foreach (var s in settlements)
+            if (_held.TryRemove(s.Delivery, out _)) count++;
+        if (count > 0) _credit.Release(count);
+    }
+}

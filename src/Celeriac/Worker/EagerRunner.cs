@@ -1,0 +1,43 @@
+using System.Runtime.ExceptionServices;
+using Celeriac.Backends;
+using Celeriac.Protocol.Messages;
+using Celeriac.Protocol.Results;
+using Celeriac.Tasks;
+
+namespace Celeriac.Worker;
+
+/// <summary>
+/// Eager mode (<c>task_always_eager</c>): runs the task in the caller through the worker's own
+/// executor and recorder. The message goes through the wire codec first, so the task sees its
+/// arguments exactly as a worker would (an int stays an int, a record arrives as JSON).
+/// </summary>
+internal sealed class EagerRunner(CeleriacApp app, IResultBackend eagerBackend) : IResultStorePort
+{
+    public async Task<AsyncResult> RunAsync(TaskDefinition task, TaskMessage message, CancellationToken cancellationToken)
+    {
+        var accept = new HashSet<string>(app.Options.AcceptedContentTypes, StringComparer.OrdinalIgnoreCase) { ContentTypes.Json };
+        var decoded = TaskMessageCodec.Decode(TaskMessageCodec.Encode(message), accept);
+        var scope = new ExecutionScope(WorkerOptions.DefaultHostname(app.Options), null, true, cancellationToken, CancellationToken.None, this);
+
+        if (app.Recorder.Started(task, decoded, scope) is { } started) await StoreAsync(started, cancellationToken).ConfigureAwait(false);
+        var outcome = await app.Executor.ExecuteAsync(task, decoded, scope).ConfigureAwait(false);
+
+        if (app.Recorder.Finished(task, decoded, outcome, scope, honourIgnore: false) is { } held)
+            await eagerBackend.StoreAsync([held], cancellationToken).ConfigureAwait(false);
+        if (app.Options.StoreEagerResult && app.Recorder.Finished(task, decoded, outcome, scope) is { } stored && !ReferenceEquals(eagerBackend, app.Backend))
+            await app.Backend.StoreAsync([stored], cancellationToken).ConfigureAwait(false);
+
+        if (outcome.Kind == OutcomeKind.Failed && app.Options.EagerPropagates && outcome.Exception is { } ex)
+            ExceptionDispatchInfo.Capture(ex).Throw();
+        return new AsyncResult(app, decoded.Id, eagerBackend);
+    }
+
+    public ValueTask StoreStateAsync(ResultMeta meta, CancellationToken cancellationToken) => StoreAsync(meta, cancellationToken);
+
+    private async ValueTask StoreAsync(ResultMeta meta, CancellationToken cancellationToken)
+    {
+        await eagerBackend.StoreAsync([meta], cancellationToken).ConfigureAwait(false);
+        if (app.Options.StoreEagerResult && !ReferenceEquals(eagerBackend, app.Backend))
+            await app.Backend.StoreAsync([meta], cancellationToken).ConfigureAwait(false);
+    }
+}

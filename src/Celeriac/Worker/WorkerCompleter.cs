@@ -1,0 +1,116 @@
+using System.Threading.Channels;
+using Celeriac.Backends;
+using Celeriac.Protocol.Results;
+using Celeriac.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace Celeriac.Worker;
+
+/// <summary>
+/// Writes results and settles deliveries in batches: everything queued while the previous batch
+/// was in flight goes in the next one, so a busy worker makes few round trips per task. Within a
+/// batch metas are stored before deliveries are settled. Signals are raised once both are done.
+/// </summary>
+internal sealed class WorkerCompleter : IResultStorePort
+{
+    private const int MaxBatch = 512;
+    private readonly Channel<CompletionItem> _items = Channel.CreateUnbounded<CompletionItem>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly IResultBackend _backend;
+    private readonly ITransportConsumer _consumer;
+    private readonly Action<IReadOnlyList<Settlement>> _released;
+    private readonly WorkerSignals _signals;
+    private readonly ILogger _log;
+    private readonly Task _loop;
+
+    public WorkerCompleter(IResultBackend backend, ITransportConsumer consumer, Action<IReadOnlyList<Settlement>> released, WorkerSignals signals, ILogger log)
+    {
+        _backend = backend;
+        _consumer = consumer;
+        _released = released;
+        _signals = signals;
+        _log = log;
+        _loop = Task.Run(RunAsync);
+    }
+
+    public void Store(ResultMeta meta, WorkerSignal? signal = null) => Enqueue(new CompletionItem(meta, null, default, signal));
+
+    public void Settle(TransportDelivery delivery, SettleAction action, ResultMeta? meta = null, WorkerSignal? signal = null) =>
+        Enqueue(new CompletionItem(meta, delivery, action, signal));
+
+    public void Signal(WorkerSignal signal) => Enqueue(new CompletionItem(null, null, default, signal));
+
+    /// <summary>Stores a state the task reported itself and waits until it is visible.</summary>
+    public async ValueTask StoreStateAsync(ResultMeta meta, CancellationToken cancellationToken)
+    {
+        var flushed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Enqueue(new CompletionItem(meta, null, default, null, flushed));
+        await flushed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Processes what is queued, then stops.</summary>
+    public async Task CompleteAsync()
+    {
+        _items.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+    }
+
+    private void Enqueue(CompletionItem item)
+    {
+        if (!_items.Writer.TryWrite(item))
+            _log.LogWarning("Completer already stopped; dropped {Kind} for task {TaskId}", item.Delivery is null ? "state" : item.Action.ToString(), item.Meta?.TaskId);
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<CompletionItem>(MaxBatch);
+        var metas = new List<ResultMeta>(MaxBatch);
+        var settlements = new List<Settlement>(MaxBatch);
+        while (await _items.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (batch.Count < MaxBatch && _items.Reader.TryRead(out var item)) batch.Add(item);
+            foreach (var item in batch)
+            {
+                if (item.Meta is not null) metas.Add(item.Meta);
+                if (item.Delivery is not null) settlements.Add(new Settlement(item.Delivery, item.Action));
+            }
+            await FlushAsync(metas, settlements).ConfigureAwait(false);
+            foreach (var item in batch)
+            {
+                item.Flushed?.TrySetResult();
+                if (item.Signal is not null) _signals.Raise(item.Signal);
+            }
+            batch.Clear();
+            metas.Clear();
+            settlements.Clear();
+        }
+    }
+
+    private async Task FlushAsync(List<ResultMeta> metas, List<Settlement> settlements)
+    {
+        if (metas.Count > 0)
+        {
+            try
+            {
+                await _backend.StoreAsync(metas).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                _log.LogError(ex, "Storing {Count} result(s) failed; the tasks ran but their results are lost", metas.Count);
+            }
+        }
+        if (settlements.Count == 0) return;
+        try
+        {
+            await _consumer.SettleAsync(settlements).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The broker will redeliver what was not settled (visibility timeout / channel close).
+            _log.LogError(ex, "Settling {Count} message(s) failed; the broker will redeliver them", settlements.Count);
+        }
+        finally
+        {
+            _released(settlements);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+namespace Celeriac.Worker;
+
+/// <summary>Settings of one worker; defaults come from the app's <see cref="CeleriacOptions"/>.</summary>
+public sealed class WorkerOptions
+{
+    /// <summary>Execution slots: how many tasks run at once.</summary>
+    public int Concurrency { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>Unsettled messages held per slot; 0 means no limit (as in Celery).</summary>
+    public int PrefetchMultiplier { get; set; } = 4;
+
+    /// <summary>Queues to consume; default: the app's default queue.</summary>
+    public IList<string> Queues { get; set; } = [];
+
+    /// <summary>Node name, <c>celeriac@&lt;host&gt;</c> by default; must be unique in the cluster.</summary>
+    public string Hostname { get; set; } = "";
+
+    /// <summary>Warm shutdown: how long to wait for running tasks before cancelling their tokens.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>After cancelling, how long tasks get to stop before their messages are requeued anyway.</summary>
+    public TimeSpan CancelGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The most messages asked of the broker in one round trip.</summary>
+    public int MaxFetchBatch { get; set; } = 256;
+
+    /// <summary>Unsettled messages the worker may hold: slots × multiplier, unbounded when the multiplier is 0.</summary>
+    public int PrefetchLimit => PrefetchMultiplier == 0 ? int.MaxValue / 2 : checked(Concurrency * PrefetchMultiplier);
+
+    /// <summary>The node name used when none is set.</summary>
+    public static string DefaultHostname(CeleriacOptions options) => options.Hostname ?? $"celeriac@{Environment.MachineName}";
+
+    internal static WorkerOptions From(CeleriacOptions app) => new()
+    {
+        Concurrency = app.WorkerConcurrency,
+        PrefetchMultiplier = app.WorkerPrefetchMultiplier,
+        Queues = [app.DefaultQueue],
+        Hostname = DefaultHostname(app),
+        ShutdownTimeout = app.WorkerShutdownTimeout,
+    };
+
+    internal void Validate()
+    {
+        if (Concurrency < 1) throw new ArgumentException("Worker concurrency must be at least 1.");
+        if (PrefetchMultiplier < 0) throw new ArgumentException("Prefetch multiplier must not be negative.");
+        if (Queues.Count == 0 || Queues.Any(string.IsNullOrWhiteSpace)) throw new ArgumentException("A worker needs at least one queue name.");
+        if (string.IsNullOrWhiteSpace(Hostname)) throw new ArgumentException("A worker needs a node name.");
+        if (MaxFetchBatch < 1) throw new ArgumentException("MaxFetchBatch must be at least 1.");
+    }
+}
