@@ -74,7 +74,7 @@ public static class CeleryJson
     public static double? GetDouble(JsonObject obj, string name)
     {
         if (!obj.TryGetPropertyValue(name, out var node) || node is null) return null;
-        if (node is JsonValue v && v.GetValueKind() == JsonValueKind.Number) return v.GetValue<double>();
+        if (node is JsonValue v && v.GetValueKind() == JsonValueKind.Number) return AsDouble(v);
         throw new FormatException($"'{name}' must be a number, not {node.ToJsonString()}");
     }
 
@@ -87,19 +87,29 @@ public static class CeleryJson
             JsonValueKind.True => true,
             JsonValueKind.False => false,
             // Python truthiness: kombu/celery sometimes carry 0/1 for flags.
-            JsonValueKind.Number => node.GetValue<double>() != 0,
+            JsonValueKind.Number => AsDouble((JsonValue)node) != 0,
             _ => throw new FormatException($"'{name}' must be a boolean, not {node.ToJsonString()}"),
         };
     }
 
     /// <summary>The integer value of a JSON number node, or null when it is not an integral number.</summary>
+    /// <remarks>Works for parsed nodes and for nodes built from CLR values (an <c>int</c> stays readable as a long).</remarks>
     public static long? AsInt64(JsonNode? node)
     {
         if (node is not JsonValue v || v.GetValueKind() != JsonValueKind.Number) return null;
         if (v.TryGetValue<long>(out var l)) return l;
-        if (v.TryGetValue<JsonElement>(out var e) && e.TryGetInt64(out l)) return l;
-        var d = v.GetValue<double>();
+        if (v.TryGetValue<int>(out var i)) return i;
+        var text = v.ToJsonString();
+        if (long.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out l)) return l;
+        var d = AsDouble(v);
         return Math.Floor(d) == d && Math.Abs(d) < 9.2e18 ? (long)d : null;
+    }
+
+    /// <summary>The value of a JSON number node as a double, however the node was made.</summary>
+    public static double AsDouble(JsonValue value)
+    {
+        if (value.TryGetValue<double>(out var d)) return d;
+        return double.Parse(value.ToJsonString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Deep-clones a node (null stays null).</summary>

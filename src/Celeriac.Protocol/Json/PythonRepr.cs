@@ -105,7 +105,7 @@ public static class PythonRepr
             sb.Append(text);
             return;
         }
-        var d = value.GetValue<double>();
+        var d = CeleryJson.AsDouble(value);
         sb.Append(FormatFloat(d));
     }
 

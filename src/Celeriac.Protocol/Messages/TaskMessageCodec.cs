@@ -225,7 +225,7 @@ public static class TaskMessageCodec
         return new TimeLimits(Number(pair[0]), Number(pair[1]));
 
         static double? Number(JsonNode? n) => n is null ? null
-            : n.GetValueKind() == JsonValueKind.Number ? n.GetValue<double>()
+            : n.GetValueKind() == JsonValueKind.Number ? CeleryJson.AsDouble((JsonValue)n)
             : throw new InvalidMessageException("header 'timelimit' must hold numbers or nulls");
     }
 }

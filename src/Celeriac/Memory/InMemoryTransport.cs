@@ -15,7 +15,11 @@ public sealed class InMemoryTransport : ITransport
     public ValueTask PublishAsync(BrokerMessage message, DeliveryInfo route, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var stored = new StoredMessage(message, route, Guid.NewGuid().ToString());
+        // Copy headers and properties: publisher and consumer must not share mutable JSON, as
+        // they would not across a real broker.
+        var copy = new BrokerMessage((System.Text.Json.Nodes.JsonObject)message.Headers.DeepClone(), message.Properties.Clone(),
+            message.Body.ToArray(), message.ContentType, message.ContentEncoding);
+        var stored = new StoredMessage(copy, route, Guid.NewGuid().ToString());
         foreach (var queue in Broker.Route(route)) queue.Enqueue(stored, front: false);
         return ValueTask.CompletedTask;
     }

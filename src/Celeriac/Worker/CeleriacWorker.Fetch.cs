@@ -47,7 +47,19 @@ public sealed partial class CeleriacWorker
                 continue;
             }
             if (deliveries.Count < asked) _credit.Release(asked - deliveries.Count);
-            foreach (var delivery in deliveries) Dispatch(delivery);
+            foreach (var delivery in deliveries)
+            {
+                try
+                {
+                    Dispatch(delivery);
+                }
+                catch (Exception ex)
+                {
+                    // A bug in reading one message must not stop the worker or strand the message.
+                    _log.LogError(ex, "Could not dispatch a message from {Queue}", delivery.Queue);
+                    if (!delivery.IsSettled) Reject(delivery, "dispatch failed: " + ex.Message, taskId: null);
+                }
+            }
         }
     }
 
