@@ -55,6 +55,9 @@ public sealed partial class CeleriacWorker : IAsyncDisposable
     /// <summary>Tasks running now.</summary>
     public int Active => _running.Count;
 
+    /// <summary>Deliveries taken from the broker and not yet settled (reserved, running, or being completed).</summary>
+    internal int Unsettled => _held.Count;
+
     internal WorkerSignals Signals { get; } = new();
 
     /// <summary>Connects, starts consuming and returns; the worker then runs in the background.</summary>
