@@ -43,9 +43,10 @@ internal sealed class InMemoryConsumer(InMemoryBroker broker, InMemoryQueue[] qu
 
     private TransportDelivery Deliver(string queue, StoredMessage stored)
     {
+        // Each delivery gets its own copy: what one receiver changes must not reach a redelivery.
         var delivery = stored.Malformed is { } bad
             ? new TransportDelivery(bad, queue, stored.DeliveryTag, stored)
-            : new TransportDelivery(stored.Message!, queue, stored.Route, stored.DeliveryTag, stored.Redelivered, stored);
+            : new TransportDelivery(InMemoryTransport.Copy(stored.Message!), queue, stored.Route, stored.DeliveryTag, stored.Redelivered, stored);
         _unsettled[delivery] = (stored, Interlocked.Increment(ref _delivered));
         return delivery;
     }
