@@ -29,7 +29,11 @@ internal sealed class InMemoryConsumer(InMemoryBroker broker, InMemoryQueue[] qu
             var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var mustWait = true;
             foreach (var q in queues) mustWait &= q.AddWaiter(signal);
-            if (!mustWait) continue;
+            if (!mustWait)
+            {
+                foreach (var q in queues) q.RemoveWaiter(signal);
+                continue;
+            }
             try
             {
                 await signal.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -37,6 +41,11 @@ internal sealed class InMemoryConsumer(InMemoryBroker broker, InMemoryQueue[] qu
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return [];
+            }
+            finally
+            {
+                // Only one queue woke us (or none, when cancelled): unregister from the rest.
+                foreach (var q in queues) q.RemoveWaiter(signal);
             }
         }
     }
