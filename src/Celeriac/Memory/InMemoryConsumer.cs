@@ -10,8 +10,9 @@ namespace Celeriac.Memory;
 /// </summary>
 internal sealed class InMemoryConsumer(InMemoryBroker broker, InMemoryQueue[] queues) : ITransportConsumer
 {
-    private readonly ConcurrentDictionary<TransportDelivery, StoredMessage> _unsettled = new();
+    private readonly ConcurrentDictionary<TransportDelivery, (StoredMessage Stored, long Sequence)> _unsettled = new();
     private int _next; // round-robin start, so one busy queue does not starve the others
+    private long _delivered; // delivery order, so restored messages keep it
 
     public async ValueTask<IReadOnlyList<TransportDelivery>> ReceiveAsync(int maxCount, CancellationToken cancellationToken)
     {
@@ -28,7 +29,11 @@ internal sealed class InMemoryConsumer(InMemoryBroker broker, InMemoryQueue[] qu
             var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var mustWait = true;
             foreach (var q in queues) mustWait &= q.AddWaiter(signal);
-            if (!mustWait) continue;
+            if (!mustWait)
+            {
+                foreach (var q in queues) q.RemoveWaiter(signal);
+                continue;
+            }
             try
             {
                 await signal.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -37,23 +42,31 @@ internal sealed class InMemoryConsumer(InMemoryBroker broker, InMemoryQueue[] qu
             {
                 return [];
             }
+            finally
+            {
+                // Only one queue woke us (or none, when cancelled): unregister from the rest.
+                foreach (var q in queues) q.RemoveWaiter(signal);
+            }
         }
     }
 
     private TransportDelivery Deliver(string queue, StoredMessage stored)
     {
+        // Each delivery gets its own copy: what one receiver changes must not reach a redelivery.
         var delivery = stored.Malformed is { } bad
             ? new TransportDelivery(bad, queue, stored.DeliveryTag, stored)
-            : new TransportDelivery(stored.Message!, queue, stored.Route, stored.DeliveryTag, stored.Redelivered, stored);
-        _unsettled[delivery] = stored;
+            : new TransportDelivery(InMemoryTransport.Copy(stored.Message!), queue, stored.Route, stored.DeliveryTag, stored.Redelivered, stored);
+        _unsettled[delivery] = (stored, Interlocked.Increment(ref _delivered));
         return delivery;
     }
 
     public ValueTask SettleAsync(IReadOnlyList<Settlement> settlements, CancellationToken cancellationToken = default)
     {
+        List<(StoredMessage Stored, long Sequence, string Queue)>? restores = null;
         foreach (var (delivery, action) in settlements)
         {
-            if (!_unsettled.TryRemove(delivery, out var stored) || !delivery.TryMarkSettled()) continue;
+            if (!_unsettled.TryRemove(delivery, out var entry) || !delivery.TryMarkSettled()) continue;
+            var stored = entry.Stored;
             switch (action)
             {
                 case SettleAction.Ack:
@@ -65,10 +78,15 @@ internal sealed class InMemoryConsumer(InMemoryBroker broker, InMemoryQueue[] qu
                     broker.Queue(delivery.Queue).Enqueue(stored with { Redelivered = true }, front: false);
                     break;
                 case SettleAction.Restore:
-                    broker.Queue(delivery.Queue).Enqueue(stored with { Redelivered = true }, front: true);
+                    (restores ??= []).Add((stored, entry.Sequence, delivery.Queue));
                     break;
             }
         }
+        // Restored messages go to the front in their delivery order, as kombu restores unacked
+        // messages (last delivered pushed first; SPEC §2.4).
+        if (restores is not null)
+            foreach (var (stored, _, queue) in restores.OrderByDescending(r => r.Sequence))
+                broker.Queue(queue).Enqueue(stored with { Redelivered = true }, front: true);
         return ValueTask.CompletedTask;
     }
 

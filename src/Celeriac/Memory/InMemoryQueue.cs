@@ -54,6 +54,18 @@ internal sealed class InMemoryQueue(string name)
         }
     }
 
+    /// <summary>Drops a waiter that stopped waiting (woken by another queue, or cancelled).</summary>
+    public void RemoveWaiter(TaskCompletionSource waiter)
+    {
+        lock (_lock) _waiters?.Remove(waiter);
+    }
+
+    /// <summary>Number of registered waiters (for tests).</summary>
+    internal int WaiterCount
+    {
+        get { lock (_lock) return _waiters?.Count ?? 0; }
+    }
+
     public long Purge()
     {
         lock (_lock)

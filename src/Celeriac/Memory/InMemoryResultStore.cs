@@ -31,10 +31,30 @@ public sealed class InMemoryResultStore
         {
             // Never replace a SUCCESS (SPEC §4.2): a redelivered duplicate must not undo a good result.
             if (_results.TryGetValue(meta.TaskId, out var existing) && existing.Meta.Status == TaskStates.Success) return;
+            meta = Snapshot(meta);
             _results[meta.TaskId] = (meta, expiresAt);
         }
         if (meta.IsReady && _waiters.TryRemove(meta.TaskId, out var waiter)) waiter.TrySetResult(meta);
     }
+
+    /// <summary>
+    /// A copy with its own JSON: writer, store and each reader must not share mutable nodes, as they
+    /// would not across a real backend.
+    /// </summary>
+    private static ResultMeta Snapshot(ResultMeta meta) => new()
+    {
+        TaskId = meta.TaskId,
+        Status = meta.Status,
+        Result = meta.Result?.DeepClone(),
+        Traceback = meta.Traceback,
+        Children = (JsonArray?)meta.Children?.DeepClone(),
+        DateDone = meta.DateDone,
+        GroupId = meta.GroupId,
+        ParentId = meta.ParentId,
+        Extended = meta.Extended is { } x
+            ? x with { Args = (JsonArray?)x.Args?.DeepClone(), Kwargs = (JsonObject?)x.Kwargs?.DeepClone() }
+            : null,
+    };
 
     internal ResultMeta? Get(string taskId, DateTimeOffset now)
     {
@@ -44,7 +64,7 @@ public sealed class InMemoryResultStore
             _results.TryRemove(taskId, out _);
             return null;
         }
-        return entry.Meta;
+        return Snapshot(entry.Meta);
     }
 
     internal async ValueTask<ResultMeta> WaitAsync(string taskId, DateTimeOffset now, CancellationToken cancellationToken)
@@ -56,7 +76,7 @@ public sealed class InMemoryResultStore
             // Re-check after registering: a store between the first check and the registration
             // would otherwise be missed.
             if (Get(taskId, now) is { IsReady: true } raced) return raced;
-            return await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return Snapshot(await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false));
         }
     }
 

@@ -24,6 +24,14 @@ public sealed class InMemoryTransport : ITransport
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>
+    /// A copy with its own headers and properties: publisher, broker and each receiver must not
+    /// share mutable JSON, as they would not across a real broker. The body is read-only and shared.
+    /// </summary>
+    internal static BrokerMessage Copy(BrokerMessage message) =>
+        new((System.Text.Json.Nodes.JsonObject)message.Headers.DeepClone(), message.Properties.Clone(),
+            message.Body, message.ContentType, message.ContentEncoding);
+
     /// <inheritdoc />
     public ValueTask DeclareQueueAsync(string queue, CancellationToken cancellationToken = default)
     {
