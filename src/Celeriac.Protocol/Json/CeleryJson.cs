@@ -102,6 +102,19 @@ public static class CeleryJson
         return Math.Floor(d) == d && Math.Abs(d) < 9.2e18 ? (long)d : null;
     }
 
+    /// <summary>
+    /// A JSON number written as Python's <c>json.dumps</c> writes a <c>float</c>: always with a
+    /// fraction or exponent (<c>2.0</c>, <c>1e+16</c>). <see cref="JsonValue.Create(double, JsonNodeOptions?)"/>
+    /// would write <c>2</c>, which a Python peer reads back as an <c>int</c>.
+    /// </summary>
+    public static JsonNode PythonFloat(double value)
+    {
+        if (!double.IsFinite(value))
+            throw new ArgumentOutOfRangeException(nameof(value), value, "NaN and infinities are not valid JSON");
+        using var doc = JsonDocument.Parse(PythonRepr.FormatFloat(value));
+        return JsonValue.Create(doc.RootElement.Clone(), NodeOptions)!;
+    }
+
     /// <summary>Deep-clones a node (null stays null).</summary>
     public static JsonNode? Clone(JsonNode? node) => node?.DeepClone();
 }

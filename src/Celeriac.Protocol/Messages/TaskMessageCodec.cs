@@ -87,7 +87,7 @@ public static class TaskMessageCodec
     {
         null => null,
         { } s when Math.Floor(s) == s && Math.Abs(s) < 1e15 => JsonValue.Create((long)s),
-        { } s => JsonValue.Create(s),
+        { } s => CeleryJson.PythonFloat(s),
     };
 
     private static JsonNode? ParseBody(BrokerMessage message)
