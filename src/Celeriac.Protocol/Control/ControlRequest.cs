@@ -47,6 +47,17 @@ public sealed class ControlRequest
         return o;
     }
 
+    /// <summary>
+    /// The message headers a request carries (SPEC §7.2): <c>{"clock": ..., "expires": ...}</c>, the
+    /// sender's Lamport clock and the Unix time after which the request is stale (a float, as
+    /// Python's <c>time() + timeout</c>), or 0 when it never expires.
+    /// </summary>
+    public static JsonObject Headers(long clock, double expires) => new()
+    {
+        ["clock"] = clock,
+        ["expires"] = expires == 0 ? JsonValue.Create(0) : CeleryJson.PythonFloat(expires),
+    };
+
     /// <summary>Reads a request body. Throws <see cref="FormatException"/> when it is not one.</summary>
     public static ControlRequest Parse(ReadOnlySpan<byte> utf8)
     {
