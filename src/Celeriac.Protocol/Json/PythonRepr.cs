@@ -148,21 +148,50 @@ public static class PythonRepr
         // Python prefers single quotes, switching to double quotes when the text has ' and no ".
         var quote = s.Contains('\'') && !s.Contains('"') ? '"' : '\'';
         sb.Append(quote);
-        foreach (var c in s)
+        for (var i = 0; i < s.Length; i++)
         {
+            var c = s[i];
             switch (c)
             {
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                default:
-                    if (c == quote) sb.Append('\\').Append(c);
-                    else if (c < 0x20 || c == 0x7f) sb.Append("\\x").Append(((int)c).ToString("x2", CultureInfo.InvariantCulture));
-                    else sb.Append(c);
-                    break;
+                case '\\': sb.Append("\\\\"); continue;
+                case '\n': sb.Append("\\n"); continue;
+                case '\r': sb.Append("\\r"); continue;
+                case '\t': sb.Append("\\t"); continue;
             }
+            if (c == quote)
+            {
+                sb.Append('\\').Append(c);
+                continue;
+            }
+            // Work on code points so an astral character (emoji) is judged, and kept, whole.
+            var length = char.IsHighSurrogate(c) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1]) ? 2 : 1;
+            var codePoint = length == 2 ? char.ConvertToUtf32(c, s[i + 1]) : c;
+            if (IsPrintable(codePoint)) sb.Append(s, i, length);
+            else AppendEscape(sb, codePoint);
+            i += length - 1;
         }
         sb.Append(quote);
+    }
+
+    /// <summary>
+    /// Python's <c>str.isprintable()</c> for one code point: everything but control, format,
+    /// surrogate, private-use and unassigned characters and separators other than the ASCII space.
+    /// </summary>
+    private static bool IsPrintable(int codePoint)
+    {
+        if (codePoint == ' ') return true;
+        if (codePoint is >= 0xD800 and <= 0xDFFF) return false; // a lone surrogate
+        return CharUnicodeInfo.GetUnicodeCategory(codePoint) is not (
+            UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate or
+            UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned or
+            UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator or UnicodeCategory.SpaceSeparator);
+    }
+
+    private static void AppendEscape(StringBuilder sb, int codePoint)
+    {
+        var hex = codePoint.ToString("x", CultureInfo.InvariantCulture);
+        if (codePoint < 0x100) sb.Append("\\x").Append(hex.PadLeft(2, '0'));
+        else if (codePoint < 0x10000) sb.Append("\\u").Append(hex.PadLeft(4, '0'));
+        else sb.Append("\\U").Append(hex.PadLeft(8, '0'));
     }
 }
