@@ -19,12 +19,13 @@ public sealed record ExceptionInfo(string Type, JsonNode? Arguments, string Modu
 
     /// <summary>
     /// The message as a reader shows it: the single argument as text, or the args' repr when there
-    /// are several (Python's <c>str(exc)</c>).
+    /// are several (Python's <c>str(exc)</c>; <c>KeyError</c> shows its single key as a repr).
     /// </summary>
     public string Message => Arguments switch
     {
         null => "",
         JsonArray { Count: 0 } => "",
+        JsonArray { Count: 1 } key when Type == "KeyError" => PythonRepr.Format(key[0], int.MaxValue),
         JsonArray { Count: 1 } a => Text(a[0]),
         JsonArray a => PythonRepr.FormatTuple(a, int.MaxValue),
         var scalar => Text(scalar),
