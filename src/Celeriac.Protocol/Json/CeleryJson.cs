@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -74,8 +75,7 @@ public static class CeleryJson
     public static double? GetDouble(JsonObject obj, string name)
     {
         if (!obj.TryGetPropertyValue(name, out var node) || node is null) return null;
-        if (node is JsonValue v && v.GetValueKind() == JsonValueKind.Number) return v.GetValue<double>();
-        throw new FormatException($"'{name}' must be a number, not {node.ToJsonString()}");
+        return AsDouble(node) ?? throw new FormatException($"'{name}' must be a number, not {node.ToJsonString()}");
     }
 
     /// <summary>Reads an optional boolean member; absence or null gives <paramref name="fallback"/>.</summary>
@@ -87,7 +87,7 @@ public static class CeleryJson
             JsonValueKind.True => true,
             JsonValueKind.False => false,
             // Python truthiness: kombu/celery sometimes carry 0/1 for flags.
-            JsonValueKind.Number => node.GetValue<double>() != 0,
+            JsonValueKind.Number => AsDouble(node) != 0,
             _ => throw new FormatException($"'{name}' must be a boolean, not {node.ToJsonString()}"),
         };
     }
@@ -95,12 +95,21 @@ public static class CeleryJson
     /// <summary>The integer value of a JSON number node, or null when it is not an integral number.</summary>
     public static long? AsInt64(JsonNode? node)
     {
-        if (node is not JsonValue v || v.GetValueKind() != JsonValueKind.Number) return null;
-        if (v.TryGetValue<long>(out var l)) return l;
-        if (v.TryGetValue<JsonElement>(out var e) && e.TryGetInt64(out l)) return l;
-        var d = v.GetValue<double>();
+        if (NumberText(node) is not { } text) return null;
+        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)) return l;
+        var d = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
         return Math.Floor(d) == d && Math.Abs(d) < 9.2e18 ? (long)d : null;
     }
+
+    /// <summary>The value of a JSON number node as a double, or null when it is not a number.</summary>
+    public static double? AsDouble(JsonNode? node) =>
+        NumberText(node) is { } text ? double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture) : null;
+
+    // Numbers are read from their JSON text: a node parsed from the wire wraps a JsonElement, but one
+    // built in process wraps an int, short, decimal…, and JsonValue.GetValue<T> converts neither
+    // between those types nor to long from int.
+    private static string? NumberText(JsonNode? node) =>
+        node is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.ToJsonString() : null;
 
     /// <summary>
     /// A JSON number written as Python's <c>json.dumps</c> writes a <c>float</c>: always with a

@@ -105,8 +105,7 @@ public static class PythonRepr
             sb.Append(text);
             return;
         }
-        var d = value.GetValue<double>();
-        sb.Append(FormatFloat(d));
+        sb.Append(FormatFloat(CeleryJson.AsDouble(value) ?? double.NaN));
     }
 
     /// <summary>Python's <c>repr(float)</c>: shortest round-trip digits, always with a '.' or exponent.</summary>

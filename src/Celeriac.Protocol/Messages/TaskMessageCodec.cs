@@ -225,7 +225,7 @@ public static class TaskMessageCodec
         return new TimeLimits(Number(pair[0]), Number(pair[1]));
 
         static double? Number(JsonNode? n) => n is null ? null
-            : n.GetValueKind() == JsonValueKind.Number ? n.GetValue<double>()
+            : CeleryJson.AsDouble(n) is { } d ? d
             : throw new InvalidMessageException("header 'timelimit' must hold numbers or nulls");
     }
 }

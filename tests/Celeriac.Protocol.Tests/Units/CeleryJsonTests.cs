@@ -46,4 +46,22 @@ public class CeleryJsonTests
         FluentActions.Invoking(() => CeleryJson.GetInt64(o, "d")).Should().Throw<FormatException>();
         CeleryJson.GetInt64(o, "missing").Should().BeNull();
     }
+
+    [Fact]
+    public void Numbers_built_in_process_are_read_like_parsed_ones()
+    {
+        // An in-memory transport hands over headers built with JsonValue.Create(int), never serialized.
+        var o = new JsonObject { ["i"] = 3, ["s"] = (short)4, ["m"] = 2.5m, ["f"] = 1.5f, ["d"] = 2.0, ["u"] = 7u, ["z"] = 0 };
+        CeleryJson.GetInt64(o, "i").Should().Be(3);
+        CeleryJson.GetInt64(o, "s").Should().Be(4);
+        CeleryJson.GetInt64(o, "u").Should().Be(7);
+        CeleryJson.GetInt64(o, "d").Should().Be(2);
+        CeleryJson.GetDouble(o, "i").Should().Be(3.0);
+        CeleryJson.GetDouble(o, "m").Should().Be(2.5);
+        CeleryJson.GetDouble(o, "f").Should().Be(1.5);
+        CeleryJson.GetBool(o, "i").Should().BeTrue();
+        CeleryJson.GetBool(o, "z").Should().BeFalse();
+        CeleryJson.AsDouble(o["m"]).Should().Be(2.5);
+        CeleryJson.AsDouble(JsonValue.Create("2")).Should().BeNull();
+    }
 }
