@@ -38,7 +38,9 @@ public static class TaskMessageCodec
         var headers = message.Headers;
         try
         {
-            if (body is JsonObject legacy && legacy.ContainsKey("args"))
+            // Python reads a dict body as v1/hybrid when it has 'args', and also when the headers
+            // lack 'task' (then args and kwargs default to () and {}; SPEC §1.13).
+            if (body is JsonObject legacy && (legacy.ContainsKey("args") || !headers.ContainsKey("task")))
                 return FromLegacy(legacy, headers, message.Properties);
             if (!headers.ContainsKey("task"))
                 throw new InvalidMessageException("message has no 'task' header and is not a protocol v1 body");
@@ -159,7 +161,12 @@ public static class TaskMessageCodec
         foreach (var (key, value) in headers) merged[key] = value?.DeepClone();
 
         var message = ReadHeaders(merged, properties);
-        message.Args = body["args"] as JsonArray is { } a ? (JsonArray)a.DeepClone() : new JsonArray();
+        message.Args = body["args"] switch
+        {
+            JsonArray a => (JsonArray)a.DeepClone(),
+            null => new JsonArray(),
+            _ => throw new InvalidMessageException("v1 body args is not an array"),
+        };
         message.Kwargs = body["kwargs"] switch
         {
             JsonObject k => (JsonObject)k.DeepClone(),
