@@ -81,6 +81,34 @@ public class TaskMessageReemitTests
         JsonComparer.Ordered.AssertEqual(m.Embed, body[2], m.Key + " embed");
     }
 
+    [Theory]
+    [MemberData(nameof(VectorCatalog.TaskMessagesV1), MemberType = typeof(VectorCatalog))]
+    public void V1_message_reads_into_the_model_a_v2_producer_fills(string file, int index)
+    {
+        var m = TaskVectorMessage.Load(file, index);
+        var v1 = TaskMessageCodec.Decode(KombuEnvelope.Decode(m.Raw).Message, Accept);
+        var b = m.Meta;
+
+        var v2 = TaskMessageCodec.Decode(TaskMessageCodec.Encode(new TaskMessage
+        {
+            Task = b.Str("task"),
+            Id = b.Str("id"),
+            Args = (JsonArray)m.Args.DeepClone(),
+            Kwargs = (JsonObject)m.Kwargs.DeepClone(),
+            Eta = b["eta"] is null ? null : DateTimeOffset.Parse(b.Str("eta"), System.Globalization.CultureInfo.InvariantCulture),
+            Expires = b["expires"] is null ? null : DateTimeOffset.Parse(b.Str("expires"), System.Globalization.CultureInfo.InvariantCulture),
+            Retries = b["retries"]!.GetValue<int>(),
+            Group = b["group"]?.GetValue<string>(),
+            GroupIndex = b["group_index"]?.GetValue<int>(),
+            Properties = v1.Properties.Clone(),
+        }), Accept);
+
+        var (a, z) = (TaskMessageCodec.Encode(v1), TaskMessageCodec.Encode(v2));
+        JsonComparer.Ordered.AssertEqual(z.Headers, a.Headers, m.Key + " headers");
+        JsonComparer.Ordered.AssertEqual(JsonNode.Parse(z.Body.Span), JsonNode.Parse(a.Body.Span), m.Key + " body");
+        v1.RootId.Should().BeNull("v1 has no root_id; the codec writes the task's own id");
+    }
+
     private static JsonObject Reemit(TaskMessage decoded, DeliveryInfo route) =>
         JsonNode.Parse(KombuEnvelope.Encode(TaskMessageCodec.Encode(decoded), route))!.AsObject();
 
