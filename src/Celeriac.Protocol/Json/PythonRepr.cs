@@ -6,13 +6,14 @@ using System.Text.Json.Nodes;
 namespace Celeriac.Protocol.Json;
 
 /// <summary>
-/// Python <c>repr()</c> of JSON values, for the display-only fields Python peers expect in that
-/// form: <c>argsrepr</c>, <c>kwargsrepr</c> (SPEC §1.3) and the <c>result</c>/<c>exception</c>
-/// strings of task events (SPEC §6.3).
+/// Python <c>repr()</c> of JSON values, for the display-only text Python writes with the real
+/// <c>repr</c>: exception reprs (<c>ValueError('boom')</c>) in task events and chord errors
+/// (SPEC §4.4, §6.3). Celery 5.2 computes <c>argsrepr</c>, <c>kwargsrepr</c> and the
+/// <c>task-succeeded</c> result with its own <c>saferepr</c> instead: use <see cref="PythonSafeRepr"/> for those.
 /// </summary>
 public static class PythonRepr
 {
-    /// <summary>Celery truncates reprs in headers and events to this many characters.</summary>
+    /// <summary>Celery's length limit for reprs in headers and events (<c>argsrepr_maxsize</c>, <c>resultrepr_maxsize</c>).</summary>
     public const int MaxLength = 1024;
 
     /// <summary>Repr of any JSON value: <c>None</c>, <c>True</c>, <c>'text'</c>, <c>[1, 2]</c>, <c>{'k': 1}</c>.</summary>

@@ -69,8 +69,9 @@ public static class TaskMessageCodec
             ["timelimit"] = new JsonArray(Seconds(task.TimeLimits.Hard), Seconds(task.TimeLimits.Soft)),
             ["root_id"] = task.RootId ?? task.Id,
             ["parent_id"] = task.ParentId,
-            ["argsrepr"] = task.ArgsRepr ?? PythonRepr.FormatTuple(task.Args),
-            ["kwargsrepr"] = task.KwargsRepr ?? PythonRepr.Format(task.Kwargs),
+            // saferepr, as Celery 5.2 computes them (not repr(): see PythonSafeRepr).
+            ["argsrepr"] = task.ArgsRepr ?? PythonSafeRepr.FormatTuple(task.Args),
+            ["kwargsrepr"] = task.KwargsRepr ?? PythonSafeRepr.Format(task.Kwargs),
             ["origin"] = task.Origin,
             ["ignore_result"] = task.IgnoreResult,
         };

@@ -155,4 +155,20 @@ public class TaskMessageCodecTests
         task.TimeLimits.Should().Be(new TimeLimits(60, 50.5));
         task.IgnoreResult.Should().BeTrue();
     }
+
+    [Fact]
+    public void Default_reprs_are_celery_saferepr_not_repr()
+    {
+        var task = new TaskMessage
+        {
+            Task = "t", Id = "i",
+            Args = new JsonArray("it's", new JsonArray(new JsonArray(new JsonArray(1)))),
+            Kwargs = new JsonObject { ["note"] = "line1\nline2" },
+        };
+
+        var headers = TaskMessageCodec.Encode(task).Headers;
+
+        headers.Str("argsrepr").Should().Be("('it\\'s', [[[...]]])");
+        headers.Str("kwargsrepr").Should().Be("{'note': 'line1\nline2'}");
+    }
 }

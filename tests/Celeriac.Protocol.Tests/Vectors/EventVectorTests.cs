@@ -91,13 +91,13 @@ public class EventVectorTests
     }
 
     [Fact]
-    public void Task_succeeded_result_is_the_python_repr_of_the_stored_result()
+    public void Task_succeeded_result_is_the_saferepr_of_the_stored_result()
     {
         var ev = CeleryEvent.ParseBody(Vector.Load("event_task_succeeded").Obj("event").Utf8("body_json_text"))[0];
         var meta = Results.ResultMeta.Parse(Vector.Load("result_success").Obj("result").Utf8("raw"));
 
         ev.Fields.Str("uuid").Should().Be(meta.TaskId);
-        ev.Fields.Str("result").Should().Be(PythonRepr.Format(meta.Result));
+        ev.Fields.Str("result").Should().Be(PythonSafeRepr.Format(meta.Result));
     }
 
     [Fact]

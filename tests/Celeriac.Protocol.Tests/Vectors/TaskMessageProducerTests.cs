@@ -20,7 +20,7 @@ public class TaskMessageProducerTests
     private static readonly Dictionary<string, string> KwargsReprFromPython = new()
     {
         ["task_v2_chord_unlock_fallback#0"] =
-            "Python's saferepr stops at 3 levels ('(...)') and prints result tuples as tuples; JSON turned them into lists.",
+            "the result tuples were Python tuples, printed '((...), None)'; JSON turned them into lists, so we print '[[...], None]'.",
     };
 
     private static readonly Dictionary<string, string> ArgsReprNotDerivable = new()
@@ -59,7 +59,7 @@ public class TaskMessageProducerTests
 
     [Theory]
     [MemberData(nameof(VectorCatalog.TaskMessagesV2), MemberType = typeof(VectorCatalog))]
-    public void Argsrepr_is_the_python_repr_of_the_args(string file, int index)
+    public void Argsrepr_is_celery_saferepr_of_the_args(string file, int index)
     {
         // Python writes a tuple repr for apply_async((1, 2)) and a list repr for send_task(args=[2, 3]);
         // the JSON is the same, so the form is taken from the capture and the content is checked.
@@ -67,7 +67,7 @@ public class TaskMessageProducerTests
         if (ArgsReprNotDerivable.ContainsKey(m.Key)) return;
         var expected = m.Headers.Str("argsrepr");
 
-        var ours = expected.StartsWith('(') ? PythonRepr.FormatTuple(m.Args) : PythonRepr.Format(m.Args);
+        var ours = expected.StartsWith('(') ? PythonSafeRepr.FormatTuple(m.Args) : PythonSafeRepr.Format(m.Args);
 
         ours.Should().Be(expected);
     }

@@ -73,7 +73,7 @@ public class TaskMessageReemitTests
         foreach (var key in (string[])["task", "id", "eta", "expires", "retries", "timelimit", "group", "group_index"])
             JsonComparer.Strict.AssertEqual(m.Meta[key], headers[key], $"{m.Key} header '{key}' from the v1 body");
         headers.Str("root_id").Should().Be(m.Meta.Str("id"), "a v1 message has no parent, so it is its own root");
-        headers.Str("argsrepr").Should().Be(PythonRepr.FormatTuple(m.Args), "v1 bodies carry no repr, so we compute one");
+        headers.Str("argsrepr").Should().Be(PythonSafeRepr.FormatTuple(m.Args), "v1 bodies carry no repr, so we compute one");
 
         var body = BodyOf(ours).AsArray();
         JsonComparer.Strict.AssertEqual(m.Args, body[0], m.Key + " args");
