@@ -34,9 +34,10 @@ public sealed record ExceptionInfo(string Type, JsonNode? Arguments, string Modu
     /// <summary>Python's <c>repr(exc)</c>, as task events carry it: <c>ValueError('boom')</c>.</summary>
     public string Repr => Arguments switch
     {
-        JsonArray a => Type + (a.Count == 1 ? "(" + PythonRepr.Format(a[0]) + ")" : PythonRepr.FormatTuple(a)),
+        // Celery uses the full repr here (safe_repr), never cut to 1024 characters.
+        JsonArray a => Type + (a.Count == 1 ? "(" + PythonRepr.Format(a[0], int.MaxValue) + ")" : PythonRepr.FormatTuple(a, int.MaxValue)),
         null => Type + "()",
-        var scalar => Type + "(" + PythonRepr.Format(scalar) + ")",
+        var scalar => Type + "(" + PythonRepr.Format(scalar, int.MaxValue) + ")",
     };
 
     /// <summary>The JSON object stored in <c>result</c>.</summary>

@@ -39,4 +39,12 @@ public class ExceptionInfoTests
     [Fact]
     public void FromJson_defaults_a_missing_module_to_builtins() =>
         ExceptionInfo.FromJson(JsonNode.Parse("""{"exc_type": "ValueError", "exc_message": ["x"]}"""))!.Module.Should().Be("builtins");
+
+    [Fact]
+    public void Repr_is_never_cut()
+    {
+        var message = new string('m', 3000);
+        ExceptionInfo.Of("ValueError", "builtins", message).Repr.Should().Be($"ValueError('{message}')");
+        new ExceptionInfo("ValueError", new JsonArray(message, 1), "builtins").Repr.Should().Be($"ValueError('{message}', 1)");
+    }
 }
