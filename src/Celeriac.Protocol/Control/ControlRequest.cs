@@ -72,11 +72,16 @@ public sealed class ControlRequest
         {
             Method = CeleryJson.GetString(o, "method") ?? throw new FormatException("control request has no method"),
             Arguments = o["arguments"] as JsonObject is { } a ? (JsonObject)a.DeepClone() : new JsonObject(),
-            Destination = o["destination"] is JsonArray d ? d.Select(x => x?.GetValue<string>() ?? "").ToList() : null,
+            Destination = o["destination"] is JsonArray d ? d.Select(NodeName).ToList() : null,
             Pattern = CeleryJson.GetString(o, "pattern"),
             Matcher = CeleryJson.GetString(o, "matcher"),
             Ticket = CeleryJson.GetString(o, "ticket"),
             ReplyTo = replyTo,
         };
     }
+
+    private static string NodeName(JsonNode? node) =>
+        node is JsonValue v && v.GetValueKind() == JsonValueKind.String
+            ? v.GetValue<string>()
+            : throw new FormatException("control request destination must be a list of node names");
 }
