@@ -29,6 +29,25 @@ public class EventVectorTests
 
     [Theory]
     [MemberData(nameof(VectorCatalog.Events), MemberType = typeof(VectorCatalog))]
+    public void Event_built_like_a_csharp_worker_equals_what_python_sent(string file)
+    {
+        var e = Vector.Load(file).Obj("event");
+        var captured = e["body_decoded"] is JsonArray batch ? batch.Select(x => x!.AsObject()).ToList() : [e.Obj("body_decoded")];
+
+        foreach (var obj in captured)
+        {
+            var fields = new JsonObject();
+            foreach (var (key, value) in obj)
+                if (key is not ("type" or "hostname" or "timestamp" or "utcoffset" or "pid" or "clock")) fields[key] = value?.DeepClone();
+            var ours = new CeleryEvent(obj.Str("type"), obj.Str("hostname"), obj["timestamp"]!.GetValue<double>(),
+                obj["utcoffset"]!.GetValue<int>(), obj["pid"]!.GetValue<int>(), obj["clock"]!.GetValue<long>(), fields);
+
+            JsonComparer.Ordered.AssertEqual(obj, ours.ToJson(), file);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(VectorCatalog.Events), MemberType = typeof(VectorCatalog))]
     public void Common_fields_are_typed_and_the_rest_kept_as_fields(string file)
     {
         var e = Vector.Load(file).Obj("event");

@@ -26,6 +26,36 @@ public class ResultMetaVectorTests
 
     [Theory]
     [MemberData(nameof(VectorCatalog.ResultMetas), MemberType = typeof(VectorCatalog))]
+    public void Meta_built_like_a_csharp_worker_equals_what_python_stored(string file)
+    {
+        // Typed values in, as a worker storing a result would have them; Python's JSON out.
+        var d = Vector.Load(file).Obj("result").Obj("decoded");
+        var status = d.Str("status");
+        var stored = d["result"];
+        var exc = TaskStates.IsException(status) && stored is JsonObject e
+            ? ExceptionInfo.Of(e.Str("exc_type"), e.Str("exc_module"), e.Arr("exc_message")[0]!.GetValue<string>())
+            : null;
+
+        var meta = new ResultMeta
+        {
+            TaskId = d.Str("task_id"),
+            Status = status,
+            Result = exc?.ToJson() ?? stored?.DeepClone(),
+            Traceback = d["traceback"]?.GetValue<string>(),
+            Children = d.Arr("children").Count == 0 ? new JsonArray() : new JsonArray(d.Arr("children").Select(c => (JsonNode?)ResultTuple.FromJson(c).ToJson()).ToArray()),
+            DateDone = d["date_done"] is null ? null : DateTime.SpecifyKind(DateTime.Parse(d.Str("date_done"), CultureInfo.InvariantCulture), DateTimeKind.Utc),
+            GroupId = d["group_id"]?.GetValue<string>(),
+            ParentId = d["parent_id"]?.GetValue<string>(),
+            Extended = d.ContainsKey("name")
+                ? new ExtendedResultFields(d.Str("name"), d.Arr("args").DeepClone().AsArray(), d.Obj("kwargs").DeepClone().AsObject(), d.Str("worker"), d["retries"]!.GetValue<int>(), d.Str("queue"))
+                : null,
+        };
+
+        JsonComparer.Ordered.AssertEqual(d, meta.ToJson(), file);
+    }
+
+    [Theory]
+    [MemberData(nameof(VectorCatalog.ResultMetas), MemberType = typeof(VectorCatalog))]
     public void Meta_fields_match_what_python_stored(string file)
     {
         var r = Vector.Load(file).Obj("result");
