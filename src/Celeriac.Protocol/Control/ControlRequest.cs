@@ -47,6 +47,17 @@ public sealed class ControlRequest
         return o;
     }
 
+    /// <summary>
+    /// The message headers a request carries (SPEC §7.2): <c>{"clock": ..., "expires": ...}</c>, the
+    /// sender's Lamport clock and the Unix time after which the request is stale (a float, as
+    /// Python's <c>time() + timeout</c>), or 0 when it never expires.
+    /// </summary>
+    public static JsonObject Headers(long clock, double expires) => new()
+    {
+        ["clock"] = clock,
+        ["expires"] = expires == 0 ? JsonValue.Create(0) : CeleryJson.PythonFloat(expires),
+    };
+
     /// <summary>Reads a request body. Throws <see cref="FormatException"/> when it is not one.</summary>
     public static ControlRequest Parse(ReadOnlySpan<byte> utf8)
     {
@@ -61,11 +72,16 @@ public sealed class ControlRequest
         {
             Method = CeleryJson.GetString(o, "method") ?? throw new FormatException("control request has no method"),
             Arguments = o["arguments"] as JsonObject is { } a ? (JsonObject)a.DeepClone() : new JsonObject(),
-            Destination = o["destination"] is JsonArray d ? d.Select(x => x?.GetValue<string>() ?? "").ToList() : null,
+            Destination = o["destination"] is JsonArray d ? d.Select(NodeName).ToList() : null,
             Pattern = CeleryJson.GetString(o, "pattern"),
             Matcher = CeleryJson.GetString(o, "matcher"),
             Ticket = CeleryJson.GetString(o, "ticket"),
             ReplyTo = replyTo,
         };
     }
+
+    private static string NodeName(JsonNode? node) =>
+        node is JsonValue v && v.GetValueKind() == JsonValueKind.String
+            ? v.GetValue<string>()
+            : throw new FormatException("control request destination must be a list of node names");
 }

@@ -65,7 +65,8 @@ public sealed class CeleryEvent
             ["clock"] = Clock,
         };
         foreach (var (key, value) in Fields) o[key] = value?.DeepClone();
-        o["timestamp"] = Timestamp;
+        // A float always: a whole-second Timestamp must not reach Python as an int.
+        o["timestamp"] = CeleryJson.PythonFloat(Timestamp);
         o["type"] = Type;
         return o;
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -74,8 +75,7 @@ public static class CeleryJson
     public static double? GetDouble(JsonObject obj, string name)
     {
         if (!obj.TryGetPropertyValue(name, out var node) || node is null) return null;
-        if (node is JsonValue v && v.GetValueKind() == JsonValueKind.Number) return AsDouble(v);
-        throw new FormatException($"'{name}' must be a number, not {node.ToJsonString()}");
+        return AsDouble(node) ?? throw new FormatException($"'{name}' must be a number, not {node.ToJsonString()}");
     }
 
     /// <summary>Reads an optional boolean member; absence or null gives <paramref name="fallback"/>.</summary>
@@ -87,29 +87,41 @@ public static class CeleryJson
             JsonValueKind.True => true,
             JsonValueKind.False => false,
             // Python truthiness: kombu/celery sometimes carry 0/1 for flags.
-            JsonValueKind.Number => AsDouble((JsonValue)node) != 0,
+            JsonValueKind.Number => AsDouble(node) != 0,
             _ => throw new FormatException($"'{name}' must be a boolean, not {node.ToJsonString()}"),
         };
     }
 
     /// <summary>The integer value of a JSON number node, or null when it is not an integral number.</summary>
-    /// <remarks>Works for parsed nodes and for nodes built from CLR values (an <c>int</c> stays readable as a long).</remarks>
     public static long? AsInt64(JsonNode? node)
     {
-        if (node is not JsonValue v || v.GetValueKind() != JsonValueKind.Number) return null;
-        if (v.TryGetValue<long>(out var l)) return l;
-        if (v.TryGetValue<int>(out var i)) return i;
-        var text = v.ToJsonString();
-        if (long.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out l)) return l;
-        var d = AsDouble(v);
+        if (NumberText(node) is not { } text) return null;
+        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)) return l;
+        var d = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
         return Math.Floor(d) == d && Math.Abs(d) < 9.2e18 ? (long)d : null;
     }
 
-    /// <summary>The value of a JSON number node as a double, however the node was made.</summary>
-    public static double AsDouble(JsonValue value)
+    /// <summary>The value of a JSON number node as a double, or null when it is not a number.</summary>
+    public static double? AsDouble(JsonNode? node) =>
+        NumberText(node) is { } text ? double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture) : null;
+
+    // Numbers are read from their JSON text: a node parsed from the wire wraps a JsonElement, but one
+    // built in process wraps an int, short, decimal…, and JsonValue.GetValue<T> converts neither
+    // between those types nor to long from int.
+    private static string? NumberText(JsonNode? node) =>
+        node is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.ToJsonString() : null;
+
+    /// <summary>
+    /// A JSON number written as Python's <c>json.dumps</c> writes a <c>float</c>: always with a
+    /// fraction or exponent (<c>2.0</c>, <c>1e+16</c>). <see cref="JsonValue.Create(double, JsonNodeOptions?)"/>
+    /// would write <c>2</c>, which a Python peer reads back as an <c>int</c>.
+    /// </summary>
+    public static JsonNode PythonFloat(double value)
     {
-        if (value.TryGetValue<double>(out var d)) return d;
-        return double.Parse(value.ToJsonString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture);
+        if (!double.IsFinite(value))
+            throw new ArgumentOutOfRangeException(nameof(value), value, "NaN and infinities are not valid JSON");
+        using var doc = JsonDocument.Parse(PythonRepr.FormatFloat(value));
+        return JsonValue.Create(doc.RootElement.Clone(), NodeOptions)!;
     }
 
     /// <summary>Deep-clones a node (null stays null).</summary>

@@ -23,9 +23,12 @@ public static class PythonDateTime
 
     /// <summary>
     /// Formats a naive UTC time as Celery 5.2/5.3 writes <c>date_done</c> (no offset; SPEC §4.2).
+    /// A <see cref="DateTimeKind.Local"/> value is converted to UTC first; an unspecified one is taken as UTC.
     /// </summary>
     public static string FormatNaiveUtc(DateTime utc)
     {
+        // DateTime.Now would otherwise be written as if it were UTC, shifting date_done by the zone offset.
+        if (utc.Kind == DateTimeKind.Local) utc = utc.ToUniversalTime();
         var micros = (int)(utc.Ticks % TimeSpan.TicksPerSecond / 10);
         var core = utc.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
         return micros == 0 ? core : core + "." + micros.ToString("D6", CultureInfo.InvariantCulture);

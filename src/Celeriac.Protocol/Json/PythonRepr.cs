@@ -6,13 +6,14 @@ using System.Text.Json.Nodes;
 namespace Celeriac.Protocol.Json;
 
 /// <summary>
-/// Python <c>repr()</c> of JSON values, for the display-only fields Python peers expect in that
-/// form: <c>argsrepr</c>, <c>kwargsrepr</c> (SPEC §1.3) and the <c>result</c>/<c>exception</c>
-/// strings of task events (SPEC §6.3).
+/// Python <c>repr()</c> of JSON values, for the display-only text Python writes with the real
+/// <c>repr</c>: exception reprs (<c>ValueError('boom')</c>) in task events and chord errors
+/// (SPEC §4.4, §6.3). Celery 5.2 computes <c>argsrepr</c>, <c>kwargsrepr</c> and the
+/// <c>task-succeeded</c> result with its own <c>saferepr</c> instead: use <see cref="PythonSafeRepr"/> for those.
 /// </summary>
 public static class PythonRepr
 {
-    /// <summary>Celery truncates reprs in headers and events to this many characters.</summary>
+    /// <summary>Celery's length limit for reprs in headers and events (<c>argsrepr_maxsize</c>, <c>resultrepr_maxsize</c>).</summary>
     public const int MaxLength = 1024;
 
     /// <summary>Repr of any JSON value: <c>None</c>, <c>True</c>, <c>'text'</c>, <c>[1, 2]</c>, <c>{'k': 1}</c>.</summary>
@@ -105,8 +106,7 @@ public static class PythonRepr
             sb.Append(text);
             return;
         }
-        var d = CeleryJson.AsDouble(value);
-        sb.Append(FormatFloat(d));
+        sb.Append(FormatFloat(CeleryJson.AsDouble(value) ?? double.NaN));
     }
 
     /// <summary>Python's <c>repr(float)</c>: shortest round-trip digits, always with a '.' or exponent.</summary>
@@ -148,21 +148,50 @@ public static class PythonRepr
         // Python prefers single quotes, switching to double quotes when the text has ' and no ".
         var quote = s.Contains('\'') && !s.Contains('"') ? '"' : '\'';
         sb.Append(quote);
-        foreach (var c in s)
+        for (var i = 0; i < s.Length; i++)
         {
+            var c = s[i];
             switch (c)
             {
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                default:
-                    if (c == quote) sb.Append('\\').Append(c);
-                    else if (c < 0x20 || c == 0x7f) sb.Append("\\x").Append(((int)c).ToString("x2", CultureInfo.InvariantCulture));
-                    else sb.Append(c);
-                    break;
+                case '\\': sb.Append("\\\\"); continue;
+                case '\n': sb.Append("\\n"); continue;
+                case '\r': sb.Append("\\r"); continue;
+                case '\t': sb.Append("\\t"); continue;
             }
+            if (c == quote)
+            {
+                sb.Append('\\').Append(c);
+                continue;
+            }
+            // Work on code points so an astral character (emoji) is judged, and kept, whole.
+            var length = char.IsHighSurrogate(c) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1]) ? 2 : 1;
+            var codePoint = length == 2 ? char.ConvertToUtf32(c, s[i + 1]) : c;
+            if (IsPrintable(codePoint)) sb.Append(s, i, length);
+            else AppendEscape(sb, codePoint);
+            i += length - 1;
         }
         sb.Append(quote);
+    }
+
+    /// <summary>
+    /// Python's <c>str.isprintable()</c> for one code point: everything but control, format,
+    /// surrogate, private-use and unassigned characters and separators other than the ASCII space.
+    /// </summary>
+    private static bool IsPrintable(int codePoint)
+    {
+        if (codePoint == ' ') return true;
+        if (codePoint is >= 0xD800 and <= 0xDFFF) return false; // a lone surrogate
+        return CharUnicodeInfo.GetUnicodeCategory(codePoint) is not (
+            UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate or
+            UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned or
+            UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator or UnicodeCategory.SpaceSeparator);
+    }
+
+    private static void AppendEscape(StringBuilder sb, int codePoint)
+    {
+        var hex = codePoint.ToString("x", CultureInfo.InvariantCulture);
+        if (codePoint < 0x100) sb.Append("\\x").Append(hex.PadLeft(2, '0'));
+        else if (codePoint < 0x10000) sb.Append("\\u").Append(hex.PadLeft(4, '0'));
+        else sb.Append("\\U").Append(hex.PadLeft(8, '0'));
     }
 }

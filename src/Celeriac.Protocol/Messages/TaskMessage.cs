@@ -45,10 +45,10 @@ public sealed class TaskMessage
     /// <summary>The task that sent this one.</summary>
     public string? ParentId { get; set; }
 
-    /// <summary>Python-style repr of the args, for display.</summary>
+    /// <summary>Python-style repr of the args, for display; null lets the codec compute Celery's saferepr.</summary>
     public string? ArgsRepr { get; set; }
 
-    /// <summary>Python-style repr of the kwargs, for display.</summary>
+    /// <summary>Python-style repr of the kwargs, for display; null lets the codec compute Celery's saferepr.</summary>
     public string? KwargsRepr { get; set; }
 
     /// <summary>Producer identity, <c>gen&lt;pid&gt;@&lt;host&gt;</c> for clients.</summary>

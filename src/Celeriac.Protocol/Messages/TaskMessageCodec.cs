@@ -38,7 +38,9 @@ public static class TaskMessageCodec
         var headers = message.Headers;
         try
         {
-            if (body is JsonObject legacy && legacy.ContainsKey("args"))
+            // Python reads a dict body as v1/hybrid when it has 'args', and also when the headers
+            // lack 'task' (then args and kwargs default to () and {}; SPEC §1.13).
+            if (body is JsonObject legacy && (legacy.ContainsKey("args") || !headers.ContainsKey("task")))
                 return FromLegacy(legacy, headers, message.Properties);
             if (!headers.ContainsKey("task"))
                 throw new InvalidMessageException("message has no 'task' header and is not a protocol v1 body");
@@ -67,8 +69,9 @@ public static class TaskMessageCodec
             ["timelimit"] = new JsonArray(Seconds(task.TimeLimits.Hard), Seconds(task.TimeLimits.Soft)),
             ["root_id"] = task.RootId ?? task.Id,
             ["parent_id"] = task.ParentId,
-            ["argsrepr"] = task.ArgsRepr ?? PythonRepr.FormatTuple(task.Args),
-            ["kwargsrepr"] = task.KwargsRepr ?? PythonRepr.Format(task.Kwargs),
+            // saferepr, as Celery 5.2 computes them (not repr(): see PythonSafeRepr).
+            ["argsrepr"] = task.ArgsRepr ?? PythonSafeRepr.FormatTuple(task.Args),
+            ["kwargsrepr"] = task.KwargsRepr ?? PythonSafeRepr.Format(task.Kwargs),
             ["origin"] = task.Origin,
             ["ignore_result"] = task.IgnoreResult,
         };
@@ -87,7 +90,7 @@ public static class TaskMessageCodec
     {
         null => null,
         { } s when Math.Floor(s) == s && Math.Abs(s) < 1e15 => JsonValue.Create((long)s),
-        { } s => JsonValue.Create(s),
+        { } s => CeleryJson.PythonFloat(s),
     };
 
     private static JsonNode? ParseBody(BrokerMessage message)
@@ -159,7 +162,12 @@ public static class TaskMessageCodec
         foreach (var (key, value) in headers) merged[key] = value?.DeepClone();
 
         var message = ReadHeaders(merged, properties);
-        message.Args = body["args"] as JsonArray is { } a ? (JsonArray)a.DeepClone() : new JsonArray();
+        message.Args = body["args"] switch
+        {
+            JsonArray a => (JsonArray)a.DeepClone(),
+            null => new JsonArray(),
+            _ => throw new InvalidMessageException("v1 body args is not an array"),
+        };
         message.Kwargs = body["kwargs"] switch
         {
             JsonObject k => (JsonObject)k.DeepClone(),
@@ -225,7 +233,7 @@ public static class TaskMessageCodec
         return new TimeLimits(Number(pair[0]), Number(pair[1]));
 
         static double? Number(JsonNode? n) => n is null ? null
-            : n.GetValueKind() == JsonValueKind.Number ? CeleryJson.AsDouble((JsonValue)n)
+            : CeleryJson.AsDouble(n) is { } d ? d
             : throw new InvalidMessageException("header 'timelimit' must hold numbers or nulls");
     }
 }

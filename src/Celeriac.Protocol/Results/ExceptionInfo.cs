@@ -19,12 +19,13 @@ public sealed record ExceptionInfo(string Type, JsonNode? Arguments, string Modu
 
     /// <summary>
     /// The message as a reader shows it: the single argument as text, or the args' repr when there
-    /// are several (Python's <c>str(exc)</c>).
+    /// are several (Python's <c>str(exc)</c>; <c>KeyError</c> shows its single key as a repr).
     /// </summary>
     public string Message => Arguments switch
     {
         null => "",
         JsonArray { Count: 0 } => "",
+        JsonArray { Count: 1 } key when Type == "KeyError" => PythonRepr.Format(key[0], int.MaxValue),
         JsonArray { Count: 1 } a => Text(a[0]),
         JsonArray a => PythonRepr.FormatTuple(a, int.MaxValue),
         var scalar => Text(scalar),
@@ -33,9 +34,10 @@ public sealed record ExceptionInfo(string Type, JsonNode? Arguments, string Modu
     /// <summary>Python's <c>repr(exc)</c>, as task events carry it: <c>ValueError('boom')</c>.</summary>
     public string Repr => Arguments switch
     {
-        JsonArray a => Type + (a.Count == 1 ? "(" + PythonRepr.Format(a[0]) + ")" : PythonRepr.FormatTuple(a)),
+        // Celery uses the full repr here (safe_repr), never cut to 1024 characters.
+        JsonArray a => Type + (a.Count == 1 ? "(" + PythonRepr.Format(a[0], int.MaxValue) + ")" : PythonRepr.FormatTuple(a, int.MaxValue)),
         null => Type + "()",
-        var scalar => Type + "(" + PythonRepr.Format(scalar) + ")",
+        var scalar => Type + "(" + PythonRepr.Format(scalar, int.MaxValue) + ")",
     };
 
     /// <summary>The JSON object stored in <c>result</c>.</summary>

@@ -22,8 +22,11 @@ public sealed class ResultMeta
     /// <summary>Traceback text for FAILURE and RETRY.</summary>
     public string? Traceback { get; init; }
 
-    /// <summary>Result tuples of tasks sent from inside this one (SPEC §4.6); empty when none.</summary>
-    public JsonArray? Children { get; init; }
+    /// <summary>
+    /// Result tuples of tasks sent from inside this one (SPEC §4.6); empty when none. Null only when
+    /// read as null: Python writes that for a meta stored outside a task, and we write back what we read.
+    /// </summary>
+    public JsonArray? Children { get; init; } = new();
 
     /// <summary>When the task became ready (UTC); written naive as Celery 5.2 does.</summary>
     public DateTime? DateDone { get; init; }
@@ -54,7 +57,7 @@ public sealed class ResultMeta
             ["status"] = Status,
             ["result"] = Result?.DeepClone(),
             ["traceback"] = Traceback,
-            ["children"] = Children?.DeepClone() ?? new JsonArray(),
+            ["children"] = Children?.DeepClone(),
             ["date_done"] = DateDone is { } d ? PythonDateTime.FormatNaiveUtc(d) : null,
         };
         if (GroupId is not null) o["group_id"] = GroupId;
@@ -103,7 +106,7 @@ public sealed class ResultMeta
             Status = status,
             Result = o["result"]?.DeepClone(),
             Traceback = CeleryJson.GetString(o, "traceback"),
-            Children = o["children"]?.DeepClone() as JsonArray,
+            Children = o.TryGetPropertyValue("children", out var children) ? children?.DeepClone() as JsonArray : new JsonArray(),
             DateDone = dateText is null ? null : PythonDateTime.Parse(dateText).UtcDateTime,
             GroupId = CeleryJson.GetString(o, "group_id"),
             ParentId = CeleryJson.GetString(o, "parent_id"),
