@@ -27,7 +27,7 @@ public static class Summary
             .AddRow("Tasks", outcomes.Count.ToString())
             .AddRow("Elapsed", $"{run.Elapsed.TotalSeconds:F2} s")
             .AddRow("Throughput", $"{outcomes.Count / run.Elapsed.TotalSeconds:F0} tasks/s")
-            .AddRow("Latency", $"p50 {Percentile(latencies, 0.50):F0} ms, p95 {Percentile(latencies, 0.95):F0} ms (send to result)");
+            .AddRow("Latency", $"p50 {Percentile(latencies, 0.50):F0} ms, p95 {Percentile(latencies, 0.95):F0} ms (send to result; all sent at once)");
 
         console.Write(states);
         if (failures.Rows.Count > 0) console.Write(failures);
