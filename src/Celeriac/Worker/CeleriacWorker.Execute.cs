@@ -37,8 +37,11 @@ public sealed partial class CeleriacWorker
         // Early ack: just before execution (SPEC §5.2). A crash from here on loses the task,
         // which is Celery's default contract; acks_late moves the ack after the run.
         if (!acksLate) completer.Settle(delivery, SettleAction.Ack);
-        if (_app.Recorder.Started(task, message, scope) is { } started) completer.Store(started);
-        Signals.Raise(new WorkerSignal(WorkerSignalKind.Started, message.Id));
+        // Started goes through the completer like every signal, so whoever sees it also sees the
+        // early ack and the STARTED meta.
+        var startedSignal = new WorkerSignal(WorkerSignalKind.Started, message.Id);
+        if (_app.Recorder.Started(task, message, scope) is { } started) completer.Store(started, startedSignal);
+        else completer.Signal(startedSignal);
 
         var outcome = await _app.Executor.ExecuteAsync(task, message, scope).ConfigureAwait(false);
         Interlocked.Increment(ref _processed);
