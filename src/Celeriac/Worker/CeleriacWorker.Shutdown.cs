@@ -1,3 +1,4 @@
+using Celeriac.Exceptions;
 using Celeriac.Transport;
 using Microsoft.Extensions.Logging;
 
@@ -39,7 +40,18 @@ public sealed partial class CeleriacWorker
                 foreach (var request in _running.Keys)
                 {
                     _log.LogWarning("Abandoning task {Task}[{TaskId}]", request.Message.Task, request.Message.Id);
-                    if (request.AcksLate) _completer.Settle(request.Delivery, SettleAction.Restore, signal: new WorkerSignal(WorkerSignalKind.Restored, request.Message.Id));
+                    if (request.AcksLate)
+                    {
+                        _completer.Settle(request.Delivery, SettleAction.Restore, signal: new WorkerSignal(WorkerSignalKind.Restored, request.Message.Id));
+                        continue;
+                    }
+                    // Acked early, so it will not run again: record it lost as Celery does (SPEC §5.2),
+                    // or its waiters would wait forever.
+                    var lost = CeleryExceptions.WorkerLost($"Worker {Hostname} shut down before task {request.Message.Id} finished").ToExceptionInfo();
+                    var meta = _app.Recorder.Failure(request.Task, request.Message, lost, null, Scope(request.Delivery, CancellationToken.None));
+                    var signal = new WorkerSignal(WorkerSignalKind.Completed, request.Message.Id, Protocol.Results.TaskStates.Failure);
+                    if (meta is not null) _completer.Store(meta, signal);
+                    else _completer.Signal(signal);
                 }
             }
         }
