@@ -17,10 +17,16 @@ public sealed partial class CeleriacWorker
             {
                 if (_taking.IsCancellationRequested) return;
                 if (!reader.TryRead(out var request)) continue;
-                var run = RunAsync(request);
-                _running[request] = run;
-                try { await run.ConfigureAwait(false); }
-                finally { _running.TryRemove(request, out _); }
+                // Registered before it runs: a synchronous task body runs inline here and would
+                // otherwise be invisible to Active and to shutdown until it returned.
+                var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _running[request] = done.Task;
+                try { await RunAsync(request).ConfigureAwait(false); }
+                finally
+                {
+                    _running.TryRemove(request, out _);
+                    done.TrySetResult();
+                }
             }
         }
         catch (OperationCanceledException) when (_taking.IsCancellationRequested)
