@@ -68,6 +68,28 @@ public sealed class WorkerResultTests : IAsyncLifetime
         meta.Result!.ToJsonString().Should().Be("""{"exc_type":"ValueError","exc_message":["x"],"exc_module":"builtins"}""");
     }
 
+    private sealed class Node
+    {
+        public Node? Next { get; set; }
+    }
+
+    [Fact]
+    public async Task A_result_that_cannot_be_serialized_is_a_FAILURE_and_the_worker_carries_on()
+    {
+        var cyclic = _h.App.Task("w.cyclic", () => { var n = new Node(); n.Next = n; return n; });
+        var fine = _h.App.Task("w.fine", () => 1);
+        var (_, signals) = await _h.StartWorkerAsync(w => w.Concurrency = 1);
+
+        var a = await cyclic.DelayAsync();
+        var b = await fine.DelayAsync();
+        await signals.CompletionsAsync(2);
+
+        var meta = await _h.StoredAsync(a.Id);
+        meta.Status.Should().Be(TaskStates.Failure);
+        meta.Exception!.Module.Should().Be("System.Text.Json");
+        (await _h.StoredAsync(b.Id)).Status.Should().Be(TaskStates.Success);
+    }
+
     [Fact]
     public async Task A_task_ignoring_results_stores_nothing_on_success()
     {
