@@ -155,6 +155,38 @@ public sealed class ShutdownTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_task_abandoned_at_shutdown_that_later_reports_state_does_not_hang()
+    {
+        var entered = new Gate();
+        var release = new Gate();
+        var reported = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var task = _h.App.Task("d.late-state", async (TaskContext ctx) =>
+        {
+            entered.Open();
+            await release.WaitAsync();
+            try
+            {
+                await ctx.UpdateStateAsync("PROGRESS", new { step = 2 });
+                reported.TrySetResult(null);
+            }
+            catch (Exception ex)
+            {
+                reported.TrySetResult(ex);
+            }
+        }, o => o.AcksLate = true);
+        var (worker, _) = await _h.StartWorkerAsync(w => { w.ShutdownTimeout = Short; w.CancelGracePeriod = Short; });
+
+        var r = await task.DelayAsync();
+        await entered.WaitAsync();
+        await worker.StopAsync();
+        release.Open();
+
+        var error = await reported.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        error.Should().BeOfType<InvalidOperationException>().Which.Message.Should().Contain("stopped");
+        (await _h.StoredAsync(r.Id)).Status.Should().Be(TaskStates.Pending);
+    }
+
+    [Fact]
     public async Task StopAsync_is_idempotent_and_raises_Stopped_once()
     {
         var (worker, signals) = await _h.StartWorkerAsync();
