@@ -127,11 +127,14 @@ public sealed class EagerModeTests : IAsyncLifetime
         (await _h.DrainAsync("celery")).Single().Message.Id.Should().Be(r.Id);
     }
 
-    [Fact]
-    public async Task UpdateStateAsync_in_eager_mode_stores_the_state_for_the_caller()
+    [Theory]
+    [InlineData(false, TaskStates.Pending)]
+    [InlineData(true, "PROGRESS")]
+    public async Task In_eager_mode_UpdateStateAsync_reaches_the_apps_backend_only_with_StoreEagerResult(bool storeEagerResult, string expected)
     {
+        await using var h = TestHarness.Create(o => { o.AlwaysEager = true; o.StoreEagerResult = storeEagerResult; });
         string? seen = null;
-        var app = _h.App;
+        var app = h.App;
         var task = app.Task("e.progress", async (TaskContext ctx) =>
         {
             await ctx.UpdateStateAsync("PROGRESS", new { step = 1 });
@@ -139,9 +142,9 @@ public sealed class EagerModeTests : IAsyncLifetime
             return 1;
         });
 
-        await task.DelayAsync();
+        var r = await task.DelayAsync();
 
-        // The eager result store is private to the caller; the app's backend stays untouched.
-        seen.Should().Be(TaskStates.Pending);
+        seen.Should().Be(expected);
+        r.State.Should().Be(TaskStates.Success);
     }
 }
