@@ -37,6 +37,19 @@ public sealed class WorkerResultTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_datetime_result_is_stored_as_Python_isoformat_and_reads_back_typed()
+    {
+        var when = new DateTimeOffset(2030, 1, 2, 3, 4, 5, 600, TimeSpan.Zero);
+        var task = _h.App.Task("w.when", () => when);
+        var (_, signals) = await _h.StartWorkerAsync();
+
+        var r = await task.DelayAsync();
+
+        (await r.GetAsync(TimeSpan.FromSeconds(10))).Should().Be(when);
+        (await _h.StoredAsync(r.Id)).Result!.GetValue<string>().Should().Be("2030-01-02T03:04:05.600000+00:00");
+    }
+
+    [Fact]
     public async Task A_dotnet_exception_is_stored_under_its_class_name_and_namespace()
     {
         var meta = await RunAsync(_h.App.Task("w.ioe", (Func<int>)(() => throw new InvalidOperationException("nope"))));
