@@ -53,6 +53,16 @@ public sealed class ArgumentBindingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Integers_beyond_64_bits_pass_through_an_object_parameter_unchanged()
+    {
+        _h.App.Task("b.big", (object x) => x);
+        _h.App.Task("b.big-typed", (System.Numerics.BigInteger x) => x * 2);
+
+        (await RunAsync("b.big", "[123456789012345678901234567890]")).Result!.ToJsonString().Should().Be("123456789012345678901234567890");
+        (await RunAsync("b.big-typed", "[-123456789012345678901234567890]")).Result!.ToJsonString().Should().Be("-246913578024691357802469135780");
+    }
+
+    [Fact]
     public async Task Kwargs_bind_by_parameter_name_in_any_order_and_mix_with_positional_args()
     {
         _h.App.Task("b.sub", (int x, int y, int z) => x - y - z);
