@@ -45,10 +45,15 @@ public sealed class ArgumentBindingTests : IAsyncLifetime
     {
         _h.App.Task("b.echo", (object x) => x);
         _h.App.Task("b.twice", (double x) => x * 2);
+        _h.App.Task("b.single", (float x) => x);
+        _h.App.Task("b.decimal", (decimal x) => x);
 
         (await RunAsync("b.echo", "[2.0]")).Result!.ToJsonString().Should().Be("2.0");
         (await RunAsync("b.echo", "[2]")).Result!.ToJsonString().Should().Be("2");
         (await RunAsync("b.twice", "[1]")).Result!.ToJsonString().Should().Be("2.0");
+        (await RunAsync("b.single", "[2]")).Result!.ToJsonString().Should().Be("2.0");
+        (await RunAsync("b.single", "[0.1]")).Result!.ToJsonString().Should().Be("0.1");
+        (await RunAsync("b.decimal", "[2.50]")).Result!.ToJsonString().Should().Be("2.50");
         (await RunAsync("b.echo", """[{"a": 1.5, "b": [3, 4.0]}]""")).Result!.ToJsonString().Should().Be("""{"a":1.5,"b":[3,4.0]}""");
     }
 
