@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Celeriac.Protocol.Json;
 using Celeriac.Protocol.Messages;
 using Celeriac.Serialization;
@@ -80,12 +81,20 @@ internal sealed class TaskPublisher(CeleriacApp app)
         await transport.PublishAsync(TaskMessageCodec.Encode(message), route, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Celery's <c>MapRoute</c> (celery/app/routes.py): an exact name first; then glob keys in order,
+    /// where <c>*</c> is <c>.+?</c>, every other character is literal and the match is anchored at the
+    /// start only (Python's <c>re.match</c>).
+    /// </summary>
     private string? MatchRoute(string name)
     {
-        foreach (var (pattern, queue) in app.Options.Routes)
+        var routes = app.Options.Routes;
+        if (!name.Contains('*') && routes.TryGetValue(name, out var exact)) return exact;
+        foreach (var (pattern, queue) in routes)
         {
-            if (pattern == name) return queue;
-            if (pattern.EndsWith('*') && name.StartsWith(pattern[..^1], StringComparison.Ordinal)) return queue;
+            if (!pattern.Contains('*')) continue;
+            var regex = @"\A" + string.Join(".+?", pattern.Split('*').Select(Regex.Escape));
+            if (Regex.IsMatch(name, regex, RegexOptions.CultureInvariant)) return queue;
         }
         return null;
     }

@@ -36,7 +36,7 @@ public class AsyncResult
     public string Id { get; }
 
     /// <summary>The meta last read (PENDING until something was read).</summary>
-    public ResultMeta Meta { get; private set; }
+    public ResultMeta Meta { get; internal set; }
 
     /// <summary>State last read: PENDING, STARTED, PROGRESS, RETRY, SUCCESS, FAILURE, REVOKED, …</summary>
     public string State => Meta.Status;

@@ -24,6 +24,8 @@ public static class CeleriacJson
             Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
         options.Converters.Add(new PythonFloatConverter());
+        options.Converters.Add(new PythonSingleConverter());
+        options.Converters.Add(new PythonIntegerConverter());
         options.Converters.Add(new PythonDateTimeConverter());
         options.Converters.Add(new PythonDateTimeOffsetConverter());
         options.Converters.Add(new PlainObjectConverter());

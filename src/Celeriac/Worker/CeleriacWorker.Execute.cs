@@ -17,10 +17,16 @@ public sealed partial class CeleriacWorker
             {
                 if (_taking.IsCancellationRequested) return;
                 if (!reader.TryRead(out var request)) continue;
-                var run = RunAsync(request);
-                _running[request] = run;
-                try { await run.ConfigureAwait(false); }
-                finally { _running.TryRemove(request, out _); }
+                // Registered before it runs: a synchronous task body runs inline here and would
+                // otherwise be invisible to Active and to shutdown until it returned.
+                var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _running[request] = done.Task;
+                try { await RunAsync(request).ConfigureAwait(false); }
+                finally
+                {
+                    _running.TryRemove(request, out _);
+                    done.TrySetResult();
+                }
             }
         }
         catch (OperationCanceledException) when (_taking.IsCancellationRequested)
@@ -37,8 +43,11 @@ public sealed partial class CeleriacWorker
         // Early ack: just before execution (SPEC §5.2). A crash from here on loses the task,
         // which is Celery's default contract; acks_late moves the ack after the run.
         if (!acksLate) completer.Settle(delivery, SettleAction.Ack);
-        if (_app.Recorder.Started(task, message, scope) is { } started) completer.Store(started);
-        Signals.Raise(new WorkerSignal(WorkerSignalKind.Started, message.Id));
+        // Started goes through the completer like every signal, so whoever sees it also sees the
+        // early ack and the STARTED meta.
+        var startedSignal = new WorkerSignal(WorkerSignalKind.Started, message.Id);
+        if (_app.Recorder.Started(task, message, scope) is { } started) completer.Store(started, startedSignal);
+        else completer.Signal(startedSignal);
 
         var outcome = await _app.Executor.ExecuteAsync(task, message, scope).ConfigureAwait(false);
         Interlocked.Increment(ref _processed);

@@ -1,3 +1,4 @@
+using Celeriac.Exceptions;
 using Celeriac.Transport;
 using Microsoft.Extensions.Logging;
 
@@ -17,14 +18,13 @@ public sealed partial class CeleriacWorker
         await _taking.CancelAsync().ConfigureAwait(false);
         _reserved.Writer.TryComplete();
 
-        // 2. Reserved but not started: back to the front of their queues.
-        var restored = 0;
-        while (_reserved.Reader.TryRead(out var request))
-        {
-            _completer.Settle(request.Delivery, SettleAction.Restore, signal: new WorkerSignal(WorkerSignalKind.Restored, request.Message.Id));
-            restored++;
-        }
-        if (restored > 0) _log.LogInformation("Restoring {Count} reserved message(s)", restored);
+        // 2. Reserved but not started: back to the front of their queues. Each restore goes to the
+        // front, so the last reserved goes first and the queue keeps its original order.
+        var reserved = new List<TaskRequest>();
+        while (_reserved.Reader.TryRead(out var request)) reserved.Add(request);
+        for (var i = reserved.Count - 1; i >= 0; i--)
+            _completer.Settle(reserved[i].Delivery, SettleAction.Restore, signal: new WorkerSignal(WorkerSignalKind.Restored, reserved[i].Message.Id));
+        if (reserved.Count > 0) _log.LogInformation("Restoring {Count} reserved message(s)", reserved.Count);
 
         // 3. Warm: let running tasks finish.
         var running = _running.Values.ToArray();
@@ -39,7 +39,18 @@ public sealed partial class CeleriacWorker
                 foreach (var request in _running.Keys)
                 {
                     _log.LogWarning("Abandoning task {Task}[{TaskId}]", request.Message.Task, request.Message.Id);
-                    if (request.AcksLate) _completer.Settle(request.Delivery, SettleAction.Restore, signal: new WorkerSignal(WorkerSignalKind.Restored, request.Message.Id));
+                    if (request.AcksLate)
+                    {
+                        _completer.Settle(request.Delivery, SettleAction.Restore, signal: new WorkerSignal(WorkerSignalKind.Restored, request.Message.Id));
+                        continue;
+                    }
+                    // Acked early, so it will not run again: record it lost as Celery does (SPEC §5.2),
+                    // or its waiters would wait forever.
+                    var lost = CeleryExceptions.WorkerLost($"Worker {Hostname} shut down before task {request.Message.Id} finished").ToExceptionInfo();
+                    var meta = _app.Recorder.Failure(request.Task, request.Message, lost, null, Scope(request.Delivery, CancellationToken.None));
+                    var signal = new WorkerSignal(WorkerSignalKind.Completed, request.Message.Id, Protocol.Results.TaskStates.Failure);
+                    if (meta is not null) _completer.Store(meta, signal);
+                    else _completer.Signal(signal);
                 }
             }
         }

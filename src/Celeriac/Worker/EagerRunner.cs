@@ -22,14 +22,15 @@ internal sealed class EagerRunner(CeleriacApp app, IResultBackend eagerBackend) 
         if (app.Recorder.Started(task, decoded, scope) is { } started) await StoreAsync(started, cancellationToken).ConfigureAwait(false);
         var outcome = await app.Executor.ExecuteAsync(task, decoded, scope).ConfigureAwait(false);
 
-        if (app.Recorder.Finished(task, decoded, outcome, scope, honourIgnore: false) is { } held)
-            await eagerBackend.StoreAsync([held], cancellationToken).ConfigureAwait(false);
+        var held = app.Recorder.Finished(task, decoded, outcome, scope, honourIgnore: false);
+        if (held is not null) await eagerBackend.StoreAsync([held], cancellationToken).ConfigureAwait(false);
         if (app.Options.StoreEagerResult && app.Recorder.Finished(task, decoded, outcome, scope) is { } stored && !ReferenceEquals(eagerBackend, app.Backend))
             await app.Backend.StoreAsync([stored], cancellationToken).ConfigureAwait(false);
 
         if (outcome.Kind == OutcomeKind.Failed && app.Options.EagerPropagates && outcome.Exception is { } ex)
             ExceptionDispatchInfo.Capture(ex).Throw();
-        return new AsyncResult(app, decoded.Id, eagerBackend);
+        // The run is over: the handle knows its state at once, as Celery's EagerResult does.
+        return new AsyncResult(app, decoded.Id, eagerBackend) { Meta = held ?? ResultMeta.Pending(decoded.Id) };
     }
 
     public ValueTask StoreStateAsync(ResultMeta meta, CancellationToken cancellationToken) => StoreAsync(meta, cancellationToken);

@@ -56,8 +56,10 @@ internal sealed class WorkerCompleter : IResultStorePort
 
     private void Enqueue(CompletionItem item)
     {
-        if (!_items.Writer.TryWrite(item))
-            _log.LogWarning("Completer already stopped; dropped {Kind} for task {TaskId}", item.Delivery is null ? "state" : item.Action.ToString(), item.Meta?.TaskId);
+        if (_items.Writer.TryWrite(item)) return;
+        _log.LogWarning("Completer already stopped; dropped {Kind} for task {TaskId}", item.Delivery is null ? "state" : item.Action.ToString(), item.Meta?.TaskId);
+        // A task abandoned at shutdown that reports state later must not wait for a flush that never comes.
+        item.Flushed?.TrySetException(new InvalidOperationException($"The worker has stopped; state {item.Meta?.Status} of task {item.Meta?.TaskId} was not stored."));
     }
 
     private async Task RunAsync()
