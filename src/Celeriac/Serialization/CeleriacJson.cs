@@ -48,7 +48,9 @@ public static class CeleriacJson
         if (type == typeof(JsonNode) || type == typeof(JsonObject) || type == typeof(JsonArray) || type == typeof(JsonValue))
             return node?.DeepClone();
         if (node is null) return null;
-        return node.Deserialize(type, options);
+        // Values written by kombu 5.3+ may arrive wrapped; only copy the tree when it holds some.
+        if (KombuTypedValues.Contains(node)) node = KombuTypedValues.Normalize(node.DeepClone());
+        return node?.Deserialize(type, options);
     }
 
     /// <summary>Positional arguments as a JSON array.</summary>

@@ -107,14 +107,16 @@ internal sealed class TaskInvoker
     private object? BindArgument(TaskParameter p, TaskContext context, JsonSerializerOptions json, ref int usedKwargs)
     {
         JsonNode? node;
+        var keyword = p.KeywordNames.FirstOrDefault(context.Kwargs.ContainsKey);
         if (p.ArgumentIndex < context.Args.Count)
         {
-            if (context.Kwargs.ContainsKey(p.Name))
+            if (keyword is not null)
                 throw new TaskArgumentException($"{context.TaskName}() got multiple values for argument '{p.Name}'");
             node = context.Args[p.ArgumentIndex];
         }
-        else if (context.Kwargs.TryGetPropertyValue(p.Name, out node))
+        else if (keyword is not null)
         {
+            node = context.Kwargs[keyword];
             usedKwargs++;
         }
         else if (p.HasDefault)
@@ -144,7 +146,7 @@ internal sealed class TaskInvoker
             throw new TaskArgumentException($"{context.TaskName}() takes {_argumentCount} positional argument(s) but {context.Args.Count} were given");
         if (context.Kwargs.Count > usedKwargs)
         {
-            var known = ArgumentParameters.Select(p => p.Name).ToHashSet();
+            var known = ArgumentParameters.SelectMany(p => p.KeywordNames).ToHashSet();
             var unknown = context.Kwargs.Select(k => k.Key).FirstOrDefault(k => !known.Contains(k));
             if (unknown is not null) throw new TaskArgumentException($"{context.TaskName}() got an unexpected keyword argument '{unknown}'");
         }

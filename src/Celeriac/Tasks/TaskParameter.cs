@@ -5,6 +5,14 @@ namespace Celeriac.Tasks;
 /// <summary>One parameter of a task delegate and how it is bound.</summary>
 internal sealed record TaskParameter(string Name, Type Type, ParameterSource Source, int ArgumentIndex, bool HasDefault, object? DefaultValue)
 {
+    /// <summary>
+    /// The keyword names that bind this parameter: its own name, and its snake_case form, so a
+    /// Python caller's <c>first_name=</c> reaches <c>firstName</c>.
+    /// </summary>
+    public string[] KeywordNames { get; } = SnakeCase(Name) is var snake && snake != Name ? [Name, snake] : [Name];
+
+    private static string SnakeCase(string name) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(name);
+
     public static TaskParameter From(ParameterInfo p, int argumentIndex, Func<Type, bool> isService)
     {
         if (p.ParameterType.IsByRef) throw new ArgumentException($"Task parameter '{p.Name}' is passed by reference; tasks take values.");

@@ -98,7 +98,12 @@ public sealed partial class CeleriacWorker
 
         var acksLate = task.Options.AcksLate ?? _app.Options.AcksLate;
         var acksOnFailure = task.Options.AcksOnFailureOrTimeout ?? _app.Options.AcksOnFailureOrTimeout;
-        _reserved.Writer.TryWrite(new TaskRequest(delivery, message, task, acksLate, acksOnFailure));
+        if (!_reserved.Writer.TryWrite(new TaskRequest(delivery, message, task, acksLate, acksOnFailure)))
+        {
+            // Stop began while this batch was being fetched: give the message back untouched.
+            _completer!.Settle(delivery, SettleAction.Restore, signal: new WorkerSignal(WorkerSignalKind.Restored, message.Id));
+            return;
+        }
         Signals.Raise(new WorkerSignal(WorkerSignalKind.Received, message.Id));
     }
 
