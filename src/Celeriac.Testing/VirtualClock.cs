@@ -116,6 +116,18 @@ public sealed class VirtualClock : TimeProvider
             }
         }
         foreach (var w in wake) w.TrySetResult();
+        // A timer due now fires now, as a real clock's would, without waiting for an Advance.
+        if (dueTime != Timeout.InfiniteTimeSpan && dueTime <= TimeSpan.Zero) ThreadPool.QueueUserWorkItem(_ => FireIfDue(timer));
+    }
+
+    private void FireIfDue(VirtualTimer timer)
+    {
+        lock (_lock)
+        {
+            if (timer.Due is not { } due || due > _now) return;
+            timer.Due = timer.Period > TimeSpan.Zero ? _now + timer.Period : null;
+        }
+        timer.Fire();
     }
 
     internal void Remove(VirtualTimer timer)

@@ -84,6 +84,24 @@ public sealed class CeleriacOptions
     /// <summary>Backend options (<c>result_backend_transport_options</c>).</summary>
     public IDictionary<string, string> ResultBackendTransportOptions { get; set; } = new Dictionary<string, string>();
 
+    /// <summary>Hard time limit for tasks without their own (<c>task_time_limit</c>).</summary>
+    public TimeSpan? TaskTimeLimit { get; set; }
+
+    /// <summary>Soft time limit for tasks without their own (<c>task_soft_time_limit</c>).</summary>
+    public TimeSpan? TaskSoftTimeLimit { get; set; }
+
+    /// <summary>Rate limit for tasks without their own (<c>task_default_rate_limit</c>), e.g. <c>"100/m"</c>.</summary>
+    public string? DefaultRateLimit { get; set; }
+
+    /// <summary>Ignore every rate limit (<c>worker_disable_rate_limits</c>).</summary>
+    public bool WorkerDisableRateLimits { get; set; }
+
+    /// <summary>
+    /// Most ETA/countdown and rate-limited messages a worker holds in memory (<c>worker_eta_task_limit</c>);
+    /// at the bound it stops fetching. Default 10,000.
+    /// </summary>
+    public int WorkerEtaTaskLimit { get; set; } = 10_000;
+
     /// <summary>Worker slots (<c>worker_concurrency</c>). Default: the number of processors.</summary>
     public int WorkerConcurrency { get; set; } = Environment.ProcessorCount;
 
@@ -92,6 +110,12 @@ public sealed class CeleriacOptions
 
     /// <summary>How long a stopping worker waits for running tasks before cancelling them. Default 30 s.</summary>
     public TimeSpan WorkerShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Soft stage of shutdown (<c>worker_soft_shutdown_timeout</c>): after cancelling running tasks'
+    /// tokens, how long they get to stop before the cold stage requeues their messages. Default 5 s.
+    /// </summary>
+    public TimeSpan WorkerSoftShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Node name of workers (<c>-n</c>); default <c>celeriac@&lt;host&gt;</c>.</summary>
     public string? Hostname { get; set; }
@@ -126,6 +150,9 @@ public sealed class CeleriacOptions
         if (WorkerConcurrency < 1) problems.Add("worker_concurrency must be at least 1");
         if (WorkerPrefetchMultiplier < 0) problems.Add("worker_prefetch_multiplier must not be negative");
         if (DefaultPriority is < 0 or > 255) problems.Add("task_default_priority must be 0–255");
+        if (WorkerEtaTaskLimit < 1) problems.Add("worker_eta_task_limit must be at least 1");
+        if (!RateLimiting.RateLimit.TryParse(DefaultRateLimit, out _)) problems.Add($"task_default_rate_limit '{DefaultRateLimit}' is not a rate like \"10/s\"");
+        if (TaskTimeLimit <= TimeSpan.Zero || TaskSoftTimeLimit <= TimeSpan.Zero) problems.Add("time limits must be positive");
         if (problems.Count > 0) throw new ArgumentException("Invalid Celeriac settings: " + string.Join("; ", problems));
     }
 

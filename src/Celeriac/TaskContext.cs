@@ -83,6 +83,62 @@ public sealed class TaskContext
 
     internal IResultStorePort? StatePort { get; init; }
 
+    /// <summary>The running task's definition (its retry settings); null only in hand-built contexts.</summary>
+    internal Tasks.TaskDefinition? Definition { get; init; }
+
+    /// <summary>The soft time limit in force, set when the worker applies one.</summary>
+    internal TimeSpan? SoftTimeLimit { get; init; }
+
+    /// <summary>Set by the executor when the soft time limit fired the token.</summary>
+    internal Func<bool>? SoftLimitFired { get; init; }
+
+    /// <summary>True once the soft time limit passed (the token has fired for that reason).</summary>
+    public bool IsSoftTimeLimitExceeded => SoftLimitFired?.Invoke() ?? false;
+
+    /// <summary>
+    /// Throws when the task should stop: <see cref="Exceptions.SoftTimeLimitExceededException"/> after
+    /// the soft time limit, else <see cref="OperationCanceledException"/> when the token fired.
+    /// </summary>
+    public void ThrowIfCancellationRequested()
+    {
+        if (!Cancellation.IsCancellationRequested) return;
+        if (IsSoftTimeLimitExceeded && SoftTimeLimit is { } limit) throw new Exceptions.SoftTimeLimitExceededException(limit, Cancellation);
+        Cancellation.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>
+    /// Celery's <c>self.retry(...)</c>: returns the exception to throw. Within the task's
+    /// <c>MaxRetries</c> (or <paramref name="maxRetries"/>) that is a <see cref="Exceptions.RetryException"/>:
+    /// the worker publishes a new message with the same id, <c>retries + 1</c> and an eta (after
+    /// <paramref name="countdown"/>, at <paramref name="eta"/>, or after <c>DefaultRetryDelay</c>)
+    /// and stores RETRY. Past the maximum it is <paramref name="exception"/>, or
+    /// <c>MaxRetriesExceededError</c> when none was given, so the task fails.
+    /// </summary>
+    /// <example><code>catch (HttpRequestException e) { throw ctx.Retry(e, countdown: TimeSpan.FromSeconds(10)); }</code></example>
+    public Exception Retry(Exception? exception = null, TimeSpan? countdown = null, DateTimeOffset? eta = null, int? maxRetries = null,
+        IEnumerable<object?>? args = null, IReadOnlyDictionary<string, object?>? kwargs = null)
+    {
+        var options = Definition?.Options;
+        var limit = maxRetries ?? options?.MaxRetries;
+        if (limit is { } max && Retries >= max)
+        {
+            return exception ?? Exceptions.CeleryExceptions.MaxRetriesExceeded(
+                $"Can't retry {TaskName}[{TaskId}] args:{Message.ArgsRepr} kwargs:{Message.KwargsRepr}");
+        }
+        var now = App.Options.TimeProvider.GetUtcNow();
+        var when = eta ?? now + (countdown ?? options?.DefaultRetryDelay ?? TimeSpan.FromSeconds(180));
+        var json = App.Options.Json;
+        return new Exceptions.RetryException(exception, when, when > now ? when - now : TimeSpan.Zero,
+            args is null ? null : Serialization.CeleriacJson.ToArgs(args, json),
+            kwargs is null ? null : Serialization.CeleriacJson.ToKwargs(kwargs, json));
+    }
+
+    /// <summary>Celery's <c>Reject</c>: returns the exception to throw to refuse the message (requeued when <paramref name="requeue"/>).</summary>
+    public Exception Reject(bool requeue = false, string? reason = null) => new Exceptions.RejectException(requeue, reason);
+
+    /// <summary>Celery's <c>Ignore</c>: returns the exception to throw to end without storing a state.</summary>
+    public Exception Ignore(string? reason = null) => new Exceptions.IgnoreException(reason);
+
     /// <summary>
     /// Stores a custom state (e.g. <c>PROGRESS</c> with <c>{"current": 3, "total": 10}</c>) that
     /// clients see through <see cref="AsyncResult"/> while the task runs.

@@ -63,6 +63,53 @@ internal sealed class TaskPublisher(CeleriacApp app)
         };
     }
 
+    /// <summary>
+    /// The retry of <paramref name="current"/> as Python's <c>Task.retry</c> sends it (SPEC §5.5): same
+    /// id, name, workflow ids, group, embed, expiry, limits, headers and priority; <c>retries + 1</c>;
+    /// the new eta; <c>parent_id</c> the task itself when it had none; our origin in the header and
+    /// the original's in the properties (vector <c>task_v2_retry_republished</c>).
+    /// </summary>
+    public TaskMessage BuildRetry(TaskMessage current, Exceptions.RetryException retry)
+    {
+        var properties = current.Properties.Clone();
+        properties.Extra ??= new JsonObject();
+        properties.Extra["replaced_task_nesting"] = current.ReplacedTaskNesting;
+        properties.Extra["origin"] = current.Origin ?? Origin;
+        return new TaskMessage
+        {
+            Lang = current.Lang,
+            Task = current.Task,
+            Id = current.Id,
+            Shadow = current.Shadow,
+            Eta = retry.Eta,
+            Expires = current.Expires,
+            Group = current.Group,
+            GroupIndex = current.GroupIndex,
+            Retries = current.Retries + 1,
+            TimeLimits = current.TimeLimits,
+            RootId = current.RootId ?? current.Id,
+            ParentId = current.ParentId ?? current.Id,
+            ArgsRepr = retry.Args is null ? current.ArgsRepr : null,
+            KwargsRepr = retry.Kwargs is null ? current.KwargsRepr : null,
+            Origin = Origin,
+            IgnoreResult = current.IgnoreResult,
+            ReplacedTaskNesting = current.ReplacedTaskNesting,
+            ExtraHeaders = WithoutRedelivered(current.ExtraHeaders),
+            Args = (JsonArray)(retry.Args ?? current.Args).DeepClone(),
+            Kwargs = (JsonObject)(retry.Kwargs ?? current.Kwargs).DeepClone(),
+            Embed = current.Embed,
+            Properties = properties,
+        };
+    }
+
+    /// <summary>kombu's restore marker belongs to one delivery, not to the retry.</summary>
+    private static JsonObject WithoutRedelivered(JsonObject headers)
+    {
+        var copy = (JsonObject)headers.DeepClone();
+        copy.Remove("redelivered");
+        return copy;
+    }
+
     /// <summary>The route for a task: explicit queue, the task's queue, <c>task_routes</c>, then the default queue.</summary>
     public DeliveryInfo Route(string name, TaskSendOptions? options, TaskDefinition? definition)
     {

@@ -63,9 +63,15 @@ public static class CeleriacConfiguration
         Add((o, s) => Merge(o.Routes, s), "Routes", "task_routes");
         Add((o, s) => Merge(o.BrokerTransportOptions, s), "BrokerTransportOptions", "broker_transport_options");
         Add((o, s) => Merge(o.ResultBackendTransportOptions, s), "ResultBackendTransportOptions", "result_backend_transport_options");
+        Add((o, s) => o.TaskTimeLimit = OptionalSeconds(s), "TaskTimeLimit", "task_time_limit");
+        Add((o, s) => o.TaskSoftTimeLimit = OptionalSeconds(s), "TaskSoftTimeLimit", "task_soft_time_limit");
+        Add((o, s) => o.DefaultRateLimit = s.Value, "DefaultRateLimit", "task_default_rate_limit");
+        Add((o, s) => o.WorkerDisableRateLimits = Bool(s), "WorkerDisableRateLimits", "worker_disable_rate_limits");
+        Add((o, s) => o.WorkerEtaTaskLimit = Int(s), "WorkerEtaTaskLimit", "worker_eta_task_limit");
         Add((o, s) => o.WorkerConcurrency = Int(s), "WorkerConcurrency", "worker_concurrency", "concurrency");
         Add((o, s) => o.WorkerPrefetchMultiplier = Int(s), "WorkerPrefetchMultiplier", "worker_prefetch_multiplier");
         Add((o, s) => o.WorkerShutdownTimeout = OptionalSeconds(s) ?? TimeSpan.Zero, "WorkerShutdownTimeout", "worker_shutdown_timeout");
+        Add((o, s) => o.WorkerSoftShutdownTimeout = OptionalSeconds(s) ?? TimeSpan.Zero, "WorkerSoftShutdownTimeout", "worker_soft_shutdown_timeout");
         Add((o, s) => o.Hostname = s.Value, "Hostname", "worker_hostname");
         return map;
     }

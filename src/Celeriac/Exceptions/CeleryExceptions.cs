@@ -15,6 +15,23 @@ public static class CeleryExceptions
     /// <summary>A worker stopped before the task finished: <c>WorkerLostError</c>.</summary>
     public static CeleryException WorkerLost(string message) => new("WorkerLostError", BilliardModule, message);
 
+    /// <summary>The hard time limit passed: <c>TimeLimitExceeded(&lt;seconds&gt;)</c>.</summary>
+    public static CeleryException TimeLimitExceeded(double seconds) => new ArgumentsException("TimeLimitExceeded", BilliardModule,
+        $"TimeLimitExceeded({seconds})", [Math.Floor(seconds) == seconds ? System.Text.Json.Nodes.JsonValue.Create((long)seconds) : System.Text.Json.Nodes.JsonValue.Create(seconds)]);
+
+    /// <summary>The soft time limit passed and the task let the cancellation escape: <c>SoftTimeLimitExceeded()</c>.</summary>
+    public static CeleryException SoftTimeLimitExceeded(string message) => new ArgumentsException("SoftTimeLimitExceeded", BilliardModule, message, []);
+
+    /// <summary>A retry was asked for past <c>max_retries</c> and no exception was given.</summary>
+    public static CeleryException MaxRetriesExceeded(string message) => new("MaxRetriesExceededError", CeleryModule, message);
+
     /// <summary>The task was revoked (<c>revoked</c>, <c>expired</c> or <c>terminated</c>).</summary>
     public static CeleryException TaskRevoked(string reason) => new("TaskRevokedError", CeleryModule, reason);
+
+    /// <summary>A Celery exception whose stored args are not just its message.</summary>
+    private sealed class ArgumentsException(string type, string module, string message, System.Text.Json.Nodes.JsonArray arguments)
+        : CeleryException(type, module, message)
+    {
+        public override System.Text.Json.Nodes.JsonArray ExcArguments => (System.Text.Json.Nodes.JsonArray)arguments.DeepClone();
+    }
 }

@@ -28,8 +28,9 @@ internal sealed class TokenBucket
     {
         if (!Rate.IsLimited) return true;
         Refill();
-        if (_tokens < 1) return false;
-        _tokens -= 1;
+        // A hair of tolerance: refills are computed in floating point.
+        if (_tokens < 1 - 1e-9) return false;
+        _tokens = Math.Max(0, _tokens - 1);
         return true;
     }
 
@@ -38,7 +39,9 @@ internal sealed class TokenBucket
     {
         if (!Rate.IsLimited) return TimeSpan.Zero;
         Refill();
-        return _tokens >= 1 ? TimeSpan.Zero : TimeSpan.FromSeconds((1 - _tokens) / Rate.PerSecond);
+        if (_tokens >= 1 - 1e-9) return TimeSpan.Zero;
+        // Round up to whole ticks so a timer set for this moment never fires a hair too early.
+        return TimeSpan.FromTicks((long)Math.Ceiling((1 - _tokens) / Rate.PerSecond * TimeSpan.TicksPerSecond));
     }
 
     /// <summary>Changes the rate (the <c>rate_limit</c> control command), keeping the tokens earned so far.</summary>

@@ -28,4 +28,34 @@ public sealed class TaskOptions
 
     /// <summary>Priority this task is sent with when the caller does not give one.</summary>
     public int? Priority { get; set; }
+
+    /// <summary>Retries allowed before the task fails (<c>max_retries</c>); default 3, null for no limit.</summary>
+    public int? MaxRetries { get; set; } = 3;
+
+    /// <summary>Wait before a retry that names no countdown or eta (<c>default_retry_delay</c>); default 180 s.</summary>
+    public TimeSpan DefaultRetryDelay { get; set; } = TimeSpan.FromSeconds(180);
+
+    /// <summary>Exception types that retry the task automatically (<c>autoretry_for</c>); subclasses count.</summary>
+    public IReadOnlyList<Type> AutoRetryFor { get; set; } = [];
+
+    /// <summary>Exception types that never autoretry, even when <see cref="AutoRetryFor"/> matches (<c>dont_autoretry_for</c>).</summary>
+    public IReadOnlyList<Type> DontAutoRetryFor { get; set; } = [];
+
+    /// <summary>Exponential backoff for autoretries (<c>retry_backoff</c>): <c>true</c>, or a base in seconds.</summary>
+    public Backoff RetryBackoff { get; set; }
+
+    /// <summary>Longest backoff (<c>retry_backoff_max</c>); default 600 s.</summary>
+    public TimeSpan RetryBackoffMax { get; set; } = TimeSpan.FromSeconds(600);
+
+    /// <summary>Randomise backoffs in <c>[0, countdown]</c> (<c>retry_jitter</c>); default on.</summary>
+    public bool RetryJitter { get; set; } = true;
+
+    /// <summary>Hard time limit (<c>time_limit</c>): the run is recorded FAILURE <c>TimeLimitExceeded</c> and its slot freed.</summary>
+    public TimeSpan? TimeLimit { get; set; }
+
+    /// <summary>Soft time limit (<c>soft_time_limit</c>): the task's cancellation token fires so it can clean up.</summary>
+    public TimeSpan? SoftTimeLimit { get; set; }
+
+    /// <summary>Rate in Celery's notation, per worker (<c>rate_limit</c>): <c>"10/s"</c>, <c>"100/m"</c>, <c>"1000/h"</c>.</summary>
+    public string? RateLimit { get; set; }
 }

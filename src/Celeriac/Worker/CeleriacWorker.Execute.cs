@@ -40,6 +40,9 @@ public sealed partial class CeleriacWorker
         var completer = _completer!;
         var scope = Scope(delivery, _cancelTasks.Token);
 
+        // Expiry is checked again right before running: an ETA or a queue wait may have outlived it.
+        if (RevokeIfExpired(request)) return;
+
         // Early ack: just before execution (SPEC §5.2). A crash from here on loses the task,
         // which is Celery's default contract; acks_late moves the ack after the run.
         if (!acksLate) completer.Settle(delivery, SettleAction.Ack);
@@ -64,6 +67,18 @@ public sealed partial class CeleriacWorker
             case OutcomeKind.Failed:
                 _log.LogWarning("Task {Task}[{TaskId}] failed: {Type}: {Message}", message.Task, message.Id, outcome.Error!.Type, outcome.Error.Message);
                 Finish(_app.Recorder.Finished(task, message, outcome, scope), TaskStates.Failure, acksOnFailure ? SettleAction.Ack : SettleAction.Reject);
+                return;
+            case OutcomeKind.Retried:
+                // The retry message is already out; RETRY is stored after it, and (acks late) the original acked.
+                _log.LogInformation("Task {Task}[{TaskId}] retry {Retries} at {Eta}", message.Task, message.Id, outcome.Retry!.Retries, outcome.Retry.Eta);
+                Finish(_app.Recorder.Retry(task, message, outcome, scope), TaskStates.Retry);
+                return;
+            case OutcomeKind.Rejected:
+                // Early-acked messages are gone already: Reject changes nothing then (SPEC §5.2).
+                Finish(null, TaskStates.Rejected, outcome.Requeue ? SettleAction.Requeue : SettleAction.Reject);
+                return;
+            case OutcomeKind.Ignored:
+                Finish(null, TaskStates.Ignored);
                 return;
             default:
                 Finish(_app.Recorder.Finished(task, message, outcome, scope), TaskStates.Success);

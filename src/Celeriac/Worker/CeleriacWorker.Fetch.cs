@@ -14,16 +14,15 @@ public sealed partial class CeleriacWorker
         var failures = 0;
         while (!token.IsCancellationRequested)
         {
+            int asked;
             try
             {
-                await _credit.WaitAsync(token).ConfigureAwait(false);
+                asked = await _credit.AcquireAsync(Options.MaxFetchBatch, token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
                 return;
             }
-            var asked = 1;
-            while (asked < Options.MaxFetchBatch && _credit.Wait(0)) asked++;
 
             IReadOnlyList<TransportDelivery> deliveries;
             try
@@ -98,14 +97,80 @@ public sealed partial class CeleriacWorker
 
         var acksLate = task.Options.AcksLate ?? _app.Options.AcksLate;
         var acksOnFailure = task.Options.AcksOnFailureOrTimeout ?? _app.Options.AcksOnFailureOrTimeout;
-        if (!_reserved.Writer.TryWrite(new TaskRequest(delivery, message, task, acksLate, acksOnFailure)))
+        var request = new TaskRequest(delivery, message, task, acksLate, acksOnFailure);
+        if (_fetching.IsCancellationRequested)
         {
             // Stop began while this batch was being fetched: give the message back untouched.
-            _completer!.Settle(delivery, SettleAction.Restore, signal: new WorkerSignal(WorkerSignalKind.Restored, message.Id));
+            Restore(request);
             return;
         }
+        // Expired already on receipt: not run, stored REVOKED (SPEC §5.4).
+        if (RevokeIfExpired(request)) return;
         Signals.Raise(new WorkerSignal(WorkerSignalKind.Received, message.Id));
+
+        // An ETA in the future waits without a slot and without counting against prefetch (SPEC §5.3).
+        if (message.Eta is { } eta && eta > _app.Options.TimeProvider.GetUtcNow())
+        {
+            _credit.Park();
+            if (!_etas.Add(request, eta))
+            {
+                _credit.Unpark();
+                Restore(request);
+            }
+            return;
+        }
+        Admit(request);
     }
+
+    /// <summary>An ETA came due: the request counts against prefetch again and goes on.</summary>
+    private void EtaDue(TaskRequest request)
+    {
+        _credit.Unpark();
+        Admit(request);
+    }
+
+    /// <summary>Past its ETA: through its task's rate limit (parked while over it), then to a slot.</summary>
+    private void Admit(TaskRequest request)
+    {
+        if (_rates.TryHold(request))
+        {
+            _credit.Park();
+            return;
+        }
+        ToSlot(request);
+    }
+
+    /// <summary>The rate limiter gave the request its token.</summary>
+    private void RateReleased(TaskRequest request)
+    {
+        _credit.Unpark();
+        ToSlot(request);
+    }
+
+    private void ToSlot(TaskRequest request)
+    {
+        if (!_reserved.Writer.TryWrite(request)) Restore(request);
+    }
+
+    private RateLimiting.RateLimit RateOf(string taskName)
+    {
+        if (_app.Options.WorkerDisableRateLimits) return RateLimiting.RateLimit.None;
+        return RateLimiting.RateLimit.Parse(_app.Tasks.Find(taskName)?.Options.RateLimit ?? _app.Options.DefaultRateLimit);
+    }
+
+    /// <summary>Revokes an expired request: REVOKED <c>TaskRevokedError("expired")</c>, message acked (SPEC §5.4).</summary>
+    private bool RevokeIfExpired(TaskRequest request)
+    {
+        if (request.Message.Expires is not { } expires || expires > _app.Options.TimeProvider.GetUtcNow()) return false;
+        _log.LogInformation("Task {Task}[{TaskId}] expired at {Expires}; not run", request.Message.Task, request.Message.Id, expires);
+        var meta = _app.Recorder.Revoked(request.Task, request.Message, "expired", Scope(request.Delivery, CancellationToken.None));
+        _completer!.Settle(request.Delivery, SettleAction.Ack, meta,
+            new WorkerSignal(WorkerSignalKind.Completed, request.Message.Id, Protocol.Results.TaskStates.Revoked, "expired"));
+        return true;
+    }
+
+    private void Restore(TaskRequest request) =>
+        _completer!.Settle(request.Delivery, SettleAction.Restore, signal: new WorkerSignal(WorkerSignalKind.Restored, request.Message.Id));
 
     private void Reject(TransportDelivery delivery, string reason, string? taskId)
     {
@@ -114,5 +179,5 @@ public sealed partial class CeleriacWorker
     }
 
     private ExecutionScope Scope(TransportDelivery delivery, CancellationToken cancellation) =>
-        new(Hostname, delivery.Route.RoutingKey, false, cancellation, _cancelTasks.Token, _completer);
+        new(Hostname, delivery.Route, false, cancellation, _cancelTasks.Token, _completer);
 }

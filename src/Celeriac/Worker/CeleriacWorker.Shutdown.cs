@@ -18,9 +18,15 @@ public sealed partial class CeleriacWorker
         await _taking.CancelAsync().ConfigureAwait(false);
         _reserved.Writer.TryComplete();
 
-        // 2. Reserved but not started: back to the front of their queues. Each restore goes to the
-        // front, so the last reserved goes first and the queue keeps its original order.
+        // 2. Reserved but not started, waiting for an ETA or a rate-limit token: back to the front
+        // of their queues. Each restore goes to the front, so the last reserved goes first and the
+        // queue keeps its original order.
         var reserved = new List<TaskRequest>();
+        foreach (var parked in _etas.Drain().Concat(_rates.Drain()))
+        {
+            _credit.Unpark();
+            reserved.Add(parked);
+        }
         while (_reserved.Reader.TryRead(out var request)) reserved.Add(request);
         for (var i = reserved.Count - 1; i >= 0; i--)
             _completer.Settle(reserved[i].Delivery, SettleAction.Restore, signal: new WorkerSignal(WorkerSignalKind.Restored, reserved[i].Message.Id));

@@ -24,7 +24,9 @@ public sealed partial class CeleriacWorker : IAsyncDisposable
     private readonly Channel<TaskRequest> _reserved = Channel.CreateUnbounded<TaskRequest>();
     private readonly ConcurrentDictionary<TransportDelivery, byte> _held = new();
     private readonly ConcurrentDictionary<TaskRequest, Task> _running = new();
-    private readonly SemaphoreSlim _credit;
+    private readonly CreditGate _credit;
+    private readonly EtaSchedule _etas;
+    private readonly RateLimiting.TaskRateLimiter _rates;
     private readonly IReadOnlyCollection<string> _accept;
     private ITransportConsumer? _consumer;
     private WorkerCompleter? _completer;
@@ -39,7 +41,9 @@ public sealed partial class CeleriacWorker : IAsyncDisposable
         _app = app;
         Options = options;
         _log = app.Options.LoggerFactory.CreateLogger("Celeriac.Worker");
-        _credit = new SemaphoreSlim(options.PrefetchLimit);
+        _credit = new CreditGate(options.PrefetchLimit, options.EtaTaskLimit);
+        _etas = new EtaSchedule(app.Options.TimeProvider, EtaDue);
+        _rates = new RateLimiting.TaskRateLimiter(app.Options.TimeProvider, RateOf, RateReleased);
         _accept = app.Options.AcceptedContentTypes;
     }
 
@@ -54,6 +58,9 @@ public sealed partial class CeleriacWorker : IAsyncDisposable
 
     /// <summary>Tasks running now.</summary>
     public int Active => _running.Count;
+
+    /// <summary>Messages waiting for their ETA.</summary>
+    public int Scheduled => _etas.Count;
 
     /// <summary>Deliveries taken from the broker and not yet settled (reserved, running, or being completed).</summary>
     internal int Unsettled => _held.Count;
@@ -104,7 +111,7 @@ public sealed partial class CeleriacWorker : IAsyncDisposable
         _fetching.Dispose();
         _taking.Dispose();
         _cancelTasks.Dispose();
-        _credit.Dispose();
+        _etas.Dispose();
     }
 
     private void Released(IReadOnlyList<Settlement> settlements)
@@ -112,6 +119,6 @@ public sealed partial class CeleriacWorker : IAsyncDisposable
         var count = 0;
         foreach (var s in settlements)
             if (_held.TryRemove(s.Delivery, out _)) count++;
-        if (count > 0) _credit.Release(count);
+        _credit.Release(count);
     }
 }

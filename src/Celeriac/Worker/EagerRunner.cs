@@ -21,6 +21,12 @@ internal sealed class EagerRunner(CeleriacApp app, IResultBackend eagerBackend) 
 
         if (app.Recorder.Started(task, decoded, scope) is { } started) await StoreAsync(started, cancellationToken).ConfigureAwait(false);
         var outcome = await app.Executor.ExecuteAsync(task, decoded, scope).ConfigureAwait(false);
+        // Eager retries run again at once, as Celery's eager retry does (no countdown, no broker).
+        while (outcome is { Kind: OutcomeKind.Retried, Retry: { } retry })
+        {
+            decoded = retry;
+            outcome = await app.Executor.ExecuteAsync(task, decoded, scope).ConfigureAwait(false);
+        }
 
         var held = app.Recorder.Finished(task, decoded, outcome, scope, honourIgnore: false);
         if (held is not null) await eagerBackend.StoreAsync([held], cancellationToken).ConfigureAwait(false);

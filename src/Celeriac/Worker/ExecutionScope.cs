@@ -1,4 +1,13 @@
+using Celeriac.Protocol.Messages;
+
 namespace Celeriac.Worker;
 
-/// <summary>Where a task runs: the node, the queue it came from, eager or not, and its cancellation.</summary>
-internal sealed record ExecutionScope(string Hostname, string? Queue, bool IsEager, CancellationToken Cancellation, CancellationToken ShutdownToken, IResultStorePort? StatePort);
+/// <summary>
+/// Where a task runs: the node, the route it was delivered with (retries go back there; null when
+/// eager), its cancellation, the worker's shutdown token, and where its own state updates go.
+/// </summary>
+internal sealed record ExecutionScope(string Hostname, DeliveryInfo? Route, bool IsEager, CancellationToken Cancellation, CancellationToken ShutdownToken, IResultStorePort? StatePort)
+{
+    /// <summary>The queue (routing key) it came from.</summary>
+    public string? Queue => Route?.RoutingKey;
+}

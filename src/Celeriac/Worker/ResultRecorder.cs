@@ -29,11 +29,35 @@ internal sealed class ResultRecorder(CeleriacOptions options)
         _ => null,
     };
 
-    public ResultMeta? Failure(TaskDefinition? task, TaskMessage message, ExceptionInfo error, string? traceback, ExecutionScope scope)
+    public ResultMeta? Failure(TaskDefinition? task, TaskMessage message, ExceptionInfo error, string? traceback, ExecutionScope scope) =>
+        StoresErrors(task) ? Build(message, TaskStates.Failure, error.ToJson(), traceback, Now, scope) : null;
+
+    /// <summary>
+    /// RETRY, stored after the retry message went out (SPEC §4.5): the exception passed to retry (or
+    /// null), the Retry traceback, the retried task itself as a child, no <c>date_done</c>.
+    /// </summary>
+    public ResultMeta? Retry(TaskDefinition? task, TaskMessage message, TaskOutcome outcome, ExecutionScope scope)
     {
-        if (IgnoredByTask(task) && !(task?.Options.StoreErrorsEvenIfIgnored ?? options.StoreErrorsEvenIfIgnored)) return null;
-        return Build(message, TaskStates.Failure, error.ToJson(), traceback, Now, scope);
+        if (!StoresErrors(task)) return null;
+        var meta = Build(message, TaskStates.Retry, outcome.Error?.ToJson(), outcome.Traceback, null, scope);
+        return new ResultMeta
+        {
+            TaskId = meta.TaskId, Status = meta.Status, Result = meta.Result, Traceback = meta.Traceback, DateDone = null,
+            GroupId = meta.GroupId, ParentId = meta.ParentId, Extended = meta.Extended,
+            Children = [ResultTuple(message.Id)],
+        };
     }
+
+    /// <summary>REVOKED with <c>TaskRevokedError(reason)</c> (<c>expired</c>, <c>revoked</c>, <c>terminated</c>), when errors are stored.</summary>
+    public ResultMeta? Revoked(TaskDefinition? task, TaskMessage message, string reason, ExecutionScope scope) =>
+        StoresErrors(task)
+            ? Build(message, TaskStates.Revoked, Exceptions.CeleryExceptions.TaskRevoked(reason).ToExceptionInfo().ToJson(), null, Now, scope)
+            : null;
+
+    private bool StoresErrors(TaskDefinition? task) =>
+        !IgnoredByTask(task) || (task?.Options.StoreErrorsEvenIfIgnored ?? options.StoreErrorsEvenIfIgnored);
+
+    private static JsonArray ResultTuple(string taskId) => new(new JsonArray(taskId, null), null);
 
     private DateTime Now => options.TimeProvider.GetUtcNow().UtcDateTime;
 

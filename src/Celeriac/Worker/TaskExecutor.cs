@@ -7,35 +7,146 @@ using Celeriac.Tasks;
 namespace Celeriac.Worker;
 
 /// <summary>
-/// Runs one task message: binds its arguments, calls the task with a <see cref="TaskContext"/>,
-/// and turns what happened into a <see cref="TaskOutcome"/>. The worker and eager mode both use
-/// it, so a task behaves the same in a test as in production.
+/// Runs one task message: binds its arguments, calls the task with a <see cref="TaskContext"/>
+/// under its time limits, and turns what happened into a <see cref="TaskOutcome"/> — success,
+/// failure, retry (publishing the retry message), reject, ignore, or interrupted by shutdown.
+/// The worker and eager mode both use it, so a task behaves the same in a test as in production.
 /// </summary>
 internal sealed class TaskExecutor(CeleriacApp app)
 {
     public async ValueTask<TaskOutcome> ExecuteAsync(TaskDefinition task, TaskMessage message, ExecutionScope scope)
     {
-        var context = new TaskContext(app, message, scope.Hostname, scope.Queue, scope.IsEager, scope.Cancellation) { StatePort = scope.StatePort };
+        var clock = app.Options.TimeProvider;
+        var (hard, soft) = Limits(task, message);
+        using var softLimit = soft is { } s ? new CancellationTokenSource(s, clock) : null;
+        using var hardLimit = new CancellationTokenSource();
+        using var token = CancellationTokenSource.CreateLinkedTokenSource(scope.Cancellation, softLimit?.Token ?? default, hardLimit.Token);
+        var context = new TaskContext(app, message, scope.Hostname, scope.Queue, scope.IsEager, token.Token)
+        {
+            StatePort = scope.StatePort,
+            Definition = task,
+            SoftTimeLimit = soft,
+            SoftLimitFired = () => softLimit?.IsCancellationRequested == true,
+        };
         var started = Stopwatch.GetTimestamp();
+        TimeSpan Elapsed() => Stopwatch.GetElapsedTime(started);
+
+        // With a hard limit the body runs on its own thread-pool item, so a synchronous body that
+        // never yields cannot hold the slot past the limit: the slot is freed and the body abandoned.
+        var run = hard is null ? InvokeAsync(task, context) : Task.Run(() => InvokeAsync(task, context));
+        if (hard is { } h && !await FinishesWithinAsync(run, h, clock).ConfigureAwait(false))
+        {
+            await hardLimit.CancelAsync().ConfigureAwait(false);
+            _ = run.ContinueWith(t => _ = t.Exception, TaskScheduler.Default); // abandoned: observe, never rethrow
+            var limit = CeleryExceptions.TimeLimitExceeded(h.TotalSeconds);
+            return TaskOutcome.Failure(limit.ToExceptionInfo(), null, limit, Elapsed());
+        }
+
+        try
+        {
+            var value = await run.ConfigureAwait(false);
+            return TaskOutcome.Success(CeleriacJson.ToNode(value, app.Options.Json), Elapsed());
+        }
+        catch (RetryException retry)
+        {
+            return await RetryAsync(message, scope, retry, Elapsed()).ConfigureAwait(false);
+        }
+        catch (RejectException reject)
+        {
+            return TaskOutcome.Reject(reject.Requeue, Elapsed());
+        }
+        catch (IgnoreException)
+        {
+            return TaskOutcome.Ignore(Elapsed());
+        }
+        catch (OperationCanceledException ex) when (softLimit?.IsCancellationRequested == true)
+        {
+            var limit = CeleryExceptions.SoftTimeLimitExceeded(ex.Message);
+            return TaskOutcome.Failure(limit.ToExceptionInfo(), ExceptionInfoFactory.Traceback(ex), ex, Elapsed());
+        }
+        catch (OperationCanceledException) when (scope.ShutdownToken.IsCancellationRequested)
+        {
+            return TaskOutcome.Interrupt(Elapsed());
+        }
+        catch (Exception ex) when (ShouldAutoRetry(task, ex))
+        {
+            var countdown = task.Options.RetryBackoff.IsOn
+                ? task.Options.RetryBackoff.Countdown(message.Retries, task.Options.RetryBackoffMax, task.Options.RetryJitter)
+                : task.Options.DefaultRetryDelay;
+            return context.Retry(ex, countdown) is RetryException retry
+                ? await RetryAsync(message, scope, retry, Elapsed()).ConfigureAwait(false)
+                : Failed(ex, Elapsed());
+        }
+        catch (Exception ex)
+        {
+            return Failed(ex, Elapsed());
+        }
+    }
+
+    private static TaskOutcome Failed(Exception ex, TimeSpan runtime) =>
+        TaskOutcome.Failure(ExceptionInfoFactory.From(ex), ExceptionInfoFactory.Traceback(ex), ex, runtime);
+
+    /// <summary>Effective limits: the message's <c>timelimit</c> header, else the task's, else the app's (SPEC §5.8).</summary>
+    private (TimeSpan? Hard, TimeSpan? Soft) Limits(TaskDefinition task, TaskMessage message)
+    {
+        var hard = message.TimeLimits.Hard is { } mh ? TimeSpan.FromSeconds(mh) : task.Options.TimeLimit ?? app.Options.TaskTimeLimit;
+        var soft = message.TimeLimits.Soft is { } ms ? TimeSpan.FromSeconds(ms) : task.Options.SoftTimeLimit ?? app.Options.TaskSoftTimeLimit;
+        return (hard > TimeSpan.Zero ? hard : null, soft > TimeSpan.Zero ? soft : null);
+    }
+
+    private async Task<object?> InvokeAsync(TaskDefinition task, TaskContext context)
+    {
         var previous = TaskContext.Current;
         TaskContext.SetCurrent(context);
         try
         {
-            var value = await task.Invoker.InvokeAsync(context, app.Options.Json, app.Services).ConfigureAwait(false);
-            var json = CeleriacJson.ToNode(value, app.Options.Json);
-            return TaskOutcome.Success(json, Stopwatch.GetElapsedTime(started));
-        }
-        catch (OperationCanceledException) when (scope.ShutdownToken.IsCancellationRequested)
-        {
-            return TaskOutcome.Interrupt(Stopwatch.GetElapsedTime(started));
-        }
-        catch (Exception ex)
-        {
-            return TaskOutcome.Failure(ExceptionInfoFactory.From(ex), ExceptionInfoFactory.Traceback(ex), ex, Stopwatch.GetElapsedTime(started));
+            return await task.Invoker.InvokeAsync(context, app.Options.Json, app.Services).ConfigureAwait(false);
         }
         finally
         {
             TaskContext.SetCurrent(previous);
         }
     }
+
+    private static async Task<bool> FinishesWithinAsync(Task run, TimeSpan limit, TimeProvider clock)
+    {
+        using var stop = new CancellationTokenSource();
+        var timer = Task.Delay(limit, clock, stop.Token);
+        var first = await Task.WhenAny(run, timer).ConfigureAwait(false);
+        await stop.CancelAsync().ConfigureAwait(false);
+        return first == run;
+    }
+
+    /// <summary>autoretry_for matches (subclasses too), dont_autoretry_for does not; Retry/Reject/Ignore never autoretry.</summary>
+    private static bool ShouldAutoRetry(TaskDefinition task, Exception ex) =>
+        ex is not CeleryException { ExcModule: CeleryExceptions.CeleryModule } &&
+        task.Options.AutoRetryFor.Any(t => t.IsInstanceOfType(ex)) &&
+        !task.Options.DontAutoRetryFor.Any(t => t.IsInstanceOfType(ex));
+
+    /// <summary>
+    /// Publishes the retry (same id, retries + 1, the eta) before RETRY is stored, as Python does
+    /// (SPEC §5.5). Eager runs re-run in place instead, so nothing is published.
+    /// </summary>
+    private async Task<TaskOutcome> RetryAsync(TaskMessage message, ExecutionScope scope, RetryException retry, TimeSpan runtime)
+    {
+        var next = app.Publisher.BuildRetry(message, retry);
+        var cause = retry.InnerException is { } inner ? ExceptionInfoFactory.From(inner) : null;
+        if (!scope.IsEager)
+        {
+            try
+            {
+                await app.Publisher.PublishAsync(next, RetryRoute(scope, next), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // Python turns a failed retry publish into Reject(requeue=False); we also say why.
+                return Failed(new InvalidOperationException($"Retry of task {message.Id} could not be published: {ex.Message}", ex), runtime);
+            }
+        }
+        return TaskOutcome.Retrying(cause, retry.ToString(), next, runtime);
+    }
+
+    /// <summary>Delivered through the anonymous exchange: back to that queue; else the same exchange and key.</summary>
+    private DeliveryInfo RetryRoute(ExecutionScope scope, TaskMessage next) =>
+        scope.Route ?? app.Publisher.Route(next.Task, null, app.Tasks.Find(next.Task));
 }

@@ -21,6 +21,9 @@ public sealed class WorkerOptions
     /// <summary>After cancelling, how long tasks get to stop before their messages are requeued anyway.</summary>
     public TimeSpan CancelGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Most ETA and rate-limited messages held in memory; at the bound the worker stops fetching.</summary>
+    public int EtaTaskLimit { get; set; } = 10_000;
+
     /// <summary>The most messages asked of the broker in one round trip.</summary>
     public int MaxFetchBatch { get; set; } = 256;
 
@@ -37,6 +40,8 @@ public sealed class WorkerOptions
         Queues = [app.DefaultQueue],
         Hostname = DefaultHostname(app),
         ShutdownTimeout = app.WorkerShutdownTimeout,
+        CancelGracePeriod = app.WorkerSoftShutdownTimeout,
+        EtaTaskLimit = app.WorkerEtaTaskLimit,
     };
 
     internal void Validate()
@@ -46,5 +51,6 @@ public sealed class WorkerOptions
         if (Queues.Count == 0 || Queues.Any(string.IsNullOrWhiteSpace)) throw new ArgumentException("A worker needs at least one queue name.");
         if (string.IsNullOrWhiteSpace(Hostname)) throw new ArgumentException("A worker needs a node name.");
         if (MaxFetchBatch < 1) throw new ArgumentException("MaxFetchBatch must be at least 1.");
+        if (EtaTaskLimit < 1) throw new ArgumentException("EtaTaskLimit must be at least 1.");
     }
 }

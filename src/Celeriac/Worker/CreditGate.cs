@@ -1,0 +1,81 @@
+namespace Celeriac.Worker;
+
+/// <summary>
+/// The prefetch credit. A delivery holds one credit from fetch until it is settled; while it is
+/// parked (ETA or rate limit) it does not count, as Celery raises the prefetch count by one for
+/// each held ETA task (SPEC §5.1) — but parked deliveries are bounded: at the bound the worker
+/// stops fetching instead of filling memory.
+/// </summary>
+internal sealed class CreditGate(int limit, int parkedLimit)
+{
+    private readonly object _lock = new();
+    private int _held;
+    private int _parked;
+    private TaskCompletionSource? _changed;
+
+    /// <summary>Deliveries holding credit or parked.</summary>
+    public int Held
+    {
+        get { lock (_lock) return _held; }
+    }
+
+    /// <summary>Deliveries parked for an ETA or a rate limit.</summary>
+    public int Parked
+    {
+        get { lock (_lock) return _parked; }
+    }
+
+    /// <summary>Waits until credit is free and parking is below its bound; takes up to <paramref name="max"/>.</summary>
+    public async ValueTask<int> AcquireAsync(int max, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task wait;
+            lock (_lock)
+            {
+                var free = limit - (_held - _parked);
+                if (free > 0 && _parked < parkedLimit)
+                {
+                    var n = Math.Min(max, free);
+                    _held += n;
+                    return n;
+                }
+                wait = (_changed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            }
+            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Gives credit back: asked for but not delivered, or settled.</summary>
+    public void Release(int count)
+    {
+        if (count <= 0) return;
+        lock (_lock) _held -= count;
+        Wake();
+    }
+
+    /// <summary>The delivery waits for its ETA or a token: its credit is free for others meanwhile.</summary>
+    public void Park()
+    {
+        lock (_lock) _parked++;
+        Wake();
+    }
+
+    /// <summary>The parked delivery moves on (to a slot, or back to the broker): it counts again.</summary>
+    public void Unpark()
+    {
+        lock (_lock) _parked--;
+        Wake();
+    }
+
+    private void Wake()
+    {
+        TaskCompletionSource? wake;
+        lock (_lock)
+        {
+            wake = _changed;
+            _changed = null;
+        }
+        wake?.TrySetResult();
+    }
+}
