@@ -75,7 +75,10 @@ public sealed class CeleriacTestHarness : IAsyncDisposable
         await worker.StartAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Waits until the task finished (stored and settled) and returns its stored meta.</summary>
+    /// <summary>
+    /// Waits until the task finished for good — succeeded, failed, was revoked, rejected or ignored,
+    /// not merely retried — with its result stored and its message settled; returns its stored meta.
+    /// </summary>
     public async Task<ResultMeta> WaitForTaskAsync(string taskId, TimeSpan? timeout = null)
     {
         var finished = _finished.GetOrAdd(taskId, _ => NewSignal());
@@ -135,7 +138,8 @@ public sealed class CeleriacTestHarness : IAsyncDisposable
         {
             case WorkerSignalKind.Completed when signal.TaskId is not null:
                 _completions.Enqueue(new TaskCompletion(signal.TaskId, signal.State ?? ""));
-                _finished.GetOrAdd(signal.TaskId, _ => NewSignal()).TrySetResult(signal.State ?? "");
+                // A retry is not the end: the same id runs again.
+                if (signal.State != TaskStates.Retry) _finished.GetOrAdd(signal.TaskId, _ => NewSignal()).TrySetResult(signal.State ?? "");
                 break;
             case WorkerSignalKind.Rejected:
                 _rejections.Enqueue(new RejectedMessage(signal.TaskId, signal.Reason ?? ""));
