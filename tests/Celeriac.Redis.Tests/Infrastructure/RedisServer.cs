@@ -72,6 +72,11 @@ internal sealed partial class RedisServer : IAsyncDisposable
             {
                 await server.DisposeAsync();
             }
+            catch
+            {
+                await server.DisposeAsync(); // its temp dir too
+                throw;
+            }
         }
     }
 

@@ -5,27 +5,9 @@ using Celeriac.Redis.Tests.Infrastructure;
 namespace Celeriac.Redis.Tests.Integration;
 
 /// <summary>rediss:// end to end against redis-server's own TLS port, with a certificate made by openssl.</summary>
-public sealed class TlsTests : IAsyncLifetime
+public sealed class TlsTests(TlsServerFixture fixture) : IClassFixture<TlsServerFixture>
 {
-    private string _directory = "";
-    private RedisServer? _server;
-
-    private RedisServer Server => _server!;
-
-    public async Task InitializeAsync()
-    {
-        if (ExternalTool.SkipReason("redis-server", "") is not null || ExternalTool.SkipReason("openssl", "") is not null) return;
-        _directory = Directory.CreateTempSubdirectory("celeriac-tls-").FullName;
-        var files = await TlsFiles.CreateAsync(_directory);
-        // Also on 127.0.0.2, an address the certificate does not name.
-        _server = await RedisServer.StartAsync(files, "--bind", "127.0.0.1", "127.0.0.2");
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_server is not null) await _server.DisposeAsync();
-        if (_directory.Length > 0) Directory.Delete(_directory, recursive: true);
-    }
+    private RedisServer Server => fixture.Server;
 
     [RedisTlsFact]
     public async Task Rediss_with_the_ca_file_validates_the_certificate_and_works()
