@@ -10,9 +10,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_CLI_UI_LANGUAGE=en
 ci=false; [[ ${CI:-} == true || ${CI:-} == 1 ]] && ci=true
 
-# Debian packages the tests need. Empty today: the in-memory tests need only the .NET SDK.
-# Later stages add redis-server, rabbitmq-server, python3-celery, python3-redis, python3-amqp.
-REQUIRED_PACKAGES=()
+# Debian packages the tests need: a real redis-server (and openssl for its TLS tests). Later
+# stages add rabbitmq-server, python3-celery, python3-redis, python3-amqp.
+REQUIRED_PACKAGES=(redis-server openssl)
 
 apt_updated=false
 ensure_packages() {
