@@ -1,0 +1,22 @@
+using Celeriac.Protocol.Messages;
+
+namespace Celeriac.Transport;
+
+/// <summary>
+/// Fanout publish/subscribe, for Celery's events (<c>celeryev</c>) and remote control
+/// (<c>celery.pidbox</c>). No acks, no persistence: a subscriber gets what is published while it
+/// listens. On Redis this is PUBLISH/PSUBSCRIBE plus the <c>_kombu.binding.*</c> sets (SPEC §2.6–2.7).
+/// A transport that supports it implements this interface next to <see cref="ITransport"/>.
+/// </summary>
+public interface IBroadcast
+{
+    /// <summary>Publishes to every subscriber of <paramref name="exchange"/> whose binding matches <paramref name="routingKey"/>.</summary>
+    ValueTask PublishAsync(string exchange, string routingKey, BrokerMessage message, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Subscribes a named queue to <paramref name="exchange"/> with a binding key (<c>""</c> for all,
+    /// <c>#</c>/<c>*</c> wildcards as in AMQP topic keys), recording the binding where the broker
+    /// keeps bindings. Disposing the subscription removes the binding.
+    /// </summary>
+    ValueTask<IBroadcastSubscription> SubscribeAsync(string exchange, string bindingKey, string queue, CancellationToken cancellationToken = default);
+}
