@@ -1,0 +1,68 @@
+using System.Runtime.InteropServices;
+using Celeriac;
+using Celeriac.Redis;
+using InteropWorker;
+using Microsoft.Extensions.Logging;
+
+// The interop worker of shared/interop/CONTRACT.md. Prints one line containing "ready" once it
+// consumes, stops gracefully on SIGTERM/SIGINT (exit 0), exits non-zero with a clear message on a
+// bad URL or an unreachable broker.
+WorkerSettings settings;
+try
+{
+    settings = WorkerSettings.Parse(args, Environment.GetEnvironmentVariable);
+}
+catch (Exception ex) when (ex is ArgumentException or FormatException)
+{
+    Console.Error.WriteLine($"error: {ex.Message}\n{WorkerSettings.Usage}");
+    return 2;
+}
+
+using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+CeleriacApp app;
+try
+{
+    app = CeleriacApp.Create(o =>
+    {
+        o.UseRedis();
+        o.BrokerUrl = settings.Broker;
+        o.ResultBackend = settings.Backend;
+        o.AcksLate = settings.AcksLate;
+        o.LoggerFactory = loggers;
+        if (settings.Hostname is { } name) o.Hostname = name;
+        if (settings.Concurrency is { } c) o.WorkerConcurrency = c;
+        if (settings.PrefetchMultiplier is { } p) o.WorkerPrefetchMultiplier = p;
+        if (settings.VisibilityTimeout is { } vt) o.BrokerTransportOptions["visibility_timeout"] = vt.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    });
+}
+catch (Exception ex) when (ex is ArgumentException or UriFormatException)
+{
+    Console.Error.WriteLine($"error: {ex.Message}");
+    return 2;
+}
+
+await using var record = RecordTarget.From(settings);
+InteropTasks.Register(app, record);
+if (settings.Events) Console.Error.WriteLine("warning: --events is not supported yet; no events are sent");
+
+using var stop = new CancellationTokenSource();
+using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+
+await using var worker = app.CreateWorker(w => w.Queues = settings.Queues.ToList());
+try
+{
+    await worker.StartAsync(stop.Token);
+}
+catch (Exception ex) when (ex is not OperationCanceledException)
+{
+    Console.Error.WriteLine($"error: cannot start consuming from {settings.Broker}: {ex.Message}");
+    return 1;
+}
+Console.WriteLine($"{worker.Hostname} ready: consuming {string.Join(",", settings.Queues)} from {settings.Broker}");
+
+try { await Task.Delay(Timeout.Infinite, stop.Token); }
+catch (OperationCanceledException) { }
+await worker.StopAsync();
+await app.DisposeAsync();
+return 0;
