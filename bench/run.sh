@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Benchmark: Celeriac's worker vs Python Celery's on one redis-server, side by side in one run.
+# Not a test: prints a table (drain rate, round-trip median/p95, peak memory) and the ratios.
+# Needs redis-server, python3-celery, python3-redis (installed here when run as root).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+missing=()
+for pkg in redis-server python3-celery python3-redis; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
+done
+if (( ${#missing[@]} )); then
+  if [[ $EUID -eq 0 ]]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" </dev/null
+  else echo "error: install ${missing[*]}" >&2; exit 1; fi
+fi
+dotnet build samples/InteropWorker -c Release -v q -nologo >/dev/null
+exec /usr/bin/python3 bench/bench.py "$@"
