@@ -156,6 +156,10 @@ public sealed class TaskContext
             GroupId = GroupId,
             ParentId = ParentId,
             Children = [],
+            // Celery's update_state stores with the request, so result_extended adds its fields here too.
+            Extended = App.Options.ResultExtended
+                ? new ExtendedResultFields(Message.Task, Message.Args, Message.Kwargs, Hostname, Message.Retries, Queue)
+                : null,
         }, cancellationToken);
     }
 }
