@@ -113,6 +113,58 @@ public sealed class AutoRetryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_soft_time_limit_autoretries_when_SoftTimeLimitExceeded_is_listed()
+    {
+        // Python raises SoftTimeLimitExceeded inside the task, where autoretry_for catches it.
+        var task = _bed.App.Task("ar.soft", async (TaskContext ctx) =>
+        {
+            Interlocked.Increment(ref _runs);
+            if (ctx.Retries == 0) await Task.Delay(Timeout.Infinite, ctx.Cancellation);
+            return ctx.Retries;
+        }, o =>
+        {
+            o.AutoRetryFor = [typeof(Exceptions.SoftTimeLimitExceededException)];
+            o.SoftTimeLimit = TimeSpan.FromSeconds(5);
+            o.DefaultRetryDelay = TimeSpan.FromSeconds(1);
+        });
+        await _bed.StartWorkerAsync();
+
+        var r = await task.DelayAsync();
+        await _bed.Signals.WaitForAsync(Worker.WorkerSignalKind.Started, r.Id);
+        await _bed.Clock.WaitForTimersAsync(1);
+        _bed.Clock.Advance(TimeSpan.FromSeconds(5));
+        var (retry, _, _) = await _bed.RetryAsync(r.Id, 1);
+
+        var stored = await _bed.StoredAsync(r.Id);
+        stored.Exception!.Type.Should().Be("SoftTimeLimitExceeded");
+        stored.Exception.Module.Should().Be("billiard.exceptions");
+        await _bed.FireAtAsync(retry.Eta!.Value);
+        (await _bed.FinishedAsync(r.Id)).Should().Be(TaskStates.Success);
+        _runs.Should().Be(2);
+    }
+
+    [Fact]
+    public async Task A_soft_time_limit_is_not_retried_when_not_listed()
+    {
+        var task = _bed.App.Task("ar.soft-unlisted", async (TaskContext ctx) =>
+        {
+            Interlocked.Increment(ref _runs);
+            await Task.Delay(Timeout.Infinite, ctx.Cancellation);
+            return 0;
+        }, o => { o.AutoRetryFor = [typeof(IOException)]; o.SoftTimeLimit = TimeSpan.FromSeconds(5); });
+        await _bed.StartWorkerAsync();
+
+        var r = await task.DelayAsync();
+        await _bed.Signals.WaitForAsync(Worker.WorkerSignalKind.Started, r.Id);
+        await _bed.Clock.WaitForTimersAsync(1);
+        _bed.Clock.Advance(TimeSpan.FromSeconds(5));
+
+        (await _bed.FinishedAsync(r.Id)).Should().Be(TaskStates.Failure);
+        (await _bed.StoredAsync(r.Id)).Exception!.Type.Should().Be("SoftTimeLimitExceeded");
+        _runs.Should().Be(1);
+    }
+
+    [Fact]
     public async Task An_explicit_Retry_in_a_task_with_autoretry_keeps_its_own_countdown()
     {
         var task = _bed.App.Task("ar.explicit", (TaskContext ctx) =>
