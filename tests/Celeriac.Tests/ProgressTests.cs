@@ -141,6 +141,29 @@ public sealed class ProgressTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Celerys_update_state_SUCCESS_then_Ignore_pattern_gives_the_client_a_finished_result()
+    {
+        // From Celery's docs on Ignore: store the result yourself, then end without a state.
+        var clock = new Celeriac.Testing.VirtualClock();
+        await _h.DisposeAsync();
+        _h = TestHarness.Create(o => o.TimeProvider = clock);
+        var task = _h.App.Task("p.self-stored", async (string user, TaskContext ctx) =>
+        {
+            await ctx.UpdateStateAsync(TaskStates.Success, new[] { user + ":1", user + ":2" });
+            throw ctx.Ignore();
+        }, o => o.AcksLate = true);
+        var (_, signals) = await _h.StartWorkerAsync();
+
+        var r = await task.DelayAsync("ann");
+
+        (await signals.CompletedAsync(r.Id)).State.Should().Be(TaskStates.Ignored);
+        var meta = await r.WaitAsync(TimeSpan.FromSeconds(10));
+        meta.Status.Should().Be(TaskStates.Success);
+        JsonNode.DeepEquals(meta.Result, new JsonArray("ann:1", "ann:2")).Should().BeTrue(meta.Result?.ToJsonString());
+        meta.DateDone.Should().Be(clock.GetUtcNow().UtcDateTime, "a ready state carries date_done, whoever stores it");
+    }
+
+    [Fact]
     public async Task A_waiter_is_not_woken_by_PROGRESS_only_by_the_final_state()
     {
         var reported = new Gate();
