@@ -92,6 +92,40 @@ public sealed class RetryMessageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_retry_keeps_the_group_and_the_embedded_callbacks_errbacks_chain_and_chord()
+    {
+        static JsonObject Sig(string task) => new() { ["task"] = task, ["args"] = new JsonArray(), ["kwargs"] = new JsonObject(), ["options"] = new JsonObject(), ["subtask_type"] = null, ["immutable"] = false };
+        _bed.App.Task("r.member", (TaskContext ctx) => ctx.Retries == 0 ? throw ctx.Retry(countdown: TimeSpan.FromSeconds(1)) : 1);
+        await _bed.StartWorkerAsync();
+        var embed = new TaskEmbed
+        {
+            Callbacks = [Sig("tasks.on_ok")],
+            Errbacks = [Sig("tasks.on_err")],
+            Chain = [Sig("tasks.step3"), Sig("tasks.step2")],
+            Chord = Sig("tasks.join"),
+        };
+        var sent = new TaskMessage
+        {
+            Task = "r.member", Id = "member-1", Group = "group-1", GroupIndex = 2, RootId = "root-1", ParentId = "parent-1",
+            Origin = "gen1@python", Embed = embed,
+            Properties = new MessageProperties { CorrelationId = "member-1", ReplyTo = "oid-1", Priority = 3 },
+        };
+        _bed.H.Broker.Enqueue("celery", new Memory.StoredMessage(TaskMessageCodec.Encode(sent), DeliveryInfo.ToQueue("celery"), "tag-1"));
+
+        var (retry, _, raw) = await _bed.RetryAsync("member-1", 1);
+
+        retry.Group.Should().Be("group-1");
+        retry.GroupIndex.Should().Be(2);
+        retry.RootId.Should().Be("root-1");
+        retry.ParentId.Should().Be("parent-1");
+        JsonNode.DeepEquals(retry.Embed.ToJson(), embed.ToJson()).Should().BeTrue(retry.Embed.ToJson().ToJsonString());
+        retry.Properties.ReplyTo.Should().Be("oid-1");
+        retry.Properties.Priority.Should().Be(3);
+        raw.Properties.Extra!["origin"]!.GetValue<string>().Should().Be("gen1@python");
+        raw.Headers["origin"]!.GetValue<string>().Should().Be(RetryTestBed.OurOrigin);
+    }
+
+    [Fact]
     public async Task Retry_can_replace_the_args_and_kwargs_and_the_reprs_follow()
     {
         var seen = new List<string>();
