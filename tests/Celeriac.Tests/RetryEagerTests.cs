@@ -83,6 +83,18 @@ public sealed class RetryEagerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_EagerPropagates_the_exception_passed_to_the_last_retry_is_thrown_to_the_caller()
+    {
+        await using var h = TestHarness.Create(o => { o.AlwaysEager = true; o.EagerPropagates = true; });
+        var last = new TimeoutException("down for good");
+        var task = h.App.Task("re.propagate", (TaskContext ctx) =>
+            ctx.Retries >= 0 ? throw ctx.Retry(ctx.Retries < 3 ? new TimeoutException("down") : last) : 0);
+
+        var thrown = await task.Invoking(t => t.DelayAsync()).Should().ThrowAsync<TimeoutException>();
+        thrown.Which.Should().BeSameAs(last);
+    }
+
+    [Fact]
     public async Task Past_MaxRetries_without_an_exception_the_eager_result_is_MaxRetriesExceededError()
     {
         var task = _h.App.Task("re.max-none", (TaskContext ctx) => ctx.Retries >= 0 ? throw ctx.Retry() : 0, o => o.MaxRetries = 2);

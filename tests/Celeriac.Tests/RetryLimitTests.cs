@@ -126,6 +126,28 @@ public sealed class RetryLimitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_public_test_kit_walks_a_backoff_with_its_virtual_clock_and_waits_past_retries()
+    {
+        var clock = new Testing.VirtualClock();
+        await using var harness = Testing.CeleriacTestHarness.Create(o => o.TimeProvider = clock);
+        var task = harness.App.Task("l.kit", (TaskContext ctx) => ctx.Retries < 2 ? throw new IOException("busy") : ctx.Retries,
+            o => { o.AutoRetryFor = [typeof(IOException)]; o.RetryBackoff = 10; o.RetryJitter = false; });
+        await harness.StartWorkerAsync();
+
+        var r = await task.DelayAsync();
+        var finished = harness.WaitForTaskAsync(r.Id);
+        await clock.WaitForTimersAsync(1);
+        clock.Advance(TimeSpan.FromSeconds(10));
+        await clock.WaitForTimersAsync(1);
+        finished.IsCompleted.Should().BeFalse("a retry is not the end of the task");
+        clock.Advance(TimeSpan.FromSeconds(20));
+
+        (await finished).Status.Should().Be(TaskStates.Success);
+        harness.Completions.Select(c => c.State).Should().Equal(TaskStates.Retry, TaskStates.Retry, TaskStates.Success);
+        clock.GetUtcNow().Should().Be(new DateTimeOffset(2030, 1, 1, 0, 0, 30, TimeSpan.Zero));
+    }
+
+    [Fact]
     public async Task An_eta_argument_schedules_the_retry_at_that_instant()
     {
         var at = new DateTimeOffset(2030, 1, 1, 6, 30, 0, TimeSpan.FromHours(2));

@@ -57,6 +57,28 @@ public sealed class RetryMessageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_retry_due_after_the_task_expires_is_revoked_as_expired_when_its_eta_comes()
+    {
+        var runs = 0;
+        var task = _bed.App.Task("r.expiring", (TaskContext ctx) =>
+        {
+            Interlocked.Increment(ref runs);
+            return ctx.Retries >= 0 ? throw ctx.Retry(countdown: TimeSpan.FromSeconds(60)) : 0;
+        });
+        await _bed.StartWorkerAsync();
+
+        var r = await task.ApplyAsync(options: new() { ExpiresIn = TimeSpan.FromSeconds(30) });
+        var (retry, _, _) = await _bed.RetryAsync(r.Id, 1);
+        await _bed.FireAtAsync(retry.Eta!.Value);
+
+        (await _bed.FinishedAsync(r.Id)).Should().Be(TaskStates.Revoked);
+        var meta = await _bed.StoredAsync(r.Id);
+        meta.Exception!.Type.Should().Be("TaskRevokedError");
+        meta.Exception.Message.Should().Be("expired");
+        runs.Should().Be(1);
+    }
+
+    [Fact]
     public async Task A_retry_of_a_message_sent_to_a_named_exchange_goes_to_that_exchange_and_routing_key()
     {
         var task = _bed.App.Task("r.exchange", (TaskContext ctx) => ctx.Retries == 0 ? throw ctx.Retry(countdown: TimeSpan.FromSeconds(1)) : ctx.Queue);
