@@ -62,6 +62,10 @@ internal sealed class TaskExecutor(CeleriacApp app)
         catch (OperationCanceledException ex) when (softLimit?.IsCancellationRequested == true)
         {
             var limit = CeleryExceptions.SoftTimeLimitExceeded(ex.Message);
+            // Python raises SoftTimeLimitExceeded inside the task, so autoretry_for may list it.
+            var raised = ex as SoftTimeLimitExceededException ?? new SoftTimeLimitExceededException(soft!.Value, ex.CancellationToken);
+            if (ShouldAutoRetry(task, raised) && AutoRetry(task, message, context, limit) is { } retry)
+                return await RetryAsync(message, scope, retry, Elapsed()).ConfigureAwait(false);
             return TaskOutcome.Failure(limit.ToExceptionInfo(), ExceptionInfoFactory.Traceback(ex), ex, Elapsed());
         }
         catch (OperationCanceledException) when (scope.ShutdownToken.IsCancellationRequested)
@@ -70,10 +74,7 @@ internal sealed class TaskExecutor(CeleriacApp app)
         }
         catch (Exception ex) when (ShouldAutoRetry(task, ex))
         {
-            var countdown = task.Options.RetryBackoff.IsOn
-                ? task.Options.RetryBackoff.Countdown(message.Retries, task.Options.RetryBackoffMax, task.Options.RetryJitter)
-                : task.Options.DefaultRetryDelay;
-            return context.Retry(ex, countdown) is RetryException retry
+            return AutoRetry(task, message, context, ex) is { } retry
                 ? await RetryAsync(message, scope, retry, Elapsed()).ConfigureAwait(false)
                 : Failed(ex, Elapsed());
         }
@@ -81,6 +82,15 @@ internal sealed class TaskExecutor(CeleriacApp app)
         {
             return Failed(ex, Elapsed());
         }
+    }
+
+    /// <summary>Celery's autoretry: <c>retry(exc=exc)</c> with the backoff countdown; null past the maximum.</summary>
+    private static RetryException? AutoRetry(TaskDefinition task, TaskMessage message, TaskContext context, Exception exc)
+    {
+        var countdown = task.Options.RetryBackoff.IsOn
+            ? task.Options.RetryBackoff.Countdown(message.Retries, task.Options.RetryBackoffMax, task.Options.RetryJitter)
+            : task.Options.DefaultRetryDelay;
+        return context.Retry(exc, countdown) as RetryException;
     }
 
     private static TaskOutcome Failed(Exception ex, TimeSpan runtime) =>
