@@ -126,7 +126,7 @@ public sealed partial class CeleriacApp : IAsyncDisposable
         return new AsyncResult(this, message.Id, Backend);
     }
 
-    internal AsyncResult<T> Typed<T>(AsyncResult untyped) => new(this, untyped.Id, untyped.ResultBackend) { Meta = untyped.Meta };
+    internal AsyncResult<T> Typed<T>(AsyncResult untyped) => new(this, untyped.Id, untyped.ResultBackend) { Meta = untyped.Meta, IsFinal = untyped.IsFinal };
 
     /// <summary>A handle on the result of the task with this id (Celery's <c>app.AsyncResult(id)</c>).</summary>
     public AsyncResult Result(string taskId) => new(this, taskId, Backend);
