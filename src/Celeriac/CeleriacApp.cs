@@ -98,6 +98,9 @@ public sealed partial class CeleriacApp : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(function);
         var options = new TaskOptions();
         configure?.Invoke(options);
+        // Checked here: a bad rate found only when a message arrives would get every message of the task rejected.
+        if (!RateLimiting.RateLimit.TryParse(options.RateLimit, out _))
+            throw new ArgumentException($"Task '{name}' has an invalid rate limit '{options.RateLimit}' (expected e.g. \"10/s\", \"100/m\", \"1000/h\").", nameof(configure));
         var definition = new TaskDefinition(name, options, TaskInvoker.Create(function, _isService));
         Tasks.Add(definition);
         return definition;

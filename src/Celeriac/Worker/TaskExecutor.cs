@@ -96,11 +96,15 @@ internal sealed class TaskExecutor(CeleriacApp app)
     private static TaskOutcome Failed(Exception ex, TimeSpan runtime) =>
         TaskOutcome.Failure(ExceptionInfoFactory.From(ex), ExceptionInfoFactory.Traceback(ex), ex, runtime);
 
-    /// <summary>Effective limits: the message's <c>timelimit</c> header, else the task's, else the app's (SPEC §5.8).</summary>
+    /// <summary>
+    /// Effective limits: the message's <c>timelimit</c> header, else the task's, else the app's (SPEC §5.8),
+    /// each element on its own. As Python's worker (<c>time_limit or task.time_limit</c>), a header value
+    /// of 0 counts as not set.
+    /// </summary>
     private (TimeSpan? Hard, TimeSpan? Soft) Limits(TaskDefinition task, TaskMessage message)
     {
-        var hard = message.TimeLimits.Hard is { } mh ? TimeSpan.FromSeconds(mh) : task.Options.TimeLimit ?? app.Options.TaskTimeLimit;
-        var soft = message.TimeLimits.Soft is { } ms ? TimeSpan.FromSeconds(ms) : task.Options.SoftTimeLimit ?? app.Options.TaskSoftTimeLimit;
+        var hard = message.TimeLimits.Hard is { } mh && mh > 0 ? TimeSpan.FromSeconds(mh) : task.Options.TimeLimit ?? app.Options.TaskTimeLimit;
+        var soft = message.TimeLimits.Soft is { } ms && ms > 0 ? TimeSpan.FromSeconds(ms) : task.Options.SoftTimeLimit ?? app.Options.TaskSoftTimeLimit;
         return (hard > TimeSpan.Zero ? hard : null, soft > TimeSpan.Zero ? soft : null);
     }
 
