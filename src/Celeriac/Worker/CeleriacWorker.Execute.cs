@@ -21,6 +21,15 @@ public sealed partial class CeleriacWorker
                 // otherwise be invisible to Active and to shutdown until it returned.
                 var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 _running[request] = done.Task;
+                if (_taking.IsCancellationRequested)
+                {
+                    // Stop began between the read and the registration, so shutdown may not wait
+                    // for this one: give it back untouched instead of starting it.
+                    _running.TryRemove(request, out _);
+                    done.TrySetResult();
+                    Restore(request);
+                    return;
+                }
                 try { await RunAsync(request).ConfigureAwait(false); }
                 finally
                 {
