@@ -127,17 +127,3 @@ internal sealed class PythonCelery : IAsyncDisposable
         }
     }
 }
-
-/// <summary>
-/// A test that needs redis-server and Python Celery: skipped outside CI when either is missing,
-/// failing in CI (a missing peer must not turn an interop suite green).
-/// </summary>
-public sealed class PythonInteropFactAttribute : FactAttribute
-{
-    public PythonInteropFactAttribute()
-    {
-        var reason = ExternalTool.SkipReason("redis-server", "apt-get install redis-server");
-        if (reason is null && !ExternalTool.IsCi && PythonCelery.Problem is { } problem) reason = problem + "; skipped outside CI. With CI=true this test fails instead.";
-        if (reason is not null) Skip = reason;
-    }
-}
