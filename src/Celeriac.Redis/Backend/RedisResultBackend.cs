@@ -21,6 +21,9 @@ namespace Celeriac.Redis.Backend;
 /// </summary>
 internal sealed class RedisResultBackend : IResultBackend, IChordJoin
 {
+    /// <summary>Redis's largest string (512 MB); Celery refuses bigger values before sending them (SPEC §4.2).</summary>
+    public const int MaxValueBytes = 536_870_912;
+
     private readonly RedisBackendSettings _settings;
     private readonly RedisClient _client;
     private readonly ResultWriter _writer;
@@ -58,7 +61,14 @@ internal sealed class RedisResultBackend : IResultBackend, IChordJoin
     {
         ArgumentNullException.ThrowIfNull(results);
         var entries = new (string Key, byte[] Value)[results.Count];
-        for (var i = 0; i < entries.Length; i++) entries[i] = (_settings.Layout.TaskMetaKey(results[i].TaskId), results[i].ToUtf8Bytes());
+        for (var i = 0; i < entries.Length; i++)
+        {
+            var value = results[i].ToUtf8Bytes();
+            // Sent anyway, Redis would drop the connection (and every caller's commands with it).
+            if (value.Length > MaxValueBytes)
+                throw new InvalidOperationException($"The result of task {results[i].TaskId} is {value.Length} bytes, more than Redis stores in one value (512 MB).");
+            entries[i] = (_settings.Layout.TaskMetaKey(results[i].TaskId), value);
+        }
         return _writer.WriteAsync(entries, cancellationToken);
     }
 
