@@ -115,10 +115,7 @@ public sealed class InMemoryResultStore
         lock (_writeLock)
         {
             var chord = LiveChord(groupId, now, create: true)!;
-            var at = chord.Parts.FindIndex(p => p.Member == member);
-            var entry = (score, member, new ChordPart(part.TaskId, part.Status, part.Result?.DeepClone()));
-            if (at >= 0) chord.Parts[at] = entry;
-            else chord.Parts.Add(entry);
+            chord.Parts[member] = (score, new ChordPart(part.TaskId, part.Status, part.Result?.DeepClone()));
             // Every part refreshes the expiry of the whole join, as the EXPIREs after ZADD do.
             chord.ExpiresAt = expiresAt;
             return new ChordProgress(chord.Parts.Count, chord.Size, chord.Extra);
@@ -132,8 +129,8 @@ public sealed class InMemoryResultStore
             if (LiveChord(groupId, now, create: false) is not { } chord) return [];
             // ZRANGE order: by score (group index, +inf last), then by member.
             return chord.Parts
-                .OrderBy(p => p.Score).ThenBy(p => p.Member, StringComparer.Ordinal)
-                .Select(p => p.Part with { Result = p.Part.Result?.DeepClone() })
+                .OrderBy(p => p.Value.Score).ThenBy(p => p.Key, StringComparer.Ordinal)
+                .Select(p => p.Value.Part with { Result = p.Value.Part.Result?.DeepClone() })
                 .ToList();
         }
     }
@@ -159,7 +156,8 @@ public sealed class InMemoryResultStore
     {
         public long? Size { get; set; }
         public long Extra { get; set; }
-        public List<(double Score, string Member, ChordPart Part)> Parts { get; } = [];
+        /// <summary>Member JSON → score and part: a sorted set, ordered when read.</summary>
+        public Dictionary<string, (double Score, ChordPart Part)> Parts { get; } = new(StringComparer.Ordinal);
         public DateTimeOffset? ExpiresAt { get; set; }
     }
 }
