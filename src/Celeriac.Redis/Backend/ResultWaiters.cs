@@ -250,22 +250,29 @@ internal sealed class ResultWaiters : IAsyncDisposable
 
     // The subscriber reconnects and resubscribes on its own, but what was published in between is
     // gone: after a loss, once it is connected again (its resubscribe runs before that), read every
-    // waited key once more. A loss and reconnect within one interval is not seen (a subscriber
-    // event for "resubscribed" would close that gap).
+    // waited key once more. Its Resubscribed event catches a loss and reconnect shorter than one
+    // interval; the IsConnected poll catches the rest.
     private async Task WatchAsync(RedisSubscriber subscriber, CancellationToken stopping)
     {
         using var timer = new PeriodicTimer(_watchInterval);
         var lost = false;
+        var resubscribed = 0;
+        void OnResubscribed() => Interlocked.Exchange(ref resubscribed, 1);
+        subscriber.Resubscribed += OnResubscribed;
         try
         {
             while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
             {
                 if (!subscriber.IsConnected) lost = true;
-                else if (lost) lost = !await RecheckAsync(stopping).ConfigureAwait(false);
+                else if (lost | Interlocked.Exchange(ref resubscribed, 0) == 1) lost = !await RecheckAsync(stopping).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
+        }
+        finally
+        {
+            subscriber.Resubscribed -= OnResubscribed;
         }
     }
 
