@@ -56,10 +56,9 @@ internal sealed partial class RedisConsumer
         keys[1] = _layout.UnackedIndex;
         for (var i = 0; i < listKeys.Count; i++) keys[2 + i] = listKeys[i];
         var firstIndex = first is { } f ? IndexOf(listKeys, f.Key) + 1 : 0;
-        var score = UnixTime.Score(_clock);
         RedisArgument[] arguments =
         [
-            max, score, _options.AckEmulation ? "1" : "0", queues.Length, _cycle.Rotates ? "1" : "0",
+            max, UnixTime.Score(_clock), _options.AckEmulation ? "1" : "0", queues.Length, _cycle.Rotates ? "1" : "0",
             firstIndex, first?.Value ?? ReadOnlyMemory<byte>.Empty,
         ];
 
@@ -80,14 +79,14 @@ internal sealed partial class RedisConsumer
         }
 
         var items = reply.AsArray();
-        var deliveries = new List<TransportDelivery>(items.Length / 3);
-        for (var i = 0; i + 2 < items.Length; i += 3)
+        var deliveries = new List<TransportDelivery>(items.Length / 4);
+        for (var i = 0; i + 3 < items.Length; i += 4)
         {
             var k = (int)items[i].AsInt64();
             var queue = queues[(k - 1) % queues.Length];
             var tag = items[i + 2].AsString() ?? "";
             deliveries.Add(Deliver(items[i + 1].Bytes, listKeys[k - 1], queue, recordable: tag.Length > 0,
-                recordedTag: _options.AckEmulation ? tag : "", score));
+                recordedTag: _options.AckEmulation ? tag : "", items[i + 3].AsString() ?? ""));
             _cycle.Rotate(queue); // the script rotated the same way for its own picks
         }
         return deliveries;

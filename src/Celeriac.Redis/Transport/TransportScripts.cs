@@ -15,17 +15,19 @@ internal static class TransportScripts
     /// <c>HSET unacked &lt;tag&gt; "[&lt;envelope as read&gt;, &lt;exchange&gt;, &lt;routing key&gt;]"</c>,
     /// the same entry kombu writes (vector <c>redis_unacked_entry</c>).
     /// KEYS: unacked, unacked_index, then the consume keys, step-major (q1, q2, q1·3, q2·3, …).
-    /// ARGV: max, score, ack emulation ('1'/'0'), queue count, rotate ('1'/'0'), the 1-based key
-    /// index a BRPOP already popped from (0: none) and the value it popped.
-    /// Returns key index, value and delivery tag of each message, flat; the tag is '' when the value
-    /// is not an envelope kombu could record (not JSON, no string delivery_tag or
+    /// ARGV: max, time (Unix seconds), ack emulation ('1'/'0'), queue count, rotate ('1'/'0'), the
+    /// 1-based key index a BRPOP already popped from (0: none) and the value it popped.
+    /// Returns key index, value, delivery tag and score of each message, flat; the tag is '' when
+    /// the value is not an envelope kombu could record (not JSON, no string delivery_tag or
     /// delivery_info.exchange): such a value is not recorded and goes back to the caller as is.
+    /// The n-th message of a call is scored time + n µs: kombu scores each delivery with its own
+    /// time(), and a sweep restores in score order, so equal scores would lose the delivery order.
     /// Round robin pops one message at a time and moves its queue to the end, as kombu does after
     /// each BRPOP; fixed orders pop a whole run from one list with <c>RPOP key count</c>.
     /// </summary>
     public static readonly RedisScript Receive = new("""
         local max = tonumber(ARGV[1])
-        local score = ARGV[2]
+        local now = tonumber(ARGV[2])
         local ack = ARGV[3] == '1'
         local nq = tonumber(ARGV[4])
         local rotate = ARGV[5] == '1'
@@ -36,6 +38,7 @@ internal static class TransportScripts
 
         local function take(k, value)
           local tag = ''
+          local score = string.format('%.17g', now + taken * 0.000001)
           local ok, env = pcall(cjson.decode, value)
           if ok and type(env) == 'table' and type(env.properties) == 'table' then
             local props = env.properties
@@ -55,6 +58,7 @@ internal static class TransportScripts
           out[#out + 1] = k
           out[#out + 1] = value
           out[#out + 1] = tag
+          out[#out + 1] = score
           taken = taken + 1
         end
 
