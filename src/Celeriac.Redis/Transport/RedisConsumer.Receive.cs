@@ -1,3 +1,4 @@
+using System.Globalization;
 using Celeriac.Protocol.Messages;
 using Celeriac.Redis.Resp;
 using Celeriac.Transport;
@@ -5,7 +6,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Celeriac.Redis.Transport;
 
-/// <content>Receiving: one script call per batch; BRPOP only when the lists are empty (SPEC §2.3).</content>
+/// <content>Receiving: atomic script calls that pop and record; BRPOP only when the lists are empty (SPEC §2.3).</content>
 internal sealed partial class RedisConsumer
 {
     public async ValueTask<IReadOnlyList<TransportDelivery>> ReceiveAsync(int maxCount, CancellationToken cancellationToken)
@@ -47,6 +48,12 @@ internal sealed partial class RedisConsumer
     /// Runs the receive script: pops up to <paramref name="max"/> (counting <paramref name="first"/>,
     /// which a BRPOP already popped and the script records) and turns them into deliveries.
     /// </summary>
+    /// <remarks>
+    /// A big batch from a consumer whose key order cannot change in between (one queue, or a fixed
+    /// order) is split into a few script calls sent together: Redis runs the next while this side
+    /// decodes the previous one's messages, which is where most of a drain's time goes. Each call is
+    /// atomic on its own; together they take at most <paramref name="max"/>, in list order.
+    /// </remarks>
     private async Task<List<TransportDelivery>> TakeAsync(int max, (string Key, ReadOnlyMemory<byte> Value)? first)
     {
         var queues = _cycle.Current.ToArray();
@@ -55,20 +62,61 @@ internal sealed partial class RedisConsumer
         keys[0] = _layout.Unacked;
         keys[1] = _layout.UnackedIndex;
         for (var i = 0; i < listKeys.Count; i++) keys[2 + i] = listKeys[i];
-        var firstIndex = first is { } f ? IndexOf(listKeys, f.Key) + 1 : 0;
-        RedisArgument[] arguments =
-        [
-            max, UnixTime.Score(_clock), _options.AckEmulation ? "1" : "0", queues.Length, _cycle.Rotates ? "1" : "0",
-            firstIndex, first?.Value ?? ReadOnlyMemory<byte>.Empty,
-        ];
+        var now = UnixTime.Seconds(_clock);
+        if (first is { } popped) return await TakeAfterPopAsync(max, popped, queues, listKeys, keys, now).ConfigureAwait(false);
 
+        var calls = _cycle.Rotates ? 1 : Math.Clamp(max / MinPerPipelinedCall, 1, MaxPipelinedCalls);
+        var replies = new Task<RespValue>[calls];
+        if (calls > 1)
+        {
+            // Loaded first on the same connection, so no EVALSHA of the pipeline can meet NOSCRIPT
+            // and fall back out of order.
+            _ = _redis.ExecuteAsync(TransportScripts.Receive.LoadCommand()).AsTask();
+        }
+        for (int call = 0, offset = 0; call < calls; call++)
+        {
+            var size = max / calls + (call < max % calls ? 1 : 0);
+            var arguments = Arguments(size, now, offset, firstIndex: 0, ReadOnlyMemory<byte>.Empty, queues.Length);
+            // Not cancellable: a reply dropped here would strand what the script popped in unacked.
+            replies[call] = calls == 1
+                ? _redis.EvaluateAsync(TransportScripts.Receive, keys, arguments, CancellationToken.None).AsTask()
+                : _redis.ExecuteAsync(TransportScripts.Receive.EvalShaCommand(keys, arguments)).AsTask();
+            offset += size;
+        }
+
+        var deliveries = new List<TransportDelivery>(max);
+        Exception? failure = null;
+        foreach (var reply in replies)
+        {
+            try
+            {
+                Collect(await reply.ConfigureAwait(false), queues, listKeys, deliveries);
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                failure ??= ex;
+            }
+        }
+        if (failure is null) return deliveries;
+        // What the calls that worked took is recorded and must be handed over; a call that failed
+        // after popping left its messages in unacked, for the visibility sweep.
+        if (deliveries.Count == 0) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        _logger.LogWarning("Part of a receive from {Queues} failed ({Reason}); delivering the {Count} message(s) the rest took",
+            string.Join(", ", queues), failure.Message, deliveries.Count);
+        return deliveries;
+    }
+
+    private async Task<List<TransportDelivery>> TakeAfterPopAsync(int max, (string Key, ReadOnlyMemory<byte> Value) popped, string[] queues,
+        IReadOnlyList<string> listKeys, RedisArgument[] keys, double now)
+    {
+        var firstIndex = IndexOf(listKeys, popped.Key) + 1;
+        var arguments = Arguments(max, now, 0, firstIndex, popped.Value, queues.Length);
         RespValue reply;
         try
         {
-            // Not cancellable: a reply dropped here would strand what the script popped in unacked.
             reply = await _redis.EvaluateAsync(TransportScripts.Receive, keys, arguments, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception ex) when (first is { } popped && ex is RedisException or TimeoutException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             // BRPOP took it but it could not be recorded: hand it over unrecorded rather than lose it
             // (kombu has the same window between BRPOP and its ZADD/HSET, and loses the message).
@@ -77,19 +125,31 @@ internal sealed partial class RedisConsumer
             var index = Math.Max(firstIndex, 1);
             return [Deliver(popped.Value, popped.Key, queues[(index - 1) % queues.Length], recordable: true, recordedTag: "", score: "")];
         }
+        var deliveries = new List<TransportDelivery>();
+        Collect(reply, queues, listKeys, deliveries);
+        return deliveries;
+    }
 
+    private RedisArgument[] Arguments(int max, double now, int offset, int firstIndex, ReadOnlyMemory<byte> first, int queueCount) =>
+    [
+        // Each call's scores start after the previous call's, so scores stay in delivery order.
+        max, (now + offset * 0.000001).ToString("R", CultureInfo.InvariantCulture), _options.AckEmulation ? "1" : "0", queueCount,
+        _cycle.Rotates ? "1" : "0", firstIndex, first,
+    ];
+
+    /// <summary>Turns a script reply (key index, value, tag, score per message) into deliveries, rotating as the script did.</summary>
+    private void Collect(RespValue reply, string[] queues, IReadOnlyList<string> listKeys, List<TransportDelivery> into)
+    {
         var items = reply.AsArray();
-        var deliveries = new List<TransportDelivery>(items.Length / 4);
         for (var i = 0; i + 3 < items.Length; i += 4)
         {
             var k = (int)items[i].AsInt64();
             var queue = queues[(k - 1) % queues.Length];
             var tag = items[i + 2].AsString() ?? "";
-            deliveries.Add(Deliver(items[i + 1].Bytes, listKeys[k - 1], queue, recordable: tag.Length > 0,
+            into.Add(Deliver(items[i + 1].Bytes, listKeys[k - 1], queue, recordable: tag.Length > 0,
                 recordedTag: _options.AckEmulation ? tag : "", items[i + 3].AsString() ?? ""));
             _cycle.Rotate(queue); // the script rotated the same way for its own picks
         }
-        return deliveries;
     }
 
     /// <param name="raw">The list element as popped.</param>

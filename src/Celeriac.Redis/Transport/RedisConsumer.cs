@@ -19,6 +19,10 @@ internal sealed partial class RedisConsumer : ITransportConsumer
     // One script call pops at most this many, so it never holds the server for long.
     private const int MaxPerCall = 1000;
 
+    // A receive of at least twice this many is split into pipelined calls (at most MaxPipelinedCalls).
+    private const int MinPerPipelinedCall = 32;
+    private const int MaxPipelinedCalls = 4;
+
     private readonly RedisClient _redis;
     private readonly RedisLayout _layout;
     private readonly RedisTransportOptions _options;

@@ -72,6 +72,33 @@ public sealed class QueueOrderTests(RedisServerFixture redis) : IClassFixture<Re
     }
 
     [RedisFact]
+    public async Task A_big_receive_split_into_pipelined_calls_keeps_list_order_and_the_limit()
+    {
+        await using var transport = TestTransports.Create(redis.Server, _prefix);
+        var sent = new List<string>();
+        for (var i = 0; i < 300; i++)
+        {
+            var message = ComplianceMessages.Task(i);
+            await transport.PublishAsync(message, DeliveryInfo.ToQueue("big"));
+            sent.Add(ComplianceMessages.IdOf(message));
+        }
+        var consumer = await transport.ConsumeAsync(["big"]);
+
+        var first = await consumer.ReceiveAsync(256, CancellationToken.None);
+        var rest = await consumer.ReceiveAsync(256, CancellationToken.None);
+
+        first.Should().HaveCount(256, "four calls of 64 sent together");
+        first.Concat(rest).Select(ComplianceMessages.IdOf).Should().Equal(sent);
+        // Scores rise with delivery order across the calls, so a sweep would restore them in order.
+        var scores = first.Select(d => double.Parse(((RedisDeliveryState)d.State!).Score, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        scores.Should().BeInAscendingOrder().And.OnlyHaveUniqueItems();
+        await consumer.DisposeAsync();
+        (await transport.GetQueueDepthAsync("big")).Should().Be(300, "closing gave all 300 back");
+        var again = await (await transport.ConsumeAsync(["big"])).ReceiveAsync(300, CancellationToken.None);
+        again.Select(ComplianceMessages.IdOf).Should().Equal(sent, "restored in delivery order");
+    }
+
+    [RedisFact]
     public async Task A_message_that_arrives_while_blocked_is_taken_by_BRPOP_with_whatever_followed()
     {
         await using var transport = TestTransports.Create(redis.Server, _prefix);
