@@ -11,7 +11,9 @@ namespace Celeriac.Redis.Tests.Transport;
 /// <summary>
 /// Draining a deep queue the way the worker does: ReceiveAsync(256) and acks settled in batches.
 /// Prints the rate (<c>--logger "console;verbosity=detailed"</c>); asserts only a sanity floor.
+/// Runs alone (its own collection, no parallel classes), so the rate is not other tests' noise.
 /// </summary>
+[Collection(ThroughputCollection.Name)]
 public sealed class ThroughputTests(RedisServerFixture redis, ITestOutputHelper output) : IClassFixture<RedisServerFixture>
 {
     private const int Count = 20_000;
@@ -56,6 +58,7 @@ public sealed class ThroughputTests(RedisServerFixture redis, ITestOutputHelper 
         (await transport.GetQueueDepthAsync("bench")).Should().Be(0);
         await using var raw = TestTransports.Client(redis.Server);
         (await raw.RunAsync("EXISTS", prefix + "unacked", prefix + "unacked_index")).AsInt64().Should().Be(0);
+        // Server time per command (pops, acks, publishes), to tell the server's share from ours.
         var stats = (await raw.RunAsync("INFO", "commandstats")).AsString()!;
         output.WriteLine(string.Join("\n", stats.Split('\n').Where(l => l.Contains("evalsha") || l.Contains("zrem") || l.Contains("hdel") || l.Contains("lpush"))));
         rate.Should().BeGreaterThan(3_000);
