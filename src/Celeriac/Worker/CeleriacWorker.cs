@@ -63,7 +63,7 @@ public sealed partial class CeleriacWorker : IAsyncDisposable
     public int Scheduled => _etas.Count;
 
     /// <summary>Deliveries taken from the broker and not yet settled (reserved, running, or being completed).</summary>
-    internal int Unsettled => _held.Count;
+    internal int Unsettled => _held.Count + (_completer?.Pending ?? 0);
 
     internal WorkerSignals Signals { get; } = new();
 
@@ -114,11 +114,8 @@ public sealed partial class CeleriacWorker : IAsyncDisposable
         _etas.Dispose();
     }
 
-    private void Released(IReadOnlyList<Settlement> settlements)
+    private void Released(TransportDelivery delivery)
     {
-        var count = 0;
-        foreach (var s in settlements)
-            if (_held.TryRemove(s.Delivery, out _)) count++;
-        _credit.Release(count);
+        if (_held.TryRemove(delivery, out _)) _credit.Release(1);
     }
 }

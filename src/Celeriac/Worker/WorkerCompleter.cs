@@ -17,12 +17,16 @@ internal sealed class WorkerCompleter : IResultStorePort
     private readonly Channel<CompletionItem> _items = Channel.CreateUnbounded<CompletionItem>(new UnboundedChannelOptions { SingleReader = true });
     private readonly IResultBackend _backend;
     private readonly ITransportConsumer _consumer;
-    private readonly Action<IReadOnlyList<Settlement>> _released;
+    private readonly Action<TransportDelivery> _released;
     private readonly WorkerSignals _signals;
     private readonly ILogger _log;
     private readonly Task _loop;
+    private int _pending;
 
-    public WorkerCompleter(IResultBackend backend, ITransportConsumer consumer, Action<IReadOnlyList<Settlement>> released, WorkerSignals signals, ILogger log)
+    /// <summary>Items queued and not yet flushed (stored, settled, signalled).</summary>
+    public int Pending => Volatile.Read(ref _pending);
+
+    public WorkerCompleter(IResultBackend backend, ITransportConsumer consumer, Action<TransportDelivery> released, WorkerSignals signals, ILogger log)
     {
         _backend = backend;
         _consumer = consumer;
@@ -34,8 +38,16 @@ internal sealed class WorkerCompleter : IResultStorePort
 
     public void Store(ResultMeta meta, WorkerSignal? signal = null) => Enqueue(new CompletionItem(meta, null, default, signal));
 
-    public void Settle(TransportDelivery delivery, SettleAction action, ResultMeta? meta = null, WorkerSignal? signal = null) =>
+    /// <summary>
+    /// Queues a settlement. The delivery's prefetch credit comes back now, not after the broker
+    /// round trip: the worker is done holding it, and waiting for the ack's reply would stall
+    /// fetching behind every batch (kombu likewise counts a message as acked when ack is called).
+    /// </summary>
+    public void Settle(TransportDelivery delivery, SettleAction action, ResultMeta? meta = null, WorkerSignal? signal = null)
+    {
         Enqueue(new CompletionItem(meta, delivery, action, signal));
+        _released(delivery);
+    }
 
     public void Signal(WorkerSignal signal) => Enqueue(new CompletionItem(null, null, default, signal));
 
@@ -56,7 +68,9 @@ internal sealed class WorkerCompleter : IResultStorePort
 
     private void Enqueue(CompletionItem item)
     {
+        Interlocked.Increment(ref _pending);
         if (_items.Writer.TryWrite(item)) return;
+        Interlocked.Decrement(ref _pending);
         _log.LogWarning("Completer already stopped; dropped {Kind} for task {TaskId}", item.Delivery is null ? "state" : item.Action.ToString(), item.Meta?.TaskId);
         // A task abandoned at shutdown that reports state later must not wait for a flush that never comes.
         item.Flushed?.TrySetException(new InvalidOperationException($"The worker has stopped; state {item.Meta?.Status} of task {item.Meta?.TaskId} was not stored."));
@@ -81,6 +95,7 @@ internal sealed class WorkerCompleter : IResultStorePort
                 item.Flushed?.TrySetResult();
                 if (item.Signal is not null) _signals.Raise(item.Signal);
             }
+            Interlocked.Add(ref _pending, -batch.Count);
             batch.Clear();
             metas.Clear();
             settlements.Clear();
@@ -109,10 +124,6 @@ internal sealed class WorkerCompleter : IResultStorePort
         {
             // The broker will redeliver what was not settled (visibility timeout / channel close).
             _log.LogError(ex, "Settling {Count} message(s) failed; the broker will redeliver them", settlements.Count);
-        }
-        finally
-        {
-            _released(settlements);
         }
     }
 }
