@@ -98,6 +98,9 @@ public sealed partial class CeleriacApp : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(function);
         var options = new TaskOptions();
         configure?.Invoke(options);
+        // Checked here: a bad rate found only when a message arrives would get every message of the task rejected.
+        if (!RateLimiting.RateLimit.TryParse(options.RateLimit, out _))
+            throw new ArgumentException($"Task '{name}' has an invalid rate limit '{options.RateLimit}' (expected e.g. \"10/s\", \"100/m\", \"1000/h\").", nameof(configure));
         var definition = new TaskDefinition(name, options, TaskInvoker.Create(function, _isService));
         Tasks.Add(definition);
         return definition;
@@ -126,7 +129,7 @@ public sealed partial class CeleriacApp : IAsyncDisposable
         return new AsyncResult(this, message.Id, Backend);
     }
 
-    internal AsyncResult<T> Typed<T>(AsyncResult untyped) => new(this, untyped.Id, untyped.ResultBackend) { Meta = untyped.Meta };
+    internal AsyncResult<T> Typed<T>(AsyncResult untyped) => new(this, untyped.Id, untyped.ResultBackend) { Meta = untyped.Meta, IsFinal = untyped.IsFinal };
 
     /// <summary>A handle on the result of the task with this id (Celery's <c>app.AsyncResult(id)</c>).</summary>
     public AsyncResult Result(string taskId) => new(this, taskId, Backend);

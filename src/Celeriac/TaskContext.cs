@@ -156,6 +156,12 @@ public sealed class TaskContext
             GroupId = GroupId,
             ParentId = ParentId,
             Children = [],
+            // As for any stored meta, a ready state (update_state(SUCCESS) then Ignore, say) has its date_done.
+            DateDone = TaskStates.IsReady(state) ? App.Options.TimeProvider.GetUtcNow().UtcDateTime : null,
+            // Celery's update_state stores with the request, so result_extended adds its fields here too.
+            Extended = App.Options.ResultExtended
+                ? new ExtendedResultFields(Message.Task, Message.Args, Message.Kwargs, Hostname, Message.Retries, Queue)
+                : null,
         }, cancellationToken);
     }
 }

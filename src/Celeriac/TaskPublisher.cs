@@ -75,6 +75,11 @@ internal sealed class TaskPublisher(CeleriacApp app)
         properties.Extra ??= new JsonObject();
         properties.Extra["replaced_task_nesting"] = current.ReplacedTaskNesting;
         properties.Extra["origin"] = current.Origin ?? Origin;
+        // The retry is a new send: expiration is the lifetime left now, not the original's (SPEC §1.10).
+        var now = app.Options.TimeProvider.GetUtcNow();
+        properties.Expiration = current.Expires is { } x
+            ? Math.Max(0, (long)(x - now).TotalMilliseconds).ToString(CultureInfo.InvariantCulture)
+            : null;
         return new TaskMessage
         {
             Lang = current.Lang,

@@ -42,6 +42,12 @@ internal sealed class RedisSubscriber : IAsyncDisposable
     /// <summary>True while the socket is up (and so subscriptions are live).</summary>
     public bool IsConnected => _connection.IsConnected;
 
+    /// <summary>
+    /// Raised after a new socket was subscribed to every channel and pattern again: whatever was
+    /// published while the old one was gone was missed, however short the gap.
+    /// </summary>
+    public event Action? Resubscribed;
+
     /// <summary>Opens the connection now so that bad settings fail early.</summary>
     public Task ConnectAsync(CancellationToken cancellationToken = default) => _connection.ConnectAsync(cancellationToken);
 
@@ -109,6 +115,7 @@ internal sealed class RedisSubscriber : IAsyncDisposable
             .WaitAsync(cancellationToken).ConfigureAwait(false);
         ThrowIfError(replies);
         _logger?.LogInformation("Redis subscriber resubscribed to {Channels} channel(s) and {Patterns} pattern(s)", channels.Length, patterns.Length);
+        Resubscribed?.Invoke();
     }
 
     // Called by the read loop for every reply: messages go to the channel, anything else (the

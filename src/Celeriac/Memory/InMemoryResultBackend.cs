@@ -4,8 +4,11 @@ using Celeriac.Protocol.Results;
 
 namespace Celeriac.Memory;
 
-/// <summary>The <c>memory://</c> result backend: a view of an <see cref="InMemoryResultStore"/>.</summary>
-public sealed class InMemoryResultBackend : IResultBackend
+/// <summary>
+/// The <c>memory://</c> result backend: a view of an <see cref="InMemoryResultStore"/>, with the
+/// native chord join (SPEC §4.8) so chords work without <c>celery.chord_unlock</c>.
+/// </summary>
+public sealed class InMemoryResultBackend : IResultBackend, IChordJoin
 {
     private readonly TimeProvider _clock;
     private readonly TimeSpan? _expires;
@@ -23,7 +26,7 @@ public sealed class InMemoryResultBackend : IResultBackend
     /// <inheritdoc />
     public ValueTask StoreAsync(IReadOnlyList<ResultMeta> results, CancellationToken cancellationToken = default)
     {
-        var expiresAt = _expires is { } e ? _clock.GetUtcNow() + e : (DateTimeOffset?)null;
+        var expiresAt = ExpiresAt();
         foreach (var meta in results) Store.Store(meta, expiresAt);
         return ValueTask.CompletedTask;
     }
@@ -56,4 +59,35 @@ public sealed class InMemoryResultBackend : IResultBackend
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    /// <inheritdoc />
+    public ValueTask SetChordSizeAsync(string groupId, int size, CancellationToken cancellationToken = default)
+    {
+        Store.SetChordSize(groupId, size, _clock.GetUtcNow(), ExpiresAt());
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask AddChordExtraAsync(string groupId, int count, CancellationToken cancellationToken = default)
+    {
+        Store.AddChordExtra(groupId, count, _clock.GetUtcNow());
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ChordProgress> AddChordPartAsync(string groupId, int? groupIndex, ResultMeta part, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Store.AddChordPart(groupId, groupIndex, part, _clock.GetUtcNow(), ExpiresAt()));
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<ChordPart>> GetChordPartsAsync(string groupId, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Store.GetChordParts(groupId, _clock.GetUtcNow()));
+
+    /// <inheritdoc />
+    public ValueTask DeleteChordAsync(string groupId, CancellationToken cancellationToken = default)
+    {
+        Store.DeleteChord(groupId);
+        return ValueTask.CompletedTask;
+    }
+
+    private DateTimeOffset? ExpiresAt() => _expires is { } e ? _clock.GetUtcNow() + e : null;
 }

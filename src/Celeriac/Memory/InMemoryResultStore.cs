@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using Celeriac.Backends;
+using Celeriac.Protocol.Json;
 using Celeriac.Protocol.Results;
 
 namespace Celeriac.Memory;
@@ -14,6 +16,9 @@ public sealed class InMemoryResultStore
     private readonly ConcurrentDictionary<string, (ResultMeta Meta, DateTimeOffset? ExpiresAt)> _results = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, JsonArray> _groups = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TaskCompletionSource<ResultMeta>> _waiters = new(StringComparer.Ordinal);
+    // Chord joins (SPEC §4.8), read and written only under _writeLock: the count a part sees must
+    // include exactly the parts added before it, so one add — the last — completes the chord.
+    private readonly Dictionary<string, ChordState> _chords = new(StringComparer.Ordinal);
     private readonly object _writeLock = new();
 
     /// <summary>The store for a name (the host part of <c>memory://name</c>).</summary>
@@ -85,4 +90,74 @@ public sealed class InMemoryResultStore
     internal void SaveGroup(string groupId, JsonArray tuple) => _groups[groupId] = (JsonArray)tuple.DeepClone();
 
     internal JsonArray? RestoreGroup(string groupId) => _groups.TryGetValue(groupId, out var t) ? (JsonArray)t.DeepClone() : null;
+
+    internal void SetChordSize(string groupId, int size, DateTimeOffset now, DateTimeOffset? expiresAt)
+    {
+        lock (_writeLock)
+        {
+            var chord = LiveChord(groupId, now, create: true)!;
+            chord.Size = size;
+            chord.ExpiresAt = expiresAt;
+        }
+    }
+
+    internal void AddChordExtra(string groupId, int count, DateTimeOffset now)
+    {
+        lock (_writeLock) LiveChord(groupId, now, create: true)!.Extra += count;
+    }
+
+    internal ChordProgress AddChordPart(string groupId, int? groupIndex, ResultMeta part, DateTimeOffset now, DateTimeOffset? expiresAt)
+    {
+        // The member Redis would hold, [1, id, state, result]: adding the same one twice counts once,
+        // as ZADD of an existing member does.
+        var member = CeleryJson.ToJsonString(new JsonArray(1, part.TaskId, part.Status, part.Result?.DeepClone()));
+        var score = groupIndex is { } index ? index : double.PositiveInfinity;
+        lock (_writeLock)
+        {
+            var chord = LiveChord(groupId, now, create: true)!;
+            chord.Parts[member] = (score, new ChordPart(part.TaskId, part.Status, part.Result?.DeepClone()));
+            // Every part refreshes the expiry of the whole join, as the EXPIREs after ZADD do.
+            chord.ExpiresAt = expiresAt;
+            return new ChordProgress(chord.Parts.Count, chord.Size, chord.Extra);
+        }
+    }
+
+    internal IReadOnlyList<ChordPart> GetChordParts(string groupId, DateTimeOffset now)
+    {
+        lock (_writeLock)
+        {
+            if (LiveChord(groupId, now, create: false) is not { } chord) return [];
+            // ZRANGE order: by score (group index, +inf last), then by member.
+            return chord.Parts
+                .OrderBy(p => p.Value.Score).ThenBy(p => p.Key, StringComparer.Ordinal)
+                .Select(p => p.Value.Part with { Result = p.Value.Part.Result?.DeepClone() })
+                .ToList();
+        }
+    }
+
+    internal void DeleteChord(string groupId)
+    {
+        lock (_writeLock) _chords.Remove(groupId);
+    }
+
+    private ChordState? LiveChord(string groupId, DateTimeOffset now, bool create)
+    {
+        if (_chords.TryGetValue(groupId, out var chord) && chord.ExpiresAt is { } at && at <= now)
+        {
+            _chords.Remove(groupId);
+            chord = null;
+        }
+        if (chord is null && create) _chords[groupId] = chord = new ChordState();
+        return chord;
+    }
+
+    /// <summary>One chord's join: the .s, .t and .j keys of SPEC §4.8 in one place.</summary>
+    private sealed class ChordState
+    {
+        public long? Size { get; set; }
+        public long Extra { get; set; }
+        /// <summary>Member JSON → score and part: a sorted set, ordered when read.</summary>
+        public Dictionary<string, (double Score, ChordPart Part)> Parts { get; } = new(StringComparer.Ordinal);
+        public DateTimeOffset? ExpiresAt { get; set; }
+    }
 }

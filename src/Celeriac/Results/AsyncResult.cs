@@ -38,6 +38,9 @@ public class AsyncResult
     /// <summary>The meta last read (PENDING until something was read).</summary>
     public ResultMeta Meta { get; internal set; }
 
+    /// <summary>Set for eager results: the run is over and <see cref="Meta"/> is all there will be.</summary>
+    internal bool IsFinal { get; init; }
+
     /// <summary>State last read: PENDING, STARTED, PROGRESS, RETRY, SUCCESS, FAILURE, REVOKED, …</summary>
     public string State => Meta.Status;
 
@@ -72,6 +75,8 @@ public class AsyncResult
     /// </summary>
     public async Task<ResultMeta> WaitAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
+        // An eager run that ended without a ready state (Reject, Ignore) is over all the same.
+        if (IsFinal) return Meta;
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (timeout is { } t) cts.CancelAfter(t);
         try

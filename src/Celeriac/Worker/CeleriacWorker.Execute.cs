@@ -21,6 +21,15 @@ public sealed partial class CeleriacWorker
                 // otherwise be invisible to Active and to shutdown until it returned.
                 var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 _running[request] = done.Task;
+                if (_taking.IsCancellationRequested)
+                {
+                    // Stop began between the read and the registration, so shutdown may not wait
+                    // for this one: give it back untouched instead of starting it.
+                    _running.TryRemove(request, out _);
+                    done.TrySetResult();
+                    Restore(request);
+                    return;
+                }
                 try { await RunAsync(request).ConfigureAwait(false); }
                 finally
                 {
@@ -53,6 +62,15 @@ public sealed partial class CeleriacWorker
         else completer.Signal(startedSignal);
 
         var outcome = await _app.Executor.ExecuteAsync(task, message, scope).ConfigureAwait(false);
+        // The cold stage of shutdown may have abandoned this run and already given its message back
+        // or recorded it lost. Whoever takes the request out of _running first reports the outcome;
+        // a body that ends after being abandoned must not also store a result or settle.
+        if (!_running.TryRemove(request, out _))
+        {
+            _log.LogWarning("Task {Task}[{TaskId}] ended ({Outcome}) after shutdown abandoned it; the outcome is dropped",
+                message.Task, message.Id, outcome.Kind);
+            return;
+        }
         Interlocked.Increment(ref _processed);
         switch (outcome.Kind)
         {

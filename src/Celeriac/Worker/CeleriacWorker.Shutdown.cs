@@ -44,6 +44,9 @@ public sealed partial class CeleriacWorker
                 // 5. Cold: tasks that ignore cancellation are abandoned; their unacked messages go back.
                 foreach (var request in _running.Keys)
                 {
+                    // The run may be ending right now: only if shutdown takes it out of _running first
+                    // is it shutdown's to give back (see RunAsync), so its outcome is reported once.
+                    if (!_running.TryRemove(request, out _)) continue;
                     _log.LogWarning("Abandoning task {Task}[{TaskId}]", request.Message.Task, request.Message.Id);
                     if (request.AcksLate)
                     {

@@ -34,9 +34,12 @@ internal sealed class CreditGate(int limit, int parkedLimit)
             lock (_lock)
             {
                 var free = limit - (_held - _parked);
-                if (free > 0 && _parked < parkedLimit)
+                // Any message of a batch may turn out to be an ETA one and park: never ask for more
+                // than the parking bound still has room for, or one batch overshoots it.
+                var room = parkedLimit - _parked;
+                if (free > 0 && room > 0)
                 {
-                    var n = Math.Min(max, free);
+                    var n = Math.Min(max, Math.Min(free, room));
                     _held += n;
                     return n;
                 }

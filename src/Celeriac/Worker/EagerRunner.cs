@@ -36,7 +36,14 @@ internal sealed class EagerRunner(CeleriacApp app, IResultBackend eagerBackend) 
         if (outcome.Kind == OutcomeKind.Failed && app.Options.EagerPropagates && outcome.Exception is { } ex)
             ExceptionDispatchInfo.Capture(ex).Throw();
         // The run is over: the handle knows its state at once, as Celery's EagerResult does.
-        return new AsyncResult(app, decoded.Id, eagerBackend) { Meta = held ?? ResultMeta.Pending(decoded.Id) };
+        // Reject and Ignore store nothing; the handle still says how the run ended (Celery's EagerResult
+        // reports REJECTED / IGNORED and get() returns None).
+        var final = held ?? new ResultMeta
+        {
+            TaskId = decoded.Id,
+            Status = outcome.Kind switch { OutcomeKind.Rejected => TaskStates.Rejected, OutcomeKind.Ignored => TaskStates.Ignored, _ => TaskStates.Pending },
+        };
+        return new AsyncResult(app, decoded.Id, eagerBackend) { Meta = final, IsFinal = true };
     }
 
     public ValueTask StoreStateAsync(ResultMeta meta, CancellationToken cancellationToken) => StoreAsync(meta, cancellationToken);

@@ -62,6 +62,10 @@ internal sealed class TaskExecutor(CeleriacApp app)
         catch (OperationCanceledException ex) when (softLimit?.IsCancellationRequested == true)
         {
             var limit = CeleryExceptions.SoftTimeLimitExceeded(ex.Message);
+            // Python raises SoftTimeLimitExceeded inside the task, so autoretry_for may list it.
+            var raised = ex as SoftTimeLimitExceededException ?? new SoftTimeLimitExceededException(soft!.Value, ex.CancellationToken);
+            if (ShouldAutoRetry(task, raised) && AutoRetry(task, message, context, limit) is { } retry)
+                return await RetryAsync(message, scope, retry, Elapsed()).ConfigureAwait(false);
             return TaskOutcome.Failure(limit.ToExceptionInfo(), ExceptionInfoFactory.Traceback(ex), ex, Elapsed());
         }
         catch (OperationCanceledException) when (scope.ShutdownToken.IsCancellationRequested)
@@ -70,10 +74,7 @@ internal sealed class TaskExecutor(CeleriacApp app)
         }
         catch (Exception ex) when (ShouldAutoRetry(task, ex))
         {
-            var countdown = task.Options.RetryBackoff.IsOn
-                ? task.Options.RetryBackoff.Countdown(message.Retries, task.Options.RetryBackoffMax, task.Options.RetryJitter)
-                : task.Options.DefaultRetryDelay;
-            return context.Retry(ex, countdown) is RetryException retry
+            return AutoRetry(task, message, context, ex) is { } retry
                 ? await RetryAsync(message, scope, retry, Elapsed()).ConfigureAwait(false)
                 : Failed(ex, Elapsed());
         }
@@ -83,14 +84,27 @@ internal sealed class TaskExecutor(CeleriacApp app)
         }
     }
 
+    /// <summary>Celery's autoretry: <c>retry(exc=exc)</c> with the backoff countdown; null past the maximum.</summary>
+    private static RetryException? AutoRetry(TaskDefinition task, TaskMessage message, TaskContext context, Exception exc)
+    {
+        var countdown = task.Options.RetryBackoff.IsOn
+            ? task.Options.RetryBackoff.Countdown(message.Retries, task.Options.RetryBackoffMax, task.Options.RetryJitter)
+            : task.Options.DefaultRetryDelay;
+        return context.Retry(exc, countdown) as RetryException;
+    }
+
     private static TaskOutcome Failed(Exception ex, TimeSpan runtime) =>
         TaskOutcome.Failure(ExceptionInfoFactory.From(ex), ExceptionInfoFactory.Traceback(ex), ex, runtime);
 
-    /// <summary>Effective limits: the message's <c>timelimit</c> header, else the task's, else the app's (SPEC §5.8).</summary>
+    /// <summary>
+    /// Effective limits: the message's <c>timelimit</c> header, else the task's, else the app's (SPEC §5.8),
+    /// each element on its own. As Python's worker (<c>time_limit or task.time_limit</c>), a header value
+    /// of 0 counts as not set.
+    /// </summary>
     private (TimeSpan? Hard, TimeSpan? Soft) Limits(TaskDefinition task, TaskMessage message)
     {
-        var hard = message.TimeLimits.Hard is { } mh ? TimeSpan.FromSeconds(mh) : task.Options.TimeLimit ?? app.Options.TaskTimeLimit;
-        var soft = message.TimeLimits.Soft is { } ms ? TimeSpan.FromSeconds(ms) : task.Options.SoftTimeLimit ?? app.Options.TaskSoftTimeLimit;
+        var hard = message.TimeLimits.Hard is { } mh && mh > 0 ? TimeSpan.FromSeconds(mh) : task.Options.TimeLimit ?? app.Options.TaskTimeLimit;
+        var soft = message.TimeLimits.Soft is { } ms && ms > 0 ? TimeSpan.FromSeconds(ms) : task.Options.SoftTimeLimit ?? app.Options.TaskSoftTimeLimit;
         return (hard > TimeSpan.Zero ? hard : null, soft > TimeSpan.Zero ? soft : null);
     }
 

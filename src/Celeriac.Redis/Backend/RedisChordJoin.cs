@@ -1,0 +1,117 @@
+using System.Text.Json.Nodes;
+using Celeriac.Backends;
+using Celeriac.Protocol.Json;
+using Celeriac.Protocol.Results;
+using Celeriac.Redis.Client;
+using Celeriac.Redis.Layout;
+using Celeriac.Redis.Resp;
+
+namespace Celeriac.Redis.Backend;
+
+/// <summary>
+/// Celery's native chord join on Redis (SPEC §4.8), command for command as
+/// <c>RedisBackend.on_chord_part_return</c> sends them (vector
+/// <c>result_redis_chord_join_commands</c>), so C# and Python workers can finish each other's
+/// chords: the size in <c>&lt;gid&gt;.s</c>, extras in <c>&lt;gid&gt;.t</c>, parts in
+/// <c>&lt;gid&gt;.j</c> — a sorted set scored by group index, or a list with
+/// <c>result_chord_ordered=False</c>.
+/// </summary>
+internal sealed class RedisChordJoin(RedisClient client, RedisBackendSettings settings)
+{
+    private static readonly RedisArgument NoIndex = "+inf";
+    private readonly RedisLayout _layout = settings.Layout;
+    private readonly long _expires = settings.ExpiresSeconds;
+
+    /// <summary>
+    /// <c>set_chord_size</c>: Celery's generic <c>set</c>, i.e. <c>SETEX .s</c> (or <c>SET</c>)
+    /// and <c>PUBLISH .s</c> in one transaction.
+    /// </summary>
+    public async ValueTask SetSizeAsync(string groupId, int size, CancellationToken cancellationToken)
+    {
+        var key = _layout.ChordSizeKey(groupId);
+        await RedisTransaction.ExecuteAsync(client, [SetCommand(key, size), new RedisCommand("PUBLISH", key, size)], cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary><c>add_to_chord</c>: <c>INCRBY .t</c> (Python sends <c>INCRBY .t 1</c> per replaced task).</summary>
+    public async ValueTask AddExtraAsync(string groupId, int count, CancellationToken cancellationToken) =>
+        await client.ExecuteAsync(new RedisCommand("INCRBY", _layout.ChordExtraKey(groupId), count), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Adds a part and reads the counters in one transaction: <c>ZADD</c> (or <c>RPUSH</c>),
+    /// <c>ZCOUNT -inf +inf</c> (or <c>LLEN</c>), <c>GET .t</c>, <c>GET .s</c>, then <c>EXPIRE</c>
+    /// on all three keys. The count includes exactly the parts added before, so of two parts that
+    /// finish together only one sees the total.
+    /// </summary>
+    public async ValueTask<ChordProgress> AddPartAsync(string groupId, int? groupIndex, ResultMeta part, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(part);
+        var (join, extra, size) = (_layout.ChordJoinKey(groupId), _layout.ChordExtraKey(groupId), _layout.ChordSizeKey(groupId));
+        // [1, task_id, state, result]: the result as encode_result leaves it — the value, or the exception object.
+        var member = CeleryJson.ToUtf8Bytes(new JsonArray(1, part.TaskId, part.Status, part.Result?.DeepClone()));
+        var commands = new List<RedisCommand>(7);
+        if (settings.ChordOrdered)
+        {
+            commands.Add(new RedisCommand("ZADD", join, groupIndex is { } index ? index : NoIndex, member));
+            commands.Add(new RedisCommand("ZCOUNT", join, "-inf", "+inf"));
+        }
+        else
+        {
+            commands.Add(new RedisCommand("RPUSH", join, member));
+            commands.Add(new RedisCommand("LLEN", join));
+        }
+        commands.Add(new RedisCommand("GET", extra));
+        commands.Add(new RedisCommand("GET", size));
+        if (_expires > 0)
+        {
+            commands.Add(new RedisCommand("EXPIRE", join, _expires));
+            commands.Add(new RedisCommand("EXPIRE", extra, _expires));
+            commands.Add(new RedisCommand("EXPIRE", size, _expires));
+        }
+        var replies = await RedisTransaction.ExecuteAsync(client, commands, cancellationToken).ConfigureAwait(false);
+        return new ChordProgress(
+            Ready: replies[1].AsInt64(),
+            Size: replies[3].IsNull ? null : replies[3].AsInt64(),
+            Extra: replies[2].IsNull ? 0 : replies[2].AsInt64());
+    }
+
+    /// <summary>
+    /// The parts, read as the completing worker does: <c>ZRANGE .j 0 -1</c> (by group index; parts
+    /// without one score +inf and come last) or <c>LRANGE .j 0 -1</c>, inside MULTI/EXEC.
+    /// </summary>
+    public async ValueTask<IReadOnlyList<ChordPart>> GetPartsAsync(string groupId, CancellationToken cancellationToken)
+    {
+        var join = _layout.ChordJoinKey(groupId);
+        var read = settings.ChordOrdered ? new RedisCommand("ZRANGE", join, 0, -1) : new RedisCommand("LRANGE", join, 0, -1);
+        var replies = await RedisTransaction.ExecuteAsync(client, [read], cancellationToken).ConfigureAwait(false);
+        return replies[0].AsArray().Select(member => ParsePart(member.Bytes.Span)).ToList();
+    }
+
+    /// <summary>Deletes the three keys once the body was sent: <c>DEL .j</c>, <c>DEL .t</c>, <c>DEL .s</c> in one transaction.</summary>
+    public async ValueTask DeleteAsync(string groupId, CancellationToken cancellationToken) =>
+        await RedisTransaction.ExecuteAsync(client,
+        [
+            new RedisCommand("DEL", _layout.ChordJoinKey(groupId)),
+            new RedisCommand("DEL", _layout.ChordExtraKey(groupId)),
+            new RedisCommand("DEL", _layout.ChordSizeKey(groupId)),
+        ], cancellationToken).ConfigureAwait(false);
+
+    private RedisCommand SetCommand(string key, RedisArgument value) =>
+        _expires > 0 ? new RedisCommand("SETEX", key, _expires, value) : new RedisCommand("SET", key, value);
+
+    /// <summary>Reads a member <c>[1, task_id, state, result]</c> (Python's <c>_unpack_chord_result</c> layout).</summary>
+    internal static ChordPart ParsePart(ReadOnlySpan<byte> utf8)
+    {
+        JsonNode? node;
+        try
+        {
+            node = CeleryJson.Parse(utf8);
+        }
+        catch (System.Text.Json.JsonException error)
+        {
+            throw new FormatException("chord part is not JSON: " + error.Message, error);
+        }
+        if (node is not JsonArray { Count: 4 } tuple || tuple[1] is not JsonValue id || tuple[2] is not JsonValue state)
+            throw new FormatException("chord part is not [1, task_id, state, result]");
+        return new ChordPart(id.GetValue<string>(), state.GetValue<string>(), tuple[3]?.DeepClone());
+    }
+}

@@ -1,0 +1,15 @@
+using Celeriac.Backends;
+using Celeriac.Transport;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Celeriac.Compliance;
+
+/// <summary>The <c>memory://</c> backend's chord join against the join suite; each test gets its own store.</summary>
+public sealed class ChordJoinInMemoryComplianceTests : ChordJoinComplianceTests
+{
+    private readonly Uri _url = new($"memory://{Guid.NewGuid():N}");
+
+    /// <inheritdoc />
+    protected override ValueTask<IResultBackend> CreateBackendAsync() =>
+        ValueTask.FromResult(new ProviderRegistry().CreateBackend(new ProviderContext(_url, new CeleriacOptions(), NullLoggerFactory.Instance)));
+}

@@ -1,0 +1,164 @@
+using System.Text.Json.Nodes;
+using Celeriac.Backends;
+using Celeriac.Compliance;
+using Celeriac.Protocol.Results;
+using Celeriac.Redis.Client;
+using Celeriac.Redis.Resp;
+using Celeriac.Redis.Tests.Backend.Support;
+using Celeriac.Redis.Tests.Infrastructure;
+
+namespace Celeriac.Redis.Tests.Backend;
+
+/// <summary>The chord join's keys and commands against SPEC §4.8 and the MONITOR capture of Python's.</summary>
+public sealed class RedisChordJoinWireTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>, IAsyncLifetime
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
+    private RedisClient _raw = null!;
+
+    public Task InitializeAsync()
+    {
+        _raw = new RedisClient(redis.Server.Options(database: 1));
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _raw.DisposeAsync();
+
+    [RedisFact]
+    public async Task The_join_sends_the_commands_Python_sends()
+    {
+        // The success case of the vector, replayed with its own ids: size 3, parts 2, 4, 6 in header
+        // order, the last one completes, reads the parts and deletes the keys.
+        var vector = SharedVectors.Load("result_redis_chord_join_commands");
+        var groupId = vector["success_case_group_id"]!.GetValue<string>();
+        var prefix = "celery-taskset-meta-" + groupId;
+        var expected = vector["success_case_commands"]!.AsArray()
+            .Select(c => c!.AsArray().Select(a => a!.GetValue<string>()).ToArray())
+            .Where(c => c.Length > 1 && c[1].StartsWith(prefix, StringComparison.Ordinal))
+            .ToList();
+        var parts = expected.Where(c => c[0] == "ZADD").Select(c => JsonNode.Parse(c[3])!.AsArray()).ToList();
+        await using var backend = TestBackends.Create(redis.Server);
+        await using var monitor = await MonitorRecorder.StartAsync(redis.Server.Port);
+
+        await backend.SetChordSizeAsync(groupId, 3);
+        var progress = new List<ChordProgress>();
+        for (var i = 0; i < parts.Count; i++)
+        {
+            var part = new ResultMeta { TaskId = parts[i][1]!.GetValue<string>(), Status = parts[i][2]!.GetValue<string>(), Result = parts[i][3]!.DeepClone() };
+            progress.Add(await backend.AddChordPartAsync(groupId, i, part));
+        }
+        var read = await backend.GetChordPartsAsync(groupId);
+        await backend.DeleteChordAsync(groupId);
+        var marker = Guid.NewGuid().ToString();
+        await _raw.ExecuteAsync(new RedisCommand("ECHO", marker));
+        var seen = (await monitor.UntilAsync(marker, Wait)).Where(c => c.Database == 1 && c.Arguments.Length > 1 && c.Arguments[1].StartsWith(prefix, StringComparison.Ordinal)).ToList();
+
+        progress.Select(p => p.IsComplete).Should().Equal(false, false, true);
+        read.Select(p => p.Result!.GetValue<int>()).Should().Equal(2, 4, 6);
+        // The capture filtered out the two GETs of each pipeline (SPEC §4.8 lists them: GET .t, GET .s).
+        seen.Where(c => c.Name == "GET").Select(c => c.Arguments[1]).Should().Equal(Enumerable.Repeat(new[] { prefix + ".t", prefix + ".s" }, 3).SelectMany(k => k));
+        var ours = seen.Where(c => c.Name != "GET").Select(c => c.Arguments).ToList();
+        ours.Should().HaveCount(expected.Count);
+        for (var i = 0; i < expected.Count; i++)
+        {
+            if (expected[i][0] == "ZADD")
+            {
+                // Same member as JSON; ours is written compactly, Python's json.dumps puts spaces in.
+                ours[i][..3].Should().Equal(expected[i][..3]);
+                JsonNode.DeepEquals(JsonNode.Parse(ours[i][3]), JsonNode.Parse(expected[i][3])).Should().BeTrue(ours[i][3]);
+            }
+            else
+            {
+                ours[i].Should().Equal(expected[i], $"command {i} of the vector is {string.Join(' ', expected[i])}");
+            }
+        }
+        var pipeline = seen.SkipWhile(c => c.Name != "ZADD").Take(7).Select(c => c.Name);
+        pipeline.Should().Equal("ZADD", "ZCOUNT", "GET", "GET", "EXPIRE", "EXPIRE", "EXPIRE");
+    }
+
+    [RedisFact]
+    public async Task Keys_hold_the_size_the_extras_and_the_scored_parts_with_the_result_expiry()
+    {
+        await using var backend = TestBackends.Create(redis.Server);
+        var groupId = ComplianceResults.NewId();
+        var key = "celery-taskset-meta-" + groupId;
+        var failure = ComplianceResults.Failure(ComplianceResults.NewId());
+
+        await backend.SetChordSizeAsync(groupId, 2);
+        await backend.AddChordExtraAsync(groupId, 1);
+        await backend.AddChordPartAsync(groupId, null, failure);
+        var progress = await backend.AddChordPartAsync(groupId, 5, ComplianceResults.Success(ComplianceResults.NewId(), result: 7));
+
+        progress.Should().Be(new ChordProgress(2, 2, 1));
+        (await _raw.ExecuteAsync(new RedisCommand("GET", key + ".s"))).AsString().Should().Be("2");
+        (await _raw.ExecuteAsync(new RedisCommand("GET", key + ".t"))).AsString().Should().Be("1");
+        (await _raw.ExecuteAsync(new RedisCommand("TYPE", key + ".j"))).AsString().Should().Be("zset");
+        foreach (var suffix in new[] { ".s", ".t", ".j" })
+            (await _raw.ExecuteAsync(new RedisCommand("TTL", key + suffix))).AsInt64().Should().BeInRange(86390, 86400, suffix);
+        var scored = (await _raw.ExecuteAsync(new RedisCommand("ZRANGE", key + ".j", 0, -1, "WITHSCORES"))).AsArray();
+        scored[1].AsString().Should().Be("5");
+        scored[3].AsString().Should().Be("inf", "a part without a group index scores +inf");
+        var member = JsonNode.Parse(scored[2].AsString()!)!.AsArray();
+        member.ToJsonString().Should().Be(new JsonArray(1, failure.TaskId, "FAILURE", failure.Result!.DeepClone()).ToJsonString());
+    }
+
+    [RedisFact]
+    public async Task Without_expiry_the_size_is_set_plainly_and_nothing_expires()
+    {
+        await using var backend = TestBackends.Create(redis.Server, expires: null, useDefaultExpiry: false);
+        await using var monitor = await MonitorRecorder.StartAsync(redis.Server.Port);
+        var groupId = ComplianceResults.NewId();
+
+        await backend.SetChordSizeAsync(groupId, 1);
+        (await backend.AddChordPartAsync(groupId, 0, ComplianceResults.Success(ComplianceResults.NewId()))).IsComplete.Should().BeTrue();
+        var marker = Guid.NewGuid().ToString();
+        await _raw.ExecuteAsync(new RedisCommand("ECHO", marker));
+
+        var names = (await monitor.UntilAsync(marker, Wait)).Where(c => c.Arguments.Length > 1 && c.Arguments[1].Contains(groupId, StringComparison.Ordinal)).Select(c => c.Name);
+        names.Should().Equal("SET", "PUBLISH", "ZADD", "ZCOUNT", "GET", "GET");
+        (await _raw.ExecuteAsync(new RedisCommand("TTL", "celery-taskset-meta-" + groupId + ".j"))).AsInt64().Should().Be(-1);
+    }
+
+    [RedisFact]
+    public async Task With_result_chord_ordered_false_parts_go_to_a_list_in_arrival_order()
+    {
+        await using var backend = TestBackends.Create(redis.Server, ordered: false);
+        var groupId = ComplianceResults.NewId();
+        var key = "celery-taskset-meta-" + groupId + ".j";
+        var ids = Enumerable.Range(0, 3).Select(_ => ComplianceResults.NewId()).ToList();
+        await backend.SetChordSizeAsync(groupId, 3);
+
+        var progress = new List<ChordProgress>();
+        foreach (var (id, index) in ids.Zip([2, 0, 1])) progress.Add(await backend.AddChordPartAsync(groupId, index, ComplianceResults.Success(id, result: index)));
+        var parts = await backend.GetChordPartsAsync(groupId);
+
+        progress.Select(p => p.Ready).Should().Equal(1, 2, 3);
+        progress[^1].IsComplete.Should().BeTrue();
+        (await _raw.ExecuteAsync(new RedisCommand("TYPE", key))).AsString().Should().Be("list");
+        parts.Select(p => p.TaskId).Should().Equal(ids, "RPUSH keeps arrival order; LRANGE reads it back");
+        await backend.DeleteChordAsync(groupId);
+        (await _raw.ExecuteAsync(new RedisCommand("EXISTS", key))).AsInt64().Should().Be(0);
+    }
+
+    [RedisFact]
+    public async Task Concurrent_parts_from_many_connections_complete_the_chord_once()
+    {
+        const int size = 200;
+        var backends = Enumerable.Range(0, 4).Select(_ => TestBackends.Create(redis.Server)).ToList();
+        try
+        {
+            var groupId = ComplianceResults.NewId();
+            await backends[0].SetChordSizeAsync(groupId, size);
+
+            var progress = await Task.WhenAll(Enumerable.Range(0, size).Select(i =>
+                backends[i % backends.Count].AddChordPartAsync(groupId, i, ComplianceResults.Success(ComplianceResults.NewId(), result: i)).AsTask()));
+
+            progress.Count(p => p.IsComplete).Should().Be(1);
+            progress.Select(p => p.Ready).Should().OnlyHaveUniqueItems();
+            (await backends[1].GetChordPartsAsync(groupId)).Select(p => p.Result!.GetValue<int>()).Should().Equal(Enumerable.Range(0, size));
+        }
+        finally
+        {
+            foreach (var backend in backends) await backend.DisposeAsync();
+        }
+    }
+}
