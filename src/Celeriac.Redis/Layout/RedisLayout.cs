@@ -124,6 +124,23 @@ internal sealed class RedisLayout
     public string FanoutPattern(string exchange, string bindingKey = "") =>
         FanoutChannel(exchange, bindingKey.Replace('#', '*'));
 
+    /// <summary>
+    /// The patterns a fanout subscriber with <paramref name="bindingKey"/> listens on. An empty key
+    /// or <c>#</c> means everything: the bare channel (publishes without a routing key, such as
+    /// kombu's <c>/0.celery.pidbox</c>) and every <c>exchange/…</c> channel.
+    /// </summary>
+    public IReadOnlyList<string> FanoutPatterns(string exchange, string bindingKey) =>
+        bindingKey is "" or "#" ? [FanoutChannel(exchange), FanoutPattern(exchange, "#")] : [FanoutPattern(exchange, bindingKey)];
+
+    /// <summary>The routing key a fanout channel of <paramref name="exchange"/> carries; null for another exchange's channel.</summary>
+    public string? RoutingKeyOfChannel(string exchange, string channel)
+    {
+        var bare = FanoutChannel(exchange);
+        if (!channel.StartsWith(bare, StringComparison.Ordinal)) return null;
+        if (channel.Length == bare.Length) return "";
+        return channel[bare.Length] == '/' ? channel[(bare.Length + 1)..] : null;
+    }
+
     /// <summary>A task's result key and channel: <c>celery-task-meta-&lt;id&gt;</c>.</summary>
     public string TaskMetaKey(string taskId) => _resultPrefix + "celery-task-meta-" + taskId;
 

@@ -13,6 +13,7 @@ public sealed class InMemoryBroker
     private static readonly ConcurrentDictionary<string, InMemoryBroker> Brokers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, InMemoryQueue> _queues = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<StoredMessage> _deadLetters = new();
+    private readonly ConcurrentDictionary<string, InMemoryExchange> _exchanges = new(StringComparer.Ordinal);
 
     /// <summary>The broker for a name (the host part of <c>memory://name</c>; empty for <c>memory://</c>).</summary>
     public static InMemoryBroker Named(string name) => Brokers.GetOrAdd(name, _ => new InMemoryBroker());
@@ -28,6 +29,15 @@ public sealed class InMemoryBroker
 
     /// <summary>Pushes an envelope-free message straight into a queue (used to inject raw test input).</summary>
     public void Enqueue(string queue, StoredMessage message) => Queue(queue).Enqueue(message, front: false);
+
+    /// <summary>
+    /// The fanout bindings of an exchange (binding key and queue of each live subscription), as
+    /// Redis keeps them in <c>_kombu.binding.&lt;exchange&gt;</c>.
+    /// </summary>
+    public IReadOnlyList<(string BindingKey, string Queue)> BroadcastBindings(string exchange) =>
+        _exchanges.TryGetValue(exchange, out var e) ? e.Subscriptions.Select(s => (s.BindingKey, s.Queue)).ToList() : [];
+
+    internal InMemoryExchange Exchange(string name) => _exchanges.GetOrAdd(name, n => new InMemoryExchange(n));
 
     internal InMemoryQueue Queue(string name) => _queues.GetOrAdd(name, n => new InMemoryQueue(n));
 

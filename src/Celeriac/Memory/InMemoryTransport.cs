@@ -3,8 +3,8 @@ using Celeriac.Transport;
 
 namespace Celeriac.Memory;
 
-/// <summary>The <c>memory://</c> transport: a view of an <see cref="InMemoryBroker"/>.</summary>
-public sealed class InMemoryTransport : ITransport
+/// <summary>The <c>memory://</c> transport: a view of an <see cref="InMemoryBroker"/>, with fanout for events and remote control.</summary>
+public sealed class InMemoryTransport : ITransport, IBroadcast
 {
     internal InMemoryTransport(InMemoryBroker broker) => Broker = broker;
 
@@ -53,6 +53,21 @@ public sealed class InMemoryTransport : ITransport
     /// <inheritdoc />
     public ValueTask<long> GetQueueDepthAsync(string queue, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult((long)Broker.Depth(queue));
+
+    /// <inheritdoc />
+    public ValueTask PublishAsync(string exchange, string routingKey, BrokerMessage message, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        Broker.Exchange(exchange).Publish(routingKey, message);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IBroadcastSubscription> SubscribeAsync(string exchange, string bindingKey, string queue, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult<IBroadcastSubscription>(Broker.Exchange(exchange).Subscribe(bindingKey, queue));
+    }
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

@@ -1,0 +1,35 @@
+namespace Celeriac.Redis.Transport;
+
+/// <summary>
+/// The order in which a consumer offers its queues to Redis, as kombu's cycle classes keep it
+/// (<c>round_robin_cycle</c>, <c>sorted_cycle</c>, <c>priority_cycle</c>; SPEC §2.3). Not
+/// thread-safe: the consumer only touches it while it holds its receive gate.
+/// </summary>
+internal sealed class QueueCycle
+{
+    private readonly List<string> _queues;
+    private readonly QueueOrderStrategy _strategy;
+
+    public QueueCycle(IEnumerable<string> queues, QueueOrderStrategy strategy)
+    {
+        _strategy = strategy;
+        _queues = queues.Distinct(StringComparer.Ordinal).ToList();
+        if (strategy == QueueOrderStrategy.Sorted) _queues.Sort(StringComparer.Ordinal);
+    }
+
+    /// <summary>The queues in the order of the next pop.</summary>
+    public IReadOnlyList<string> Current => _queues;
+
+    /// <summary>True when a pop changes the order (round robin over more than one queue).</summary>
+    public bool Rotates => _strategy == QueueOrderStrategy.RoundRobin && _queues.Count > 1;
+
+    /// <summary>After a pop from <paramref name="queue"/>: round robin moves it to the end; the others keep their order.</summary>
+    public void Rotate(string queue)
+    {
+        if (!Rotates) return;
+        var at = _queues.IndexOf(queue);
+        if (at < 0 || at == _queues.Count - 1) return;
+        _queues.RemoveAt(at);
+        _queues.Add(queue);
+    }
+}

@@ -1,0 +1,200 @@
+using System.Globalization;
+using Celeriac.Protocol.Messages;
+using Celeriac.Redis.Resp;
+using Celeriac.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace Celeriac.Redis.Transport;
+
+/// <content>Receiving: atomic script calls that pop and record; BRPOP only when the lists are empty (SPEC §2.3).</content>
+internal sealed partial class RedisConsumer
+{
+    public async ValueTask<IReadOnlyList<TransportDelivery>> ReceiveAsync(int maxCount, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCount);
+        ObjectDisposedException.ThrowIf(_closing.IsCancellationRequested, this);
+        if (cancellationToken.IsCancellationRequested) return [];
+        try
+        {
+            await _receiving.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return [];
+        }
+        try
+        {
+            if (_closing.IsCancellationRequested) return [];
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token);
+            var max = Math.Min(maxCount, MaxPerCall);
+            var taken = await TakeAsync(max, first: null).ConfigureAwait(false);
+            // Nothing waiting: block on the server for up to a second at a time, checking for a stop
+            // between pops (a pop is never abandoned mid-flight; BlockingPop ends it server-side).
+            while (taken.Count == 0 && !stop.IsCancellationRequested)
+            {
+                var keys = _layout.ConsumeKeys(_cycle.Current);
+                if (await _blocking.PopAsync(keys, stop.Token).ConfigureAwait(false) is { } popped)
+                    taken = await TakeAsync(max, popped).ConfigureAwait(false);
+            }
+            return taken;
+        }
+        finally
+        {
+            _receiving.Release();
+        }
+    }
+
+    /// <summary>
+    /// Runs the receive script: pops up to <paramref name="max"/> (counting <paramref name="first"/>,
+    /// which a BRPOP already popped and the script records) and turns them into deliveries.
+    /// </summary>
+    /// <remarks>
+    /// A big batch from a consumer whose key order cannot change in between (one queue, or a fixed
+    /// order) is split into a few script calls sent together: Redis runs the next while this side
+    /// decodes the previous one's messages, which is where most of a drain's time goes. Each call is
+    /// atomic on its own; together they take at most <paramref name="max"/>, in list order.
+    /// </remarks>
+    private async Task<List<TransportDelivery>> TakeAsync(int max, (string Key, ReadOnlyMemory<byte> Value)? first)
+    {
+        var queues = _cycle.Current.ToArray();
+        var listKeys = _layout.ConsumeKeys(queues);
+        var keys = new RedisArgument[2 + listKeys.Count];
+        keys[0] = _layout.Unacked;
+        keys[1] = _layout.UnackedIndex;
+        for (var i = 0; i < listKeys.Count; i++) keys[2 + i] = listKeys[i];
+        var now = UnixTime.Seconds(_clock);
+        if (first is { } popped) return await TakeAfterPopAsync(max, popped, queues, listKeys, keys, now).ConfigureAwait(false);
+
+        var calls = _cycle.Rotates ? 1 : Math.Clamp(max / MinPerPipelinedCall, 1, MaxPipelinedCalls);
+        var replies = new Task<RespValue>[calls];
+        if (calls > 1)
+        {
+            // Loaded first on the same connection, so no EVALSHA of the pipeline can meet NOSCRIPT
+            // and fall back out of order.
+            _ = _redis.ExecuteAsync(TransportScripts.Receive.LoadCommand()).AsTask();
+        }
+        for (int call = 0, offset = 0; call < calls; call++)
+        {
+            var size = max / calls + (call < max % calls ? 1 : 0);
+            var arguments = Arguments(size, now, offset, firstIndex: 0, ReadOnlyMemory<byte>.Empty, queues.Length);
+            // Not cancellable: a reply dropped here would strand what the script popped in unacked.
+            replies[call] = calls == 1
+                ? _redis.EvaluateAsync(TransportScripts.Receive, keys, arguments, CancellationToken.None).AsTask()
+                : _redis.ExecuteAsync(TransportScripts.Receive.EvalShaCommand(keys, arguments)).AsTask();
+            offset += size;
+        }
+
+        var deliveries = new List<TransportDelivery>(max);
+        Exception? failure = null;
+        foreach (var reply in replies)
+        {
+            try
+            {
+                Collect(await reply.ConfigureAwait(false), queues, listKeys, deliveries);
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                failure ??= ex;
+            }
+        }
+        if (failure is null) return deliveries;
+        // What the calls that worked took is recorded and must be handed over; a call that failed
+        // after popping left its messages in unacked, for the visibility sweep.
+        if (deliveries.Count == 0) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        _logger.LogWarning("Part of a receive from {Queues} failed ({Reason}); delivering the {Count} message(s) the rest took",
+            string.Join(", ", queues), failure.Message, deliveries.Count);
+        return deliveries;
+    }
+
+    private async Task<List<TransportDelivery>> TakeAfterPopAsync(int max, (string Key, ReadOnlyMemory<byte> Value) popped, string[] queues,
+        IReadOnlyList<string> listKeys, RedisArgument[] keys, double now)
+    {
+        var firstIndex = IndexOf(listKeys, popped.Key) + 1;
+        var arguments = Arguments(max, now, 0, firstIndex, popped.Value, queues.Length);
+        RespValue reply;
+        try
+        {
+            reply = await _redis.EvaluateAsync(TransportScripts.Receive, keys, arguments, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // BRPOP took it but it could not be recorded: hand it over unrecorded rather than lose it
+            // (kombu has the same window between BRPOP and its ZADD/HSET, and loses the message).
+            _logger.LogWarning("A message popped from {Key} could not be recorded in {Unacked} ({Reason}); delivered without ack emulation",
+                popped.Key, _layout.Unacked, ex.Message);
+            var index = Math.Max(firstIndex, 1);
+            return [Deliver(popped.Value, popped.Key, queues[(index - 1) % queues.Length], recordable: true, recordedTag: "", score: "")];
+        }
+        var deliveries = new List<TransportDelivery>();
+        Collect(reply, queues, listKeys, deliveries);
+        return deliveries;
+    }
+
+    private RedisArgument[] Arguments(int max, double now, int offset, int firstIndex, ReadOnlyMemory<byte> first, int queueCount) =>
+    [
+        // Each call's scores start after the previous call's, so scores stay in delivery order.
+        max, (now + offset * 0.000001).ToString("R", CultureInfo.InvariantCulture), _options.AckEmulation ? "1" : "0", queueCount,
+        _cycle.Rotates ? "1" : "0", firstIndex, first,
+    ];
+
+    /// <summary>Turns a script reply (key index, value, tag, score per message) into deliveries, rotating as the script did.</summary>
+    private void Collect(RespValue reply, string[] queues, IReadOnlyList<string> listKeys, List<TransportDelivery> into)
+    {
+        var items = reply.AsArray();
+        for (var i = 0; i + 3 < items.Length; i += 4)
+        {
+            var k = (int)items[i].AsInt64();
+            var queue = queues[(k - 1) % queues.Length];
+            var tag = items[i + 2].AsString() ?? "";
+            into.Add(Deliver(items[i + 1].Bytes, listKeys[k - 1], queue, recordable: tag.Length > 0,
+                recordedTag: _options.AckEmulation ? tag : "", items[i + 3].AsString() ?? ""));
+            _cycle.Rotate(queue); // the script rotated the same way for its own picks
+        }
+    }
+
+    /// <param name="raw">The list element as popped.</param>
+    /// <param name="key">The list it came from.</param>
+    /// <param name="queue">Its queue.</param>
+    /// <param name="recordable">False when the script found no string delivery_tag and delivery_info.exchange.</param>
+    /// <param name="recordedTag">The tag of the <c>unacked</c> entry written for it; empty when none was.</param>
+    /// <param name="score">The entry's <c>unacked_index</c> score.</param>
+    private TransportDelivery Deliver(ReadOnlyMemory<byte> raw, string key, string queue, bool recordable, string recordedTag, string score)
+    {
+        KombuEnvelope? envelope = null;
+        InvalidMessageException? malformed = null;
+        try
+        {
+            envelope = KombuEnvelope.Decode(raw.Span);
+        }
+        catch (InvalidMessageException ex)
+        {
+            malformed = ex;
+        }
+        // kombu cannot record (nor restore) what has no string tag and exchange: never hand it on as readable.
+        if (malformed is null && !recordable)
+            malformed = new InvalidMessageException("envelope's properties.delivery_tag and properties.delivery_info.exchange must be strings (SPEC §1.1)");
+
+        var state = new RedisDeliveryState(raw, key, Interlocked.Increment(ref _delivered), recordedTag, recordedTag.Length > 0 ? score : "",
+            malformed is null ? envelope : null);
+        TransportDelivery delivery;
+        if (malformed is null)
+        {
+            delivery = new TransportDelivery(envelope!.Message, queue, envelope.DeliveryInfo, envelope.DeliveryTag, envelope.Redelivered, state);
+        }
+        else
+        {
+            delivery = new TransportDelivery(malformed, queue, recordedTag.Length > 0 ? recordedTag : "unrecorded-" + Guid.NewGuid().ToString("N"), state);
+            _logger.LogWarning("Malformed message in list {Key} of queue {Queue}: {Reason}. Rejecting it {Fate}", key, queue, malformed.Message,
+                _deadLetterKey is null ? "drops it" : $"moves it to the dead-letter queue '{_options.DeadLetterQueue}'");
+        }
+        _unsettled[delivery] = state;
+        return delivery;
+    }
+
+    private static int IndexOf(IReadOnlyList<string> keys, string key)
+    {
+        for (var i = 0; i < keys.Count; i++)
+            if (string.Equals(keys[i], key, StringComparison.Ordinal)) return i;
+        return -1;
+    }
+}

@@ -1,0 +1,58 @@
+using Celeriac.Redis.Resp;
+using Celeriac.Transport;
+
+namespace Celeriac.Redis.Transport;
+
+/// <content>Settling in batches (SPEC §2.4): acks as one ZREM + one HDEL; give-backs as one script call.</content>
+internal sealed partial class RedisConsumer
+{
+    public async ValueTask SettleAsync(IReadOnlyList<Settlement> settlements, CancellationToken cancellationToken = default)
+    {
+        List<RedisArgument>? removed = null;
+        List<RedisDeliveryState>? restored = null;
+        var back = new RestoreBatch(_layout);
+        foreach (var (delivery, action) in settlements)
+        {
+            if (!_unsettled.TryRemove(delivery, out var state) || !delivery.TryMarkSettled()) continue;
+            switch (action)
+            {
+                case SettleAction.Reject when delivery.Malformed is not null && _deadLetterKey is not null:
+                    // Malformed input is kept for a human when a dead-letter queue is configured, as it came.
+                    back.Add(state.RecordedTag, state.Score, state.Raw, front: false, [_deadLetterKey]);
+                    break;
+                case SettleAction.Ack or SettleAction.Reject:
+                    if (state.RecordedTag.Length > 0) (removed ??= [_layout.UnackedIndex]).Add(state.RecordedTag);
+                    break;
+                case SettleAction.Requeue:
+                    // kombu's basic_reject(requeue=True): LPUSH, the back of the queue, marked redelivered.
+                    back.Add(state.RecordedTag, state.Score, state.RedeliveryPayload(), front: false, [state.SourceKey]);
+                    break;
+                case SettleAction.Restore:
+                    (restored ??= []).Add(state);
+                    break;
+            }
+        }
+        // kombu's restore: RPUSH, the front. Pushing the last delivered first leaves the first
+        // delivered at the very front, so restored messages keep their delivery order.
+        if (restored is not null)
+            foreach (var state in restored.OrderByDescending(s => s.Sequence))
+                back.Add(state.RecordedTag, state.Score, state.RedeliveryPayload(), front: true, [state.SourceKey]);
+
+        var commands = new List<RedisCommand>(3);
+        if (removed is not null)
+        {
+            commands.Add(new RedisCommand("ZREM", [.. removed]));
+            removed[0] = _layout.Unacked;
+            commands.Add(new RedisCommand("HDEL", [.. removed]));
+        }
+        if (back.FirstCommand() is { } restoreCommand) commands.Add(restoreCommand);
+        if (commands.Count == 0) return;
+
+        // Not cancellable: once sent, the settlement happens, and the deliveries are already marked settled.
+        var replies = await _redis.ExecuteBatchAsync(commands, CancellationToken.None).ConfigureAwait(false);
+        var acks = removed is null ? 0 : 2;
+        for (var i = 0; i < acks; i++)
+            if (replies[i].IsError) throw new RedisServerException(replies[i].AsString()!);
+        if (back.Count > 0) await back.RunAsync(_redis, replies[acks]).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,36 @@
+using Celeriac.Protocol.Messages;
+
+namespace Celeriac.Redis.Transport;
+
+/// <summary>
+/// What the consumer keeps about one delivery until it is settled (the delivery's
+/// <see cref="Celeriac.Transport.TransportDelivery.State"/>): the bytes as popped and where from,
+/// and the <c>unacked</c> entry it wrote, if any.
+/// </summary>
+internal sealed class RedisDeliveryState(ReadOnlyMemory<byte> raw, string sourceKey, long sequence, string recordedTag, string score, KombuEnvelope? envelope)
+{
+    /// <summary>The list element exactly as popped.</summary>
+    public ReadOnlyMemory<byte> Raw { get; } = raw;
+
+    /// <summary>The list it was popped from (queue and priority step); a requeue or restore goes back there.</summary>
+    public string SourceKey { get; } = sourceKey;
+
+    /// <summary>Delivery order in this consumer, so restores keep it.</summary>
+    public long Sequence { get; } = sequence;
+
+    /// <summary>The tag of its <c>unacked</c> entry; empty when none was written (no ack emulation, or not an envelope).</summary>
+    public string RecordedTag { get; } = recordedTag;
+
+    /// <summary>The <c>unacked_index</c> score written with the entry (empty when none).</summary>
+    public string Score { get; } = score;
+
+    /// <summary>The decoded envelope; null when the element could not be read.</summary>
+    public KombuEnvelope? Envelope { get; } = envelope;
+
+    /// <summary>
+    /// The payload to push back: the envelope marked redelivered as kombu marks it, or the raw
+    /// element when it was never readable (it goes back as it came).
+    /// </summary>
+    public ReadOnlyMemory<byte> RedeliveryPayload() =>
+        Envelope is null ? Raw : Redelivery.Mark(Envelope.Document);
+}

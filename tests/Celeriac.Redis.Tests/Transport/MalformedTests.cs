@@ -1,0 +1,119 @@
+using Celeriac.Compliance;
+using Celeriac.Protocol.Messages;
+using Celeriac.Redis.Tests.Infrastructure;
+using Celeriac.Redis.Tests.Transport.Support;
+using Celeriac.Transport;
+
+namespace Celeriac.Redis.Tests.Transport;
+
+/// <summary>
+/// Garbage in a queue list becomes a malformed delivery the worker rejects (SPEC §1.1): never a
+/// crash, never a loop, and never silently gone — dropped on reject, or kept in the
+/// <c>deadletter_queue</c> as it came when one is set.
+/// </summary>
+public sealed class MalformedTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    private readonly string _prefix = TestTransports.NewPrefix();
+
+    private static readonly string[] Garbage =
+    [
+        "not json at all",
+        "[1, 2, 3]",
+        "42",
+        "",
+        """{"properties": {}}""",
+        """{"body": "e30=", "properties": {"delivery_tag": 17, "delivery_info": {"exchange": "", "routing_key": "q"}}}""",
+        """{"body": "e30=", "properties": {"delivery_tag": "t-no-exchange", "delivery_info": {"routing_key": "q"}}}""",
+        // Recordable by kombu's rules (string tag and exchange), unreadable for us: bad base64.
+        """{"body": "%%%", "properties": {"delivery_tag": "t-bad-body", "body_encoding": "base64", "delivery_info": {"exchange": "", "routing_key": "q"}}}""",
+    ];
+
+    [RedisFact]
+    public async Task Garbage_becomes_malformed_deliveries_between_good_ones_and_reject_drops_it()
+    {
+        await using var transport = TestTransports.Create(redis.Server, _prefix);
+        await using var raw = TestTransports.Client(redis.Server);
+        var good = ComplianceMessages.Task();
+        await transport.PublishAsync(good, DeliveryInfo.ToQueue("q"));
+        foreach (var value in Garbage) await raw.RunAsync("LPUSH", _prefix + "q", value);
+        var last = ComplianceMessages.Task();
+        await transport.PublishAsync(last, DeliveryInfo.ToQueue("q"));
+        var consumer = await transport.ConsumeAsync(["q"]);
+
+        var received = await consumer.ReceiveExactlyAsync(Garbage.Length + 2, Timeout, maxCount: 3);
+
+        ComplianceMessages.IdOf(received[0]).Should().Be(ComplianceMessages.IdOf(good));
+        ComplianceMessages.IdOf(received[^1]).Should().Be(ComplianceMessages.IdOf(last));
+        var bad = received.Skip(1).Take(Garbage.Length).ToList();
+        bad.Should().OnlyContain(d => d.Malformed != null && d.Message == null && d.Queue == "q");
+        bad.Select(d => d.DeliveryTag).Should().OnlyHaveUniqueItems();
+        bad[0].Malformed!.Message.Should().Contain("not JSON");
+        bad[1].Malformed!.Message.Should().Contain("not a JSON object");
+        bad[4].Malformed!.Message.Should().Contain("properties");
+        bad[^1].DeliveryTag.Should().Be("t-bad-body", "kombu's rules record it, so its tag is real");
+        bad[^1].Malformed!.Message.Should().Contain("base64");
+        (await raw.RunAsync("HKEYS", _prefix + "unacked")).AsArray().Select(k => k.AsString()).Should()
+            .BeEquivalentTo(received[0].DeliveryTag, received[^1].DeliveryTag, "t-bad-body");
+
+        await consumer.SettleAllAsync(bad, SettleAction.Reject);
+        await consumer.SettleAllAsync([received[0], received[^1]], SettleAction.Ack);
+
+        (await raw.RunAsync("EXISTS", _prefix + "q", _prefix + "unacked", _prefix + "unacked_index")).AsInt64().Should().Be(0);
+        using var quiet = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        (await consumer.ReceiveAsync(10, quiet.Token)).Should().BeEmpty("rejected garbage does not come back");
+        await consumer.DisposeAsync();
+    }
+
+    [RedisFact]
+    public async Task Rejected_garbage_goes_to_the_dead_letter_queue_as_it_came()
+    {
+        await using var transport = TestTransports.Create(redis.Server, _prefix, ("deadletter_queue", "dead"));
+        await using var raw = TestTransports.Client(redis.Server);
+        foreach (var value in Garbage) await raw.RunAsync("LPUSH", _prefix + "q2", value);
+        var consumer = await transport.ConsumeAsync(["q2"]);
+
+        var bad = await consumer.ReceiveExactlyAsync(Garbage.Length, Timeout);
+        await consumer.SettleAllAsync(bad, SettleAction.Reject);
+
+        (await raw.ListAsync(_prefix + "dead")).Should().Equal(Garbage.Reverse(), "byte for byte, in order (the list's head is the newest)");
+        (await raw.RunAsync("EXISTS", _prefix + "q2", _prefix + "unacked", _prefix + "unacked_index")).AsInt64().Should().Be(0);
+        await consumer.DisposeAsync();
+    }
+
+    [RedisFact]
+    public async Task Unsettled_garbage_goes_back_to_its_queue_when_the_consumer_closes()
+    {
+        await using var transport = TestTransports.Create(redis.Server, _prefix);
+        await using var raw = TestTransports.Client(redis.Server);
+        await raw.RunAsync("LPUSH", _prefix + "q3", "garbage one", "garbage two");
+        var consumer = await transport.ConsumeAsync(["q3"]);
+        (await consumer.ReceiveExactlyAsync(2, Timeout)).Should().OnlyContain(d => d.Malformed != null);
+
+        await consumer.DisposeAsync();
+
+        (await raw.ListAsync(_prefix + "q3")).Should().Equal("garbage two", "garbage one");
+    }
+
+    [RedisFact]
+    public async Task A_worker_style_loop_over_a_list_of_only_garbage_ends()
+    {
+        await using var transport = TestTransports.Create(redis.Server, _prefix);
+        await using var raw = TestTransports.Client(redis.Server);
+        for (var i = 0; i < 500; i++) await raw.RunAsync("LPUSH", _prefix + "q4", i % 2 == 0 ? "{" : "[]");
+        var consumer = await transport.ConsumeAsync(["q4"]);
+        var seen = 0;
+
+        while (seen < 500)
+        {
+            var batch = await consumer.ReceiveAsync(64, CancellationToken.None).AsTask().WaitAsync(Timeout);
+            batch.Should().OnlyContain(d => d.Malformed != null);
+            await consumer.SettleAllAsync(batch, SettleAction.Reject);
+            seen += batch.Count;
+        }
+
+        seen.Should().Be(500);
+        (await transport.GetQueueDepthAsync("q4")).Should().Be(0);
+        await consumer.DisposeAsync();
+    }
+}
