@@ -168,9 +168,21 @@ public sealed class PythonClientToCeleriacWorkerTests(CeleriacWorkerCluster clus
         result["exception"]!["message"]!.GetValue<string>().Should().Contain("interop.only_in_python");
     }
 
+    [InteropFact]
+    public async Task Soft_time_limit_from_python_fails_the_task_with_SoftTimeLimitExceeded()
+    {
+        var id = await Python.SendOneAsync(new { name = "interop.sleep", args = new object[] { 10 }, soft_time_limit = 0.5, queue = Queue });
+
+        var result = await Python.GetOneAsync(id);
+
+        result["state"]!.GetValue<string>().Should().Be("FAILURE", Describe(result));
+        result["exception"]!["type"]!.GetValue<string>().Should().Be("SoftTimeLimitExceeded");
+        result["exception"]!["module"]!.GetValue<string>().Should().Be("billiard.exceptions");
+    }
+
     private string Repr(JsonObject outcome)
     {
-        outcome["state"]?.GetValue<string>().Should().Be("SUCCESS", Describe(outcome));
+        ((string?)outcome["state"]).Should().Be("SUCCESS", Describe(outcome));
         return outcome["repr"]!.GetValue<string>();
     }
 

@@ -34,6 +34,9 @@ internal sealed class PythonClient(Endpoints endpoints)
     /// <summary>The state and info Python reads now, without waiting.</summary>
     public Task<JsonObject> StateAsync(string id) => RunAsync("state", id);
 
+    /// <summary>Sends a chain, chord or linked task (see client.py canvas); returns the final result's id and the callback's (<c>ids.link</c>).</summary>
+    public Task<JsonObject> CanvasAsync(object spec) => RunAsync("canvas", JsonSerializer.Serialize(spec));
+
     /// <summary>Stores a state for a task id the way a Python task's <c>update_state</c> does.</summary>
     public Task<JsonObject> StoreStateAsync(string id, string state, string metaJson) => RunAsync("store-state", id, state, metaJson);
 

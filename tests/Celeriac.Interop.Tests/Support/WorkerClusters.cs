@@ -43,3 +43,40 @@ public sealed class PythonWorkerCluster : InteropCluster
         await base.DisposeAsync();
     }
 }
+
+/// <summary>
+/// A redis-server, a Python Celery worker on <see cref="PythonQueue"/> and a Celeriac worker on
+/// <see cref="CeleriacQueue"/>: a test picks which worker runs each step by its queue.
+/// </summary>
+public sealed class BothWorkersCluster : InteropCluster
+{
+    public const string PythonQueue = "both.py";
+    public const string CeleriacQueue = "both.cx";
+
+    internal ManagedProcess PythonWorker { get; private set; } = null!;
+
+    internal ManagedProcess CeleriacWorker { get; private set; } = null!;
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        if (!Prerequisites.ShouldStart) return;
+        var python = Support.PythonWorker.StartAsync(Endpoints, [PythonQueue]);
+        var celeriac = CeleriacWorkerProcess.StartAsync(Endpoints, [CeleriacQueue], "--concurrency", "2");
+        try
+        {
+            PythonWorker = await python;
+        }
+        finally
+        {
+            CeleriacWorker = await celeriac;
+        }
+    }
+
+    public override async Task DisposeAsync()
+    {
+        if (PythonWorker is not null) await PythonWorker.DisposeAsync();
+        if (CeleriacWorker is not null) await CeleriacWorker.DisposeAsync();
+        await base.DisposeAsync();
+    }
+}

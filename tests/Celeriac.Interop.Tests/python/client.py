@@ -17,6 +17,10 @@ its arguments are wrong. Broker and backend come from CELERY_BROKER_URL / CELERY
                             tells whether the result equals JSON exactly (types included: 4 is
                             not 4.0, True is not 1)
   state ID                  the current AsyncResult state and info without waiting
+  canvas SPEC               a chain, a chord or a task with a callback, built from signatures:
+                            {"chain": [TASK, ...]} | {"chord": [TASK, ...], "body": TASK} |
+                            {"task": TASK, "link": TASK}, where TASK is a send SPEC; prints
+                            {"id": the final result's id, "ids": {"link": ...}}
   store-state ID STATE META store a state for a task id as a Python task's update_state does
                             (backend.store_result); prints {"stored": true}
   watch SPEC [--timeout S]  subscribes to the task's result channel, sends SPEC (one task),
@@ -50,7 +54,7 @@ def out(obj):
 
 def send_one(spec, connection):
     options = {}
-    for key in ("countdown", "expires", "priority", "queue", "task_id"):
+    for key in ("countdown", "expires", "priority", "queue", "task_id", "soft_time_limit", "time_limit"):
         if spec.get(key) is not None:
             options[key] = spec[key]
     if spec.get("eta_in") is not None:
@@ -114,6 +118,26 @@ def cmd_state(a):
     out({"id": a.id, "state": r.state, "info": info})
 
 
+def signature(spec):
+    options = {k: spec[k] for k in ("queue", "priority", "countdown", "expires") if spec.get(k) is not None}
+    return app.signature(spec["name"], args=spec.get("args") or [], kwargs=spec.get("kwargs") or {}, **options)
+
+
+def cmd_canvas(a):
+    from celery import chain, chord
+    spec = json.loads(a.spec)
+    ids = {}
+    if "chain" in spec:
+        result = chain(*[signature(s) for s in spec["chain"]]).apply_async()
+    elif "chord" in spec:
+        result = chord([signature(s) for s in spec["chord"]])(signature(spec["body"]))
+    else:
+        link = signature(spec["link"])
+        ids["link"] = link.freeze().id
+        result = signature(spec["task"]).apply_async(link=link)
+    out({"id": result.id, "ids": ids})
+
+
 def cmd_store_state(a):
     app.backend.store_result(a.id, json.loads(a.meta), a.state)
     out({"stored": True})
@@ -158,6 +182,9 @@ def main():
     p = sub.add_parser("state")
     p.add_argument("id")
     p.set_defaults(run=cmd_state)
+    p = sub.add_parser("canvas")
+    p.add_argument("spec")
+    p.set_defaults(run=cmd_canvas)
     p = sub.add_parser("store-state")
     p.add_argument("id")
     p.add_argument("state")
