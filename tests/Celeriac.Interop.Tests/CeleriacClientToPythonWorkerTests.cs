@@ -180,5 +180,25 @@ public sealed class CeleriacClientToPythonWorkerTests(PythonWorkerCluster cluste
         (await sent.GetAsync<string>(Timeout)).Should().StartWith("py-");
     }
 
+    [InteropFact]
+    public async Task Our_soft_time_limit_header_is_honoured_by_python()
+    {
+        var sent = await Client.SendTaskAsync("interop.sleep", [10], options: ToPython with { SoftTimeLimit = TimeSpan.FromSeconds(0.5) });
+
+        var thrown = await FluentActions.Awaiting(() => sent.GetAsync(Timeout)).Should().ThrowAsync<TaskFailedException>();
+
+        thrown.Which.ExceptionType.Should().Be("SoftTimeLimitExceeded");
+    }
+
+    [InteropFact]
+    public async Task A_one_megabyte_argument_round_trips()
+    {
+        var big = string.Concat(Enumerable.Repeat("0123456789abcdé✓🎉", 1 << 16));
+
+        var sent = await Client.SendTaskAsync("interop.echo", [big], options: ToPython);
+
+        (await sent.GetAsync(Timeout))!["args"]![0]!.GetValue<string>().Should().Be(big);
+    }
+
     private static async Task<string> Raw(AsyncResult result) => (await result.GetAsync(Timeout))!.ToJsonString();
 }
