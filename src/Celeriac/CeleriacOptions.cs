@@ -102,8 +102,15 @@ public sealed class CeleriacOptions
     /// </summary>
     public int WorkerEtaTaskLimit { get; set; } = 10_000;
 
-    /// <summary>Worker slots (<c>worker_concurrency</c>). Default: the number of processors.</summary>
-    public int WorkerConcurrency { get; set; } = Environment.ProcessorCount;
+    /// <summary>
+    /// Worker slots (<c>worker_concurrency</c>). Default: 5 per processor, at most 20 (at least 4).
+    /// Celery defaults to one process per CPU because its slots are processes; here a slot is an
+    /// async task on the thread pool, so I/O-bound tasks want more of them.
+    /// </summary>
+    public int WorkerConcurrency { get; set; } = DefaultConcurrency;
+
+    /// <summary>The default number of worker slots on this machine.</summary>
+    public static int DefaultConcurrency => Math.Clamp(Environment.ProcessorCount * 5, 4, 20);
 
     /// <summary>Messages reserved per slot (<c>worker_prefetch_multiplier</c>). Default 4; 0 means no limit.</summary>
     public int WorkerPrefetchMultiplier { get; set; } = 4;

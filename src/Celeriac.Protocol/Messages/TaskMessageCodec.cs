@@ -134,13 +134,13 @@ public static class TaskMessageCodec
             throw new InvalidMessageException("protocol v2 body must be a JSON array [args, kwargs, embed]");
         var args = parts[0] switch
         {
-            JsonArray a => (JsonArray)a.DeepClone(),
+            JsonArray a => Detach(parts, 0, a),
             null => new JsonArray(),
             _ => throw new InvalidMessageException("body args is not an array"),
         };
         var kwargs = parts[1] switch
         {
-            JsonObject k => (JsonObject)k.DeepClone(),
+            JsonObject k => Detach(parts, 1, k),
             null => new JsonObject(),
             _ => throw new InvalidMessageException("body kwargs is not an object"),
         };
@@ -149,6 +149,16 @@ public static class TaskMessageCodec
         message.Kwargs = kwargs;
         message.Embed = TaskEmbed.FromJson(parts[2]);
         return message;
+    }
+
+    /// <summary>
+    /// Takes a freshly parsed node out of its parent instead of copying it: the body was parsed for
+    /// this call alone, so nothing else can see it change.
+    /// </summary>
+    private static T Detach<T>(JsonArray parent, int index, T node) where T : JsonNode
+    {
+        parent[index] = null;
+        return node;
     }
 
     private static TaskMessage FromLegacy(JsonObject body, JsonObject headers, MessageProperties properties)

@@ -78,12 +78,24 @@ internal sealed class ExchangeRouter(RedisClient redis, RedisLayout layout)
             var matches = kind switch
             {
                 ExchangeKind.Fanout => true,
-                ExchangeKind.Topic => Pattern(binding.Pattern)?.IsMatch(routingKey) ?? false,
+                ExchangeKind.Topic => Matches(Pattern(binding.Pattern), routingKey),
                 _ => string.Equals(binding.RoutingKey, routingKey, StringComparison.Ordinal),
             };
             if (matches && !queues.Contains(binding.Queue)) queues.Add(binding.Queue);
         }
         return queues;
+    }
+
+    private static bool Matches(Regex? pattern, string routingKey)
+    {
+        try
+        {
+            return pattern?.IsMatch(routingKey) ?? false;
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return false; // a pathological pattern from another process must not stall publishing
+        }
     }
 
     // kombu matches with Python's re; its patterns (escaped words, .*? and [^\.]) read the same in

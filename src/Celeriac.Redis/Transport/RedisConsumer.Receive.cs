@@ -67,12 +67,9 @@ internal sealed partial class RedisConsumer
 
         var calls = _cycle.Rotates ? 1 : Math.Clamp(max / MinPerPipelinedCall, 1, MaxPipelinedCalls);
         var replies = new Task<RespValue>[calls];
-        if (calls > 1)
-        {
-            // Loaded first on the same connection, so no EVALSHA of the pipeline can meet NOSCRIPT
-            // and fall back out of order.
-            _ = _redis.ExecuteAsync(TransportScripts.Receive.LoadCommand()).AsTask();
-        }
+        // Loaded first on the same connection, so no EVALSHA of the pipeline can meet NOSCRIPT and
+        // fall back out of order. Its own failure shows in the calls after it.
+        var loading = calls > 1 ? _redis.ExecuteAsync(TransportScripts.Receive.LoadCommand()).AsTask() : Task.FromResult(default(RespValue));
         for (int call = 0, offset = 0; call < calls; call++)
         {
             var size = max / calls + (call < max % calls ? 1 : 0);
@@ -96,6 +93,14 @@ internal sealed partial class RedisConsumer
             {
                 failure ??= ex;
             }
+        }
+        try
+        {
+            await loading.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            failure ??= ex;
         }
         if (failure is null) return deliveries;
         // What the calls that worked took is recorded and must be handed over; a call that failed
@@ -169,6 +174,11 @@ internal sealed partial class RedisConsumer
         catch (InvalidMessageException ex)
         {
             malformed = ex;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A reader bug must not cost the batch: this one message becomes malformed, the rest go on.
+            malformed = new InvalidMessageException($"envelope could not be read: {ex.Message}", ex);
         }
         // kombu cannot record (nor restore) what has no string tag and exchange: never hand it on as readable.
         if (malformed is null && !recordable)

@@ -14,6 +14,15 @@ namespace Celeriac.Redis.Transport;
 /// gives every unsettled delivery back to the front of its queue, in delivery order, and while the
 /// consumer lives it sweeps for anyone's deliveries whose visibility timeout passed.
 /// </summary>
+/// <remarks>
+/// Malformed input (SPEC §1.1): a list element kombu could not record — not JSON, not an object,
+/// no string <c>properties.delivery_tag</c> or <c>delivery_info.exchange</c> — is popped, not
+/// recorded, logged, and handed on as a <see cref="TransportDelivery.Malformed"/> delivery; one
+/// kombu could record but we cannot read (bad base64, …) is recorded as usual and handed on the
+/// same way. Rejecting either removes it (and its <c>unacked</c> entry), or, with
+/// <c>deadletter_queue</c> set, LPUSHes the element as it came to that queue. A restore or requeue
+/// puts it back as it came. Python Celery 5.2 would stop the worker on most of these instead.
+/// </remarks>
 internal sealed partial class RedisConsumer : ITransportConsumer
 {
     // One script call pops at most this many, so it never holds the server for long.

@@ -36,9 +36,38 @@ internal static class TransportScripts
         local taken = 0
         for q = 1, nq do order[q] = q end
 
+        -- Fast path: kombu's and our envelopes spell these fields one way, so plain matches find
+        -- them without decoding the whole envelope; anything unusual (escapes, another key order,
+        -- the name twice) goes through cjson.
+        local function fields(value)
+          local tag = string.match(value, '"delivery_tag":%s*"([^"\\]+)"')
+          if not tag then return nil end
+          local _, last = string.find(value, '"delivery_tag"', 1, true)
+          if string.find(value, '"delivery_tag"', last + 1, true) then return nil end
+          local ex, rk = string.match(value, '"delivery_info":%s*{"exchange":%s*"([^"\\]*)",%s*"routing_key":%s*"([^"\\]*)"}')
+          if not ex then return nil end
+          return tag, ex, rk
+        end
+
         local function take(k, value)
           local tag = ''
           local score = string.format('%.17g', now + taken * 0.000001)
+          local ftag, fex, frk = fields(value)
+          if ftag then
+            tag = ftag
+            if ack then
+              zadd[#zadd + 1] = score
+              zadd[#zadd + 1] = tag
+              hset[#hset + 1] = tag
+              hset[#hset + 1] = '[' .. value .. ', "' .. fex .. '", "' .. frk .. '"]'
+            end
+            out[#out + 1] = k
+            out[#out + 1] = value
+            out[#out + 1] = tag
+            out[#out + 1] = score
+            taken = taken + 1
+            return
+          end
           local ok, env = pcall(cjson.decode, value)
           if ok and type(env) == 'table' and type(env.properties) == 'table' then
             local props = env.properties

@@ -19,9 +19,12 @@ internal sealed class TaskExecutor(CeleriacApp app)
         var clock = app.Options.TimeProvider;
         var (hard, soft) = Limits(task, message);
         using var softLimit = soft is { } s ? new CancellationTokenSource(s, clock) : null;
-        using var hardLimit = new CancellationTokenSource();
-        using var token = CancellationTokenSource.CreateLinkedTokenSource(scope.Cancellation, softLimit?.Token ?? default, hardLimit.Token);
-        var context = new TaskContext(app, message, scope.Hostname, scope.Queue, scope.IsEager, token.Token)
+        // Without limits the task's token is the worker's own: no sources to allocate per message.
+        using var hardLimit = hard is null ? null : new CancellationTokenSource();
+        using var token = softLimit is null && hardLimit is null
+            ? null
+            : CancellationTokenSource.CreateLinkedTokenSource(scope.Cancellation, softLimit?.Token ?? default, hardLimit?.Token ?? default);
+        var context = new TaskContext(app, message, scope.Hostname, scope.Queue, scope.IsEager, token?.Token ?? scope.Cancellation)
         {
             StatePort = scope.StatePort,
             Definition = task,
@@ -36,7 +39,7 @@ internal sealed class TaskExecutor(CeleriacApp app)
         var run = hard is null ? InvokeAsync(task, context) : Task.Run(() => InvokeAsync(task, context));
         if (hard is { } h && !await FinishesWithinAsync(run, h, clock).ConfigureAwait(false))
         {
-            await hardLimit.CancelAsync().ConfigureAwait(false);
+            await hardLimit!.CancelAsync().ConfigureAwait(false);
             _ = run.ContinueWith(t => _ = t.Exception, TaskScheduler.Default); // abandoned: observe, never rethrow
             var limit = CeleryExceptions.TimeLimitExceeded(h.TotalSeconds);
             return TaskOutcome.Failure(limit.ToExceptionInfo(), null, limit, Elapsed());

@@ -4,7 +4,7 @@ namespace Celeriac.Worker;
 public sealed class WorkerOptions
 {
     /// <summary>Execution slots: how many tasks run at once.</summary>
-    public int Concurrency { get; set; } = Environment.ProcessorCount;
+    public int Concurrency { get; set; } = CeleriacOptions.DefaultConcurrency;
 
     /// <summary>Unsettled messages held per slot; 0 means no limit (as in Celery).</summary>
     public int PrefetchMultiplier { get; set; } = 4;

@@ -146,6 +146,30 @@ public sealed class LayoutTests(RedisServerFixture redis) : IClassFixture<RedisS
     }
 
     [RedisFact]
+    public async Task Unacked_key_names_follow_the_options_and_ack_emulation_off_writes_none()
+    {
+        await using var renamed = TestTransports.Create(redis.Server, _prefix, ("unacked_key", "u"), ("unacked_index_key", "ui"));
+        await using var plain = TestTransports.Create(redis.Server, _prefix, ("ack_emulation", "false"));
+        await renamed.PublishAsync(ComplianceMessages.Task(), DeliveryInfo.ToQueue("names"));
+        await renamed.PublishAsync(ComplianceMessages.Task(), DeliveryInfo.ToQueue("names"));
+
+        var recorded = await renamed.ConsumeAsync(["names"]);
+        var first = await recorded.ReceiveOneAsync(Timeout);
+        (await KeysAsync()).Should().BeEquivalentTo("names", "u", "ui");
+        (await _raw.RunAsync("HEXISTS", _prefix + "u", first.DeliveryTag)).AsInt64().Should().Be(1);
+        var unrecorded = await plain.ConsumeAsync(["names"]);
+        var second = await unrecorded.ReceiveOneAsync(Timeout);
+
+        (await KeysAsync()).Should().BeEquivalentTo("u", "ui");
+        await unrecorded.SettleAsync(second, SettleAction.Restore);
+        (await KeysAsync()).Should().BeEquivalentTo("names", "u", "ui");
+        await recorded.SettleAsync(first, SettleAction.Ack);
+        (await KeysAsync()).Should().BeEquivalentTo("names");
+        await recorded.DisposeAsync();
+        await unrecorded.DisposeAsync();
+    }
+
+    [RedisFact]
     public async Task Requeue_pushes_to_the_back_and_restore_to_the_front_both_marked_redelivered()
     {
         const string queue = "moves";

@@ -138,4 +138,48 @@ public sealed class PythonInteropTests(RedisServerFixture redis) : IClassFixture
         got[1]["body"]!.GetValue<string>().Should().Be(Encoding.UTF8.GetString(second.Body.Span));
         got[1]["content_type"]!.GetValue<string>().Should().Be(ContentTypes.Json);
     }
+
+    [KombuPeerFact]
+    public async Task Fanout_reaches_python_subscribers_and_python_fanout_reaches_ours()
+    {
+        await using var transport = TestTransports.Create(redis.Server, _prefix);
+        var ours = await transport.SubscribeAsync("celeryev", "worker.#", "celeryev.ours");
+
+        await KombuPeer.RunAsync("fanout-publish", Url, "celeryev", "worker.online", "--prefix", _prefix);
+        using (var cts = new CancellationTokenSource(Timeout))
+        {
+            var fromPython = await ours.ReceiveAsync(cts.Token);
+            fromPython!.RoutingKey.Should().Be("worker.online");
+            fromPython.Message!.Headers["x_id"]!.GetValue<string>().Should().Be("from-python");
+            Encoding.UTF8.GetString(fromPython.Message.Body.Span).Should().Be("""{"from": "python"}""");
+        }
+
+        using var python = KombuPeer.Start("fanout-receive", Url, "celeryev", "task.#", "--prefix", _prefix);
+        try
+        {
+            (await python.StandardOutput.ReadLineAsync().WaitAsync(Timeout * 3)).Should().Contain("ready");
+            var stderr = python.StandardError.ReadToEndAsync();
+            // kombu subscribes on its first poll, after it said ready: publish until it has one.
+            var message = ComplianceMessages.Task(5);
+            using (var deadline = new CancellationTokenSource(Timeout * 3))
+            {
+                while (!python.HasExited && !deadline.IsCancellationRequested)
+                {
+                    await transport.PublishAsync("celeryev", "task.succeeded", message);
+                    await Task.WhenAny(python.WaitForExitAsync(), Task.Delay(100));
+                }
+            }
+            python.HasExited.Should().BeTrue(await Task.WhenAny(stderr, Task.Delay(100)) == stderr ? await stderr : "python still running");
+            var got = JsonNode.Parse((await python.StandardOutput.ReadToEndAsync()).Trim())!;
+            got["routing_key"]!.GetValue<string>().Should().Be("task.succeeded");
+            got["exchange"]!.GetValue<string>().Should().Be("celeryev");
+            got["headers"]!["id"]!.GetValue<string>().Should().Be(ComplianceMessages.IdOf(message));
+            got["body"]![0]![0]!.GetValue<int>().Should().Be(5, "kombu decoded our JSON body");
+        }
+        finally
+        {
+            if (!python.HasExited) python.Kill(entireProcessTree: true);
+        }
+        await ours.DisposeAsync();
+    }
 }

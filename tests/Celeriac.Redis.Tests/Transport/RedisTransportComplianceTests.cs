@@ -19,3 +19,16 @@ public sealed class RedisTransportComplianceTests(RedisServerFixture redis) : Tr
     protected override ValueTask<ITransport> CreateTransportAsync() =>
         ValueTask.FromResult<ITransport>(TestTransports.Create(redis.Server, _prefix));
 }
+
+/// <summary>
+/// The suite with <c>ack_emulation=false</c>: no <c>unacked</c> bookkeeping, so settling and
+/// closing work from what the consumer holds in memory alone.
+/// </summary>
+public sealed class RedisNoAckEmulationComplianceTests(RedisServerFixture redis) : TransportComplianceTests, IClassFixture<RedisServerFixture>
+{
+    private readonly string _prefix = TestTransports.NewPrefix();
+
+    /// <inheritdoc />
+    protected override ValueTask<ITransport> CreateTransportAsync() =>
+        ValueTask.FromResult<ITransport>(TestTransports.Create(redis.Server, _prefix, ("ack_emulation", "false")));
+}

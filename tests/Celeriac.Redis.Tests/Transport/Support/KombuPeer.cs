@@ -15,16 +15,7 @@ internal static class KombuPeer
 
     public static async Task<List<JsonObject>> RunAsync(params string[] arguments)
     {
-        var script = Path.Combine(AppContext.BaseDirectory, "Transport", "python", "kombu_peer.py");
-        var start = new ProcessStartInfo(Python)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(script);
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
+        using var process = Start(arguments);
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(Limit);
@@ -41,14 +32,18 @@ internal static class KombuPeer
             throw new InvalidOperationException($"kombu_peer.py {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{await errors}");
         return (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonNode.Parse(line)!.AsObject()).ToList();
     }
-}
 
-/// <summary>A test that needs redis-server and Python Celery: skipped outside CI when either is missing, failing in CI.</summary>
-public sealed class KombuPeerFactAttribute : FactAttribute
-{
-    public KombuPeerFactAttribute()
+    /// <summary>Starts the peer and leaves it running; read its lines from <see cref="Process.StandardOutput"/>.</summary>
+    public static Process Start(params string[] arguments)
     {
-        if (ExternalTool.SkipReason("redis-server", "apt-get install redis-server") is { } reason) Skip = reason;
-        else if (!File.Exists(KombuPeer.Python) && !ExternalTool.IsCi) Skip = $"{KombuPeer.Python} is not installed (apt-get install python3-celery python3-redis); skipped outside CI.";
+        var start = new ProcessStartInfo(Python)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Transport", "python", "kombu_peer.py"));
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        return Process.Start(start)!;
     }
 }

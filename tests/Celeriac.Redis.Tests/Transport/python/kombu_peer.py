@@ -9,6 +9,9 @@ Every command prints JSON lines on stdout and exits 0 on success.
                                               ZADD/HSET unacked) and the process dies without acking
   restore-visible URL                         kombu's visibility sweep, once (QoS.restore_visible)
   consume URL QUEUE COUNT                     kombu consumes and acks COUNT messages; one JSON object each
+  fanout-publish URL EXCHANGE RK              kombu publishes {"from": "python"} to a fanout exchange (PUBLISH)
+  fanout-receive URL EXCHANGE BINDING         kombu binds a queue to a fanout exchange, prints {"ready": true},
+                                              then prints the first message it receives (PSUBSCRIBE)
 
 Options for all: --prefix P (global_keyprefix), --visibility-timeout S.
 """
@@ -80,18 +83,49 @@ def consume(args):
         queue.close()
 
 
+def fanout_publish(args):
+    from kombu import Connection, Exchange
+
+    exchange = Exchange(args.queue, type="fanout")
+    with Connection(args.url, transport_options=transport_options(args)) as connection:
+        producer = connection.Producer()
+        producer.publish({"from": "python"}, exchange=exchange, routing_key=args.routing_key, declare=[exchange],
+                         headers={"x_id": "from-python"}, serializer="json")
+        print(json.dumps({"published": True}), flush=True)
+
+
+def fanout_receive(args):
+    import uuid
+    from kombu import Connection, Consumer, Exchange, Queue
+
+    exchange = Exchange(args.queue, type="fanout")
+    queue = Queue("peer." + uuid.uuid4().hex, exchange=exchange, routing_key=args.routing_key, auto_delete=True)
+    received = []
+    with Connection(args.url, transport_options=transport_options(args)) as connection:
+        def on_message(body, message):
+            received.append({"body": body, "headers": message.headers, "routing_key": message.delivery_info.get("routing_key"),
+                             "exchange": message.delivery_info.get("exchange")})
+        with Consumer(connection, [queue], callbacks=[on_message], no_ack=True):
+            print(json.dumps({"ready": True}), flush=True)
+            while not received:
+                connection.drain_events(timeout=20)
+    print(json.dumps(received[0]), flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("command", choices=["send-tasks", "pop-and-die", "restore-visible", "consume"])
+    parser.add_argument("command", choices=["send-tasks", "pop-and-die", "restore-visible", "consume", "fanout-publish", "fanout-receive"])
     parser.add_argument("url")
-    parser.add_argument("queue", nargs="?")
-    parser.add_argument("count", nargs="?", type=int, default=1)
+    parser.add_argument("queue", nargs="?", help="queue, or exchange for fanout commands")
+    parser.add_argument("count", nargs="?", default="1", help="count, or routing/binding key for fanout commands")
     parser.add_argument("--priority", type=int, default=None)
     parser.add_argument("--prefix", default="")
     parser.add_argument("--visibility-timeout", type=float, default=None)
     args = parser.parse_args()
+    args.routing_key = args.count
+    args.count = int(args.count) if args.count.isdigit() else 1
     {"send-tasks": send_tasks, "pop-and-die": pop_and_die, "restore-visible": restore_visible,
-     "consume": consume}[args.command](args)
+     "consume": consume, "fanout-publish": fanout_publish, "fanout-receive": fanout_receive}[args.command](args)
     return 0
 
 
