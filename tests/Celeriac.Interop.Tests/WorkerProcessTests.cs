@@ -134,6 +134,22 @@ public sealed class WorkerProcessTests(InteropCluster cluster, ITestOutputHelper
             "p0-0", "p0-1", "p0-2", "p5-0", "p5-1", "p5-2", "p9-0", "p9-1", "p9-2");
     }
 
+    [InteropTheory]
+    [InlineData("unreachable")]
+    [InlineData("bad-scheme")]
+    public async Task A_bad_or_unreachable_broker_exits_non_zero_with_a_clear_message(string broker)
+    {
+        var url = broker == "unreachable" ? $"redis://127.0.0.1:{Redis.Tests.Infrastructure.FreePort.Pick()}/0" : "nosuch://127.0.0.1/0";
+        await using var worker = ManagedProcess.Start("celeriac worker (bad broker)", "dotnet", [Prerequisites.InteropWorkerDll, "--queues", NewQueue("nowhere")],
+            Prerequisites.PythonDirectory, new Dictionary<string, string?> { ["CELERY_BROKER_URL"] = url, ["CELERY_RESULT_BACKEND"] = cluster.Endpoints.BackendUrl });
+
+        var exitCode = await worker.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        exitCode.Should().NotBe(0, worker.Describe());
+        worker.Output.Should().Contain("error").And.NotContain("ready");
+        output.WriteLine(worker.Describe());
+    }
+
     private async Task<TimeSpan> OldestUnackedAgeAsync()
     {
         var oldest = (object?[])(await cluster.Broker.CommandAsync("ZRANGE", "unacked_index", "0", "0", "WITHSCORES"))!;
