@@ -32,7 +32,8 @@ public sealed class WorkerProcessTests(InteropCluster cluster, ITestOutputHelper
         await victim.WaitForExitAsync(TimeSpan.FromSeconds(10));
         var orphaned = await cluster.UnackedTaskIdsAsync(queue);
         orphaned.Should().NotBeEmpty("the killed worker held unacked messages");
-        (await cluster.StatusesAsync(orphaned)).Should().OnlyContain(s => s != "SUCCESS", "they had not finished when the worker died");
+        // Mid-run: some had not finished (one that stored its result but died before the ack may run again: at least once).
+        (await cluster.StatusesAsync(orphaned)).Should().Contain(s => s != "SUCCESS", "the worker died while running them");
 
         ManagedProcess next;
         if (nextWorker == "celeriac")
