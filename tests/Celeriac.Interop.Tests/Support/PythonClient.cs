@@ -1,0 +1,57 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Celeriac.Interop.Tests.Support;
+
+/// <summary>
+/// Python Celery 5.2 as a client: runs <c>python/client.py</c> (send, get, state, watch), which
+/// prints one JSON object. See that file for the commands.
+/// </summary>
+internal sealed class PythonClient(Endpoints endpoints)
+{
+    /// <summary>Sends one task per spec (<c>name, args, kwargs, countdown, expires, priority, queue, task_id</c>); returns the ids and when sending began (epoch seconds).</summary>
+    public async Task<(IReadOnlyList<string> Ids, double SentAt)> SendAsync(params object[] specs)
+    {
+        var reply = await RunAsync("send", JsonSerializer.Serialize(specs));
+        return (reply["ids"]!.AsArray().Select(id => id!.GetValue<string>()).ToList(), reply["sent_at"]!.GetValue<double>());
+    }
+
+    /// <summary>Sends one task and returns its id.</summary>
+    public async Task<string> SendOneAsync(object spec) => (await SendAsync(spec)).Ids.Single();
+
+    /// <summary><c>AsyncResult(id).get()</c> for each id, as Python saw it.</summary>
+    public async Task<IReadOnlyList<JsonObject>> GetAsync(IEnumerable<string> ids, double timeoutSeconds = 20, string? expectJson = null)
+    {
+        List<string> arguments = ["get", .. ids, "--timeout", timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        if (expectJson is not null) arguments.AddRange(["--expect", expectJson]);
+        var reply = await RunAsync([.. arguments]);
+        return reply["results"]!.AsArray().Select(o => o!.AsObject()).ToList();
+    }
+
+    public async Task<JsonObject> GetOneAsync(string id, double timeoutSeconds = 20, string? expectJson = null) =>
+        (await GetAsync([id], timeoutSeconds, expectJson)).Single();
+
+    /// <summary>The state and info Python reads now, without waiting.</summary>
+    public Task<JsonObject> StateAsync(string id) => RunAsync("state", id);
+
+    /// <summary>Sends a chain, chord or linked task (see client.py canvas); returns the final result's id and the callback's (<c>ids.link</c>).</summary>
+    public Task<JsonObject> CanvasAsync(object spec) => RunAsync("canvas", JsonSerializer.Serialize(spec));
+
+    /// <summary>Stores a state for a task id the way a Python task's <c>update_state</c> does.</summary>
+    public Task<JsonObject> StoreStateAsync(string id, string state, string metaJson) => RunAsync("store-state", id, state, metaJson);
+
+    /// <summary>Subscribes to the task's result channel, sends it, and returns every state published until it is ready.</summary>
+    public Task<JsonObject> WatchAsync(object spec, double timeoutSeconds = 20) =>
+        RunAsync("watch", JsonSerializer.Serialize(spec), "--timeout", timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    private async Task<JsonObject> RunAsync(params string[] arguments)
+    {
+        await using var process = ManagedProcess.Start("python client.py " + arguments[0], Prerequisites.Python,
+            ["client.py", .. arguments], Prerequisites.PythonDirectory, endpoints.Environment(new Dictionary<string, string?> { ["PYTHONDONTWRITEBYTECODE"] = "1" }));
+        var code = await process.WaitForExitAsync(TimeSpan.FromSeconds(90));
+        var lines = process.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var json = lines.LastOrDefault(l => l.StartsWith('{'));
+        if (code != 0 || json is null) throw new InvalidOperationException($"client.py {string.Join(' ', arguments)} failed (exit {code}):\n{process.Output}");
+        return JsonNode.Parse(json)!.AsObject();
+    }
+}

@@ -1,0 +1,82 @@
+namespace Celeriac.Interop.Tests.Support;
+
+/// <summary>A redis-server and one Celeriac InteropWorker process on <see cref="Queue"/> and <see cref="OtherQueue"/>, for a test class.</summary>
+public sealed class CeleriacWorkerCluster : InteropCluster
+{
+    public const string Queue = "p2c";
+    public const string OtherQueue = "p2c.other";
+
+    internal ManagedProcess Worker { get; private set; } = null!;
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        if (!Prerequisites.ShouldStart) return;
+        Worker = await CeleriacWorkerProcess.StartAsync(Endpoints, [Queue, OtherQueue], "--concurrency", "4");
+    }
+
+    public override async Task DisposeAsync()
+    {
+        if (Worker is not null) await Worker.DisposeAsync();
+        await base.DisposeAsync();
+    }
+}
+
+/// <summary>A redis-server and one Python Celery prefork worker on <see cref="Queue"/> and <see cref="OtherQueue"/>, for a test class.</summary>
+public sealed class PythonWorkerCluster : InteropCluster
+{
+    public const string Queue = "c2p";
+    public const string OtherQueue = "c2p.other";
+
+    internal ManagedProcess Worker { get; private set; } = null!;
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        if (!Prerequisites.ShouldStart) return;
+        Worker = await PythonWorker.StartAsync(Endpoints, [Queue, OtherQueue]);
+    }
+
+    public override async Task DisposeAsync()
+    {
+        if (Worker is not null) await Worker.DisposeAsync();
+        await base.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// A redis-server, a Python Celery worker on <see cref="PythonQueue"/> and a Celeriac worker on
+/// <see cref="CeleriacQueue"/>: a test picks which worker runs each step by its queue.
+/// </summary>
+public sealed class BothWorkersCluster : InteropCluster
+{
+    public const string PythonQueue = "both.py";
+    public const string CeleriacQueue = "both.cx";
+
+    internal ManagedProcess PythonWorker { get; private set; } = null!;
+
+    internal ManagedProcess CeleriacWorker { get; private set; } = null!;
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        if (!Prerequisites.ShouldStart) return;
+        var python = Support.PythonWorker.StartAsync(Endpoints, [PythonQueue]);
+        var celeriac = CeleriacWorkerProcess.StartAsync(Endpoints, [CeleriacQueue], "--concurrency", "2");
+        try
+        {
+            PythonWorker = await python;
+        }
+        finally
+        {
+            CeleriacWorker = await celeriac;
+        }
+    }
+
+    public override async Task DisposeAsync()
+    {
+        if (PythonWorker is not null) await PythonWorker.DisposeAsync();
+        if (CeleriacWorker is not null) await CeleriacWorker.DisposeAsync();
+        await base.DisposeAsync();
+    }
+}

@@ -1,0 +1,205 @@
+#!/usr/bin/python3
+"""Python Celery 5.2 as a client of a Celeriac (or Python) worker, for the interop tests.
+
+Every command prints exactly one JSON object on stdout (logs go to stderr) and exits 0, unless
+its arguments are wrong. Broker and backend come from CELERY_BROKER_URL / CELERY_RESULT_BACKEND.
+
+  send SPEC                 SPEC: a JSON object, or a list of them, each
+                            {"name", "args", "kwargs", "countdown", "eta_in", "expires",
+                             "priority", "queue", "task_id"} (expires: seconds from now, may be
+                            negative); prints {"ids": [...], "sent_at": epoch seconds}
+  get ID... [--timeout S] [--expect JSON]
+                            AsyncResult(id).get() for each id; prints {"results": [OUTCOME, ...]}
+                            with OUTCOME {"id", "state", "result", "repr", "date_done",
+                            "traceback", "matches"} on success, or with "exception":
+                            {"type": type(e).__name__, "module", "message": str(e)} when get()
+                            raised (or {"timeout": true} when it timed out). --expect: "matches"
+                            tells whether the result equals JSON exactly (types included: 4 is
+                            not 4.0, True is not 1)
+  state ID                  the current AsyncResult state and info without waiting
+  canvas SPEC               a chain, a chord or a task with a callback, built from signatures:
+                            {"chain": [TASK, ...]} | {"chord": [TASK, ...], "body": TASK} |
+                            {"task": TASK, "link": TASK}, where TASK is a send SPEC; prints
+                            {"id": the final result's id, "ids": {"link": ...}}
+  store-state ID STATE META store a state for a task id as a Python task's update_state does
+                            (backend.store_result); prints {"stored": true}
+  watch SPEC [--timeout S]  subscribes to the task's result channel, sends SPEC (one task),
+                            and prints every state published until the task is ready:
+                            {"id", "states": [{"status", "result"}, ...]}
+"""
+import argparse
+import json
+import os
+import sys
+import time
+import uuid
+
+from celery import Celery
+
+app = Celery(
+    "interop_client",
+    broker=os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0"),
+    backend=os.environ.get("CELERY_RESULT_BACKEND", "redis://127.0.0.1:6379/1"),
+)
+app.conf.update(task_serializer="json", result_serializer="json", accept_content=["json"],
+                result_accept_content=["json"])
+
+READY = {"SUCCESS", "FAILURE", "REVOKED"}
+
+
+def out(obj):
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
+
+
+def send_one(spec, connection):
+    options = {}
+    for key in ("countdown", "expires", "priority", "queue", "task_id", "soft_time_limit", "time_limit"):
+        if spec.get(key) is not None:
+            options[key] = spec[key]
+    if spec.get("eta_in") is not None:
+        from datetime import datetime, timedelta, timezone
+        options["eta"] = datetime.now(timezone.utc) + timedelta(seconds=spec["eta_in"])
+    result = app.send_task(spec["name"], args=spec.get("args") or [], kwargs=spec.get("kwargs") or {},
+                           connection=connection, **options)
+    return result.id
+
+
+def cmd_send(a):
+    spec = json.loads(a.spec)
+    specs = spec if isinstance(spec, list) else [spec]
+    sent_at = time.time()
+    with app.connection_for_write() as connection:
+        ids = [send_one(s, connection) for s in specs]
+    out({"ids": ids, "sent_at": sent_at})
+
+
+def strictly_equal(a, b):
+    """Equality that also compares types: JSON 4 and 4.0, true and 1 are different values."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(strictly_equal(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(strictly_equal(x, y) for x, y in zip(a, b))
+    return a == b
+
+
+def outcome(task_id, timeout, expect):
+    from celery.exceptions import TimeoutError as CeleryTimeout
+    r = app.AsyncResult(task_id)
+    o = {"id": task_id}
+    try:
+        value = r.get(timeout=timeout, interval=0.05)
+        o.update(result=value, repr=repr(value))
+        if expect is not None:
+            o["matches"] = strictly_equal(value, expect)
+    except CeleryTimeout:
+        o["timeout"] = True
+    except Exception as e:  # the task's failure, as Python rebuilt it
+        o["exception"] = {"type": type(e).__name__, "module": type(e).__module__, "message": str(e)}
+    o["state"] = r.state
+    o["traceback"] = r.traceback
+    done = r.date_done
+    o["date_done"] = done.timestamp() if hasattr(done, "timestamp") else done
+    return o
+
+
+def cmd_get(a):
+    expect = json.loads(a.expect) if a.expect is not None else None
+    out({"results": [outcome(i, a.timeout, expect) for i in a.ids]})
+
+
+def cmd_state(a):
+    r = app.AsyncResult(a.id)
+    info = r.info
+    if isinstance(info, BaseException):
+        info = {"type": type(info).__name__, "message": str(info)}
+    out({"id": a.id, "state": r.state, "info": info})
+
+
+def signature(spec):
+    options = {k: spec[k] for k in ("queue", "priority", "countdown", "expires") if spec.get(k) is not None}
+    return app.signature(spec["name"], args=spec.get("args") or [], kwargs=spec.get("kwargs") or {}, **options)
+
+
+def cmd_canvas(a):
+    from celery import chain, chord
+    spec = json.loads(a.spec)
+    ids = {}
+    if "chain" in spec:
+        result = chain(*[signature(s) for s in spec["chain"]]).apply_async()
+    elif "chord" in spec:
+        result = chord([signature(s) for s in spec["chord"]])(signature(spec["body"]))
+    else:
+        link = signature(spec["link"])
+        ids["link"] = link.freeze().id
+        result = signature(spec["task"]).apply_async(link=link)
+    out({"id": result.id, "ids": ids})
+
+
+def cmd_store_state(a):
+    app.backend.store_result(a.id, json.loads(a.meta), a.state)
+    out({"stored": True})
+
+
+def cmd_watch(a):
+    spec = json.loads(a.spec)
+    task_id = spec.get("task_id") or str(uuid.uuid4())
+    spec["task_id"] = task_id
+    backend = app.backend
+    pubsub = backend.client.pubsub(ignore_subscribe_messages=True)
+    pubsub.subscribe(backend.get_key_for_task(task_id))
+    with app.connection_for_write() as connection:
+        send_one(spec, connection)
+    states, deadline = [], time.monotonic() + a.timeout
+    while time.monotonic() < deadline:
+        message = pubsub.get_message(timeout=0.1)
+        if message is None or message["type"] != "message":
+            continue
+        meta = backend.decode_result(message["data"])
+        result = meta.get("result")
+        if isinstance(result, BaseException):
+            result = {"type": type(result).__name__, "message": str(result)}
+        states.append({"status": meta["status"], "result": result})
+        if meta["status"] in READY:
+            break
+    pubsub.close()
+    out({"id": task_id, "states": states})
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("send")
+    p.add_argument("spec")
+    p.set_defaults(run=cmd_send)
+    p = sub.add_parser("get")
+    p.add_argument("ids", nargs="+")
+    p.add_argument("--timeout", type=float, default=20)
+    p.add_argument("--expect")
+    p.set_defaults(run=cmd_get)
+    p = sub.add_parser("state")
+    p.add_argument("id")
+    p.set_defaults(run=cmd_state)
+    p = sub.add_parser("canvas")
+    p.add_argument("spec")
+    p.set_defaults(run=cmd_canvas)
+    p = sub.add_parser("store-state")
+    p.add_argument("id")
+    p.add_argument("state")
+    p.add_argument("meta")
+    p.set_defaults(run=cmd_store_state)
+    p = sub.add_parser("watch")
+    p.add_argument("spec")
+    p.add_argument("--timeout", type=float, default=20)
+    p.set_defaults(run=cmd_watch)
+    a = parser.parse_args()
+    a.run(a)
+
+
+if __name__ == "__main__":
+    main()
+    sys.stdout.flush()
+    # Skip interpreter teardown: result objects may try to unsubscribe from a server that is gone.
+    os._exit(0)
