@@ -14,4 +14,5 @@ if (( ${#missing[@]} )); then
   else echo "error: install ${missing[*]}" >&2; exit 1; fi
 fi
 dotnet build samples/InteropWorker -c Release -v q -nologo >/dev/null
+dotnet build bench/RoundTrip -c Release -v q -nologo >/dev/null
 exec /usr/bin/python3 bench/bench.py "$@"

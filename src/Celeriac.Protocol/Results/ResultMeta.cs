@@ -75,8 +75,14 @@ public sealed class ResultMeta
         return o;
     }
 
-    /// <summary>Serialized meta as UTF-8 JSON.</summary>
-    public byte[] ToUtf8Bytes() => CeleryJson.ToUtf8Bytes(ToJson());
+    private byte[]? _utf8;
+
+    /// <summary>
+    /// Serialized meta as UTF-8 JSON, computed once: the worker serializes on the task's own slot
+    /// so the completer, which writes whole batches on one thread, only copies bytes. Do not change
+    /// the returned array or the <see cref="Result"/> node after calling it.
+    /// </summary>
+    public byte[] ToUtf8Bytes() => _utf8 ??= CeleryJson.ToUtf8Bytes(ToJson());
 
     /// <summary>Reads meta JSON. Throws <see cref="FormatException"/> when it is not a meta object.</summary>
     public static ResultMeta Parse(ReadOnlySpan<byte> utf8, string? taskId = null)

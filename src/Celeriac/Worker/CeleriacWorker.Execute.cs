@@ -105,6 +105,7 @@ public sealed partial class CeleriacWorker
 
         void Finish(ResultMeta? meta, string state, SettleAction lateAction = SettleAction.Ack)
         {
+            meta?.ToUtf8Bytes(); // serialize here, in parallel slots, not on the completer's one thread
             var signal = new WorkerSignal(WorkerSignalKind.Completed, message.Id, state);
             if (acksLate) completer.Settle(delivery, lateAction, meta, signal);
             else if (meta is not null) completer.Store(meta, signal);

@@ -1,0 +1,30 @@
+using System.Diagnostics;
+using System.Globalization;
+using Celeriac;
+
+// Usage: RoundTrip <broker-url> <backend-url> <count>
+// Prints one line: {"median_ms": m, "p95_ms": p}. The round trip is what a Celeriac caller sees:
+// SendTaskAsync("bench.add", [i, i]) then GetAsync, one at a time, after a short warm-up.
+var (broker, backend, count) = (args[0], args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
+await using var app = CeleriacApp.Create(o =>
+{
+    o.UseRedis();
+    o.BrokerUrl = broker;
+    o.ResultBackend = backend;
+});
+
+async Task<double> OnceAsync(int i)
+{
+    var started = Stopwatch.GetTimestamp();
+    var result = await app.SendTaskAsync("bench.add", [i, i]);
+    var sum = await result.GetAsync<long>(TimeSpan.FromSeconds(30));
+    var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+    if (sum != 2L * i) throw new InvalidOperationException($"bench.add({i}, {i}) returned {sum}");
+    return elapsed;
+}
+
+for (var i = 0; i < 50; i++) await OnceAsync(i);
+var times = new double[count];
+for (var i = 0; i < count; i++) times[i] = await OnceAsync(i);
+Array.Sort(times);
+Console.WriteLine(FormattableString.Invariant($"{{\"median_ms\": {times[count / 2]:0.###}, \"p95_ms\": {times[(int)(count * 0.95)]:0.###}}}"));
