@@ -52,37 +52,30 @@ internal static class TransportScripts
         local function take(k, value)
           local tag = ''
           local score = string.format('%.17g', now + taken * 0.000001)
+          -- exchange and routing key arrive as JSON text: plain-matched ones are quoted here,
+          -- decoded ones re-encoded, so the unacked entry reads as kombu writes it.
+          local ex, rk
           local ftag, fex, frk = fields(value)
           if ftag then
-            tag = ftag
-            if ack then
-              zadd[#zadd + 1] = score
-              zadd[#zadd + 1] = tag
-              hset[#hset + 1] = tag
-              hset[#hset + 1] = '[' .. value .. ', "' .. fex .. '", "' .. frk .. '"]'
-            end
-            out[#out + 1] = k
-            out[#out + 1] = value
-            out[#out + 1] = tag
-            out[#out + 1] = score
-            taken = taken + 1
-            return
-          end
-          local ok, env = pcall(cjson.decode, value)
-          if ok and type(env) == 'table' and type(env.properties) == 'table' then
-            local props = env.properties
-            local info = props.delivery_info
-            if type(props.delivery_tag) == 'string' and type(info) == 'table' and type(info.exchange) == 'string' then
-              tag = props.delivery_tag
-              if ack then
-                local rk = info.routing_key
-                if type(rk) ~= 'string' then rk = '' end
-                zadd[#zadd + 1] = score
-                zadd[#zadd + 1] = tag
-                hset[#hset + 1] = tag
-                hset[#hset + 1] = '[' .. value .. ', ' .. cjson.encode(info.exchange) .. ', ' .. cjson.encode(rk) .. ']'
+            tag, ex, rk = ftag, '"' .. fex .. '"', '"' .. frk .. '"'
+          else
+            local ok, env = pcall(cjson.decode, value)
+            if ok and type(env) == 'table' and type(env.properties) == 'table' then
+              local props = env.properties
+              local info = props.delivery_info
+              if type(props.delivery_tag) == 'string' and type(info) == 'table' and type(info.exchange) == 'string' then
+                tag = props.delivery_tag
+                local key = info.routing_key
+                if type(key) ~= 'string' then key = '' end
+                ex, rk = cjson.encode(info.exchange), cjson.encode(key)
               end
             end
+          end
+          if ack and tag ~= '' then
+            zadd[#zadd + 1] = score
+            zadd[#zadd + 1] = tag
+            hset[#hset + 1] = tag
+            hset[#hset + 1] = '[' .. value .. ', ' .. ex .. ', ' .. rk .. ']'
           end
           out[#out + 1] = k
           out[#out + 1] = value

@@ -36,17 +36,14 @@ public sealed class ProviderRegistry
     /// <summary>The schemes with a transport.</summary>
     public IEnumerable<string> TransportSchemes => _transports.Keys;
 
-    internal ITransport CreateTransport(ProviderContext context) =>
-        _transports.TryGetValue(context.Url.Scheme, out var factory)
-            ? factory(context)
-            : throw new NotSupportedException(
-                $"No transport for '{context.Url.Scheme}://' (known: {string.Join(", ", _transports.Keys.Select(k => k + "://"))}). " +
-                "Reference the transport package and register it, e.g. options.UseRedis().");
+    internal ITransport CreateTransport(ProviderContext context) => Create(_transports, context, "transport");
 
-    internal IResultBackend CreateBackend(ProviderContext context) =>
-        _backends.TryGetValue(context.Url.Scheme, out var factory)
+    internal IResultBackend CreateBackend(ProviderContext context) => Create(_backends, context, "result backend");
+
+    private static T Create<T>(Dictionary<string, Func<ProviderContext, T>> factories, ProviderContext context, string what) =>
+        factories.TryGetValue(context.Url.Scheme, out var factory)
             ? factory(context)
             : throw new NotSupportedException(
-                $"No result backend for '{context.Url.Scheme}://' (known: {string.Join(", ", _backends.Keys.Select(k => k + "://"))}). " +
-                "Reference the backend package and register it, e.g. options.UseRedis().");
+                $"No {what} for '{context.Url.Scheme}://' (known: {string.Join(", ", factories.Keys.Select(k => k + "://"))}). " +
+                $"Reference the {what} package and register it, e.g. options.UseRedis().");
 }
