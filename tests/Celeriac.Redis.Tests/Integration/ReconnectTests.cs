@@ -81,13 +81,16 @@ public sealed class ReconnectTests
         await connection.ConnectAsync();
         await server.StopAsync();
 
-        // Each failed attempt pushes the next one out: 50 ms, 100 ms, 200 ms … (jittered down to half).
+        // Each failed attempt pushes the next one out: 50 ms, 100 ms, 200 ms … (jittered down to half),
+        // so four attempts cannot finish before 25 + 50 + 100 ms. (Measured as a lower bound: a
+        // loaded machine only makes it longer; reading RetryDelay afterwards raced with the clock.)
+        var started = System.Diagnostics.Stopwatch.StartNew();
         for (var attempt = 0; attempt < 4; attempt++)
         {
             var act = async () => await connection.ExecuteAsync(new RedisCommand("PING"));
             await act.Should().ThrowAsync<RedisConnectionException>();
         }
-        connection.RetryDelay.Should().BePositive();
+        started.Elapsed.Should().BeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(175));
         ReconnectBackoff.Delay(1).Should().Be(TimeSpan.FromMilliseconds(50));
         ReconnectBackoff.Delay(3).Should().Be(TimeSpan.FromMilliseconds(200));
         ReconnectBackoff.Delay(50).Should().Be(TimeSpan.FromSeconds(2));
