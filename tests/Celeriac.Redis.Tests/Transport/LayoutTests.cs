@@ -15,25 +15,8 @@ namespace Celeriac.Redis.Tests.Transport;
 /// vectors <c>task_v2_04_priority_5</c>, <c>redis_unacked_entry</c>, <c>redis_bindings_and_subscriptions</c>).
 /// Every test has its own key prefix, and the prefix is cut off before comparing names.
 /// </summary>
-public sealed class LayoutTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>, IAsyncLifetime
+public sealed class LayoutTests(RedisServerFixture redis) : TransportTestBase(redis)
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
-    private readonly string _prefix = TestTransports.NewPrefix();
-    private RedisTransport _transport = null!;
-    private Client.RedisClient _raw = null!;
-
-    public Task InitializeAsync()
-    {
-        _transport = TestTransports.Create(redis.Server, _prefix);
-        _raw = TestTransports.Client(redis.Server);
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _transport.DisposeAsync();
-        await _raw.DisposeAsync();
-    }
 
     [RedisFact]
     public async Task A_published_task_is_the_envelope_python_pushes_to_the_priority_list()
@@ -43,11 +26,11 @@ public sealed class LayoutTests(RedisServerFixture redis) : IClassFixture<RedisS
         // The same message, read from Python's bytes, published again by us to the same queue.
         var message = KombuEnvelope.Decode(Encoding.UTF8.GetBytes(vector["raw"]!.GetValue<string>())).Message;
 
-        await _transport.PublishAsync(message, DeliveryInfo.ToQueue("celery"));
+        await Transport.PublishAsync(message, DeliveryInfo.ToQueue("celery"));
 
         (await KeysAsync()).Should().BeEquivalentTo("celery\u0006\u00163");
         vector["redis_key"]!.GetValue<string>().Should().Be("celery\u0006\u00163");
-        var pushed = await _raw.ListAsync(_prefix + "celery\u0006\u00163");
+        var pushed = await Raw.ListAsync(Prefix + "celery\u0006\u00163");
         pushed.Should().HaveCount(1);
         var actual = JsonNode.Parse(pushed[0])!.AsObject();
         var tag = actual["properties"]!["delivery_tag"]!.GetValue<string>();
@@ -68,15 +51,15 @@ public sealed class LayoutTests(RedisServerFixture redis) : IClassFixture<RedisS
         {
             var message = ComplianceMessages.Task(priority);
             message.Properties.Priority = priority;
-            await _transport.PublishAsync(message, DeliveryInfo.ToQueue(queue));
+            await Transport.PublishAsync(message, DeliveryInfo.ToQueue(queue));
             sent.Add((priority, ComplianceMessages.IdOf(message)));
         }
 
-        (await _raw.RunAsync("LLEN", _prefix + queue)).AsInt64().Should().Be(3);
-        (await _raw.RunAsync("LLEN", _prefix + queue + "\u0006\u00163")).AsInt64().Should().Be(3);
-        (await _raw.RunAsync("LLEN", _prefix + queue + "\u0006\u00166")).AsInt64().Should().Be(3);
-        (await _raw.RunAsync("LLEN", _prefix + queue + "\u0006\u00169")).AsInt64().Should().Be(2, "9 and anything above");
-        var consumer = await _transport.ConsumeAsync([queue]);
+        (await Raw.RunAsync("LLEN", Prefix + queue)).AsInt64().Should().Be(3);
+        (await Raw.RunAsync("LLEN", Prefix + queue + "\u0006\u00163")).AsInt64().Should().Be(3);
+        (await Raw.RunAsync("LLEN", Prefix + queue + "\u0006\u00166")).AsInt64().Should().Be(3);
+        (await Raw.RunAsync("LLEN", Prefix + queue + "\u0006\u00169")).AsInt64().Should().Be(2, "9 and anything above");
+        var consumer = await Transport.ConsumeAsync([queue]);
         var received = await consumer.ReceiveExactlyAsync(sent.Count, Timeout, maxCount: 4);
 
         // Each step list is FIFO; lower steps first (on Redis a lower number runs earlier, SPEC §2.2).
@@ -88,7 +71,7 @@ public sealed class LayoutTests(RedisServerFixture redis) : IClassFixture<RedisS
     [RedisFact]
     public async Task Custom_priority_steps_and_separator_name_the_lists()
     {
-        await using var transport = TestTransports.Create(redis.Server, _prefix, ("priority_steps", "[0, 5]"), ("sep", "::"));
+        await using var transport = TestTransports.Create(Redis.Server, Prefix, ("priority_steps", "[0, 5]"), ("sep", "::"));
         var message = ComplianceMessages.Task();
         message.Properties.Priority = 7;
 
@@ -96,7 +79,7 @@ public sealed class LayoutTests(RedisServerFixture redis) : IClassFixture<RedisS
         await transport.DeclareQueueAsync("q");
 
         (await KeysAsync()).Should().BeEquivalentTo("q::5", "_kombu.binding.q");
-        (await _raw.RunAsync("SMEMBERS", _prefix + "_kombu.binding.q")).AsArray().Select(m => m.AsString()).Should().Equal("q::::q");
+        (await Raw.RunAsync("SMEMBERS", Prefix + "_kombu.binding.q")).AsArray().Select(m => m.AsString()).Should().Equal("q::::q");
         var consumer = await transport.ConsumeAsync(["q"]);
         (await consumer.ReceiveOneAsync(Timeout)).Message!.Properties.Priority.Should().Be(7);
         await consumer.DisposeAsync();
@@ -107,11 +90,11 @@ public sealed class LayoutTests(RedisServerFixture redis) : IClassFixture<RedisS
     {
         var vector = SharedVectors.Load("redis_bindings_and_subscriptions")["binding_commands"]![0]!;
 
-        await _transport.DeclareQueueAsync("celery");
-        await _transport.DeclareQueueAsync("celery");
+        await Transport.DeclareQueueAsync("celery");
+        await Transport.DeclareQueueAsync("celery");
 
         vector["key"]!.GetValue<string>().Should().Be("_kombu.binding.celery");
-        var members = (await _raw.RunAsync("SMEMBERS", _prefix + "_kombu.binding.celery")).AsArray().Select(m => m.AsString()).ToList();
+        var members = (await Raw.RunAsync("SMEMBERS", Prefix + "_kombu.binding.celery")).AsArray().Select(m => m.AsString()).ToList();
         members.Should().Equal(vector["member"]!.GetValue<string>());
         (await KeysAsync()).Should().BeEquivalentTo("_kombu.binding.celery");
     }
@@ -124,39 +107,39 @@ public sealed class LayoutTests(RedisServerFixture redis) : IClassFixture<RedisS
         var tag = vector["hset"]!["field"]!.GetValue<string>();
         // The envelope exactly as Python pushed it: the entry is "[" + envelope + ", \"\", \"celery\"]".
         var envelope = entry[1..entry.LastIndexOf(", \"\", \"celery\"]", StringComparison.Ordinal)];
-        await _raw.RunAsync("LPUSH", _prefix + "celery", envelope);
+        await Raw.RunAsync("LPUSH", Prefix + "celery", envelope);
         var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
-        var consumer = await _transport.ConsumeAsync(["celery"]);
+        var consumer = await Transport.ConsumeAsync(["celery"]);
 
         var delivery = await consumer.ReceiveOneAsync(Timeout);
 
         delivery.DeliveryTag.Should().Be(tag);
         delivery.Route.Should().Be(new DeliveryInfo("", "celery"));
-        (await _raw.RunAsync("HGET", _prefix + "unacked", tag)).AsString().Should().Be(entry, "byte for byte what kombu stores");
-        var score = (await _raw.RunAsync("ZSCORE", _prefix + "unacked_index", tag)).AsString()!;
+        (await Raw.RunAsync("HGET", Prefix + "unacked", tag)).AsString().Should().Be(entry, "byte for byte what kombu stores");
+        var score = (await Raw.RunAsync("ZSCORE", Prefix + "unacked_index", tag)).AsString()!;
         var seconds = double.Parse(score, CultureInfo.InvariantCulture);
         seconds.Should().BeInRange(before - 1, before + 5, "the score is the Unix time of delivery in float seconds");
         (seconds % 1).Should().NotBe(0, "kombu scores with time(), a float");
 
         await consumer.SettleAsync(delivery, SettleAction.Ack);
 
-        (await _raw.RunAsync("HEXISTS", _prefix + "unacked", tag)).AsInt64().Should().Be(0);
-        (await _raw.RunAsync("ZSCORE", _prefix + "unacked_index", tag)).IsNull.Should().BeTrue();
+        (await Raw.RunAsync("HEXISTS", Prefix + "unacked", tag)).AsInt64().Should().Be(0);
+        (await Raw.RunAsync("ZSCORE", Prefix + "unacked_index", tag)).IsNull.Should().BeTrue();
         await consumer.DisposeAsync();
     }
 
     [RedisFact]
     public async Task Unacked_key_names_follow_the_options_and_ack_emulation_off_writes_none()
     {
-        await using var renamed = TestTransports.Create(redis.Server, _prefix, ("unacked_key", "u"), ("unacked_index_key", "ui"));
-        await using var plain = TestTransports.Create(redis.Server, _prefix, ("ack_emulation", "false"));
+        await using var renamed = TestTransports.Create(Redis.Server, Prefix, ("unacked_key", "u"), ("unacked_index_key", "ui"));
+        await using var plain = TestTransports.Create(Redis.Server, Prefix, ("ack_emulation", "false"));
         await renamed.PublishAsync(ComplianceMessages.Task(), DeliveryInfo.ToQueue("names"));
         await renamed.PublishAsync(ComplianceMessages.Task(), DeliveryInfo.ToQueue("names"));
 
         var recorded = await renamed.ConsumeAsync(["names"]);
         var first = await recorded.ReceiveOneAsync(Timeout);
         (await KeysAsync()).Should().BeEquivalentTo("names", "u", "ui");
-        (await _raw.RunAsync("HEXISTS", _prefix + "u", first.DeliveryTag)).AsInt64().Should().Be(1);
+        (await Raw.RunAsync("HEXISTS", Prefix + "u", first.DeliveryTag)).AsInt64().Should().Be(1);
         var unrecorded = await plain.ConsumeAsync(["names"]);
         var second = await unrecorded.ReceiveOneAsync(Timeout);
 
@@ -177,17 +160,17 @@ public sealed class LayoutTests(RedisServerFixture redis) : IClassFixture<RedisS
         for (var i = 0; i < 4; i++)
         {
             var message = ComplianceMessages.Task(i);
-            await _transport.PublishAsync(message, DeliveryInfo.ToQueue(queue));
+            await Transport.PublishAsync(message, DeliveryInfo.ToQueue(queue));
             sent.Add(ComplianceMessages.IdOf(message));
         }
-        var consumer = await _transport.ConsumeAsync([queue]);
+        var consumer = await Transport.ConsumeAsync([queue]);
         var first = await consumer.ReceiveOneAsync(Timeout);
         var second = await consumer.ReceiveOneAsync(Timeout);
 
         await consumer.SettleAsync([new Settlement(first, SettleAction.Requeue), new Settlement(second, SettleAction.Restore)]);
 
         // LRANGE lists from the LPUSH end (consumed last) to the RPOP end (consumed next).
-        var list = (await _raw.ListAsync(_prefix + queue)).Select(e => JsonNode.Parse(e)!.AsObject()).ToList();
+        var list = (await Raw.ListAsync(Prefix + queue)).Select(e => JsonNode.Parse(e)!.AsObject()).ToList();
         list.Select(e => e["headers"]!["id"]!.GetValue<string>()).Should().Equal(sent[0], sent[3], sent[2], sent[1]);
         foreach (var moved in new[] { list[0], list[^1] })
         {
@@ -196,8 +179,8 @@ public sealed class LayoutTests(RedisServerFixture redis) : IClassFixture<RedisS
             moved["properties"]!["delivery_tag"]!.GetValue<string>().Should().BeOneOf(first.DeliveryTag, second.DeliveryTag);
         }
         list[1]["headers"]!.AsObject().ContainsKey("redelivered").Should().BeFalse();
-        (await _raw.RunAsync("HLEN", _prefix + "unacked")).AsInt64().Should().Be(0);
-        (await _raw.RunAsync("ZCARD", _prefix + "unacked_index")).AsInt64().Should().Be(0);
+        (await Raw.RunAsync("HLEN", Prefix + "unacked")).AsInt64().Should().Be(0);
+        (await Raw.RunAsync("ZCARD", Prefix + "unacked_index")).AsInt64().Should().Be(0);
         await consumer.DisposeAsync();
     }
 
@@ -205,8 +188,8 @@ public sealed class LayoutTests(RedisServerFixture redis) : IClassFixture<RedisS
     public async Task A_batch_is_received_with_one_script_call_and_acked_with_one_ZREM_and_one_HDEL()
     {
         const string queue = "batch";
-        for (var i = 0; i < 50; i++) await _transport.PublishAsync(ComplianceMessages.Task(i), DeliveryInfo.ToQueue(queue));
-        var consumer = await _transport.ConsumeAsync([queue]);
+        for (var i = 0; i < 50; i++) await Transport.PublishAsync(ComplianceMessages.Task(i), DeliveryInfo.ToQueue(queue));
+        var consumer = await Transport.ConsumeAsync([queue]);
         await consumer.ReceiveAsync(1, CancellationToken.None); // loads the script
         var before = await CommandStatsAsync();
 
@@ -228,7 +211,7 @@ public sealed class LayoutTests(RedisServerFixture redis) : IClassFixture<RedisS
 
     private async Task<Dictionary<string, long>> CommandStatsAsync()
     {
-        var info = (await _raw.RunAsync("INFO", "commandstats")).AsString()!;
+        var info = (await Raw.RunAsync("INFO", "commandstats")).AsString()!;
         // cmdstat_zrem:calls=3,usec=...
         return info.Split('\n', StringSplitOptions.TrimEntries)
             .Where(line => line.StartsWith("cmdstat_", StringComparison.Ordinal))
@@ -236,5 +219,5 @@ public sealed class LayoutTests(RedisServerFixture redis) : IClassFixture<RedisS
     }
 
     private async Task<List<string>> KeysAsync() =>
-        (await _raw.RunAsync("KEYS", _prefix + "*")).AsArray().Select(k => k.AsString()![_prefix.Length..]).ToList();
+        (await Raw.RunAsync("KEYS", Prefix + "*")).AsArray().Select(k => k.AsString()![Prefix.Length..]).ToList();
 }

@@ -12,40 +12,23 @@ namespace Celeriac.Redis.Tests.Transport;
 /// Named exchanges (SPEC §2.2, §2.5–2.7): direct and topic routing through the
 /// <c>_kombu.binding.*</c> sets, fanout by PUBLISH, and the members kombu writes for each.
 /// </summary>
-public sealed class RoutingTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>, IAsyncLifetime
+public sealed class RoutingTests(RedisServerFixture redis) : TransportTestBase(redis)
 {
     private const string Sep = "\u0006\u0016";
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
-    private readonly string _prefix = TestTransports.NewPrefix();
-    private RedisTransport _transport = null!;
-    private Client.RedisClient _raw = null!;
-
-    public Task InitializeAsync()
-    {
-        _transport = TestTransports.Create(redis.Server, _prefix);
-        _raw = TestTransports.Client(redis.Server);
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _transport.DisposeAsync();
-        await _raw.DisposeAsync();
-    }
 
     [RedisFact]
     public async Task A_topic_exchange_routes_by_kombus_stored_pattern()
     {
         var vector = SharedVectors.Load("task_v2_topic_exchange_route");
-        _transport.DeclareExchange("tex", ExchangeKind.Topic);
+        Transport.DeclareExchange("tex", ExchangeKind.Topic);
 
-        await _transport.BindQueueAsync("q_topic", "tex", "a.#");
-        await _transport.PublishAsync(ComplianceMessages.Task(1), new DeliveryInfo("tex", "a.b.c"));
-        await _transport.PublishAsync(ComplianceMessages.Task(2), new DeliveryInfo("tex", "b.c"));
+        await Transport.BindQueueAsync("q_topic", "tex", "a.#");
+        await Transport.PublishAsync(ComplianceMessages.Task(1), new DeliveryInfo("tex", "a.b.c"));
+        await Transport.PublishAsync(ComplianceMessages.Task(2), new DeliveryInfo("tex", "b.c"));
 
-        var members = (await _raw.RunAsync("SMEMBERS", _prefix + "_kombu.binding.tex")).AsArray().Select(m => m.AsString()).ToList();
+        var members = (await Raw.RunAsync("SMEMBERS", Prefix + "_kombu.binding.tex")).AsArray().Select(m => m.AsString()).ToList();
         members.Should().Equal(vector["binding_sets"]!["_kombu.binding.tex"]![0]!.GetValue<string>());
-        var queued = await _raw.ListAsync(_prefix + "q_topic");
+        var queued = await Raw.ListAsync(Prefix + "q_topic");
         queued.Should().HaveCount(1, "b.c matches no binding and is dropped, as kombu drops it");
         var envelope = KombuEnvelope.Decode(Encoding.UTF8.GetBytes(queued[0]));
         envelope.DeliveryInfo.Should().Be(new DeliveryInfo("tex", "a.b.c"));
@@ -56,86 +39,86 @@ public sealed class RoutingTests(RedisServerFixture redis) : IClassFixture<Redis
     public async Task A_topic_binding_written_by_python_routes_our_publish()
     {
         // Python wrote the binding; this process only knows the exchange is a topic exchange.
-        await _raw.RunAsync("SADD", _prefix + "_kombu.binding.events", $"task.*{Sep}^task\\..*?[^\\.]$" + Sep + "tasks_q");
-        await _raw.RunAsync("SADD", _prefix + "_kombu.binding.events", $"#{Sep}^.*?${Sep}all_q");
-        _transport.DeclareExchange("events", ExchangeKind.Topic);
+        await Raw.RunAsync("SADD", Prefix + "_kombu.binding.events", $"task.*{Sep}^task\\..*?[^\\.]$" + Sep + "tasks_q");
+        await Raw.RunAsync("SADD", Prefix + "_kombu.binding.events", $"#{Sep}^.*?${Sep}all_q");
+        Transport.DeclareExchange("events", ExchangeKind.Topic);
 
-        await _transport.PublishAsync(ComplianceMessages.Task(), new DeliveryInfo("events", "task.sent"));
-        await _transport.PublishAsync(ComplianceMessages.Task(), new DeliveryInfo("events", "worker.online"));
+        await Transport.PublishAsync(ComplianceMessages.Task(), new DeliveryInfo("events", "task.sent"));
+        await Transport.PublishAsync(ComplianceMessages.Task(), new DeliveryInfo("events", "worker.online"));
 
-        (await _raw.RunAsync("LLEN", _prefix + "tasks_q")).AsInt64().Should().Be(1);
-        (await _raw.RunAsync("LLEN", _prefix + "all_q")).AsInt64().Should().Be(2);
+        (await Raw.RunAsync("LLEN", Prefix + "tasks_q")).AsInt64().Should().Be(1);
+        (await Raw.RunAsync("LLEN", Prefix + "all_q")).AsInt64().Should().Be(2);
     }
 
     [RedisFact]
     public async Task A_direct_exchange_delivers_to_every_queue_bound_with_the_key_and_keeps_priority()
     {
-        await _transport.BindQueueAsync("d1", "direct_x", "jobs");
-        await _transport.BindQueueAsync("d2", "direct_x", "jobs");
-        await _transport.BindQueueAsync("d3", "direct_x", "other");
+        await Transport.BindQueueAsync("d1", "direct_x", "jobs");
+        await Transport.BindQueueAsync("d2", "direct_x", "jobs");
+        await Transport.BindQueueAsync("d3", "direct_x", "other");
         var message = ComplianceMessages.Task();
         message.Properties.Priority = 6;
 
-        await _transport.PublishAsync(message, new DeliveryInfo("direct_x", "jobs"));
+        await Transport.PublishAsync(message, new DeliveryInfo("direct_x", "jobs"));
 
-        (await _raw.RunAsync("LLEN", _prefix + "d1" + Sep + "6")).AsInt64().Should().Be(1);
-        (await _raw.RunAsync("LLEN", _prefix + "d2" + Sep + "6")).AsInt64().Should().Be(1);
-        (await _raw.RunAsync("EXISTS", _prefix + "d3", _prefix + "d3" + Sep + "6")).AsInt64().Should().Be(0);
-        (await _raw.RunAsync("SMEMBERS", _prefix + "_kombu.binding.direct_x")).AsArray().Select(m => m.AsString())
+        (await Raw.RunAsync("LLEN", Prefix + "d1" + Sep + "6")).AsInt64().Should().Be(1);
+        (await Raw.RunAsync("LLEN", Prefix + "d2" + Sep + "6")).AsInt64().Should().Be(1);
+        (await Raw.RunAsync("EXISTS", Prefix + "d3", Prefix + "d3" + Sep + "6")).AsInt64().Should().Be(0);
+        (await Raw.RunAsync("SMEMBERS", Prefix + "_kombu.binding.direct_x")).AsArray().Select(m => m.AsString())
             .Should().BeEquivalentTo($"jobs{Sep}{Sep}d1", $"jobs{Sep}{Sep}d2", $"other{Sep}{Sep}d3");
     }
 
     [RedisFact]
     public async Task A_binding_added_by_another_process_is_seen_at_once()
     {
-        await _transport.BindQueueAsync("first", "late_x", "k");
-        await _transport.PublishAsync(ComplianceMessages.Task(), new DeliveryInfo("late_x", "k2"));
-        await _raw.RunAsync("SADD", _prefix + "_kombu.binding.late_x", $"k2{Sep}{Sep}second");
+        await Transport.BindQueueAsync("first", "late_x", "k");
+        await Transport.PublishAsync(ComplianceMessages.Task(), new DeliveryInfo("late_x", "k2"));
+        await Raw.RunAsync("SADD", Prefix + "_kombu.binding.late_x", $"k2{Sep}{Sep}second");
 
-        await _transport.PublishAsync(ComplianceMessages.Task(), new DeliveryInfo("late_x", "k2"));
+        await Transport.PublishAsync(ComplianceMessages.Task(), new DeliveryInfo("late_x", "k2"));
 
-        (await _raw.RunAsync("LLEN", _prefix + "second")).AsInt64().Should().Be(1, "a miss in the cached binding set reads the set again");
+        (await Raw.RunAsync("LLEN", Prefix + "second")).AsInt64().Should().Be(1, "a miss in the cached binding set reads the set again");
     }
 
     [RedisFact]
     public async Task Unroutable_messages_go_to_the_dead_letter_queue_when_one_is_set()
     {
-        await using var transport = TestTransports.Create(redis.Server, _prefix, ("deadletter_queue", "dead"));
+        await using var transport = TestTransports.Create(Redis.Server, Prefix, ("deadletter_queue", "dead"));
 
         await transport.PublishAsync(ComplianceMessages.Task(), new DeliveryInfo("nowhere", "k"));
 
-        (await _raw.RunAsync("LLEN", _prefix + "dead")).AsInt64().Should().Be(1);
+        (await Raw.RunAsync("LLEN", Prefix + "dead")).AsInt64().Should().Be(1);
     }
 
     [RedisFact]
     public async Task Celery_fanout_exchanges_publish_on_the_db_channel_and_subscriptions_write_kombus_member()
     {
-        await using var listener = await _raw.OpenSubscriberAsync();
-        await listener.PatternSubscribeAsync([_prefix + "/0.*"]);
-        var pidbox = await _transport.SubscribeAsync("celery.pidbox", "", "celery@node.celery.pidbox");
+        await using var listener = await Raw.OpenSubscriberAsync();
+        await listener.PatternSubscribeAsync([Prefix + "/0.*"]);
+        var pidbox = await Transport.SubscribeAsync("celery.pidbox", "", "celery@node.celery.pidbox");
 
-        await _transport.PublishAsync(ComplianceMessages.Task(), new DeliveryInfo("celeryev", "worker.heartbeat"));
-        await _transport.PublishAsync("celery.pidbox", "", ComplianceMessages.Task());
+        await Transport.PublishAsync(ComplianceMessages.Task(), new DeliveryInfo("celeryev", "worker.heartbeat"));
+        await Transport.PublishAsync("celery.pidbox", "", ComplianceMessages.Task());
 
-        (await Eventually.ReceiveAsync(listener.Messages, Timeout)).Channel.Should().Be(_prefix + "/0.celeryev/worker.heartbeat");
-        (await Eventually.ReceiveAsync(listener.Messages, Timeout)).Channel.Should().Be(_prefix + "/0.celery.pidbox");
-        var members = (await _raw.RunAsync("SMEMBERS", _prefix + "_kombu.binding.celery.pidbox")).AsArray().Select(m => m.AsString());
+        (await Eventually.ReceiveAsync(listener.Messages, Timeout)).Channel.Should().Be(Prefix + "/0.celeryev/worker.heartbeat");
+        (await Eventually.ReceiveAsync(listener.Messages, Timeout)).Channel.Should().Be(Prefix + "/0.celery.pidbox");
+        var members = (await Raw.RunAsync("SMEMBERS", Prefix + "_kombu.binding.celery.pidbox")).AsArray().Select(m => m.AsString());
         members.Should().Equal($"{Sep}{Sep}celery@node.celery.pidbox");
         using var cts = new CancellationTokenSource(Timeout);
         var got = await pidbox.ReceiveAsync(cts.Token);
         got!.Exchange.Should().Be("celery.pidbox");
         got.RoutingKey.Should().Be("");
         await pidbox.DisposeAsync();
-        (await _raw.RunAsync("EXISTS", _prefix + "_kombu.binding.celery.pidbox")).AsInt64().Should().Be(0);
+        (await Raw.RunAsync("EXISTS", Prefix + "_kombu.binding.celery.pidbox")).AsInt64().Should().Be(0);
     }
 
     [RedisFact]
     public async Task A_malformed_fanout_payload_arrives_as_malformed()
     {
-        var subscription = await _transport.SubscribeAsync("celeryev", "#", "celeryev.test");
+        var subscription = await Transport.SubscribeAsync("celeryev", "#", "celeryev.test");
 
-        await _raw.RunAsync("PUBLISH", _prefix + "/0.celeryev/worker.online", "not json");
-        await _transport.PublishAsync("celeryev", "worker.online", ComplianceMessages.Task());
+        await Raw.RunAsync("PUBLISH", Prefix + "/0.celeryev/worker.online", "not json");
+        await Transport.PublishAsync("celeryev", "worker.online", ComplianceMessages.Task());
 
         using var cts = new CancellationTokenSource(Timeout);
         var bad = await subscription.ReceiveAsync(cts.Token);
