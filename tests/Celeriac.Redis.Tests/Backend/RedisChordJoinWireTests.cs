@@ -10,18 +10,8 @@ using Celeriac.Redis.Tests.Infrastructure;
 namespace Celeriac.Redis.Tests.Backend;
 
 /// <summary>The chord join's keys and commands against SPEC §4.8 and the MONITOR capture of Python's.</summary>
-public sealed class RedisChordJoinWireTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>, IAsyncLifetime
+public sealed class RedisChordJoinWireTests(RedisServerFixture redis) : RawBackendDbTestBase(redis)
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
-    private RedisClient _raw = null!;
-
-    public Task InitializeAsync()
-    {
-        _raw = new RedisClient(redis.Server.Options(database: 1));
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _raw.DisposeAsync();
 
     [RedisFact]
     public async Task The_join_sends_the_commands_Python_sends()
@@ -36,8 +26,8 @@ public sealed class RedisChordJoinWireTests(RedisServerFixture redis) : IClassFi
             .Where(c => c.Length > 1 && c[1].StartsWith(prefix, StringComparison.Ordinal))
             .ToList();
         var parts = expected.Where(c => c[0] == "ZADD").Select(c => JsonNode.Parse(c[3])!.AsArray()).ToList();
-        await using var backend = TestBackends.Create(redis.Server);
-        await using var monitor = await MonitorRecorder.StartAsync(redis.Server.Port);
+        await using var backend = TestBackends.Create(Redis.Server);
+        await using var monitor = await MonitorRecorder.StartAsync(Redis.Server.Port);
 
         await backend.SetChordSizeAsync(groupId, 3);
         var progress = new List<ChordProgress>();
@@ -49,7 +39,7 @@ public sealed class RedisChordJoinWireTests(RedisServerFixture redis) : IClassFi
         var read = await backend.GetChordPartsAsync(groupId);
         await backend.DeleteChordAsync(groupId);
         var marker = Guid.NewGuid().ToString();
-        await _raw.ExecuteAsync(new RedisCommand("ECHO", marker));
+        await Raw.ExecuteAsync(new RedisCommand("ECHO", marker));
         var seen = (await monitor.UntilAsync(marker, Wait)).Where(c => c.Database == 1 && c.Arguments.Length > 1 && c.Arguments[1].StartsWith(prefix, StringComparison.Ordinal)).ToList();
 
         progress.Select(p => p.IsComplete).Should().Equal(false, false, true);
@@ -78,7 +68,7 @@ public sealed class RedisChordJoinWireTests(RedisServerFixture redis) : IClassFi
     [RedisFact]
     public async Task Keys_hold_the_size_the_extras_and_the_scored_parts_with_the_result_expiry()
     {
-        await using var backend = TestBackends.Create(redis.Server);
+        await using var backend = TestBackends.Create(Redis.Server);
         var groupId = ComplianceResults.NewId();
         var key = "celery-taskset-meta-" + groupId;
         var failure = ComplianceResults.Failure(ComplianceResults.NewId());
@@ -89,12 +79,12 @@ public sealed class RedisChordJoinWireTests(RedisServerFixture redis) : IClassFi
         var progress = await backend.AddChordPartAsync(groupId, 5, ComplianceResults.Success(ComplianceResults.NewId(), result: 7));
 
         progress.Should().Be(new ChordProgress(2, 2, 1));
-        (await _raw.ExecuteAsync(new RedisCommand("GET", key + ".s"))).AsString().Should().Be("2");
-        (await _raw.ExecuteAsync(new RedisCommand("GET", key + ".t"))).AsString().Should().Be("1");
-        (await _raw.ExecuteAsync(new RedisCommand("TYPE", key + ".j"))).AsString().Should().Be("zset");
+        (await Raw.ExecuteAsync(new RedisCommand("GET", key + ".s"))).AsString().Should().Be("2");
+        (await Raw.ExecuteAsync(new RedisCommand("GET", key + ".t"))).AsString().Should().Be("1");
+        (await Raw.ExecuteAsync(new RedisCommand("TYPE", key + ".j"))).AsString().Should().Be("zset");
         foreach (var suffix in new[] { ".s", ".t", ".j" })
-            (await _raw.ExecuteAsync(new RedisCommand("TTL", key + suffix))).AsInt64().Should().BeInRange(86390, 86400, suffix);
-        var scored = (await _raw.ExecuteAsync(new RedisCommand("ZRANGE", key + ".j", 0, -1, "WITHSCORES"))).AsArray();
+            (await Raw.ExecuteAsync(new RedisCommand("TTL", key + suffix))).AsInt64().Should().BeInRange(86390, 86400, suffix);
+        var scored = (await Raw.ExecuteAsync(new RedisCommand("ZRANGE", key + ".j", 0, -1, "WITHSCORES"))).AsArray();
         scored[1].AsString().Should().Be("5");
         scored[3].AsString().Should().Be("inf", "a part without a group index scores +inf");
         var member = JsonNode.Parse(scored[2].AsString()!)!.AsArray();
@@ -104,24 +94,24 @@ public sealed class RedisChordJoinWireTests(RedisServerFixture redis) : IClassFi
     [RedisFact]
     public async Task Without_expiry_the_size_is_set_plainly_and_nothing_expires()
     {
-        await using var backend = TestBackends.Create(redis.Server, expires: null, useDefaultExpiry: false);
-        await using var monitor = await MonitorRecorder.StartAsync(redis.Server.Port);
+        await using var backend = TestBackends.Create(Redis.Server, expires: null, useDefaultExpiry: false);
+        await using var monitor = await MonitorRecorder.StartAsync(Redis.Server.Port);
         var groupId = ComplianceResults.NewId();
 
         await backend.SetChordSizeAsync(groupId, 1);
         (await backend.AddChordPartAsync(groupId, 0, ComplianceResults.Success(ComplianceResults.NewId()))).IsComplete.Should().BeTrue();
         var marker = Guid.NewGuid().ToString();
-        await _raw.ExecuteAsync(new RedisCommand("ECHO", marker));
+        await Raw.ExecuteAsync(new RedisCommand("ECHO", marker));
 
         var names = (await monitor.UntilAsync(marker, Wait)).Where(c => c.Arguments.Length > 1 && c.Arguments[1].Contains(groupId, StringComparison.Ordinal)).Select(c => c.Name);
         names.Should().Equal("SET", "PUBLISH", "ZADD", "ZCOUNT", "GET", "GET");
-        (await _raw.ExecuteAsync(new RedisCommand("TTL", "celery-taskset-meta-" + groupId + ".j"))).AsInt64().Should().Be(-1);
+        (await Raw.ExecuteAsync(new RedisCommand("TTL", "celery-taskset-meta-" + groupId + ".j"))).AsInt64().Should().Be(-1);
     }
 
     [RedisFact]
     public async Task With_result_chord_ordered_false_parts_go_to_a_list_in_arrival_order()
     {
-        await using var backend = TestBackends.Create(redis.Server, ordered: false);
+        await using var backend = TestBackends.Create(Redis.Server, ordered: false);
         var groupId = ComplianceResults.NewId();
         var key = "celery-taskset-meta-" + groupId + ".j";
         var ids = Enumerable.Range(0, 3).Select(_ => ComplianceResults.NewId()).ToList();
@@ -133,17 +123,17 @@ public sealed class RedisChordJoinWireTests(RedisServerFixture redis) : IClassFi
 
         progress.Select(p => p.Ready).Should().Equal(1, 2, 3);
         progress[^1].IsComplete.Should().BeTrue();
-        (await _raw.ExecuteAsync(new RedisCommand("TYPE", key))).AsString().Should().Be("list");
+        (await Raw.ExecuteAsync(new RedisCommand("TYPE", key))).AsString().Should().Be("list");
         parts.Select(p => p.TaskId).Should().Equal(ids, "RPUSH keeps arrival order; LRANGE reads it back");
         await backend.DeleteChordAsync(groupId);
-        (await _raw.ExecuteAsync(new RedisCommand("EXISTS", key))).AsInt64().Should().Be(0);
+        (await Raw.ExecuteAsync(new RedisCommand("EXISTS", key))).AsInt64().Should().Be(0);
     }
 
     [RedisFact]
     public async Task Concurrent_parts_from_many_connections_complete_the_chord_once()
     {
         const int size = 200;
-        var backends = Enumerable.Range(0, 4).Select(_ => TestBackends.Create(redis.Server)).ToList();
+        var backends = Enumerable.Range(0, 4).Select(_ => TestBackends.Create(Redis.Server)).ToList();
         try
         {
             var groupId = ComplianceResults.NewId();
