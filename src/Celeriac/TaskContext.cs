@@ -89,11 +89,11 @@ public sealed class TaskContext
     /// <summary>The soft time limit in force, set when the worker applies one.</summary>
     internal TimeSpan? SoftTimeLimit { get; init; }
 
-    /// <summary>Set by the executor when the soft time limit fired the token.</summary>
-    internal Func<bool>? SoftLimitFired { get; init; }
+    /// <summary>Fires when the soft time limit passes; none when there is no soft limit.</summary>
+    internal CancellationToken SoftLimitToken { get; init; }
 
     /// <summary>True once the soft time limit passed (the token has fired for that reason).</summary>
-    public bool IsSoftTimeLimitExceeded => SoftLimitFired?.Invoke() ?? false;
+    public bool IsSoftTimeLimitExceeded => SoftLimitToken.IsCancellationRequested;
 
     /// <summary>
     /// Throws when the task should stop: <see cref="Exceptions.SoftTimeLimitExceededException"/> after

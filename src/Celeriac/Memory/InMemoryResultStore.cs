@@ -74,15 +74,12 @@ public sealed class InMemoryResultStore
 
     internal async ValueTask<ResultMeta> WaitAsync(string taskId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        while (true)
-        {
-            if (Get(taskId, now) is { IsReady: true } ready) return ready;
-            var waiter = _waiters.GetOrAdd(taskId, _ => new TaskCompletionSource<ResultMeta>(TaskCreationOptions.RunContinuationsAsynchronously));
-            // Re-check after registering: a store between the first check and the registration
-            // would otherwise be missed.
-            if (Get(taskId, now) is { IsReady: true } raced) return raced;
-            return Snapshot(await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false));
-        }
+        if (Get(taskId, now) is { IsReady: true } ready) return ready;
+        var waiter = _waiters.GetOrAdd(taskId, _ => new TaskCompletionSource<ResultMeta>(TaskCreationOptions.RunContinuationsAsynchronously));
+        // Re-check after registering: a store between the first check and the registration
+        // would otherwise be missed.
+        if (Get(taskId, now) is { IsReady: true } raced) return raced;
+        return Snapshot(await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false));
     }
 
     internal void Forget(string taskId) => _results.TryRemove(taskId, out _);

@@ -29,7 +29,7 @@ internal sealed class TaskExecutor(CeleriacApp app)
             StatePort = scope.StatePort,
             Definition = task,
             SoftTimeLimit = soft,
-            SoftLimitFired = () => softLimit?.IsCancellationRequested == true,
+            SoftLimitToken = softLimit?.Token ?? default,
         };
         var started = Stopwatch.GetTimestamp();
         TimeSpan Elapsed() => Stopwatch.GetElapsedTime(started);
