@@ -110,22 +110,29 @@ public sealed partial class CeleriacApp : IAsyncDisposable
     /// Sends a task by name without knowing its type (Celery's <c>send_task</c>); it may be a task
     /// only a Python worker has. Never runs eagerly.
     /// </summary>
-    public async Task<AsyncResult> SendTaskAsync(string name, IEnumerable<object?>? args = null, IReadOnlyDictionary<string, object?>? kwargs = null,
+    public Task<AsyncResult> SendTaskAsync(string name, IEnumerable<object?>? args = null, IReadOnlyDictionary<string, object?>? kwargs = null,
         TaskSendOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        var definition = Tasks.Find(name);
-        var message = Publisher.Build(name, Serialization.CeleriacJson.ToArgs(args, Options.Json), Serialization.CeleriacJson.ToKwargs(kwargs, Options.Json), options, definition);
-        await Publisher.PublishAsync(message, Publisher.Route(name, options, definition), cancellationToken).ConfigureAwait(false);
-        return new AsyncResult(this, message.Id, Backend);
+        return SendAsync(name, Serialization.CeleriacJson.ToArgs(args, Options.Json), Serialization.CeleriacJson.ToKwargs(kwargs, Options.Json), options,
+            cancellationToken, eager: false);
     }
 
-    internal async Task<AsyncResult> ApplyAsync(TaskDefinition definition, JsonArray args, JsonObject kwargs, TaskSendOptions? options, CancellationToken cancellationToken)
+    internal Task<AsyncResult> ApplyAsync(TaskDefinition definition, JsonArray args, JsonObject kwargs, TaskSendOptions? options, CancellationToken cancellationToken) =>
+        SendAsync(definition.Name, args, kwargs, options, cancellationToken, definition);
+
+    /// <summary>
+    /// Sends a task by name; a task registered here runs in place when eager (a signature's
+    /// <c>apply_async</c>), one only a peer has is published.
+    /// </summary>
+    internal async Task<AsyncResult> SendAsync(string name, JsonArray args, JsonObject kwargs, TaskSendOptions? options, CancellationToken cancellationToken,
+        TaskDefinition? definition = null, bool eager = true)
     {
-        var message = Publisher.Build(definition.Name, args, kwargs, options, definition);
-        if (Options.AlwaysEager)
+        definition ??= Tasks.Find(name);
+        var message = Publisher.Build(name, args, kwargs, options, definition);
+        if (eager && Options.AlwaysEager && definition is not null)
             return await new EagerRunner(this, _eagerBackend.Value).RunAsync(definition, message, cancellationToken).ConfigureAwait(false);
-        await Publisher.PublishAsync(message, Publisher.Route(definition.Name, options, definition), cancellationToken).ConfigureAwait(false);
+        await Publisher.PublishAsync(message, Publisher.Route(name, options, definition), cancellationToken).ConfigureAwait(false);
         return new AsyncResult(this, message.Id, Backend);
     }
 

@@ -42,8 +42,10 @@ internal sealed class TaskPublisher(CeleriacApp app)
             Eta = eta,
             Expires = expires,
             TimeLimits = new TimeLimits(options.TimeLimit?.TotalSeconds, options.SoftTimeLimit?.TotalSeconds),
-            RootId = parent?.RootId ?? id,
-            ParentId = parent?.TaskId,
+            Group = options.GroupId,
+            GroupIndex = options.GroupIndex,
+            RootId = options.RootId ?? parent?.RootId ?? id,
+            ParentId = options.ParentId ?? parent?.TaskId,
             ArgsRepr = PythonRepr.FormatTuple(args),
             KwargsRepr = PythonRepr.Format(kwargs),
             Origin = Origin,
@@ -51,10 +53,11 @@ internal sealed class TaskPublisher(CeleriacApp app)
             ExtraHeaders = headers,
             Args = args,
             Kwargs = kwargs,
+            Embed = options.Embed ?? new TaskEmbed(),
             Properties = new MessageProperties
             {
                 CorrelationId = id,
-                ReplyTo = Oid,
+                ReplyTo = options.ReplyTo ?? Oid,
                 DeliveryMode = 2,
                 Priority = options.Priority ?? definition?.Options.Priority ?? app.Options.DefaultPriority,
                 // Remaining lifetime in ms at send time, clamped at 0 (SPEC §1.10).

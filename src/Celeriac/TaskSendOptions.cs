@@ -46,4 +46,25 @@ public sealed record TaskSendOptions
 
     /// <summary>Do not store the SUCCESS result of this run.</summary>
     public bool? IgnoreResult { get; init; }
+
+    // Set by the canvas and the worker when they send a signature: the workflow fields Celery
+    // carries in a signature's options. Users compose canvases instead of setting these.
+
+    /// <summary>The group (or chord header) this task belongs to (header <c>group</c>).</summary>
+    internal string? GroupId { get; init; }
+
+    /// <summary>Position in the group (header <c>group_index</c>).</summary>
+    internal int? GroupIndex { get; init; }
+
+    /// <summary>Explicit parent id; by default the task running on this flow, if any.</summary>
+    internal string? ParentId { get; init; }
+
+    /// <summary>Explicit root id; by default the running task's root, else the task itself.</summary>
+    internal string? RootId { get; init; }
+
+    /// <summary>The <c>reply_to</c> frozen into the signature; by default the app's oid.</summary>
+    internal string? ReplyTo { get; init; }
+
+    /// <summary>Callbacks, errbacks, chain and chord to carry in the body.</summary>
+    internal Protocol.Messages.TaskEmbed? Embed { get; init; }
 }

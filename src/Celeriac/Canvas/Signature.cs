@@ -1,0 +1,185 @@
+using System.Text.Json.Nodes;
+using Celeriac.Protocol.Messages;
+
+namespace Celeriac.Canvas;
+
+/// <summary>
+/// A task call that has not been sent yet (Celery's <c>signature</c>, SPEC §1.5): the task name,
+/// partial args and kwargs, execution options and whether it is immutable. Its wire form is the
+/// JSON object Python Celery writes, so a signature built here can be a callback, chain step or
+/// chord body of a message a Python worker runs, and the other way round.
+/// </summary>
+/// <remarks>
+/// Options stay a JSON object, keyed as Celery keys them (<c>task_id</c>, <c>queue</c>,
+/// <c>countdown</c>, <c>link</c>, …), so options a Python producer set that Celeriac has no name
+/// for survive a round trip through a Celeriac worker.
+/// </remarks>
+public class Signature
+{
+    /// <summary>Creates a signature of <paramref name="task"/> with partial arguments.</summary>
+    public Signature(string task, JsonArray? args = null, JsonObject? kwargs = null, JsonObject? options = null, bool immutable = false)
+        : this(task, args, kwargs, options, immutable, null)
+    {
+    }
+
+    /// <summary>For composites: the same fields plus their <c>subtask_type</c>.</summary>
+    protected Signature(string task, JsonArray? args, JsonObject? kwargs, JsonObject? options, bool immutable, string? subtaskType)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(task);
+        Task = task;
+        Args = args ?? [];
+        Kwargs = kwargs ?? [];
+        Options = options ?? [];
+        Immutable = immutable;
+        SubtaskType = subtaskType;
+    }
+
+    /// <summary>The task name (<c>celery.group</c>, <c>celery.chain</c>, … for composites).</summary>
+    public string Task { get; }
+
+    /// <summary>Partial positional arguments; a parent's result is prepended to them unless <see cref="Immutable"/>.</summary>
+    public JsonArray Args { get; }
+
+    /// <summary>Partial keyword arguments.</summary>
+    public JsonObject Kwargs { get; }
+
+    /// <summary>Execution options as Celery keys them (any <c>apply_async</c> keyword).</summary>
+    public JsonObject Options { get; }
+
+    /// <summary>When true, a parent's result is not passed to this signature (Celery's <c>si()</c>).</summary>
+    public bool Immutable { get; set; }
+
+    /// <summary><c>null</c> for a task; <c>group</c>, <c>chain</c> or <c>chord</c> for composites.</summary>
+    public string? SubtaskType { get; }
+
+    /// <summary>The frozen task id (<c>options.task_id</c>), or null before <see cref="Freeze"/>.</summary>
+    public string? Id => Options["task_id"]?.GetValue<string>();
+
+    /// <summary>
+    /// Allocates the task id this signature will run under (Celery's <c>freeze</c>), so its result
+    /// can be referenced before it is sent. Idempotent.
+    /// </summary>
+    public virtual string Freeze()
+    {
+        if (Id is { } id) return id;
+        id = Guid.NewGuid().ToString();
+        Options["task_id"] = id;
+        return id;
+    }
+
+    /// <summary>
+    /// A copy with more arguments and options applied (Celery's <c>clone</c>, SPEC §1.5): extra args
+    /// are prepended and extra kwargs merged (both skipped when immutable); extra options override
+    /// the signature's, except a <c>group_id</c> it already has.
+    /// </summary>
+    public Signature Clone(JsonArray? args = null, JsonObject? kwargs = null, JsonObject? options = null)
+    {
+        var copy = FromJson(ToJson());
+        if (!Immutable)
+        {
+            if (args is { Count: > 0 })
+                for (var i = args.Count - 1; i >= 0; i--) copy.Args.Insert(0, args[i]?.DeepClone());
+            foreach (var (key, value) in kwargs ?? []) copy.Kwargs[key] = value?.DeepClone();
+        }
+        foreach (var (key, value) in options ?? [])
+        {
+            if (key == "group_id" && copy.Options["group_id"] is not null) continue;
+            copy.Options[key] = value?.DeepClone();
+        }
+        return copy;
+    }
+
+    /// <summary>Adds a callback run with this signature's result (Celery's <c>link</c>).</summary>
+    public Signature Link(Signature callback) => AppendOption("link", callback);
+
+    /// <summary>Adds an errback run with this task's id when it fails (Celery's <c>link_error</c>).</summary>
+    public Signature LinkError(Signature errback) => AppendOption("link_error", errback);
+
+    /// <summary>The callbacks added with <see cref="Link"/>.</summary>
+    public IReadOnlyList<Signature> Callbacks => OptionList("link");
+
+    /// <summary>The errbacks added with <see cref="LinkError"/>.</summary>
+    public IReadOnlyList<Signature> Errbacks => OptionList("link_error");
+
+    /// <summary>The wire form: <c>{"task", "args", "kwargs", "options", "subtask_type", "immutable"}</c> (SPEC §1.5).</summary>
+    public virtual JsonObject ToJson() => new()
+    {
+        ["task"] = Task,
+        ["args"] = Args.DeepClone(),
+        ["kwargs"] = Kwargs.DeepClone(),
+        ["options"] = Options.DeepClone(),
+        ["subtask_type"] = SubtaskType,
+        ["immutable"] = Immutable,
+    };
+
+    /// <summary>
+    /// Reads a signature from its wire form. Throws <see cref="InvalidMessageException"/> when it
+    /// has no task name or a field has the wrong type.
+    /// </summary>
+    public static Signature FromJson(JsonNode? node)
+    {
+        if (node is not JsonObject obj) throw new InvalidMessageException($"a signature must be a JSON object, got {node?.GetValueKind().ToString() ?? "null"}");
+        if (obj["task"] is not JsonValue taskValue || !taskValue.TryGetValue<string>(out var task) || task.Length == 0)
+            throw new InvalidMessageException("a signature has no 'task' name");
+        var args = obj["args"] switch
+        {
+            null => [],
+            JsonArray a => (JsonArray)a.DeepClone(),
+            _ => throw new InvalidMessageException($"signature '{task}' has 'args' that is not a list"),
+        };
+        var kwargs = obj["kwargs"] switch
+        {
+            null => [],
+            JsonObject k => (JsonObject)k.DeepClone(),
+            _ => throw new InvalidMessageException($"signature '{task}' has 'kwargs' that is not an object"),
+        };
+        var options = obj["options"] switch
+        {
+            null => [],
+            JsonObject o => (JsonObject)o.DeepClone(),
+            _ => throw new InvalidMessageException($"signature '{task}' has 'options' that is not an object"),
+        };
+        var immutable = obj["immutable"] is JsonValue im && im.TryGetValue<bool>(out var flag) && flag;
+        var subtaskType = obj["subtask_type"] is JsonValue st && st.TryGetValue<string>(out var type) ? type : null;
+        return SignatureKinds.Create(subtaskType, task, args, kwargs, options, immutable);
+    }
+
+    /// <summary>
+    /// Sends the signature as it stands (arguments and options already applied, e.g. by
+    /// <see cref="Clone"/>): one task message for a plain signature. Composites override this to
+    /// send their parts as Celery does. The worker sends callbacks, chain steps and chord bodies
+    /// through here.
+    /// </summary>
+    internal virtual Task<AsyncResult> SendAsync(CeleriacApp app, CancellationToken cancellationToken)
+    {
+        if (SubtaskType is not null)
+            throw new NotSupportedException($"Signatures of kind '{SubtaskType}' cannot be sent by this version of Celeriac.");
+        var options = SignatureOptions.ToSendOptions(Options);
+        return app.SendAsync(Task, (JsonArray)Args.DeepClone(), (JsonObject)Kwargs.DeepClone(), options, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Task}({string.Join(", ", Args.Select(a => a?.ToJsonString() ?? "None"))})";
+
+    private Signature AppendOption(string key, Signature signature)
+    {
+        ArgumentNullException.ThrowIfNull(signature);
+        // Python keeps one signature as-is and turns a second into a list; a list always reads back.
+        var list = Options[key] switch
+        {
+            JsonArray a => a,
+            JsonObject o => new JsonArray(o.DeepClone()),
+            _ => [],
+        };
+        list.Add(signature.ToJson());
+        Options[key] = list;
+        return this;
+    }
+
+    private IReadOnlyList<Signature> OptionList(string key) => Options[key] switch
+    {
+        JsonArray a => a.Select(FromJson).ToList(),
+        JsonObject o => [FromJson(o)],
+        _ => [],
+    };
+}

@@ -1,0 +1,85 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Celeriac.Protocol.Json;
+using Celeriac.Protocol.Messages;
+
+namespace Celeriac.Canvas;
+
+/// <summary>
+/// Turns a signature's <c>options</c> (Celery's <c>apply_async</c> keywords) into the send
+/// options of one message, as Python's <c>Task.apply_async</c> → <c>send_task</c> maps them
+/// (SPEC §1.5): <c>task_id</c> → id, <c>group_id</c>/<c>group_index</c> → group headers,
+/// <c>link</c>/<c>link_error</c>/<c>chain</c>/<c>chord</c> → embed, routing, timing, limits,
+/// priority, headers. Keys Celeriac does not use are ignored, as Python's producer ignores them.
+/// </summary>
+internal static class SignatureOptions
+{
+    /// <summary>The send options for <paramref name="options"/>. Throws <see cref="InvalidMessageException"/> on a value of the wrong type.</summary>
+    public static TaskSendOptions ToSendOptions(JsonObject options)
+    {
+        try
+        {
+            return new TaskSendOptions
+            {
+                TaskId = CeleryJson.GetString(options, "task_id"),
+                Queue = NameOf(options["queue"]),
+                Exchange = NameOf(options["exchange"]),
+                RoutingKey = CeleryJson.GetString(options, "routing_key"),
+                Countdown = Seconds(options, "countdown"),
+                Eta = Instant(options["eta"]),
+                // expires is seconds from now or an instant (Celery accepts both).
+                Expires = options["expires"] is { } e && e.GetValueKind() != JsonValueKind.Number ? Instant(e) : null,
+                ExpiresIn = Seconds(options, "expires"),
+                Priority = (int?)CeleryJson.GetInt64(options, "priority"),
+                Headers = options["headers"] is JsonObject h ? h.ToDictionary(p => p.Key, p => (object?)p.Value?.DeepClone()) : null,
+                TimeLimit = Seconds(options, "time_limit"),
+                SoftTimeLimit = Seconds(options, "soft_time_limit"),
+                Shadow = CeleryJson.GetString(options, "shadow"),
+                IgnoreResult = options["ignore_result"] is null ? null : CeleryJson.GetBool(options, "ignore_result"),
+                GroupId = CeleryJson.GetString(options, "group_id"),
+                GroupIndex = (int?)CeleryJson.GetInt64(options, "group_index"),
+                ParentId = CeleryJson.GetString(options, "parent_id"),
+                RootId = CeleryJson.GetString(options, "root_id"),
+                ReplyTo = CeleryJson.GetString(options, "reply_to"),
+                Embed = Embed(options),
+            };
+        }
+        catch (FormatException ex)
+        {
+            throw new InvalidMessageException($"bad signature option: {ex.Message}", ex);
+        }
+    }
+
+    private static TaskEmbed? Embed(JsonObject options)
+    {
+        var embed = TaskEmbed.FromJson(new JsonObject
+        {
+            ["callbacks"] = options["link"]?.DeepClone(),
+            ["errbacks"] = options["link_error"]?.DeepClone(),
+            ["chain"] = options["chain"]?.DeepClone(),
+            ["chord"] = options["chord"]?.DeepClone(),
+        });
+        return embed.IsEmpty ? null : embed;
+    }
+
+    private static TimeSpan? Seconds(JsonObject options, string name) =>
+        options[name]?.GetValueKind() == JsonValueKind.Number && CeleryJson.GetDouble(options, name) is { } s ? TimeSpan.FromSeconds(s) : null;
+
+    /// <summary>An instant as kombu 5.2 writes it (ISO text) or as 5.3 does (<c>{"__type__": "datetime", …}</c>).</summary>
+    private static DateTimeOffset? Instant(JsonNode? node) => node switch
+    {
+        null => null,
+        JsonObject { Count: 2 } typed when typed["__value__"] is JsonValue v && v.TryGetValue<string>(out var text) => PythonDateTime.Parse(text),
+        JsonValue v when v.TryGetValue<string>(out var text) => PythonDateTime.Parse(text),
+        _ => throw new FormatException($"'{node.ToJsonString()}' is not a date and time"),
+    };
+
+    /// <summary>A queue or exchange given by name, or as the kombu entity Python serializes as a dict with <c>name</c>.</summary>
+    private static string? NameOf(JsonNode? node) => node switch
+    {
+        null => null,
+        JsonValue v when v.TryGetValue<string>(out var name) => name,
+        JsonObject o when o["name"] is JsonValue n && n.TryGetValue<string>(out var name) => name,
+        _ => throw new FormatException($"'{node.ToJsonString()}' is not a name"),
+    };
+}
