@@ -108,6 +108,136 @@ public abstract class ChordJoinComplianceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_part_added_again_with_the_same_result_is_a_duplicate_that_never_completes()
+    {
+        var groupId = ComplianceResults.NewId();
+        await Join.SetChordSizeAsync(groupId, 2);
+
+        var first = await Join.AddChordPartAsync(groupId, 0, Part(0));
+        var again = await Join.AddChordPartAsync(groupId, 0, Part(0));
+        var last = await Join.AddChordPartAsync(groupId, 1, Part(1));
+        // The last header task redelivered after it completed the chord (its worker died before the ack).
+        var lastAgain = await AsJoin(_backends[1]).AddChordPartAsync(groupId, 1, Part(1));
+
+        first.Should().Be(new ChordProgress(1, 2, 0, Added: true));
+        again.Should().Be(new ChordProgress(1, 2, 0, Added: false));
+        again.IsDuplicate.Should().BeTrue();
+        last.IsComplete.Should().BeTrue();
+        lastAgain.Should().Be(new ChordProgress(2, 2, 0, Added: false));
+        lastAgain.IsComplete.Should().BeFalse("the count equals the total, but this add brought nothing in: the body was already sent");
+        (await Join.GetChordPartsAsync(groupId)).Select(p => p.TaskId).Should().Equal(TaskId(0), TaskId(1));
+    }
+
+    [Fact]
+    public async Task A_part_added_again_with_a_different_result_keeps_the_first_and_does_not_over_count()
+    {
+        var groupId = ComplianceResults.NewId();
+        await Join.SetChordSizeAsync(groupId, 3);
+        var rerun = Rerun(1, new JsonObject { ["i"] = 1, ["square"] = 1, ["rerun"] = true });
+        var failedRerun = ComplianceResults.Failure(TaskId(2));
+
+        await Join.AddChordPartAsync(groupId, 0, Part(0));
+        await Join.AddChordPartAsync(groupId, 1, Part(1));
+        var differentResult = await Join.AddChordPartAsync(groupId, 1, rerun);
+        var completing = await Join.AddChordPartAsync(groupId, 2, Part(2));
+        var differentState = await Join.AddChordPartAsync(groupId, 2, failedRerun);
+        var parts = await Join.GetChordPartsAsync(groupId);
+
+        differentResult.Should().Be(new ChordProgress(2, 3, 0, Added: false), "Python's ZADD would add a second member for the task and count 3");
+        completing.IsComplete.Should().BeTrue();
+        differentState.Should().Be(new ChordProgress(3, 3, 0, Added: false));
+        parts.Should().HaveCount(3);
+        parts.Select(p => p.State).Should().Equal(TaskStates.Success, TaskStates.Success, TaskStates.Success);
+        parts[1].Result!.ToJsonString().Should().Be(Part(1).Result!.ToJsonString(), "the first result in stays");
+    }
+
+    [Fact]
+    public async Task A_part_without_a_group_index_is_also_added_once()
+    {
+        var groupId = ComplianceResults.NewId();
+        await Join.SetChordSizeAsync(groupId, 2);
+
+        var first = await Join.AddChordPartAsync(groupId, null, Part(7));
+        var again = await Join.AddChordPartAsync(groupId, null, Rerun(7, "changed"));
+        var last = await Join.AddChordPartAsync(groupId, null, Part(8));
+
+        (first.Added, again.Added, last.Added).Should().Be((true, false, true));
+        again.Ready.Should().Be(1);
+        last.IsComplete.Should().BeTrue();
+        (await Join.GetChordPartsAsync(groupId)).Select(p => p.TaskId).Should().Equal(TaskId(7), TaskId(8));
+    }
+
+    [Fact]
+    public async Task Duplicates_do_not_stand_in_for_extra_parts()
+    {
+        var groupId = ComplianceResults.NewId();
+        await Join.SetChordSizeAsync(groupId, 2);
+        await Join.AddChordExtraAsync(groupId, 1);
+
+        var progress = new List<ChordProgress>
+        {
+            await Join.AddChordPartAsync(groupId, 0, Part(0)),
+            await Join.AddChordPartAsync(groupId, 1, Part(1)),
+            await Join.AddChordPartAsync(groupId, 1, Part(1)),
+            await Join.AddChordPartAsync(groupId, 0, Part(0)),
+            await Join.AddChordPartAsync(groupId, 2, Part(2)),
+        };
+
+        progress.Select(p => p.Ready).Should().Equal(1, 2, 2, 2, 3);
+        progress.Select(p => p.IsComplete).Should().Equal(false, false, false, false, true);
+        progress[^1].Should().Be(new ChordProgress(3, 2, 1));
+    }
+
+    [Fact]
+    public async Task Parallel_parts_with_redelivered_duplicates_complete_the_chord_exactly_once()
+    {
+        const int size = 50;
+        var groupId = ComplianceResults.NewId();
+        await Join.SetChordSizeAsync(groupId, size);
+        _backends.Add(await CreateBackendAsync());
+        var joins = _backends.Select(AsJoin).ToList();
+        // Every part once; every fifth three times, one of them with a different result (a rerun).
+        var adds = Enumerable.Range(0, size).Select(i => (Index: i, Part: Part(i)))
+            .Concat(Enumerable.Range(0, size).Where(i => i % 5 == 0).SelectMany(i => new[]
+            {
+                (Index: i, Part: Part(i)),
+                (Index: i, Part: Rerun(i, new JsonObject { ["rerun"] = i })),
+            }))
+            .OrderBy(a => (a.Index * 7919) % 61) // interleave duplicates with first adds
+            .ToList();
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var running = adds.Select((a, n) => Task.Run(async () =>
+        {
+            await start.Task;
+            return await joins[n % joins.Count].AddChordPartAsync(groupId, a.Index, a.Part);
+        })).ToList();
+        start.SetResult();
+        var progress = await Task.WhenAll(running);
+        var parts = await Join.GetChordPartsAsync(groupId);
+
+        progress.Should().HaveCount(size + 2 * (size / 5));
+        progress.Count(p => p.IsComplete).Should().Be(1, "duplicates and concurrent adds must not send the body twice");
+        progress.Count(p => p.Added).Should().Be(size, "each task's part is added once");
+        progress.Where(p => p.Added).Select(p => p.Ready).Should().BeEquivalentTo(Enumerable.Range(1, size).Select(n => (long)n));
+        progress.Max(p => p.Ready).Should().Be(size, "nothing is over-counted");
+        parts.Select(p => p.TaskId).Should().Equal(Enumerable.Range(0, size).Select(TaskId), "parts come back by group index");
+    }
+
+    [Fact]
+    public async Task A_part_redelivered_after_the_join_was_deleted_does_not_complete_it_again()
+    {
+        var groupId = ComplianceResults.NewId();
+        await Join.SetChordSizeAsync(groupId, 1);
+        (await Join.AddChordPartAsync(groupId, 0, Part(0))).IsComplete.Should().BeTrue();
+        await Join.DeleteChordAsync(groupId); // the body was sent
+
+        var redelivered = await Join.AddChordPartAsync(groupId, 0, Part(0));
+
+        redelivered.IsComplete.Should().BeFalse("without the size nobody can complete the chord again");
+    }
+
+    [Fact]
     public async Task Parts_come_back_ordered_by_group_index_with_unindexed_ones_last()
     {
         var groupId = ComplianceResults.NewId();
@@ -173,6 +303,15 @@ public abstract class ChordJoinComplianceTests : IAsyncLifetime
         TaskId = TaskId(i),
         Status = TaskStates.Success,
         Result = new JsonObject { ["i"] = i, ["square"] = i * i },
+        DateDone = ComplianceResults.DateDone,
+    };
+
+    /// <summary>Part <paramref name="i"/> run again (a redelivery) with another result.</summary>
+    private static ResultMeta Rerun(int i, JsonNode result) => new()
+    {
+        TaskId = TaskId(i),
+        Status = TaskStates.Success,
+        Result = result,
         DateDone = ComplianceResults.DateDone,
     };
 

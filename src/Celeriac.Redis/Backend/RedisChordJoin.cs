@@ -9,12 +9,13 @@ using Celeriac.Redis.Resp;
 namespace Celeriac.Redis.Backend;
 
 /// <summary>
-/// Celery's native chord join on Redis (SPEC §4.8), command for command as
+/// Celery's native chord join on Redis (SPEC §4.8), on the same keys and nearly command for command as
 /// <c>RedisBackend.on_chord_part_return</c> sends them (vector
 /// <c>result_redis_chord_join_commands</c>), so C# and Python workers can finish each other's
 /// chords: the size in <c>&lt;gid&gt;.s</c>, extras in <c>&lt;gid&gt;.t</c>, parts in
 /// <c>&lt;gid&gt;.j</c> — a sorted set scored by group index, or a list with
-/// <c>result_chord_ordered=False</c>.
+/// <c>result_chord_ordered=False</c>. One difference, on purpose: a part is added once per task
+/// (<see cref="AddChordPartScript"/>), so a redelivered header task cannot send the body twice.
 /// </summary>
 internal sealed class RedisChordJoin(RedisClient client, RedisBackendSettings settings)
 {
@@ -37,41 +38,29 @@ internal sealed class RedisChordJoin(RedisClient client, RedisBackendSettings se
         await client.ExecuteAsync(new RedisCommand("INCRBY", _layout.ChordExtraKey(groupId), count), cancellationToken).ConfigureAwait(false);
 
     /// <summary>
-    /// Adds a part and reads the counters in one transaction: <c>ZADD</c> (or <c>RPUSH</c>),
-    /// <c>ZCOUNT -inf +inf</c> (or <c>LLEN</c>), <c>GET .t</c>, <c>GET .s</c>, then <c>EXPIRE</c>
-    /// on all three keys. The count includes exactly the parts added before, so of two parts that
-    /// finish together only one sees the total.
+    /// Adds a part unless its task's part is already in, and reads the counters, in one call of
+    /// <see cref="AddChordPartScript"/>: the same <c>ZADD</c> (or <c>RPUSH</c>), <c>ZCOUNT -inf +inf</c>
+    /// (or <c>LLEN</c>), <c>GET .t</c>, <c>GET .s</c> and <c>EXPIRE</c> ×3 as Python's pipeline,
+    /// after a look at the members already at the part's score. The count includes exactly the
+    /// parts added before, so of two parts that finish together only one sees the total, and a
+    /// redelivered part is reported as a duplicate instead of completing the chord again.
     /// </summary>
     public async ValueTask<ChordProgress> AddPartAsync(string groupId, int? groupIndex, ResultMeta part, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(part);
-        var (join, extra, size) = (_layout.ChordJoinKey(groupId), _layout.ChordExtraKey(groupId), _layout.ChordSizeKey(groupId));
-        // [1, task_id, state, result]: the result as encode_result leaves it — the value, or the exception object.
-        var member = CeleryJson.ToUtf8Bytes(new JsonArray(1, part.TaskId, part.Status, part.Result?.DeepClone()));
-        var commands = new List<RedisCommand>(7);
-        if (settings.ChordOrdered)
-        {
-            commands.Add(new RedisCommand("ZADD", join, groupIndex is { } index ? index : NoIndex, member));
-            commands.Add(new RedisCommand("ZCOUNT", join, "-inf", "+inf"));
-        }
-        else
-        {
-            commands.Add(new RedisCommand("RPUSH", join, member));
-            commands.Add(new RedisCommand("LLEN", join));
-        }
-        commands.Add(new RedisCommand("GET", extra));
-        commands.Add(new RedisCommand("GET", size));
-        if (_expires > 0)
-        {
-            commands.Add(new RedisCommand("EXPIRE", join, _expires));
-            commands.Add(new RedisCommand("EXPIRE", extra, _expires));
-            commands.Add(new RedisCommand("EXPIRE", size, _expires));
-        }
-        var replies = await RedisTransaction.ExecuteAsync(client, commands, cancellationToken).ConfigureAwait(false);
+        // [1, task_id, state, result]: the result as encode_result leaves it — the value, or the
+        // exception object — in json.dumps' bytes, so a part written by us equals Python's.
+        var member = PythonJson.DumpsUtf8(new JsonArray(1, part.TaskId, part.Status, part.Result?.DeepClone()));
+        var reply = await client.EvaluateAsync(AddChordPartScript.Script,
+            [_layout.ChordJoinKey(groupId), _layout.ChordExtraKey(groupId), _layout.ChordSizeKey(groupId)],
+            [member, groupIndex is { } index ? index : NoIndex, part.TaskId, PythonJson.Dumps(JsonValue.Create(part.TaskId)), _expires, settings.ChordOrdered ? 1 : 0],
+            cancellationToken).ConfigureAwait(false);
+        var values = reply.AsArray();
         return new ChordProgress(
-            Ready: replies[1].AsInt64(),
-            Size: replies[3].IsNull ? null : replies[3].AsInt64(),
-            Extra: replies[2].IsNull ? 0 : replies[2].AsInt64());
+            Ready: values[1].AsInt64(),
+            Size: values[3].IsNull ? null : values[3].AsInt64(),
+            Extra: values[2].IsNull ? 0 : values[2].AsInt64(),
+            Added: values[0].AsInt64() == 1);
     }
 
     /// <summary>

@@ -17,8 +17,14 @@ public interface IChordJoin
 
     /// <summary>
     /// Adds one finished part (SUCCESS, FAILURE or REVOKED) and returns, atomically with the add,
-    /// how many parts are in and how many are expected.
+    /// how many parts are in and how many are expected. A part whose task id is already in (the
+    /// header task was redelivered and ran again) is not added again: the call reports it as a
+    /// duplicate that neither counts nor completes (<see cref="ChordProgress.IsDuplicate"/>).
     /// </summary>
+    /// <param name="groupId">The chord header's group id.</param>
+    /// <param name="groupIndex">The part's position in the header (<c>group_index</c>), or null.</param>
+    /// <param name="part">The header task's final meta: its id, state and result are stored.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
     ValueTask<ChordProgress> AddChordPartAsync(string groupId, int? groupIndex, ResultMeta part, CancellationToken cancellationToken = default);
 
     /// <summary>The finished parts ordered by group index (parts without one last).</summary>

@@ -105,17 +105,21 @@ public sealed class InMemoryResultStore
 
     internal ChordProgress AddChordPart(string groupId, int? groupIndex, ResultMeta part, DateTimeOffset now, DateTimeOffset? expiresAt)
     {
-        // The member Redis would hold, [1, id, state, result]: adding the same one twice counts once,
-        // as ZADD of an existing member does.
-        var member = CeleryJson.ToJsonString(new JsonArray(1, part.TaskId, part.Status, part.Result?.DeepClone()));
+        // The member Redis would hold, [1, id, state, result] as Python writes it: it orders parts
+        // of equal score, as ZRANGE does.
+        var member = PythonJson.Dumps(new JsonArray(1, part.TaskId, part.Status, part.Result?.DeepClone()));
         var score = groupIndex is { } index ? index : double.PositiveInfinity;
         lock (_writeLock)
         {
             var chord = LiveChord(groupId, now, create: true)!;
-            chord.Parts[member] = (score, new ChordPart(part.TaskId, part.Status, part.Result?.DeepClone()));
+            // One part per task id: a redelivered header task that finishes again (same result or
+            // not) is a duplicate and adds nothing. Stricter than Redis, which only looks at the
+            // part's own score — a task id never comes with two different group indexes.
+            var added = !chord.Parts.ContainsKey(part.TaskId);
+            if (added) chord.Parts[part.TaskId] = (score, member, new ChordPart(part.TaskId, part.Status, part.Result?.DeepClone()));
             // Every part refreshes the expiry of the whole join, as the EXPIREs after ZADD do.
             chord.ExpiresAt = expiresAt;
-            return new ChordProgress(chord.Parts.Count, chord.Size, chord.Extra);
+            return new ChordProgress(chord.Parts.Count, chord.Size, chord.Extra, added);
         }
     }
 
@@ -126,7 +130,7 @@ public sealed class InMemoryResultStore
             if (LiveChord(groupId, now, create: false) is not { } chord) return [];
             // ZRANGE order: by score (group index, +inf last), then by member.
             return chord.Parts
-                .OrderBy(p => p.Value.Score).ThenBy(p => p.Key, StringComparer.Ordinal)
+                .OrderBy(p => p.Value.Score).ThenBy(p => p.Value.Member, StringComparer.Ordinal)
                 .Select(p => p.Value.Part with { Result = p.Value.Part.Result?.DeepClone() })
                 .ToList();
         }
@@ -153,8 +157,8 @@ public sealed class InMemoryResultStore
     {
         public long? Size { get; set; }
         public long Extra { get; set; }
-        /// <summary>Member JSON → score and part: a sorted set, ordered when read.</summary>
-        public Dictionary<string, (double Score, ChordPart Part)> Parts { get; } = new(StringComparer.Ordinal);
+        /// <summary>Task id → score, member JSON and part: a sorted set, ordered when read.</summary>
+        public Dictionary<string, (double Score, string Member, ChordPart Part)> Parts { get; } = new(StringComparer.Ordinal);
         public DateTimeOffset? ExpiresAt { get; set; }
     }
 }
