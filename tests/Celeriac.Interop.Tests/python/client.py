@@ -20,7 +20,8 @@ its arguments are wrong. Broker and backend come from CELERY_BROKER_URL / CELERY
   canvas SPEC               a chain, a chord or a task with a callback, built from signatures:
                             {"chain": [TASK, ...]} | {"chord": [TASK, ...], "body": TASK} |
                             {"task": TASK, "link": TASK}, where TASK is a send SPEC; prints
-                            {"id": the final result's id, "ids": {"link": ...}}
+                            {"id": the final result's id, "ids": {"link": ...}}; for a chord
+                            "ids" also has "group" and "header" (the header tasks' ids in order)
   store-state ID STATE META store a state for a task id as a Python task's update_state does
                             (backend.store_result); prints {"stored": true}
   watch SPEC [--timeout S]  subscribes to the task's result channel, sends SPEC (one task),
@@ -131,6 +132,11 @@ def cmd_canvas(a):
         result = chain(*[signature(s) for s in spec["chain"]]).apply_async()
     elif "chord" in spec:
         result = chord([signature(s) for s in spec["chord"]])(signature(spec["body"]))
+        # The header's group id and task ids, in header order (the body's result has the header
+        # group as parent).
+        if result.parent is not None:
+            ids["group"] = result.parent.id
+            ids["header"] = [r.id for r in result.parent.results]
     else:
         link = signature(spec["link"])
         ids["link"] = link.freeze().id
