@@ -49,6 +49,7 @@ public sealed partial class CeleriacApp : IAsyncDisposable
         Publisher = new TaskPublisher(this);
         Executor = new TaskExecutor(this);
         Recorder = new ResultRecorder(options);
+        Canvas.Builtins.BuiltinCanvasTasks.Register(this);
     }
 
     /// <summary>Creates an app, letting <paramref name="configure"/> set the options first.</summary>
@@ -118,6 +119,19 @@ public sealed partial class CeleriacApp : IAsyncDisposable
             cancellationToken, eager: false);
     }
 
+    /// <summary>
+    /// A signature of a task by name (Celery's <c>app.signature(name, args, kwargs, **options)</c>),
+    /// e.g. one only a Python worker has; it is bound to this app, so <c>ApplyAsync</c> sends it.
+    /// </summary>
+    /// <example><code>var flow = app.Signature("tasks.add", [2, 2]) | app.Signature("tasks.mul", [4]);</code></example>
+    public Canvas.Signature Signature(string name, IEnumerable<object?>? args = null, IReadOnlyDictionary<string, object?>? kwargs = null,
+        TaskSendOptions? options = null, bool immutable = false)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        return new Canvas.Signature(name, Serialization.CeleriacJson.ToArgs(args, Options.Json), Serialization.CeleriacJson.ToKwargs(kwargs, Options.Json),
+            options is null ? null : Canvas.SignatureOptions.FromSendOptions(options), immutable) { App = this };
+    }
+
     internal Task<AsyncResult> ApplyAsync(TaskDefinition definition, JsonArray args, JsonObject kwargs, TaskSendOptions? options, CancellationToken cancellationToken) =>
         SendAsync(definition.Name, args, kwargs, options, cancellationToken, definition);
 
@@ -136,7 +150,7 @@ public sealed partial class CeleriacApp : IAsyncDisposable
         return new AsyncResult(this, message.Id, Backend);
     }
 
-    internal AsyncResult<T> Typed<T>(AsyncResult untyped) => new(this, untyped.Id, untyped.ResultBackend) { Meta = untyped.Meta, IsFinal = untyped.IsFinal };
+    internal AsyncResult<T> Typed<T>(AsyncResult untyped) => new(this, untyped.Id, untyped.ResultBackend) { Meta = untyped.Meta, IsFinal = untyped.IsFinal, Parent = untyped.Parent };
 
     /// <summary>A handle on the result of the task with this id (Celery's <c>app.AsyncResult(id)</c>).</summary>
     public AsyncResult Result(string taskId) => new(this, taskId, Backend);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Celeriac.Protocol.Messages;
+using Celeriac.Protocol.Results;
 
 namespace Celeriac.Canvas;
 
@@ -14,7 +15,15 @@ namespace Celeriac.Canvas;
 /// <c>countdown</c>, <c>link</c>, …), so options a Python producer set that Celeriac has no name
 /// for survive a round trip through a Celeriac worker.
 /// </remarks>
-public class Signature
+/// <example>
+/// <code>
+/// var add = app.Task("tasks.add", (int x, int y) => x + y);
+/// var mul = app.Task("tasks.mul", (int x, int y) => x * y);
+/// ITaskResult r = await (add.S(2, 2) | mul.S(4)).ApplyAsync();          // chain: (2 + 2) * 4
+/// AsyncResult&lt;int&gt; one = await add.S(1).Set(new TaskSendOptions { Queue = "math" }).DelayAsync(2);
+/// </code>
+/// </example>
+public partial class Signature
 {
     /// <summary>Creates a signature of <paramref name="task"/> with partial arguments.</summary>
     public Signature(string task, JsonArray? args = null, JsonObject? kwargs = null, JsonObject? options = null, bool immutable = false)
@@ -52,20 +61,40 @@ public class Signature
     /// <summary><c>null</c> for a task; <c>group</c>, <c>chain</c> or <c>chord</c> for composites.</summary>
     public string? SubtaskType { get; }
 
-    /// <summary>The frozen task id (<c>options.task_id</c>), or null before <see cref="Freeze"/>.</summary>
+    /// <summary>The frozen task id (<c>options.task_id</c>; the group id for a group), or null before <see cref="Freeze"/>.</summary>
     public string? Id => Options["task_id"]?.GetValue<string>();
 
+    /// <summary>The app this signature was created through (never serialized); it sends <see cref="ApplyAsync"/>.</summary>
+    internal CeleriacApp? App { get; set; }
+
     /// <summary>
-    /// Allocates the task id this signature will run under (Celery's <c>freeze</c>), so its result
-    /// can be referenced before it is sent. Idempotent.
+    /// Allocates the ids this signature will run under (Celery's <c>freeze</c>), so its result can
+    /// be referenced before it is sent: a task's id; for a group its id and every member's; for a
+    /// chain every step's (the chain's id is the last step's); for a chord the header group's and
+    /// the body's (the chord's id is the body's). Idempotent. Returns the id.
     /// </summary>
-    public virtual string Freeze()
+    public string Freeze() => FreezeCore(new FreezeOptions { ReplyTo = BoundApp?.Publisher.Oid }).Id;
+
+    /// <summary>
+    /// Celery's <c>freeze(_id, group_id, chord, root_id, parent_id, group_index)</c>: writes the
+    /// frozen ids into the options and returns the result tuple the signature will produce.
+    /// </summary>
+    internal virtual ResultTuple FreezeCore(FreezeOptions freeze)
     {
-        if (Id is { } id) return id;
-        id = Guid.NewGuid().ToString();
-        Options["task_id"] = id;
-        return id;
+        var id = Id;
+        if (id is null) Options["task_id"] = id = freeze.Id ?? Guid.NewGuid().ToString();
+        // Python sets these only when truthy, and never replaces a reply_to or group_id already there.
+        if (freeze.RootId is not null) Options["root_id"] = freeze.RootId;
+        if (freeze.ParentId is not null) Options["parent_id"] = freeze.ParentId;
+        if (freeze.ReplyTo is not null && !Options.ContainsKey("reply_to")) Options["reply_to"] = freeze.ReplyTo;
+        if (freeze.GroupId is not null && !Options.ContainsKey("group_id")) Options["group_id"] = freeze.GroupId;
+        if (freeze.Chord is not null) Options["chord"] = freeze.Chord.DeepClone();
+        if (freeze.GroupIndex is { } index) Options["group_index"] = index;
+        return new ResultTuple(id);
     }
+
+    /// <summary>The app to send through: this signature's, or for a composite its first member's (as Celery finds it).</summary>
+    internal virtual CeleriacApp? BoundApp => App;
 
     /// <summary>
     /// A copy with more arguments and options applied (Celery's <c>clone</c>, SPEC §1.5): extra args
@@ -75,6 +104,7 @@ public class Signature
     public Signature Clone(JsonArray? args = null, JsonObject? kwargs = null, JsonObject? options = null)
     {
         var copy = FromJson(ToJson());
+        copy.App = App;
         if (!Immutable)
         {
             if (args is { Count: > 0 })
@@ -89,11 +119,18 @@ public class Signature
         return copy;
     }
 
-    /// <summary>Adds a callback run with this signature's result (Celery's <c>link</c>).</summary>
-    public Signature Link(Signature callback) => AppendOption("link", callback);
+    /// <summary>
+    /// Adds a callback run with this signature's result (Celery's <c>link</c>); returns this
+    /// signature. On a chain it runs after the last step; on a chord after the body; on a group
+    /// Celery links it (immutable) to the first member only — use a chord to run after all.
+    /// </summary>
+    public virtual Signature Link(Signature callback) => AppendOption("link", callback);
 
-    /// <summary>Adds an errback run with this task's id when it fails (Celery's <c>link_error</c>).</summary>
-    public Signature LinkError(Signature errback) => AppendOption("link_error", errback);
+    /// <summary>
+    /// Adds an errback run with the failed task's id (Celery's <c>link_error</c>); returns this
+    /// signature. On a chain and a group every task gets it; on a chord the body.
+    /// </summary>
+    public virtual Signature LinkError(Signature errback) => AppendOption("link_error", errback);
 
     /// <summary>The callbacks added with <see cref="Link"/>.</summary>
     public IReadOnlyList<Signature> Callbacks => OptionList("link");
@@ -150,13 +187,32 @@ public class Signature
     /// send their parts as Celery does. The worker sends callbacks, chain steps and chord bodies
     /// through here.
     /// </summary>
-    internal virtual Task<AsyncResult> SendAsync(CeleriacApp app, CancellationToken cancellationToken)
+    internal async Task<AsyncResult> SendAsync(CeleriacApp app, CancellationToken cancellationToken) =>
+        await SendWorkflowAsync(app, cancellationToken).ConfigureAwait(false) switch
+        {
+            AsyncResult single => single,
+            // A group's result is a GroupResult; callers of this older entry point get a handle on its id.
+            var other => app.Result(other.Id),
+        };
+
+    /// <summary>
+    /// Sends the signature as it stands, as Celery's <c>apply_async</c> does for its kind: one
+    /// message for a task, the first step of a chain, every member of a group, a chord's header.
+    /// Returns the result: a <see cref="GroupResult"/> for a group. Runs in place when the app is
+    /// eager.
+    /// </summary>
+    internal virtual Task<ITaskResult> SendWorkflowAsync(CeleriacApp app, CancellationToken cancellationToken)
     {
+        App ??= app;
         if (SubtaskType is not null)
             throw new NotSupportedException($"Signatures of kind '{SubtaskType}' cannot be sent by this version of Celeriac.");
-        var options = SignatureOptions.ToSendOptions(Options);
-        return app.SendAsync(Task, (JsonArray)Args.DeepClone(), (JsonObject)Kwargs.DeepClone(), options, cancellationToken);
+        return SendPlainAsync(app, Options, cancellationToken);
     }
+
+    /// <summary>One task message for this signature's task, arguments and <paramref name="options"/>.</summary>
+    private protected async Task<ITaskResult> SendPlainAsync(CeleriacApp app, JsonObject options, CancellationToken cancellationToken) =>
+        await app.SendAsync(Task, (JsonArray)Args.DeepClone(), (JsonObject)Kwargs.DeepClone(), SignatureOptions.ToSendOptions(options), cancellationToken)
+            .ConfigureAwait(false);
 
     /// <inheritdoc />
     public override string ToString() => $"{Task}({string.Join(", ", Args.Select(a => a?.ToJsonString() ?? "None"))})";

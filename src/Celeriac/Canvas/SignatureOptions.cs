@@ -50,6 +50,49 @@ internal static class SignatureOptions
         }
     }
 
+    /// <summary>
+    /// The options JSON Celery's <c>sig.set(**options)</c> would hold for <paramref name="send"/>:
+    /// seconds as numbers, instants as ISO text the way kombu 5.2 encodes a datetime (UTC as <c>Z</c>).
+    /// Only what is set is written.
+    /// </summary>
+    public static JsonObject FromSendOptions(TaskSendOptions send)
+    {
+        var o = new JsonObject();
+        Put(o, "task_id", send.TaskId);
+        Put(o, "queue", send.Queue);
+        Put(o, "exchange", send.Exchange);
+        Put(o, "routing_key", send.RoutingKey);
+        Put(o, "countdown", send.Countdown?.TotalSeconds);
+        Put(o, "eta", send.Eta is { } eta ? KombuIso(eta) : null);
+        // An instant, else seconds from now: Celery's apply_async accepts both under one key.
+        if (send.Expires is { } at) Put(o, "expires", KombuIso(at));
+        else Put(o, "expires", send.ExpiresIn?.TotalSeconds);
+        Put(o, "priority", send.Priority);
+        if (send.Headers is { } headers)
+            o["headers"] = new JsonObject(headers.Select(h => KeyValuePair.Create(h.Key, Serialization.CeleriacJson.ToNode(h.Value, Serialization.CeleriacJson.CreateDefaultOptions()))));
+        Put(o, "time_limit", send.TimeLimit?.TotalSeconds);
+        Put(o, "soft_time_limit", send.SoftTimeLimit?.TotalSeconds);
+        Put(o, "shadow", send.Shadow);
+        Put(o, "ignore_result", send.IgnoreResult);
+        Put(o, "group_id", send.GroupId);
+        Put(o, "group_index", send.GroupIndex);
+        Put(o, "parent_id", send.ParentId);
+        Put(o, "root_id", send.RootId);
+        Put(o, "reply_to", send.ReplyTo);
+        return o;
+    }
+
+    private static void Put(JsonObject o, string key, JsonNode? value)
+    {
+        if (value is not null) o[key] = value;
+    }
+
+    private static string KombuIso(DateTimeOffset instant)
+    {
+        var text = PythonDateTime.Format(instant);
+        return text.EndsWith("+00:00", StringComparison.Ordinal) ? text[..^6] + "Z" : text;
+    }
+
     private static TaskEmbed? Embed(JsonObject options)
     {
         var embed = TaskEmbed.FromJson(new JsonObject

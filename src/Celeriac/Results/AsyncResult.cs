@@ -17,7 +17,7 @@ namespace Celeriac;
 /// var sum = await r.GetAsync&lt;int&gt;(TimeSpan.FromSeconds(10));
 /// </code>
 /// </example>
-public class AsyncResult
+public class AsyncResult : ITaskResult
 {
     private readonly CeleriacApp _app;
     private readonly IResultBackend _backend;
@@ -34,6 +34,19 @@ public class AsyncResult
 
     /// <summary>The task id.</summary>
     public string Id { get; }
+
+    /// <summary>
+    /// The result of the step before this one in a chain (a <see cref="GroupResult"/> when that
+    /// step was a group or chord header), set when the chain was applied; null otherwise.
+    /// </summary>
+    public ITaskResult? Parent { get; internal set; }
+
+    /// <summary>
+    /// Results of the tasks this one sent (callbacks, chain steps, groups; SPEC §4.6), from the
+    /// meta last read: call <see cref="RefreshAsync"/> or wait first.
+    /// </summary>
+    public IReadOnlyList<ITaskResult> Children =>
+        Meta.Children is { } children ? children.Select(c => TaskResults.From(_app, _backend, ResultTuple.FromJson(c))).ToList() : [];
 
     /// <summary>The meta last read (PENDING until something was read).</summary>
     public ResultMeta Meta { get; internal set; }
@@ -104,6 +117,16 @@ public class AsyncResult
         var node = await GetAsync(timeout, cancellationToken).ConfigureAwait(false);
         return (T)CeleriacJson.FromNode(node, typeof(T), _app.Options.Json)!;
     }
+
+    /// <summary>Reads the current state; true once the task succeeded, failed or was revoked.</summary>
+    public async Task<bool> IsReadyAsync(CancellationToken cancellationToken = default)
+    {
+        if (!IsFinal) await RefreshAsync(cancellationToken).ConfigureAwait(false);
+        return IsReady;
+    }
+
+    /// <summary>Celery's <c>as_tuple()</c>: <c>[[id, parent tuple or null], null]</c> (SPEC §4.6).</summary>
+    public JsonArray AsTuple() => new(new JsonArray(Id, Parent?.AsTuple()), null);
 
     /// <summary>Deletes the stored result.</summary>
     public ValueTask ForgetAsync(CancellationToken cancellationToken = default) => _backend.ForgetAsync(Id, cancellationToken);

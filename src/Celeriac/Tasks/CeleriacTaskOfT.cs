@@ -1,3 +1,4 @@
+using Celeriac.Canvas;
 using Celeriac.Serialization;
 
 namespace Celeriac.Tasks;
@@ -17,5 +18,19 @@ public sealed class CeleriacTask<TResult> : CeleriacTask
     {
         var result = await App.ApplyAsync(Definition, CeleriacJson.ToArgs(args, App.Options.Json), CeleriacJson.ToKwargs(kwargs, App.Options.Json), options, cancellationToken).ConfigureAwait(false);
         return App.Typed<TResult>(result);
+    }
+
+    /// <summary>A typed signature with these partial arguments (Celery's <c>.s(...)</c>).</summary>
+    /// <example><code>AsyncResult&lt;int&gt; r = await add.S(2).DelayAsync(3);</code></example>
+    public new Signature<TResult> S(params object?[] args) => Signature(args);
+
+    /// <summary>A typed immutable signature (Celery's <c>.si(...)</c>).</summary>
+    public new Signature<TResult> Si(params object?[] args) => Signature(args, immutable: true);
+
+    /// <summary>A typed signature with arguments, keyword arguments and options.</summary>
+    public new Signature<TResult> Signature(IEnumerable<object?>? args = null, IReadOnlyDictionary<string, object?>? kwargs = null, TaskSendOptions? options = null, bool immutable = false)
+    {
+        var (a, k, o) = Parts(args, kwargs, options);
+        return new Signature<TResult>(App, Name, a, k, o, immutable);
     }
 }
