@@ -49,6 +49,8 @@ public sealed partial class CeleriacApp : IAsyncDisposable
         Publisher = new TaskPublisher(this);
         Executor = new TaskExecutor(this);
         Recorder = new ResultRecorder(options);
+        Continuation = new CanvasContinuation(this);
+        Canvas.WorkerBuiltinTasks.Register(this);
     }
 
     /// <summary>Creates an app, letting <paramref name="configure"/> set the options first.</summary>
@@ -79,6 +81,8 @@ public sealed partial class CeleriacApp : IAsyncDisposable
     internal TaskExecutor Executor { get; }
 
     internal ResultRecorder Recorder { get; }
+
+    internal CanvasContinuation Continuation { get; }
 
     /// <summary>Registers a task from any delegate (any arity, sync or async, with or without a result).</summary>
     /// <param name="name">Stable task name, e.g. <c>tasks.send_email</c>; Python peers use the same string.</param>
