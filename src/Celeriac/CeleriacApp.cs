@@ -49,6 +49,8 @@ public sealed partial class CeleriacApp : IAsyncDisposable
         Publisher = new TaskPublisher(this);
         Executor = new TaskExecutor(this);
         Recorder = new ResultRecorder(options);
+        Continuation = new CanvasContinuation(this);
+        Canvas.WorkerBuiltinTasks.Register(this);
         Canvas.Builtins.BuiltinCanvasTasks.Register(this);
     }
 
@@ -80,6 +82,8 @@ public sealed partial class CeleriacApp : IAsyncDisposable
     internal TaskExecutor Executor { get; }
 
     internal ResultRecorder Recorder { get; }
+
+    internal CanvasContinuation Continuation { get; }
 
     /// <summary>Registers a task from any delegate (any arity, sync or async, with or without a result).</summary>
     /// <param name="name">Stable task name, e.g. <c>tasks.send_email</c>; Python peers use the same string.</param>

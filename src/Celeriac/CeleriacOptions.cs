@@ -75,6 +75,15 @@ public sealed class CeleriacOptions
     /// <summary>Priority for tasks that do not set one (<c>task_default_priority</c>).</summary>
     public int? DefaultPriority { get; set; }
 
+    /// <summary>
+    /// Callbacks, chain steps and chord bodies a worker sends take the priority of the message that
+    /// ran before them (<c>task_inherit_parent_priority</c>). Default false.
+    /// </summary>
+    public bool InheritParentPriority { get; set; }
+
+    /// <summary>How long <c>celery.chord_unlock</c> waits between checks of the header (<c>result_chord_retry_interval</c>). Default 1 s.</summary>
+    public TimeSpan ResultChordRetryInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Task name or glob (<c>tasks.*</c>) to queue (<c>task_routes</c>); first match wins.</summary>
     public IDictionary<string, string> Routes { get; set; } = new Dictionary<string, string>();
 
@@ -160,6 +169,7 @@ public sealed class CeleriacOptions
         if (WorkerEtaTaskLimit < 1) problems.Add("worker_eta_task_limit must be at least 1");
         if (!RateLimiting.RateLimit.TryParse(DefaultRateLimit, out _)) problems.Add($"task_default_rate_limit '{DefaultRateLimit}' is not a rate like \"10/s\"");
         if (TaskTimeLimit <= TimeSpan.Zero || TaskSoftTimeLimit <= TimeSpan.Zero) problems.Add("time limits must be positive");
+        if (ResultChordRetryInterval < TimeSpan.Zero) problems.Add("result_chord_retry_interval must not be negative");
         if (problems.Count > 0) throw new ArgumentException("Invalid Celeriac settings: " + string.Join("; ", problems));
     }
 

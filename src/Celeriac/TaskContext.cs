@@ -140,6 +140,17 @@ public sealed class TaskContext
     public Exception Ignore(string? reason = null) => new Exceptions.IgnoreException(reason);
 
     /// <summary>
+    /// Celery's <c>self.replace(sig)</c>: returns the exception to throw to end this task and run
+    /// <paramref name="signature"/> in its place. The replacement takes this task's id (unless it was
+    /// frozen with its own), its callbacks, errbacks, chord membership and the rest of its chain, so
+    /// whoever waits on this task gets the replacement's result. Nothing is stored for this run.
+    /// Only plain signatures can replace a task in this version; a composite gives a
+    /// <see cref="NotSupportedException"/> to throw instead.
+    /// </summary>
+    /// <example><code>if (tooBig) throw ctx.Replace(new Signature("tasks.process_in_parts", [items]));</code></example>
+    public Exception Replace(Canvas.Signature signature) => Canvas.Replacement.Prepare(this, signature);
+
+    /// <summary>
     /// Stores a custom state (e.g. <c>PROGRESS</c> with <c>{"current": 3, "total": 10}</c>) that
     /// clients see through <see cref="AsyncResult"/> while the task runs.
     /// </summary>

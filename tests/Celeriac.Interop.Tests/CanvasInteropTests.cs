@@ -83,6 +83,64 @@ public sealed class CanvasInteropTests(BothWorkersCluster cluster) : IClassFixtu
         ((string?)callback["repr"]).Should().Be("14", Describe(callback));
     }
 
+    [InteropFact]
+    public async Task Chain_crosses_from_python_to_a_celeriac_only_task_and_back()
+    {
+        // py.add_one exists only in Python's interop_tasks.py, interop.cs_only_double only in the
+        // Celeriac InteropWorker (neither is in the contract): each worker must send the next step
+        // of a task it cannot run itself. (1 + 1) * 2 + 1 = 5.
+        var sent = await cluster.PythonClient.CanvasAsync(new
+        {
+            chain = new object[]
+            {
+                new { name = "py.add_one", args = new object[] { 1 }, queue = Py },
+                new { name = "interop.cs_only_double", queue = Cx },
+                new { name = "py.add_one", queue = Py },
+            },
+        });
+
+        await ShouldReturnAsync(sent, "5");
+    }
+
+    [InteropFact]
+    public async Task Chord_with_header_parts_on_both_workers_and_the_body_on_the_celeriac_worker()
+    {
+        var sent = await cluster.PythonClient.CanvasAsync(new
+        {
+            chord = Enumerable.Range(0, 12).Select(i => new { name = "interop.add", args = new object[] { i, 1 }, queue = i % 2 == 0 ? Py : Cx }).ToArray(),
+            body = new { name = "interop.xsum", queue = Cx },
+        });
+
+        await ShouldReturnAsync(sent, "78");
+    }
+
+    [InteropFact]
+    public async Task Failing_chord_header_part_gives_python_a_ChordError_and_runs_the_errback_once()
+    {
+        // The errback is old-style: it gets the body's id first, so interop.record(body_id, token)
+        // appends one token to a list named after the body, once per run.
+        var sent = await cluster.PythonClient.CanvasAsync(new
+        {
+            chord = new object[]
+            {
+                new { name = "interop.add", args = new object[] { 1, 1 }, queue = Py },
+                new { name = "interop.fail", args = new object[] { "header failed" }, queue = Cx },
+                new { name = "interop.add", args = new object[] { 2, 2 }, queue = Cx },
+                new { name = "interop.add", args = new object[] { 3, 3 }, queue = Py },
+            },
+            body = new { name = "interop.xsum", queue = Cx, link_error = new { name = "interop.record", args = new object[] { "errback-ran" }, queue = Py } },
+        });
+        var bodyId = sent["id"]!.GetValue<string>();
+
+        var result = await cluster.PythonClient.GetOneAsync(bodyId, Timeout);
+
+        ((string?)result["exception"]?["type"]).Should().Be("ChordError", Describe(result));
+        ((string?)result["exception"]?["message"]).Should().StartWith("Dependency ").And.Contain("raised").And.Contain("header failed", Describe(result));
+        await Poll.UntilAsync(async () => (await cluster.Records.ListAsync("LRANGE", bodyId, "0", "-1")).Count > 0, TimeSpan.FromSeconds(Timeout),
+            () => "the body's errback never ran\n" + Describe(result));
+        (await cluster.Records.ListAsync("LRANGE", bodyId, "0", "-1")).Should().Equal(["errback-ran"], "the body's errback runs once, sent by the worker that completed the chord");
+    }
+
     /// <summary>add(2, 2) | mul(10) | add(1) | mul(2) = 82, odd steps on one queue, even steps on the other.</summary>
     private static object[] Chain(string odd, string even) =>
     [

@@ -60,6 +60,8 @@ public static class CeleriacConfiguration
         Add((o, s) => o.ResultExpires = OptionalSeconds(s), "ResultExpires", "result_expires");
         Add((o, s) => o.ResultExtended = Bool(s), "ResultExtended", "result_extended");
         Add((o, s) => o.DefaultPriority = string.IsNullOrEmpty(s.Value) ? null : Int(s), "DefaultPriority", "task_default_priority");
+        Add((o, s) => o.InheritParentPriority = Bool(s), "InheritParentPriority", "task_inherit_parent_priority");
+        Add((o, s) => o.ResultChordRetryInterval = OptionalSeconds(s) ?? TimeSpan.Zero, "ResultChordRetryInterval", "result_chord_retry_interval");
         Add((o, s) => Merge(o.Routes, s), "Routes", "task_routes");
         Add((o, s) => Merge(o.BrokerTransportOptions, s), "BrokerTransportOptions", "broker_transport_options");
         Add((o, s) => Merge(o.ResultBackendTransportOptions, s), "ResultBackendTransportOptions", "result_backend_transport_options");

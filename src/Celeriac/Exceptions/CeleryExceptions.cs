@@ -28,6 +28,12 @@ public static class CeleryExceptions
     /// <summary>The task was revoked (<c>revoked</c>, <c>expired</c> or <c>terminated</c>).</summary>
     public static CeleryException TaskRevoked(string reason) => new("TaskRevokedError", CeleryModule, reason);
 
+    /// <summary>A chord body could not run: a header part failed, or the join or the body's send did (<c>ChordError</c>).</summary>
+    public static CeleryException ChordError(string message) => new("ChordError", CeleryModule, message);
+
+    /// <summary>A canvas was used in a way Celery refuses (<c>ImproperlyConfigured</c>).</summary>
+    public static CeleryException ImproperlyConfigured(string message) => new("ImproperlyConfigured", CeleryModule, message);
+
     /// <summary>A Celery exception whose stored args are not just its message.</summary>
     private sealed class ArgumentsException(string type, string module, string message, System.Text.Json.Nodes.JsonArray arguments)
         : CeleryException(type, module, message)

@@ -84,7 +84,7 @@ public sealed partial class CeleriacWorker
                 return;
             case OutcomeKind.Failed:
                 _log.LogWarning("Task {Task}[{TaskId}] failed: {Type}: {Message}", message.Task, message.Id, outcome.Error!.Type, outcome.Error.Message);
-                Finish(_app.Recorder.Finished(task, message, outcome, scope), TaskStates.Failure, acksOnFailure ? SettleAction.Ack : SettleAction.Reject);
+                Finish(await CarriedAsync(_app.Recorder.Finished(task, message, outcome, scope)).ConfigureAwait(false), TaskStates.Failure, acksOnFailure ? SettleAction.Ack : SettleAction.Reject);
                 return;
             case OutcomeKind.Retried:
                 // The retry message is already out; RETRY is stored after it, and (acks late) the original acked.
@@ -99,9 +99,14 @@ public sealed partial class CeleriacWorker
                 Finish(null, TaskStates.Ignored);
                 return;
             default:
-                Finish(_app.Recorder.Finished(task, message, outcome, scope), TaskStates.Success);
+                Finish(await CarriedAsync(_app.Recorder.Finished(task, message, outcome, scope)).ConfigureAwait(false), TaskStates.Success);
                 return;
         }
+
+        // A canvas (callbacks, chain, chord, errbacks) is carried on around the store; the meta comes
+        // back when it is still to be stored. Tasks without an embed skip it.
+        ValueTask<ResultMeta?> CarriedAsync(ResultMeta? meta) =>
+            message.Embed.IsEmpty ? new(meta) : _app.Continuation.CarryOnAsync(message, outcome, meta, scope);
 
         void Finish(ResultMeta? meta, string state, SettleAction lateAction = SettleAction.Ack)
         {

@@ -163,10 +163,19 @@ public sealed partial class CeleriacWorker
     {
         if (request.Message.Expires is not { } expires || expires > _app.Options.TimeProvider.GetUtcNow()) return false;
         _log.LogInformation("Task {Task}[{TaskId}] expired at {Expires}; not run", request.Message.Task, request.Message.Id, expires);
-        var meta = _app.Recorder.Revoked(request.Task, request.Message, "expired", Scope(request.Delivery, CancellationToken.None));
-        _completer!.Settle(request.Delivery, SettleAction.Ack, meta,
-            new WorkerSignal(WorkerSignalKind.Completed, request.Message.Id, Protocol.Results.TaskStates.Revoked, "expired"));
+        var scope = Scope(request.Delivery, CancellationToken.None);
+        var meta = _app.Recorder.Revoked(request.Task, request.Message, "expired", scope);
+        var signal = new WorkerSignal(WorkerSignalKind.Completed, request.Message.Id, Protocol.Results.TaskStates.Revoked, "expired");
+        if (request.Message.Embed.Chord is null) _completer!.Settle(request.Delivery, SettleAction.Ack, meta, signal);
+        else _ = RevokeChordPartAsync(request, meta, scope, signal);
         return true;
+    }
+
+    /// <summary>An expired chord header part still counts in the join (Celery's <c>mark_as_revoked</c>); acked once joined.</summary>
+    private async Task RevokeChordPartAsync(TaskRequest request, Protocol.Results.ResultMeta? meta, ExecutionScope scope, WorkerSignal signal)
+    {
+        await _app.Continuation.RevokedAsync(request.Message, meta, "expired", scope).ConfigureAwait(false);
+        _completer!.Settle(request.Delivery, SettleAction.Ack, signal: signal);
     }
 
     private void Restore(TaskRequest request) =>

@@ -58,6 +58,10 @@ internal sealed class TaskExecutor(CeleriacApp app)
         {
             return TaskOutcome.Reject(reject.Requeue, Elapsed());
         }
+        catch (ReplaceException replace)
+        {
+            return await app.Continuation.ReplaceAsync(message, replace.Replacement, scope, Elapsed()).ConfigureAwait(false);
+        }
         catch (IgnoreException)
         {
             return TaskOutcome.Ignore(Elapsed());

@@ -19,7 +19,8 @@ its arguments are wrong. Broker and backend come from CELERY_BROKER_URL / CELERY
   state ID                  the current AsyncResult state and info without waiting
   canvas SPEC               a chain, a chord or a task with a callback, built from signatures:
                             {"chain": [TASK, ...]} | {"chord": [TASK, ...], "body": TASK} |
-                            {"task": TASK, "link": TASK}, where TASK is a send SPEC; prints
+                            {"task": TASK, "link": TASK}, where TASK is a send SPEC, optionally
+                            with "link_error": TASK (an errback); prints
                             {"id": the final result's id, "ids": {"link": ...}}; for a chord
                             "ids" also has "group" and "header" (the header tasks' ids in order)
   store-state ID STATE META store a state for a task id as a Python task's update_state does
@@ -121,7 +122,10 @@ def cmd_state(a):
 
 def signature(spec):
     options = {k: spec[k] for k in ("queue", "priority", "countdown", "expires") if spec.get(k) is not None}
-    return app.signature(spec["name"], args=spec.get("args") or [], kwargs=spec.get("kwargs") or {}, **options)
+    sig = app.signature(spec["name"], args=spec.get("args") or [], kwargs=spec.get("kwargs") or {}, **options)
+    if spec.get("link_error") is not None:
+        sig.link_error(signature(spec["link_error"]))
+    return sig
 
 
 def cmd_canvas(a):

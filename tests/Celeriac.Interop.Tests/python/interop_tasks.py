@@ -115,6 +115,12 @@ def record(key, token):
     return token
 
 
+@app.task(name="py.add_one")
+def add_one(x):
+    """Only in Python (not in the contract): chains that must cross to the Celeriac worker and back."""
+    return x + 1
+
+
 @app.task(name="py.hostname", bind=True)
 def hostname(self):
     """Only in Python: the node name of the worker that ran it."""

@@ -1,0 +1,49 @@
+using System.Text.Json.Nodes;
+using Celeriac.Backends;
+using Celeriac.Protocol.Results;
+
+namespace Celeriac.Canvas;
+
+/// <summary>
+/// Reads a chord header's results from their result tuples (SPEC §4.6), as Celery's
+/// <c>GroupResult.join</c> does for <c>celery.chord_unlock</c> and for a header saved as a group:
+/// values in header order, a nested group as a nested list, and the first failure in that order.
+/// </summary>
+internal static class HeaderResults
+{
+    /// <summary>True when every task of the header (members of nested groups too) is ready.</summary>
+    public static async Task<bool> AllReadyAsync(IResultBackend backend, IEnumerable<ResultTuple> header, CancellationToken cancellationToken)
+    {
+        foreach (var result in header)
+        {
+            var ready = result.Members is { } members
+                ? await AllReadyAsync(backend, members, cancellationToken).ConfigureAwait(false)
+                : (await backend.GetAsync(result.Id, cancellationToken).ConfigureAwait(false)).IsReady;
+            if (!ready) return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// The header's values, read with <paramref name="read"/>; or, for the first task in header order
+    /// that failed or was revoked, Celery's <c>Dependency &lt;id&gt; raised …</c> reason.
+    /// </summary>
+    public static async Task<(JsonArray Values, string? Failure)> CollectAsync(IEnumerable<ResultTuple> header, Func<string, Task<ResultMeta>> read)
+    {
+        var values = new JsonArray();
+        foreach (var result in header)
+        {
+            if (result.Members is { } members)
+            {
+                var (nested, failure) = await CollectAsync(members, read).ConfigureAwait(false);
+                if (failure is not null) return (values, failure);
+                values.Add(nested);
+                continue;
+            }
+            var meta = await read(result.Id).ConfigureAwait(false);
+            if (meta.Status is TaskStates.Failure or TaskStates.Revoked) return (values, ChordCallback.DependencyFailed(result.Id, meta.Result));
+            values.Add(meta.Result?.DeepClone());
+        }
+        return (values, null);
+    }
+}
