@@ -27,40 +27,9 @@ public static class PythonJson
     /// <summary>The same text as UTF-8 bytes (all ASCII).</summary>
     public static byte[] DumpsUtf8(JsonNode? node) => Encoding.ASCII.GetBytes(Dumps(node));
 
-    private static void Append(StringBuilder sb, JsonNode? node)
-    {
-        switch (node)
-        {
-            case null:
-                sb.Append("null");
-                return;
-            case JsonArray array:
-                sb.Append('[');
-                for (var i = 0; i < array.Count; i++)
-                {
-                    if (i > 0) sb.Append(", ");
-                    Append(sb, array[i]);
-                }
-                sb.Append(']');
-                return;
-            case JsonObject obj:
-                sb.Append('{');
-                var first = true;
-                foreach (var (key, value) in obj)
-                {
-                    if (!first) sb.Append(", ");
-                    first = false;
-                    AppendString(sb, key);
-                    sb.Append(": ");
-                    Append(sb, value);
-                }
-                sb.Append('}');
-                return;
-            case JsonValue value:
-                AppendScalar(sb, value);
-                return;
-        }
-    }
+    private static readonly PythonContainerWriter Writer = new("null", AppendString, AppendScalar);
+
+    private static void Append(StringBuilder sb, JsonNode? node) => Writer.Append(sb, node);
 
     private static void AppendScalar(StringBuilder sb, JsonValue value)
     {

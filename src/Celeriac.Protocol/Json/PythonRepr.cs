@@ -49,40 +49,9 @@ public static class PythonRepr
     private static string Truncate(StringBuilder sb, int maxLength) =>
         sb.Length <= maxLength ? sb.ToString() : sb.ToString(0, maxLength);
 
-    private static void Append(StringBuilder sb, JsonNode? node)
-    {
-        switch (node)
-        {
-            case null:
-                sb.Append("None");
-                return;
-            case JsonArray array:
-                sb.Append('[');
-                for (var i = 0; i < array.Count; i++)
-                {
-                    if (i > 0) sb.Append(", ");
-                    Append(sb, array[i]);
-                }
-                sb.Append(']');
-                return;
-            case JsonObject obj:
-                sb.Append('{');
-                var first = true;
-                foreach (var (key, value) in obj)
-                {
-                    if (!first) sb.Append(", ");
-                    first = false;
-                    AppendString(sb, key);
-                    sb.Append(": ");
-                    Append(sb, value);
-                }
-                sb.Append('}');
-                return;
-            case JsonValue value:
-                AppendScalar(sb, value);
-                return;
-        }
-    }
+    private static readonly PythonContainerWriter Writer = new("None", AppendString, AppendScalar);
+
+    private static void Append(StringBuilder sb, JsonNode? node) => Writer.Append(sb, node);
 
     private static void AppendScalar(StringBuilder sb, JsonValue value)
     {

@@ -1,0 +1,48 @@
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Celeriac.Protocol.Json;
+
+/// <summary>
+/// How Python prints lists and dicts, both in <c>repr()</c> and in <c>json.dumps</c>: <c>[a, b]</c>
+/// and <c>{k: v}</c> with <c>", "</c> and <c>": "</c>. The two differ only in how they print keys
+/// and scalars (and <c>None</c>/<c>null</c>), which the caller supplies.
+/// </summary>
+internal readonly struct PythonContainerWriter(string nullText, Action<StringBuilder, string> appendKey, Action<StringBuilder, JsonValue> appendScalar)
+{
+    /// <summary>Appends <paramref name="node"/>, recursing into lists and dicts.</summary>
+    public void Append(StringBuilder sb, JsonNode? node)
+    {
+        switch (node)
+        {
+            case null:
+                sb.Append(nullText);
+                return;
+            case JsonArray array:
+                sb.Append('[');
+                for (var i = 0; i < array.Count; i++)
+                {
+                    if (i > 0) sb.Append(", ");
+                    Append(sb, array[i]);
+                }
+                sb.Append(']');
+                return;
+            case JsonObject obj:
+                sb.Append('{');
+                var first = true;
+                foreach (var (key, value) in obj)
+                {
+                    if (!first) sb.Append(", ");
+                    first = false;
+                    appendKey(sb, key);
+                    sb.Append(": ");
+                    Append(sb, value);
+                }
+                sb.Append('}');
+                return;
+            case JsonValue value:
+                appendScalar(sb, value);
+                return;
+        }
+    }
+}
