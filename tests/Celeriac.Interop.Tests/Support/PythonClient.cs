@@ -34,8 +34,15 @@ internal sealed class PythonClient(Endpoints endpoints)
     /// <summary>The state and info Python reads now, without waiting.</summary>
     public Task<JsonObject> StateAsync(string id) => RunAsync("state", id);
 
-    /// <summary>Sends a chain, chord or linked task (see client.py canvas); returns the final result's id and the callback's (<c>ids.link</c>).</summary>
+    /// <summary>Sends a chain, chord, saved group or linked task (see client.py canvas); returns the final result's id (the group's for a group) and <c>ids</c>: the callback's (<c>link</c>), a chord's or group's members (<c>header</c>).</summary>
     public Task<JsonObject> CanvasAsync(object spec) => RunAsync("canvas", JsonSerializer.Serialize(spec));
+
+    /// <summary>
+    /// <c>GroupResult.restore(id).join()</c> as Python does it: <c>found</c>, <c>ids</c> (the members'),
+    /// <c>results</c>, <c>completed_count</c>, or <c>exception</c> / <c>timeout</c> as <see cref="GetAsync"/>.
+    /// </summary>
+    public Task<JsonObject> GroupRestoreAsync(string groupId, double timeoutSeconds = 20) =>
+        RunAsync("group-restore", groupId, "--timeout", timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>Stores a state for a task id the way a Python task's <c>update_state</c> does.</summary>
     public Task<JsonObject> StoreStateAsync(string id, string state, string metaJson) => RunAsync("store-state", id, state, metaJson);

@@ -17,12 +17,18 @@ its arguments are wrong. Broker and backend come from CELERY_BROKER_URL / CELERY
                             tells whether the result equals JSON exactly (types included: 4 is
                             not 4.0, True is not 1)
   state ID                  the current AsyncResult state and info without waiting
-  canvas SPEC               a chain, a chord or a task with a callback, built from signatures:
-                            {"chain": [TASK, ...]} | {"chord": [TASK, ...], "body": TASK} |
-                            {"task": TASK, "link": TASK}, where TASK is a send SPEC, optionally
-                            with "link_error": TASK (an errback); prints
+  canvas SPEC               a chain, a chord, a group or a task with a callback, built from
+                            signatures: {"chain": [TASK, ...]} | {"chord": [TASK, ...], "body": TASK}
+                            | {"group": [TASK, ...]} | {"task": TASK, "link": TASK}, where TASK is
+                            a send SPEC, optionally with "link_error": TASK (an errback); prints
                             {"id": the final result's id, "ids": {"link": ...}}; for a chord
-                            "ids" also has "group" and "header" (the header tasks' ids in order)
+                            "ids" also has "group" and "header" (the header tasks' ids in order);
+                            a group is saved (GroupResult.save()), "id" is the group id and
+                            "ids" has "header" (the members' ids in order)
+  group-restore ID [--timeout S]
+                            GroupResult.restore(ID) and join() it; prints {"id", "found",
+                            "ids": members' ids, "results", "repr", "completed_count"}, or
+                            "exception" / {"timeout": true} as get does
   store-state ID STATE META store a state for a task id as a Python task's update_state does
                             (backend.store_result); prints {"stored": true}
   watch SPEC [--timeout S]  subscribes to the task's result channel, sends SPEC (one task),
@@ -141,11 +147,35 @@ def cmd_canvas(a):
         if result.parent is not None:
             ids["group"] = result.parent.id
             ids["header"] = [r.id for r in result.parent.results]
+    elif "group" in spec:
+        from celery import group
+        result = group([signature(s) for s in spec["group"]]).apply_async()
+        result.save()
+        ids["header"] = [r.id for r in result.results]
     else:
         link = signature(spec["link"])
         ids["link"] = link.freeze().id
         result = signature(spec["task"]).apply_async(link=link)
     out({"id": result.id, "ids": ids})
+
+
+def cmd_group_restore(a):
+    from celery.exceptions import TimeoutError as CeleryTimeout
+    from celery.result import GroupResult
+    r = GroupResult.restore(a.id, app=app)
+    if r is None:
+        out({"id": a.id, "found": False})
+        return
+    o = {"id": a.id, "found": True, "ids": [m.id for m in r.results]}
+    try:
+        values = r.join(timeout=a.timeout, interval=0.05)
+        o.update(results=values, repr=repr(values))
+    except CeleryTimeout:
+        o["timeout"] = True
+    except Exception as e:  # a member's failure, as Python rebuilt it
+        o["exception"] = {"type": type(e).__name__, "module": type(e).__module__, "message": str(e)}
+    o["completed_count"] = r.completed_count()
+    out(o)
 
 
 def cmd_store_state(a):
@@ -195,6 +225,10 @@ def main():
     p = sub.add_parser("canvas")
     p.add_argument("spec")
     p.set_defaults(run=cmd_canvas)
+    p = sub.add_parser("group-restore")
+    p.add_argument("id")
+    p.add_argument("--timeout", type=float, default=20)
+    p.set_defaults(run=cmd_group_restore)
     p = sub.add_parser("store-state")
     p.add_argument("id")
     p.add_argument("state")
