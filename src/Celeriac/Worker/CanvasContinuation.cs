@@ -77,6 +77,10 @@ internal sealed class CanvasContinuation
     public async Task<TaskOutcome> ReplaceAsync(TaskMessage message, Signature replacement, ExecutionScope scope, TimeSpan runtime)
     {
         AsyncResult sent;
+        // Sent as from inside the task (Celery's sig.delay() in the task): whatever the replacement
+        // sends — a chain's first step, a chord's header — names the task as parent and its root.
+        var previous = TaskContext.Current;
+        TaskContext.SetCurrent(new TaskContext(_app, message, scope.Hostname, scope.Queue, scope.IsEager, CancellationToken.None));
         try
         {
             sent = await replacement.SendAsync(_app, CancellationToken.None).ConfigureAwait(false);
@@ -85,6 +89,10 @@ internal sealed class CanvasContinuation
         {
             var error = new InvalidOperationException($"Replacement {replacement} of task {message.Id} could not be sent: {ex.Message}", ex);
             return TaskOutcome.Failure(ExceptionInfoFactory.From(error), ExceptionInfoFactory.Traceback(error), error, runtime);
+        }
+        finally
+        {
+            TaskContext.SetCurrent(previous);
         }
         _log.LogInformation("Task {Task}[{TaskId}] replaced by {Replacement}", message.Task, message.Id, replacement);
         if (!scope.IsEager || !sent.IsReady) return TaskOutcome.Ignore(runtime);
