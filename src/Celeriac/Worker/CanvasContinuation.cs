@@ -51,7 +51,7 @@ internal sealed class CanvasContinuation
                 return null;
             case OutcomeKind.Failed:
                 await StoreAsync(meta, scope).ConfigureAwait(false);
-                await PropagateFailureAsync(message, outcome.Error!, outcome.Traceback, storeErrors: meta is not null).ConfigureAwait(false);
+                await PropagateFailureAsync(message, outcome.Error!, outcome.Traceback, storeErrors: meta is not null, scope).ConfigureAwait(false);
                 return null;
             default:
                 return meta;
@@ -138,7 +138,7 @@ internal sealed class CanvasContinuation
     }
 
     /// <summary>Celery 5.2's <c>mark_as_failure</c> after the task's own FAILURE is stored.</summary>
-    private async Task PropagateFailureAsync(TaskMessage message, ExceptionInfo error, string? traceback, bool storeErrors)
+    private async Task PropagateFailureAsync(TaskMessage message, ExceptionInfo error, string? traceback, bool storeErrors, ExecutionScope scope)
     {
         var exc = error.ToJson();
         if (message.Embed.Chord is { } body)
@@ -151,7 +151,7 @@ internal sealed class CanvasContinuation
             var stepId = Text(options, "task_id");
             if (storeErrors && stepId is not null)
             {
-                await StoreDirectAsync(new ResultMeta
+                await StoreDirectAsync(scope, new ResultMeta
                 {
                     TaskId = stepId,
                     Status = TaskStates.Failure,
@@ -231,11 +231,13 @@ internal sealed class CanvasContinuation
         }
     }
 
-    private async Task StoreDirectAsync(ResultMeta meta)
+    /// <summary>Another task's result: straight to the backend (eagerly, to the eager store).</summary>
+    private async Task StoreDirectAsync(ExecutionScope scope, ResultMeta meta)
     {
         try
         {
-            await _app.Backend.StoreAsync([meta]).ConfigureAwait(false);
+            if (scope is { IsEager: true, StatePort: { } eager }) await eager.StoreStateAsync(meta, CancellationToken.None).ConfigureAwait(false);
+            else await _app.Backend.StoreAsync([meta]).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
