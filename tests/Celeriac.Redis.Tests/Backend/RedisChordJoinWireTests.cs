@@ -110,6 +110,23 @@ public sealed class RedisChordJoinWireTests(RedisServerFixture redis) : RawBacke
     }
 
     [RedisFact]
+    public async Task A_join_a_Python_worker_completed_has_no_claim_and_is_never_taken_over()
+    {
+        await using var backend = TestBackends.Create(Redis.Server);
+        var groupId = ComplianceResults.NewId();
+        var key = "celery-taskset-meta-" + groupId;
+        var part = ComplianceResults.Success(ComplianceResults.NewId(), result: 1);
+        // What Python's pipeline leaves: size and the part, no .f.
+        await Raw.ExecuteAsync(new RedisCommand("SET", key + ".s", 1));
+        await Raw.ExecuteAsync(new RedisCommand("ZADD", key + ".j", 0, PythonJson.Dumps(new JsonArray(1, part.TaskId, part.Status, part.Result!.DeepClone()))));
+
+        var duplicate = await backend.AddChordPartAsync(groupId, 0, part, new ChordClaim(DateTimeOffset.UtcNow.AddDays(1), TimeSpan.FromSeconds(30)));
+
+        duplicate.Should().Be(new ChordProgress(1, 1, 0, Added: false));
+        (await Raw.ExecuteAsync(new RedisCommand("EXISTS", key + ".f"))).AsInt64().Should().Be(0, "Python sends the body itself and its redelivered part fires again; we stay out");
+    }
+
+    [RedisFact]
     public async Task With_result_chord_ordered_false_parts_go_to_a_list_in_arrival_order()
     {
         await using var backend = TestBackends.Create(Redis.Server, ordered: false);

@@ -111,5 +111,16 @@ public sealed class EagerCanvasTests : IAsyncDisposable
         marked.Exception!.Message.Should().Be("boom");
     }
 
+    [Fact]
+    public async Task A_task_replaced_by_a_group_returns_the_group_results_in_place()
+    {
+        var add = _h.App.Task("tasks.add", (int x, int y) => x + y);
+        var fan = _h.App.Task("tasks.fan", (int x, TaskContext ctx) => { throw ctx.Replace(new Group(add.S(x, 1), add.S(x, 2))); });
+
+        var r = (AsyncResult)await fan.S(10).ApplyAsync();
+
+        r.Info!.ToJsonString().Should().Be("[11,12]", "the group ran as chord(group, accumulate) and its value is the replaced task's (Celery: sig.apply().get())");
+    }
+
     public ValueTask DisposeAsync() => _h.DisposeAsync();
 }
