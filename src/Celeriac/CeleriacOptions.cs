@@ -81,6 +81,14 @@ public sealed class CeleriacOptions
     /// </summary>
     public bool InheritParentPriority { get; set; }
 
+    /// <summary>
+    /// How long the worker that completed a chord holds the claim on sending its body before the
+    /// completing part, redelivered after that worker died, may send it instead (native joins,
+    /// <see cref="Backends.ChordClaim"/>). Keep it longer than a body send and shorter than the
+    /// broker's visibility timeout. Default 30 s.
+    /// </summary>
+    public TimeSpan ChordClaimLease { get; set; } = Backends.ChordClaim.DefaultLease;
+
     /// <summary>How long <c>celery.chord_unlock</c> waits between checks of the header (<c>result_chord_retry_interval</c>). Default 1 s.</summary>
     public TimeSpan ResultChordRetryInterval { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -170,6 +178,7 @@ public sealed class CeleriacOptions
         if (!RateLimiting.RateLimit.TryParse(DefaultRateLimit, out _)) problems.Add($"task_default_rate_limit '{DefaultRateLimit}' is not a rate like \"10/s\"");
         if (TaskTimeLimit <= TimeSpan.Zero || TaskSoftTimeLimit <= TimeSpan.Zero) problems.Add("time limits must be positive");
         if (ResultChordRetryInterval < TimeSpan.Zero) problems.Add("result_chord_retry_interval must not be negative");
+        if (ChordClaimLease <= TimeSpan.Zero) problems.Add("ChordClaimLease must be positive");
         if (problems.Count > 0) throw new ArgumentException("Invalid Celeriac settings: " + string.Join("; ", problems));
     }
 

@@ -60,6 +60,8 @@ internal sealed class TaskPublisher(CeleriacApp app)
                 ReplyTo = options.ReplyTo ?? Oid,
                 DeliveryMode = 2,
                 Priority = options.Priority ?? definition?.Options.Priority ?? app.Options.DefaultPriority,
+                // Celery 5.2.6's replace passes replaced_task_nesting to apply_async; kombu makes it a property.
+                Extra = options.ReplacedTaskNesting is { } nesting ? new JsonObject { ["replaced_task_nesting"] = nesting } : null,
                 // Remaining lifetime in ms at send time, clamped at 0 (SPEC §1.10).
                 Expiration = expires is { } x ? Math.Max(0, (long)(x - now).TotalMilliseconds).ToString(CultureInfo.InvariantCulture) : null,
             },

@@ -67,4 +67,10 @@ public sealed record TaskSendOptions
 
     /// <summary>Callbacks, errbacks, chain and chord to carry in the body.</summary>
     internal Protocol.Messages.TaskEmbed? Embed { get; init; }
+
+    /// <summary>
+    /// How many times the task was replaced (<c>Task.replace</c>); Celery 5.2.6 passes it as a send
+    /// option, which kombu writes into the message properties.
+    /// </summary>
+    internal int? ReplacedTaskNesting { get; init; }
 }

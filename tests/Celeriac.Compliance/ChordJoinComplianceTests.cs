@@ -12,7 +12,7 @@ namespace Celeriac.Compliance;
 /// return a new backend on the same store (parallel adds go through several of them, as they
 /// would from several workers).
 /// </summary>
-public abstract class ChordJoinComplianceTests : IAsyncLifetime
+public abstract partial class ChordJoinComplianceTests : IAsyncLifetime
 {
     private readonly List<IResultBackend> _backends = [];
 

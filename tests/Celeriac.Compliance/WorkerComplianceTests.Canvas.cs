@@ -25,7 +25,7 @@ public abstract partial class WorkerComplianceTests
     public async Task A_chain_of_plain_signatures_runs_step_by_step_and_each_step_lists_the_next()
     {
         RegisterCanvasTasks();
-        await StartWorkerAsync();
+        var (_, signals) = await StartWorkerAsync();
         Signature[] steps = [new("cw.add", [2, 2]), new("cw.mul", [10]), new("cw.add", [1])];
         var ids = steps.Select(s => s.Freeze()).ToList();
         steps[0].Options["chain"] = new JsonArray(steps[2].ToJson(), steps[1].ToJson());
@@ -33,6 +33,8 @@ public abstract partial class WorkerComplianceTests
         await steps[0].SendAsync(App, CancellationToken.None);
 
         (await App.Result(ids[2]).GetAsync(Timeout))!.GetValue<long>().Should().Be(41);
+        // A step is stored after it sent the next one, so the last may be in before the first.
+        foreach (var id in ids) await signals.WaitForAsync(Worker.WorkerSignalKind.Completed, id);
         (await App.Backend.GetAsync(ids[0])).Children!.ToJsonString().Should().Be($"""[[["{ids[1]}",null],null]]""");
         (await App.Backend.GetAsync(ids[1])).Children!.ToJsonString().Should().Be($"""[[["{ids[2]}",null],null]]""");
     }
@@ -41,11 +43,14 @@ public abstract partial class WorkerComplianceTests
     public async Task A_chord_joins_in_the_backend_and_its_body_runs_once_with_the_results_in_header_order()
     {
         RegisterCanvasTasks();
-        await StartWorkerAsync(w => w.Concurrency = 4);
+        var (_, signals) = await StartWorkerAsync(w => w.Concurrency = 4);
         var body = new Signature("cw.echo");
-        var (groupId, _) = await SendChordAsync(body, Enumerable.Range(0, 8).Select(i => new Signature("cw.mul", [i, 3])).ToArray());
+        var (groupId, parts) = await SendChordAsync(body, Enumerable.Range(0, 8).Select(i => new Signature("cw.mul", [i, 3])).ToArray());
 
         (await App.Result(body.Id!).GetAsync(Timeout))!.ToJsonString().Should().Be("[[0,3,6,9,12,15,18,21]]");
+        // The body may finish before the part that sent it has deleted the join; that part reports
+        // Completed only after.
+        foreach (var part in parts) await signals.WaitForAsync(Worker.WorkerSignalKind.Completed, part);
         (await ((IChordJoin)App.Backend).GetChordPartsAsync(groupId)).Should().BeEmpty("the join's keys are deleted after the body is sent");
     }
 

@@ -14,8 +14,10 @@ namespace Celeriac.Redis.Backend;
 /// <c>result_redis_chord_join_commands</c>), so C# and Python workers can finish each other's
 /// chords: the size in <c>&lt;gid&gt;.s</c>, extras in <c>&lt;gid&gt;.t</c>, parts in
 /// <c>&lt;gid&gt;.j</c> — a sorted set scored by group index, or a list with
-/// <c>result_chord_ordered=False</c>. One difference, on purpose: a part is added once per task
-/// (<see cref="AddChordPartScript"/>), so a redelivered header task cannot send the body twice.
+/// <c>result_chord_ordered=False</c>. Differences, on purpose: a part is added once per task
+/// (<see cref="AddChordPartScript"/>), so a redelivered header task cannot send the body twice;
+/// and the body's send is claimed in <c>&lt;gid&gt;.f</c> (<see cref="ChordClaim"/>), so a
+/// redelivered completing part can take it over after a lease when its worker died.
 /// </summary>
 internal sealed class RedisChordJoin(RedisClient client, RedisBackendSettings settings)
 {
@@ -45,22 +47,24 @@ internal sealed class RedisChordJoin(RedisClient client, RedisBackendSettings se
     /// parts added before, so of two parts that finish together only one sees the total, and a
     /// redelivered part is reported as a duplicate instead of completing the chord again.
     /// </summary>
-    public async ValueTask<ChordProgress> AddPartAsync(string groupId, int? groupIndex, ResultMeta part, CancellationToken cancellationToken)
+    public async ValueTask<ChordProgress> AddPartAsync(string groupId, int? groupIndex, ResultMeta part, ChordClaim claim, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(part);
         // [1, task_id, state, result]: the result as encode_result leaves it — the value, or the
         // exception object — in json.dumps' bytes, so a part written by us equals Python's.
         var member = PythonJson.DumpsUtf8(new JsonArray(1, part.TaskId, part.Status, part.Result?.DeepClone()));
         var reply = await client.EvaluateAsync(AddChordPartScript.Script,
-            [_layout.ChordJoinKey(groupId), _layout.ChordExtraKey(groupId), _layout.ChordSizeKey(groupId)],
-            [member, groupIndex is { } index ? index : NoIndex, part.TaskId, PythonJson.Dumps(JsonValue.Create(part.TaskId)), _expires, settings.ChordOrdered ? 1 : 0],
+            [_layout.ChordJoinKey(groupId), _layout.ChordExtraKey(groupId), _layout.ChordSizeKey(groupId), _layout.ChordClaimKey(groupId)],
+            [member, groupIndex is { } index ? index : NoIndex, part.TaskId, PythonJson.Dumps(JsonValue.Create(part.TaskId)), _expires, settings.ChordOrdered ? 1 : 0,
+             claim.Now.ToUnixTimeMilliseconds(), (long)claim.Lease.TotalMilliseconds],
             cancellationToken).ConfigureAwait(false);
         var values = reply.AsArray();
         return new ChordProgress(
             Ready: values[1].AsInt64(),
             Size: values[3].IsNull ? null : values[3].AsInt64(),
             Extra: values[2].IsNull ? 0 : values[2].AsInt64(),
-            Added: values[0].AsInt64() == 1);
+            Added: values[0].AsInt64() == 1,
+            TookOver: values[4].AsInt64() == 1);
     }
 
     /// <summary>
@@ -75,14 +79,22 @@ internal sealed class RedisChordJoin(RedisClient client, RedisBackendSettings se
         return replies[0].AsArray().Select(member => ParsePart(member.Bytes.Span)).ToList();
     }
 
-    /// <summary>Deletes the three keys once the body was sent: <c>DEL .j</c>, <c>DEL .t</c>, <c>DEL .s</c> in one transaction.</summary>
+    /// <summary>
+    /// Deletes the keys once the body was sent: <c>DEL .j</c>, <c>DEL .t</c>, <c>DEL .s</c> as
+    /// Python does, and our <c>DEL .f</c>, in one transaction.
+    /// </summary>
     public async ValueTask DeleteAsync(string groupId, CancellationToken cancellationToken) =>
         await RedisTransaction.ExecuteAsync(client,
         [
             new RedisCommand("DEL", _layout.ChordJoinKey(groupId)),
             new RedisCommand("DEL", _layout.ChordExtraKey(groupId)),
             new RedisCommand("DEL", _layout.ChordSizeKey(groupId)),
+            new RedisCommand("DEL", _layout.ChordClaimKey(groupId)),
         ], cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The body was dealt with but the join stays to expire: <c>.f</c> becomes <c>closed</c> (with the join's TTL).</summary>
+    public async ValueTask CloseAsync(string groupId, CancellationToken cancellationToken) =>
+        await client.ExecuteAsync(SetCommand(_layout.ChordClaimKey(groupId), "closed"), cancellationToken).ConfigureAwait(false);
 
     private RedisCommand SetCommand(string key, RedisArgument value) =>
         _expires > 0 ? new RedisCommand("SETEX", key, _expires, value) : new RedisCommand("SET", key, value);

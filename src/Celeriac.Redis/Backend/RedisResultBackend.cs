@@ -135,7 +135,15 @@ internal sealed class RedisResultBackend : IResultBackend, IChordJoin
 
     /// <inheritdoc />
     public ValueTask<ChordProgress> AddChordPartAsync(string groupId, int? groupIndex, ResultMeta part, CancellationToken cancellationToken = default) =>
-        _chords.AddPartAsync(groupId, groupIndex, part, cancellationToken);
+        _chords.AddPartAsync(groupId, groupIndex, part, new ChordClaim(DateTimeOffset.UtcNow, ChordClaim.DefaultLease), cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<ChordProgress> AddChordPartAsync(string groupId, int? groupIndex, ResultMeta part, ChordClaim claim, CancellationToken cancellationToken = default) =>
+        _chords.AddPartAsync(groupId, groupIndex, part, claim, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask CloseChordAsync(string groupId, CancellationToken cancellationToken = default) =>
+        _chords.CloseAsync(groupId, cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<ChordPart>> GetChordPartsAsync(string groupId, CancellationToken cancellationToken = default) =>

@@ -156,6 +156,12 @@ internal sealed class RedisLayout
     /// <summary>Chord join: extra parts added by replaced header tasks, <c>celery-taskset-meta-&lt;gid&gt;.t</c>.</summary>
     public string ChordExtraKey(string groupId) => GroupMetaKey(groupId) + ".t";
 
+    /// <summary>
+    /// Chord join, ours only: the claim on sending the body, <c>celery-taskset-meta-&lt;gid&gt;.f</c> —
+    /// the claim time in Unix milliseconds, or <c>closed</c>. Python neither reads nor writes it.
+    /// </summary>
+    public string ChordClaimKey(string groupId) => GroupMetaKey(groupId) + ".f";
+
     /// <summary>The counter key-value backends use for chord_unlock: <c>chord-unlock-&lt;gid&gt;</c>.</summary>
     public string ChordUnlockKey(string groupId) => _resultPrefix + "chord-unlock-" + groupId;
 

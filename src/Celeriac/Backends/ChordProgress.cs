@@ -1,8 +1,8 @@
 namespace Celeriac.Backends;
 
 /// <summary>
-/// Where a chord join stands after <see cref="IChordJoin.AddChordPartAsync"/>, read atomically with
-/// the add. Send the chord body when, and only when, <see cref="IsComplete"/> is true: of all the
+/// Where a chord join stands after <see cref="IChordJoin.AddChordPartAsync(string, int?, Protocol.Results.ResultMeta, ChordClaim, CancellationToken)"/>, read atomically with
+/// the add. Exactly one add sees <see cref="IsComplete"/>: of all the
 /// adds of one chord — redelivered header tasks and concurrent workers included — exactly one
 /// sees it.
 /// </summary>
@@ -13,7 +13,12 @@ namespace Celeriac.Backends;
 /// True when this call added the part; false when a part for the same task id was already in
 /// (the task ran again after a redelivery) and nothing was added.
 /// </param>
-public readonly record struct ChordProgress(long Ready, long? Size, long Extra, bool Added = true)
+/// <param name="TookOver">
+/// True when this call was a duplicate that found the header complete, the join not deleted (so
+/// the body was never confirmed sent) and the completing add's claim older than its lease: it
+/// took the claim over and must send the body (see <see cref="ShouldSendBody"/>).
+/// </param>
+public readonly record struct ChordProgress(long Ready, long? Size, long Extra, bool Added = true, bool TookOver = false)
 {
     /// <summary>
     /// True when this call found the task's part already in and added nothing. A duplicate never
@@ -27,8 +32,18 @@ public readonly record struct ChordProgress(long Ready, long? Size, long Extra, 
     /// is added again after the header is complete (SPEC §4.8); ours does not.
     /// </summary>
     /// <remarks>
-    /// The flip side: if the worker that saw <see cref="IsComplete"/> dies before sending the body,
-    /// the redelivered part is a duplicate and nobody sends it. The join has no record of the send.
+    /// The completing add also records a claim (<see cref="ChordClaim"/>). If the worker that saw
+    /// <see cref="IsComplete"/> dies before the join is deleted or closed, its redelivered part is a
+    /// duplicate that, once the claim is older than the lease, takes the body over
+    /// (<see cref="TookOver"/>).
     /// </remarks>
     public bool IsComplete => Added && Size is { } size && Ready == size + Extra;
+
+    /// <summary>
+    /// Send the body (or fail it with its <c>ChordError</c>): this add completed the header, or took
+    /// over a claim whose holder did not finish within the lease. Exactly once per chord, unless a
+    /// worker dies between its claim and deleting or closing the join (publish sent or not): then
+    /// at least once, by the first duplicate add after the lease.
+    /// </summary>
+    public bool ShouldSendBody => IsComplete || TookOver;
 }

@@ -30,6 +30,9 @@ internal static class ChordRun
         // ... but never the header's: a header task must not carry the chain or an outer chord (SPEC §1.9).
         options.Remove("chain");
         options.Remove("chord");
+        // Nor the chord's own place in an outer header (a replaced part): it would override every
+        // member's index. (Celery passes it on; its members then share one index.)
+        options.Remove("group_index");
         var headerResult = header.FreezeCore(new FreezeOptions { GroupId = groupId, Chord = body.ToJson(), RootId = rootId, ReplyTo = app.Publisher.Oid });
 
         if (header.Tasks.Count > 0)

@@ -5,10 +5,13 @@ namespace Celeriac.Canvas;
 
 /// <summary>
 /// Prepares the signature that replaces a running task, as Celery 5.2.6's <c>Task.replace</c>:
-/// the running task's callbacks and errbacks are linked onto it, it is frozen with the running
-/// task's id (unless it has one), it takes the task's chord, group, group index and root, and the
-/// rest of the task's chain follows it. Replacing a chord header part with a plain signature keeps
-/// the part count (the replacement is the part), so nothing is added to the join here.
+/// a group becomes a chord with body <c>celery.accumulate.s(index=0)</c> (so callbacks can link
+/// onto something that runs once, with the group's results); the running task's callbacks and
+/// errbacks are linked on (a chain's callbacks moved to its last step); it is frozen with the
+/// running task's id (a chain's last step, a chord's body takes it, unless it has one); it takes
+/// the task's chord, group, group index and root and <c>replaced_task_nesting</c> + 1; and the
+/// rest of the task's chain is piped after it (<c>sig |= step</c>). Replacing a chord header part
+/// keeps the part count (the replacement — a chain's last step, a chord's body — is the part).
 /// </summary>
 internal static class Replacement
 {
@@ -18,38 +21,73 @@ internal static class Replacement
         ArgumentNullException.ThrowIfNull(signature);
         if (signature.Options.ContainsKey("chord"))
             return CeleryExceptions.ImproperlyConfigured("A signature replacing a task must not be part of a chord");
-        if (signature.SubtaskType is { } kind)
-            return new NotSupportedException($"Replacing a task with a {kind} needs the composite signatures of the canvas API, which this build cannot send; replace it with a plain signature.");
+        if (signature is Chain { Tasks.Count: 0 })
+            return CeleryExceptions.ImproperlyConfigured("Cannot replace with an empty chain");
 
         var message = context.Message;
         var replacement = signature.Clone();
-        Append(replacement.Options, "link", message.Embed.Callbacks);
-        Append(replacement.Options, "link_error", message.Embed.Errbacks);
-        if (replacement.Id is null) replacement.Options["task_id"] = context.TaskId;
+        // Groups are uplifted to a chord so callbacks link onto its body; the body returns the
+        // list of the group's results (accumulate's args[0]).
+        if (replacement is Group group)
+            replacement = group | new Signature("celery.accumulate", kwargs: new JsonObject { ["index"] = 0 }) { App = replacement.App ?? context.App };
+        foreach (var callback in LinkedSends.Read(message.Embed.Callbacks, Skip)) replacement.Link(callback);
+        foreach (var errback in LinkedSends.Read(message.Embed.Errbacks, Skip)) replacement.LinkError(errback);
+        if (replacement is Chain chain) MoveLinksToLastStep(chain);
+
+        replacement.FreezeCore(new FreezeOptions { Id = context.TaskId, ReplyTo = context.App.Publisher.Oid });
         replacement.Options["chord"] = message.Embed.Chord?.DeepClone();
         replacement.Options["group_id"] = message.Group;
         replacement.Options["group_index"] = message.GroupIndex;
         replacement.Options["root_id"] = context.RootId;
-        // Sent from inside the task: the task is its parent unless the signature names one.
-        if (replacement.Options["parent_id"] is null) replacement.Options["parent_id"] = context.TaskId;
-        if (context.App.Options.InheritParentPriority && replacement.Options["priority"] is null && message.Properties.Priority is { } priority)
-            replacement.Options["priority"] = priority;
-        // Celery chains the remaining steps after the replacement; for a plain signature that is
-        // the same wire form as carrying the (reversed) chain on (SPEC §1.7).
-        if (message.Embed.Chain is { Count: > 0 } chain) replacement.Options["chain"] = chain.DeepClone();
+        replacement.Options["replaced_task_nesting"] = Nesting(message) + 1;
+        if (replacement.SubtaskType is null)
+        {
+            // Sent from inside the task: the task is its parent unless the signature names one.
+            if (replacement.Options["parent_id"] is null) replacement.Options["parent_id"] = context.TaskId;
+            if (context.App.Options.InheritParentPriority && replacement.Options["priority"] is null && message.Properties.Priority is { } priority)
+                replacement.Options["priority"] = priority;
+        }
+
+        // The task's remaining chain steps run after the replacement, keeping their frozen ids;
+        // embed.chain is reversed (SPEC §1.7), so the next step is its last element.
+        var steps = message.Embed.Chain ?? [];
+        for (var i = steps.Count - 1; i >= 0; i--)
+        {
+            Signature step;
+            try
+            {
+                step = Signature.FromJson(steps[i]);
+            }
+            catch (Protocol.Messages.InvalidMessageException ex)
+            {
+                return new InvalidOperationException($"Task {context.TaskId} cannot be replaced: its chain step {steps[i]?.ToJsonString()} is not a signature ({ex.Message})", ex);
+            }
+            replacement = replacement | step;
+        }
+        replacement.App ??= context.App;
         return new ReplaceException(replacement);
+
+        static void Skip(JsonNode? node, Exception ex) { }
     }
 
-    private static void Append(JsonObject options, string key, JsonArray? more)
+    /// <summary>
+    /// How many times the task was replaced already: the header (5.3+) or the property Celery 5.2.6
+    /// puts it in (its <c>replaced_task_nesting</c> send option ends up in the message properties).
+    /// </summary>
+    private static int Nesting(Protocol.Messages.TaskMessage message) =>
+        Math.Max(message.ReplacedTaskNesting,
+            message.Properties.Extra?["replaced_task_nesting"] is JsonValue v && v.TryGetValue<int>(out var n) ? n : 0);
+
+    /// <summary>
+    /// A chain's callbacks must run after its last step even when more steps are piped on later
+    /// (a rebuilt chain drops its own options). Celery copies them and keeps the chain's too, which
+    /// links them twice when nothing is piped on; moving them links each once.
+    /// </summary>
+    private static void MoveLinksToLastStep(Chain chain)
     {
-        if (more is not { Count: > 0 }) return;
-        var list = options[key] switch
-        {
-            JsonArray a => a,
-            JsonObject one => new JsonArray(one.DeepClone()),
-            _ => [],
-        };
-        foreach (var node in more) list.Add(node?.DeepClone());
-        options[key] = list;
+        if (chain.Options["link"] is null) return;
+        var last = chain.Tasks[^1];
+        foreach (var callback in chain.Callbacks) last.Link(callback);
+        chain.Options.Remove("link");
     }
 }

@@ -42,6 +42,7 @@ internal static class SignatureOptions
                 RootId = CeleryJson.GetString(options, "root_id"),
                 ReplyTo = CeleryJson.GetString(options, "reply_to"),
                 Embed = Embed(options),
+                ReplacedTaskNesting = (int?)CeleryJson.GetInt64(options, "replaced_task_nesting"),
             };
         }
         catch (FormatException ex)

@@ -76,11 +76,22 @@ public sealed class InMemoryResultBackend : IResultBackend, IChordJoin
 
     /// <inheritdoc />
     public ValueTask<ChordProgress> AddChordPartAsync(string groupId, int? groupIndex, ResultMeta part, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(Store.AddChordPart(groupId, groupIndex, part, _clock.GetUtcNow(), ExpiresAt()));
+        AddChordPartAsync(groupId, groupIndex, part, new ChordClaim(_clock.GetUtcNow(), ChordClaim.DefaultLease), cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<ChordProgress> AddChordPartAsync(string groupId, int? groupIndex, ResultMeta part, ChordClaim claim, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Store.AddChordPart(groupId, groupIndex, part, claim, _clock.GetUtcNow(), ExpiresAt()));
 
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<ChordPart>> GetChordPartsAsync(string groupId, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Store.GetChordParts(groupId, _clock.GetUtcNow()));
+
+    /// <inheritdoc />
+    public ValueTask CloseChordAsync(string groupId, CancellationToken cancellationToken = default)
+    {
+        Store.CloseChord(groupId, _clock.GetUtcNow());
+        return ValueTask.CompletedTask;
+    }
 
     /// <inheritdoc />
     public ValueTask DeleteChordAsync(string groupId, CancellationToken cancellationToken = default)

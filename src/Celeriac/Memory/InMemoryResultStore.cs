@@ -103,7 +103,7 @@ public sealed class InMemoryResultStore
         lock (_writeLock) LiveChord(groupId, now, create: true)!.Extra += count;
     }
 
-    internal ChordProgress AddChordPart(string groupId, int? groupIndex, ResultMeta part, DateTimeOffset now, DateTimeOffset? expiresAt)
+    internal ChordProgress AddChordPart(string groupId, int? groupIndex, ResultMeta part, ChordClaim claim, DateTimeOffset now, DateTimeOffset? expiresAt)
     {
         // The member Redis would hold, [1, id, state, result] as Python writes it: it orders parts
         // of equal score, as ZRANGE does.
@@ -119,7 +119,18 @@ public sealed class InMemoryResultStore
             if (added) chord.Parts[part.TaskId] = (score, member, new ChordPart(part.TaskId, part.Status, part.Result?.DeepClone()));
             // Every part refreshes the expiry of the whole join, as the EXPIREs after ZADD do.
             chord.ExpiresAt = expiresAt;
-            return new ChordProgress(chord.Parts.Count, chord.Size, chord.Extra, added);
+            var tookOver = false;
+            if (chord.Size is { } size && chord.Parts.Count == size + chord.Extra)
+            {
+                // The completing add claims the body's send; a duplicate takes over a claim past its lease.
+                if (added) chord.ClaimedAt = claim.Now;
+                else if (!chord.Closed && chord.ClaimedAt is { } at && claim.Now - at >= claim.Lease)
+                {
+                    chord.ClaimedAt = claim.Now;
+                    tookOver = true;
+                }
+            }
+            return new ChordProgress(chord.Parts.Count, chord.Size, chord.Extra, added, tookOver);
         }
     }
 
@@ -134,6 +145,12 @@ public sealed class InMemoryResultStore
                 .Select(p => p.Value.Part with { Result = p.Value.Part.Result?.DeepClone() })
                 .ToList();
         }
+    }
+
+    internal void CloseChord(string groupId, DateTimeOffset now)
+    {
+        lock (_writeLock)
+            if (LiveChord(groupId, now, create: false) is { } chord) chord.Closed = true;
     }
 
     internal void DeleteChord(string groupId)
@@ -152,7 +169,7 @@ public sealed class InMemoryResultStore
         return chord;
     }
 
-    /// <summary>One chord's join: the .s, .t and .j keys of SPEC §4.8 in one place.</summary>
+    /// <summary>One chord's join: the .s, .t and .j keys of SPEC §4.8, and our .f claim, in one place.</summary>
     private sealed class ChordState
     {
         public long? Size { get; set; }
@@ -160,5 +177,9 @@ public sealed class InMemoryResultStore
         /// <summary>Task id → score, member JSON and part: a sorted set, ordered when read.</summary>
         public Dictionary<string, (double Score, string Member, ChordPart Part)> Parts { get; } = new(StringComparer.Ordinal);
         public DateTimeOffset? ExpiresAt { get; set; }
+        /// <summary>When the completing add claimed the body's send (the .f key).</summary>
+        public DateTimeOffset? ClaimedAt { get; set; }
+        /// <summary>The body was dealt with but the join left to expire (a ChordError).</summary>
+        public bool Closed { get; set; }
     }
 }

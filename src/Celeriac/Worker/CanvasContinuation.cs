@@ -51,7 +51,7 @@ internal sealed class CanvasContinuation
                 return null;
             case OutcomeKind.Failed:
                 await StoreAsync(meta, scope).ConfigureAwait(false);
-                await PropagateFailureAsync(message, outcome.Error!, outcome.Traceback, storeErrors: meta is not null).ConfigureAwait(false);
+                await PropagateFailureAsync(message, outcome.Error!, outcome.Traceback, storeErrors: meta is not null, scope).ConfigureAwait(false);
                 return null;
             default:
                 return meta;
@@ -77,6 +77,10 @@ internal sealed class CanvasContinuation
     public async Task<TaskOutcome> ReplaceAsync(TaskMessage message, Signature replacement, ExecutionScope scope, TimeSpan runtime)
     {
         AsyncResult sent;
+        // Sent as from inside the task (Celery's sig.delay() in the task): whatever the replacement
+        // sends — a chain's first step, a chord's header — names the task as parent and its root.
+        var previous = TaskContext.Current;
+        TaskContext.SetCurrent(new TaskContext(_app, message, scope.Hostname, scope.Queue, scope.IsEager, CancellationToken.None));
         try
         {
             sent = await replacement.SendAsync(_app, CancellationToken.None).ConfigureAwait(false);
@@ -85,6 +89,10 @@ internal sealed class CanvasContinuation
         {
             var error = new InvalidOperationException($"Replacement {replacement} of task {message.Id} could not be sent: {ex.Message}", ex);
             return TaskOutcome.Failure(ExceptionInfoFactory.From(error), ExceptionInfoFactory.Traceback(error), error, runtime);
+        }
+        finally
+        {
+            TaskContext.SetCurrent(previous);
         }
         _log.LogInformation("Task {Task}[{TaskId}] replaced by {Replacement}", message.Task, message.Id, replacement);
         if (!scope.IsEager || !sent.IsReady) return TaskOutcome.Ignore(runtime);
@@ -130,7 +138,7 @@ internal sealed class CanvasContinuation
     }
 
     /// <summary>Celery 5.2's <c>mark_as_failure</c> after the task's own FAILURE is stored.</summary>
-    private async Task PropagateFailureAsync(TaskMessage message, ExceptionInfo error, string? traceback, bool storeErrors)
+    private async Task PropagateFailureAsync(TaskMessage message, ExceptionInfo error, string? traceback, bool storeErrors, ExecutionScope scope)
     {
         var exc = error.ToJson();
         if (message.Embed.Chord is { } body)
@@ -143,7 +151,7 @@ internal sealed class CanvasContinuation
             var stepId = Text(options, "task_id");
             if (storeErrors && stepId is not null)
             {
-                await StoreDirectAsync(new ResultMeta
+                await StoreDirectAsync(scope, new ResultMeta
                 {
                     TaskId = stepId,
                     Status = TaskStates.Failure,
@@ -223,11 +231,13 @@ internal sealed class CanvasContinuation
         }
     }
 
-    private async Task StoreDirectAsync(ResultMeta meta)
+    /// <summary>Another task's result: straight to the backend (eagerly, to the eager store).</summary>
+    private async Task StoreDirectAsync(ExecutionScope scope, ResultMeta meta)
     {
         try
         {
-            await _app.Backend.StoreAsync([meta]).ConfigureAwait(false);
+            if (scope is { IsEager: true, StatePort: { } eager }) await eager.StoreStateAsync(meta, CancellationToken.None).ConfigureAwait(false);
+            else await _app.Backend.StoreAsync([meta]).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

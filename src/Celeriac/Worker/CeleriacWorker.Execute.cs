@@ -79,8 +79,10 @@ public sealed partial class CeleriacWorker
                 completer.Settle(delivery, SettleAction.Restore, signal: new WorkerSignal(WorkerSignalKind.Restored, message.Id));
                 return;
             case OutcomeKind.Interrupted:
+                // Lost as a failure (Celery's mark_as_failure): its chain, chord part and errbacks too.
                 var lost = CeleryExceptions.WorkerLost($"Worker {Hostname} shut down before task {message.Id} finished").ToExceptionInfo();
-                Finish(_app.Recorder.Failure(task, message, lost, null, scope), TaskStates.Failure);
+                outcome = TaskOutcome.Failure(lost, null, null, outcome.Runtime);
+                Finish(await CarriedAsync(_app.Recorder.Failure(task, message, lost, null, scope)).ConfigureAwait(false), TaskStates.Failure);
                 return;
             case OutcomeKind.Failed:
                 _log.LogWarning("Task {Task}[{TaskId}] failed: {Type}: {Message}", message.Task, message.Id, outcome.Error!.Type, outcome.Error.Message);

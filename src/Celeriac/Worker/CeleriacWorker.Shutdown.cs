@@ -55,8 +55,12 @@ public sealed partial class CeleriacWorker
                     }
                     // Acked early, so it will not run again: record it lost as Celery does (SPEC §5.2),
                     // or its waiters would wait forever.
+                    // As a failure (mark_as_failure), its canvas is carried on: chain steps failed, chord part added, errbacks sent.
                     var lost = CeleryExceptions.WorkerLost($"Worker {Hostname} shut down before task {request.Message.Id} finished").ToExceptionInfo();
-                    var meta = _app.Recorder.Failure(request.Task, request.Message, lost, null, Scope(request.Delivery, CancellationToken.None));
+                    var scope = Scope(request.Delivery, CancellationToken.None);
+                    var meta = _app.Recorder.Failure(request.Task, request.Message, lost, null, scope);
+                    if (!request.Message.Embed.IsEmpty)
+                        meta = await _app.Continuation.CarryOnAsync(request.Message, TaskOutcome.Failure(lost, null, null, TimeSpan.Zero), meta, scope).ConfigureAwait(false);
                     var signal = new WorkerSignal(WorkerSignalKind.Completed, request.Message.Id, Protocol.Results.TaskStates.Failure);
                     if (meta is not null) _completer.Store(meta, signal);
                     else _completer.Signal(signal);

@@ -13,6 +13,15 @@ namespace Celeriac.Worker;
 /// <c>ChordError</c> when a part failed. Backends without <see cref="IChordJoin"/> do nothing here:
 /// the producer sent <c>celery.chord_unlock</c> for them (SPEC §4.9).
 /// </summary>
+/// <remarks>
+/// The completing add claims the body (<see cref="ChordClaim"/>, lease
+/// <see cref="CeleriacOptions.ChordClaimLease"/>); the join is deleted after the body is sent, or
+/// closed after it failed. A worker that dies in between leaves the claim: its part, redelivered
+/// (acks late: the ack comes after this), takes the body over once the lease has passed. So the
+/// body goes out exactly once, unless a worker dies between its claim and deleting the join —
+/// then at least once (the re-send keeps the body's frozen task id). A redelivery that arrives
+/// within the lease finds the claim held and sends nothing.
+/// </remarks>
 internal sealed class ChordPartReturn(CeleriacApp app, ILogger log)
 {
     /// <summary>How long a header saved as a group (nested groups) is waited for, as <c>result_chord_join_timeout</c>.</summary>
@@ -27,8 +36,12 @@ internal sealed class ChordPartReturn(CeleriacApp app, ILogger log)
     public async Task ReturnAsync(ResultMeta part, string? groupId, int? groupIndex, JsonNode body, JsonObject sendOptions, CancellationToken cancellationToken)
     {
         if (app.Backend is not IChordJoin join || groupId is null) return;
-        var progress = await join.AddChordPartAsync(groupId, groupIndex, part, cancellationToken).ConfigureAwait(false);
-        if (!progress.IsComplete) return;
+        var claim = new ChordClaim(app.Options.TimeProvider.GetUtcNow(), app.Options.ChordClaimLease);
+        var progress = await join.AddChordPartAsync(groupId, groupIndex, part, claim, cancellationToken).ConfigureAwait(false);
+        if (!progress.ShouldSendBody) return;
+        if (progress.TookOver)
+            log.LogWarning("Chord {GroupId}: the worker that completed it did not send its body within {Lease}; sending it now (task {TaskId} redelivered)",
+                groupId, app.Options.ChordClaimLease, part.TaskId);
 
         Signature callback;
         try
@@ -38,6 +51,7 @@ internal sealed class ChordPartReturn(CeleriacApp app, ILogger log)
         catch (Protocol.Messages.InvalidMessageException ex)
         {
             log.LogError("Chord {GroupId} completed but its body is not a signature ({Reason}); nothing sent", groupId, ex.Message);
+            await join.CloseChordAsync(groupId, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -51,12 +65,14 @@ internal sealed class ChordPartReturn(CeleriacApp app, ILogger log)
         {
             log.LogError(ex, "Chord {GroupId}: reading the header results failed", groupId);
             await ChordCallback.FailAsync(app, callback, $"Join error: {ex.GetType().Name}({Protocol.Json.PythonRepr.FormatString(ex.Message)})", log, cancellationToken).ConfigureAwait(false);
+            await join.CloseChordAsync(groupId, cancellationToken).ConfigureAwait(false);
             return;
         }
         if (failure is not null)
         {
             // As Celery, the join's keys stay behind and expire (vector result_chord_body_chord_error).
             await ChordCallback.FailAsync(app, callback, failure, log, cancellationToken).ConfigureAwait(false);
+            await join.CloseChordAsync(groupId, cancellationToken).ConfigureAwait(false);
             return;
         }
         try

@@ -9,7 +9,9 @@ namespace Celeriac.Worker;
 /// <summary>
 /// Eager mode (<c>task_always_eager</c>): runs the task in the caller through the worker's own
 /// executor and recorder. The message goes through the wire codec first, so the task sees its
-/// arguments exactly as a worker would (an int stays an int, a record arrives as JSON).
+/// arguments exactly as a worker would (an int stays an int, a record arrives as JSON). A message
+/// with an <c>embed</c> is carried on through <see cref="CanvasContinuation"/>, whose sends run
+/// eagerly in turn.
 /// </summary>
 internal sealed class EagerRunner(CeleriacApp app, IResultBackend eagerBackend) : IResultStorePort
 {
@@ -29,9 +31,17 @@ internal sealed class EagerRunner(CeleriacApp app, IResultBackend eagerBackend) 
         }
 
         var held = app.Recorder.Finished(task, decoded, outcome, scope, honourIgnore: false);
-        if (held is not null) await eagerBackend.StoreAsync([held], cancellationToken).ConfigureAwait(false);
+        // Celery's eager apply traces the task with its callbacks and errbacks: callbacks are applied
+        // (eagerly) with the result before it is stored, errbacks after a failure is. A chain option
+        // is carried on the same way (Celery 5.2.6's apply drops it).
+        var toStore = decoded.Embed.IsEmpty ? held : await app.Continuation.CarryOnAsync(decoded, outcome, held, scope).ConfigureAwait(false);
+        if (toStore is not null) await eagerBackend.StoreAsync([toStore], cancellationToken).ConfigureAwait(false);
         if (app.Options.StoreEagerResult && app.Recorder.Finished(task, decoded, outcome, scope) is { } stored && !ReferenceEquals(eagerBackend, app.Backend))
+        {
+            if (stored.Children is { Count: 0 } children)
+                foreach (var child in held?.Children ?? []) children.Add(child?.DeepClone());
             await app.Backend.StoreAsync([stored], cancellationToken).ConfigureAwait(false);
+        }
 
         if (outcome.Kind == OutcomeKind.Failed && app.Options.EagerPropagates && outcome.Exception is { } ex)
             ExceptionDispatchInfo.Capture(ex).Throw();

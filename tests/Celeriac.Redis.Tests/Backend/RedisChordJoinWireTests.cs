@@ -51,7 +51,10 @@ public sealed class RedisChordJoinWireTests(RedisServerFixture redis) : RawBacke
         seen.Where(c => c.Name == "ZRANGEBYSCORE").Select(c => string.Join(' ', c.Arguments[1..]))
             .Should().Equal(Enumerable.Range(0, 3).Select(i => $"{prefix}.j {i} {i}"));
         seen.Where(c => c.Name is "ZRANGEBYSCORE" or "ZADD" or "ZCOUNT" or "GET" or "EXPIRE").Should().OnlyContain(c => c.FromScript, "the add is one script call");
-        var ours = seen.Where(c => c.Name is not ("GET" or "ZRANGEBYSCORE")).Select(c => c.Arguments).ToList();
+        // And the claim on the body (.f, ours only): set by the completing add, deleted with the join.
+        seen.Where(c => c.Arguments[1] == prefix + ".f").Select(c => (c.Name, c.FromScript, c.Arguments.Length > 3 ? string.Join(' ', c.Arguments[3..]) : ""))
+            .Should().Equal(("SET", true, "EX 86400"), ("DEL", false, ""));
+        var ours = seen.Where(c => c.Name is not ("GET" or "ZRANGEBYSCORE") && c.Arguments[1] != prefix + ".f").Select(c => c.Arguments).ToList();
         ours.Should().HaveCount(expected.Count);
         for (var i = 0; i < expected.Count; i++)
         {
@@ -102,8 +105,25 @@ public sealed class RedisChordJoinWireTests(RedisServerFixture redis) : RawBacke
         await Raw.ExecuteAsync(new RedisCommand("ECHO", marker));
 
         var names = (await monitor.UntilAsync(marker, Wait)).Where(c => c.Arguments.Length > 1 && c.Arguments[1].Contains(groupId, StringComparison.Ordinal)).Select(c => c.Name);
-        names.Should().Equal("SET", "PUBLISH", "ZRANGEBYSCORE", "ZADD", "ZCOUNT", "GET", "GET");
+        names.Should().Equal("SET", "PUBLISH", "ZRANGEBYSCORE", "ZADD", "ZCOUNT", "GET", "GET", "SET"); // the last: the body's claim, .f
         (await Raw.ExecuteAsync(new RedisCommand("TTL", "celery-taskset-meta-" + groupId + ".j"))).AsInt64().Should().Be(-1);
+    }
+
+    [RedisFact]
+    public async Task A_join_a_Python_worker_completed_has_no_claim_and_is_never_taken_over()
+    {
+        await using var backend = TestBackends.Create(Redis.Server);
+        var groupId = ComplianceResults.NewId();
+        var key = "celery-taskset-meta-" + groupId;
+        var part = ComplianceResults.Success(ComplianceResults.NewId(), result: 1);
+        // What Python's pipeline leaves: size and the part, no .f.
+        await Raw.ExecuteAsync(new RedisCommand("SET", key + ".s", 1));
+        await Raw.ExecuteAsync(new RedisCommand("ZADD", key + ".j", 0, PythonJson.Dumps(new JsonArray(1, part.TaskId, part.Status, part.Result!.DeepClone()))));
+
+        var duplicate = await backend.AddChordPartAsync(groupId, 0, part, new ChordClaim(DateTimeOffset.UtcNow.AddDays(1), TimeSpan.FromSeconds(30)));
+
+        duplicate.Should().Be(new ChordProgress(1, 1, 0, Added: false));
+        (await Raw.ExecuteAsync(new RedisCommand("EXISTS", key + ".f"))).AsInt64().Should().Be(0, "Python sends the body itself and its redelivered part fires again; we stay out");
     }
 
     [RedisFact]
