@@ -15,31 +15,14 @@ namespace Celeriac.Canvas;
 /// var sixteen = await r.GetAsync&lt;int&gt;(TimeSpan.FromSeconds(10));
 /// </code>
 /// </example>
-public sealed class Chain : Signature
+public sealed class Chain : TaskListSignature
 {
-    private readonly List<Signature> _tasks;
-
     /// <summary>Creates a chain of exactly these steps (use <see cref="Workflow.Chain"/> for Celery's <c>chain(...)</c>, which composes with <c>|</c>).</summary>
     public Chain(params IEnumerable<Signature> tasks) : this(tasks, null, null, null, false) { }
 
     internal Chain(IEnumerable<Signature> tasks, JsonArray? args, JsonObject? kwargs, JsonObject? options, bool immutable)
-        : base("celery.chain", args, kwargs, options, immutable, "chain")
+        : base("celery.chain", "chain", "chain step", tasks, args, kwargs, options, immutable)
     {
-        ArgumentNullException.ThrowIfNull(tasks);
-        _tasks = tasks.Select(t => t ?? throw new ArgumentException("a chain step is null", nameof(tasks))).ToList();
-    }
-
-    /// <summary>The steps, in order.</summary>
-    public IReadOnlyList<Signature> Tasks => _tasks;
-
-    internal override CeleriacApp? BoundApp => App ?? _tasks.Select(t => t.BoundApp).FirstOrDefault(a => a is not null);
-
-    /// <inheritdoc />
-    public override JsonObject ToJson()
-    {
-        var json = base.ToJson();
-        json["kwargs"] = Composite.Kwargs(Kwargs, ("tasks", new JsonArray(_tasks.Select(t => (JsonNode?)t.ToJson()).ToArray())));
-        return json;
     }
 
     /// <summary>Copies of the steps, each given the chain's own errbacks (Celery's <c>unchain_tasks</c>).</summary>

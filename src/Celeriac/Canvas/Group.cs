@@ -16,31 +16,14 @@ namespace Celeriac.Canvas;
 /// JsonArray sums = await g.JoinAsync(TimeSpan.FromSeconds(10));
 /// </code>
 /// </example>
-public sealed class Group : Signature
+public sealed class Group : TaskListSignature
 {
-    private readonly List<Signature> _tasks;
-
     /// <summary>Creates a group of <paramref name="tasks"/>.</summary>
     public Group(params IEnumerable<Signature> tasks) : this(tasks, null, null, null, false) { }
 
     internal Group(IEnumerable<Signature> tasks, JsonArray? args, JsonObject? kwargs, JsonObject? options, bool immutable)
-        : base("celery.group", args, kwargs, options, immutable, "group")
+        : base("celery.group", "group", "group member", tasks, args, kwargs, options, immutable)
     {
-        ArgumentNullException.ThrowIfNull(tasks);
-        _tasks = tasks.Select(t => t ?? throw new ArgumentException("a group member is null", nameof(tasks))).ToList();
-    }
-
-    /// <summary>The members, in order.</summary>
-    public IReadOnlyList<Signature> Tasks => _tasks;
-
-    internal override CeleriacApp? BoundApp => App ?? _tasks.Select(t => t.BoundApp).FirstOrDefault(a => a is not null);
-
-    /// <inheritdoc />
-    public override JsonObject ToJson()
-    {
-        var json = base.ToJson();
-        json["kwargs"] = Composite.Kwargs(Kwargs, ("tasks", new JsonArray(_tasks.Select(t => (JsonNode?)t.ToJson()).ToArray())));
-        return json;
     }
 
     /// <summary>Celery's <c>group.link</c>: an immutable copy of <paramref name="callback"/> on the first member only.</summary>

@@ -73,16 +73,4 @@ internal static partial class CanvasWire
 
     [GeneratedRegex("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")]
     private static partial Regex Uuid();
-
-    /// <summary>A result backend without a native chord join (like Celery's filesystem backend), so chords fall back to chord_unlock.</summary>
-    public sealed class NoJoinBackend(IResultBackend inner) : IResultBackend
-    {
-        public ValueTask StoreAsync(IReadOnlyList<ResultMeta> results, CancellationToken cancellationToken = default) => inner.StoreAsync(results, cancellationToken);
-        public ValueTask<ResultMeta> GetAsync(string taskId, CancellationToken cancellationToken = default) => inner.GetAsync(taskId, cancellationToken);
-        public ValueTask<ResultMeta> WaitForReadyAsync(string taskId, CancellationToken cancellationToken) => inner.WaitForReadyAsync(taskId, cancellationToken);
-        public ValueTask ForgetAsync(string taskId, CancellationToken cancellationToken = default) => inner.ForgetAsync(taskId, cancellationToken);
-        public ValueTask SaveGroupAsync(string groupId, JsonArray resultTuple, CancellationToken cancellationToken = default) => inner.SaveGroupAsync(groupId, resultTuple, cancellationToken);
-        public ValueTask<JsonArray?> RestoreGroupAsync(string groupId, CancellationToken cancellationToken = default) => inner.RestoreGroupAsync(groupId, cancellationToken);
-        public ValueTask DisposeAsync() => inner.DisposeAsync();
-    }
 }

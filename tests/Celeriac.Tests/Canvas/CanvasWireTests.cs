@@ -73,7 +73,7 @@ public sealed class CanvasWireTests
         await using var bed = RetryTestBed.Create(o =>
         {
             o.ResultBackend = "nojoin://x";
-            o.Providers.AddResultBackend("nojoin", c => new CanvasWire.NoJoinBackend(new InMemoryResultStore().CreateBackend(c.Options.TimeProvider, c.Options.ResultExpires)));
+            o.Providers.AddResultBackend("nojoin", c => new NoChordJoinBackend(new InMemoryResultStore().CreateBackend(c.Options.TimeProvider, c.Options.ResultExpires)));
         });
         var app = bed.App;
 
