@@ -169,7 +169,7 @@ internal sealed partial class RedisConsumer
         InvalidMessageException? malformed = null;
         try
         {
-            envelope = KombuEnvelope.Decode(raw.Span);
+            envelope = KombuEnvelope.Decode(raw);
         }
         catch (InvalidMessageException ex)
         {
