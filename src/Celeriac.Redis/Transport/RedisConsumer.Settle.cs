@@ -8,6 +8,10 @@ internal sealed partial class RedisConsumer
 {
     public async ValueTask SettleAsync(IReadOnlyList<Settlement> settlements, CancellationToken cancellationToken = default)
     {
+        // A delivery handed over before its record answered is settled with what the record wrote.
+        foreach (var (delivery, _) in settlements)
+            if (_unsettled.TryGetValue(delivery, out var pending) && pending.Recording is { IsCompleted: false } recording)
+                await recording.ConfigureAwait(false);
         List<RedisArgument>? removed = null;
         List<RedisDeliveryState>? restored = null;
         var back = new RestoreBatch(_layout);
