@@ -122,12 +122,14 @@ internal sealed partial class RedisConsumer
             // A readable message goes to the worker now, not one round trip later when the script
             // that records it in unacked answers (kombu too runs a task popped by BRPOP before, or
             // without, recording it). The script records only this one, so the worker never holds
-            // more than it asked for; a settlement of it waits for the record (Recording), and
-            // commands sent after the script on the shared connection run after it.
+            // more than it asked for. Commands sent after the script on the shared connection run
+            // after it: an ack removes the entry by its tag at once; a give-back, which needs the
+            // entry's score, waits for the record (Recording).
             var recordOnly = Arguments(1, now, 0, firstIndex, popped.Value, queues.Length);
             var delivery = Deliver(popped.Value, popped.Key, queue, envelope, null, recordedTag: "", score: "");
             var state = (RedisDeliveryState)delivery.State!;
-            state.RecordLater(RecordAsync(_redis.EvaluateAsync(TransportScripts.Receive, keys, recordOnly, CancellationToken.None), state, popped.Key));
+            state.RecordLater(RecordAsync(_redis.EvaluateAsync(TransportScripts.Receive, keys, recordOnly, CancellationToken.None), state, popped.Key),
+                _options.AckEmulation ? envelope!.DeliveryTag : "");
             _cycle.Rotate(queue); // as the script does for the popped message
             return [delivery];
         }

@@ -31,8 +31,22 @@ internal sealed class RedisDeliveryState(ReadOnlyMemory<byte> raw, string source
     /// </summary>
     public Task? Recording { get; private set; }
 
-    /// <summary>Marks the record as pending until <paramref name="recording"/> completes.</summary>
-    public void RecordLater(Task recording) => Recording = recording;
+    /// <summary>
+    /// Marks the record as pending until <paramref name="recording"/> completes. It will be written
+    /// under <paramref name="expectedTag"/> (the envelope's own tag, which is what the script records),
+    /// so an ack or reject need not wait for it: sent after the script on the same connection, it
+    /// removes what the script wrote (or nothing, if the script could not record it).
+    /// </summary>
+    public void RecordLater(Task recording, string expectedTag)
+    {
+        Recording = recording;
+        ExpectedTag = expectedTag;
+    }
+
+    /// <summary>The tag to remove on ack or reject: the recorded one, or the expected one while the record is pending.</summary>
+    public string TagToRemove => Recording is { IsCompleted: false } ? ExpectedTag : RecordedTag;
+
+    private string ExpectedTag { get; set; } = "";
 
     /// <summary>What the recording script wrote (empty tag: nothing).</summary>
     public void Recorded(string tag, string score)
