@@ -32,14 +32,17 @@ public static class CeleryJson
     };
 
     /// <summary>Serializes a node to UTF-8 bytes with the wire writer options.</summary>
-    public static byte[] ToUtf8Bytes(JsonNode? node)
+    public static byte[] ToUtf8Bytes(JsonNode? node) => ToUtf8Bytes(node, static (writer, n) =>
+    {
+        if (n is null) writer.WriteNullValue();
+        else n.WriteTo(writer);
+    });
+
+    /// <summary>Writes one JSON value with the wire writer options and returns its UTF-8 bytes.</summary>
+    internal static byte[] ToUtf8Bytes<TState>(TState state, Action<Utf8JsonWriter, TState> write)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            if (node is null) writer.WriteNullValue();
-            else node.WriteTo(writer);
-        }
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions)) write(writer, state);
         return buffer.WrittenSpan.ToArray();
     }
 
