@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Runtime.CompilerServices;
 
 namespace Celeriac.Protocol.Json;
 
@@ -21,16 +22,21 @@ internal static class WireReader
     /// <summary>A reader over one complete JSON document.</summary>
     public static Utf8JsonReader Create(ReadOnlySpan<byte> utf8) => new(utf8, Options);
 
+    // Per-message hot path: compiled optimized at once. Tiered compilation would run it unoptimized,
+    // then instrumented, through a worker's first seconds — most of a short drain.
     /// <summary>Moves to the next token; throws <see cref="JsonException"/> at a premature end.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Next(ref Utf8JsonReader reader)
     {
         if (!reader.Read()) throw new JsonException("unexpected end of JSON");
     }
 
     /// <summary>A string, or null for JSON null; another type throws <see cref="FormatException"/> naming <paramref name="name"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static string? String(ref Utf8JsonReader reader, string name) => IsString(ref reader, name) ? reader.GetString() : null;
 
     /// <summary>True for a string, false for JSON null; another type throws <see cref="FormatException"/> naming <paramref name="name"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool IsString(ref Utf8JsonReader reader, string name) => reader.TokenType switch
     {
         JsonTokenType.String => true,
@@ -39,6 +45,7 @@ internal static class WireReader
     };
 
     /// <summary>An integer (integral floats included), or null for JSON null; anything else throws <see cref="FormatException"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static long? Int64(ref Utf8JsonReader reader, string name)
     {
         if (reader.TokenType == JsonTokenType.Null) return null;
@@ -46,6 +53,7 @@ internal static class WireReader
     }
 
     /// <summary>The integer value of a number token, or null when the token is not an integral number.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static long? AsInt64(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.Number) return null;
@@ -63,6 +71,7 @@ internal static class WireReader
     };
 
     /// <summary>A boolean with Python truthiness for numbers; JSON null gives <paramref name="fallback"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool Bool(ref Utf8JsonReader reader, string name, bool fallback = false) => reader.TokenType switch
     {
         JsonTokenType.True => true,

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Celeriac.Protocol.Json;
+using System.Runtime.CompilerServices;
 
 namespace Celeriac.Protocol.Messages;
 
@@ -32,6 +33,9 @@ internal static class KombuEnvelopeReader
         }
     }
 
+    // Per-message hot path: compiled optimized at once. Tiered compilation would run it unoptimized,
+    // then instrumented, through a worker's first seconds — most of a short drain.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static KombuEnvelope ReadCore(ReadOnlyMemory<byte> utf8, JsonObject? document)
     {
         var span = utf8.Span;
@@ -129,6 +133,7 @@ internal static class KombuEnvelopeReader
     }
 
     // Looks only for a top-level "redelivered" (kombu's restore mark); leaves the reader on the object's end.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool ReadRedelivered(ref Utf8JsonReader reader)
     {
         var redelivered = false;
@@ -144,6 +149,7 @@ internal static class KombuEnvelopeReader
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static byte[] Base64Body(ReadOnlySpan<byte> text, bool escaped)
     {
         if (!escaped)

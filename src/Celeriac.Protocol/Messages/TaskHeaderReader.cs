@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Celeriac.Protocol.Json;
+using System.Runtime.CompilerServices;
 
 namespace Celeriac.Protocol.Messages;
 
@@ -18,6 +19,9 @@ internal static class TaskHeaderReader
     /// <param name="Compression">The <c>compression</c> header, as text.</param>
     public readonly record struct Result(TaskMessage Message, bool HasTask, string? Compression);
 
+    // Per-message hot path: compiled optimized at once. Tiered compilation would run it unoptimized,
+    // then instrumented, through a worker's first seconds — most of a short drain.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Result Read(ReadOnlySpan<byte> headersJson, MessageProperties properties)
     {
         var m = new TaskMessage { Task = null!, Id = null!, Lang = null!, Properties = properties.Clone() };
@@ -65,6 +69,7 @@ internal static class TaskHeaderReader
     }
 
     // On a match, moves to the value.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Is(ref Utf8JsonReader reader, ReadOnlySpan<byte> name)
     {
         if (!reader.ValueTextEquals(name)) return false;
@@ -80,6 +85,7 @@ internal static class TaskHeaderReader
         throw new InvalidMessageException($"header '{name}' is not an ISO-8601 time: '{text}'");
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static TimeLimits TimeLimits(ref Utf8JsonReader reader)
     {
         if (reader.TokenType == JsonTokenType.Null) return Messages.TimeLimits.None;

@@ -3,6 +3,7 @@ using Celeriac.Protocol.Messages;
 using Celeriac.Redis.Resp;
 using Celeriac.Transport;
 using Microsoft.Extensions.Logging;
+using System.Runtime.CompilerServices;
 
 namespace Celeriac.Redis.Transport;
 
@@ -180,7 +181,10 @@ internal sealed partial class RedisConsumer
         _cycle.Rotates ? "1" : "0", firstIndex, first,
     ];
 
+    // Per-message hot path: compiled optimized at once. Tiered compilation would run it unoptimized,
+    // then instrumented, through a worker's first seconds — most of a short drain.
     /// <summary>Turns a script reply (key index, value, tag, score per message) into deliveries, rotating as the script did.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Collect(RespValue reply, string[] queues, IReadOnlyList<string> listKeys, List<TransportDelivery> into)
     {
         var items = reply.AsArray();
@@ -201,6 +205,7 @@ internal sealed partial class RedisConsumer
     }
 
     /// <summary>Decodes a list element; a reader failure makes it malformed rather than costing the batch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (KombuEnvelope? Envelope, InvalidMessageException? Malformed) Read(ReadOnlyMemory<byte> raw)
     {
         try
@@ -224,6 +229,7 @@ internal sealed partial class RedisConsumer
     /// <param name="malformed">Why it is not readable, when it is not.</param>
     /// <param name="recordedTag">The tag of the <c>unacked</c> entry written for it; empty when none was (yet).</param>
     /// <param name="score">The entry's <c>unacked_index</c> score.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private TransportDelivery Deliver(ReadOnlyMemory<byte> raw, string key, string queue, KombuEnvelope? envelope, InvalidMessageException? malformed,
         string recordedTag, string score)
     {
