@@ -6,6 +6,7 @@ using Celeriac.Protocol.Json;
 using Celeriac.Protocol.Messages;
 using Celeriac.Serialization;
 using Celeriac.Tasks;
+using System.Runtime.CompilerServices;
 
 namespace Celeriac;
 
@@ -21,6 +22,9 @@ internal sealed class TaskPublisher(CeleriacApp app)
     /// <summary>A stable per-app id Celery calls the oid; sent as <c>reply_to</c>.</summary>
     public string Oid { get; } = Guid.NewGuid().ToString();
 
+    // Per-message hot path (a client's sends and waits too): compiled optimized at once. Tiered
+    // compilation would run it unoptimized, then instrumented, through a process's first seconds.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public TaskMessage Build(string name, JsonArray args, JsonObject kwargs, TaskSendOptions? options, TaskDefinition? definition)
     {
         options ??= new TaskSendOptions();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Runtime.CompilerServices;
 
 namespace Celeriac.Protocol.Json;
 
@@ -38,7 +39,10 @@ public static class CeleryJson
         else n.WriteTo(writer);
     });
 
+    // Per-message hot path (a client's sends and waits too): compiled optimized at once. Tiered
+    // compilation would run it unoptimized, then instrumented, through a process's first seconds.
     /// <summary>Writes one JSON value with the wire writer options and returns its UTF-8 bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static byte[] ToUtf8Bytes<TState>(TState state, Action<Utf8JsonWriter, TState> write)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
@@ -60,6 +64,7 @@ public static class CeleryJson
     public static JsonNode? Parse(string json) => JsonNode.Parse(json, NodeOptions, DocumentOptions);
 
     /// <summary>Reads an optional string member; a JSON null or absence gives null, another type throws.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static string? GetString(JsonObject obj, string name)
     {
         if (!obj.TryGetPropertyValue(name, out var node) || node is null) return null;
@@ -68,6 +73,7 @@ public static class CeleryJson
     }
 
     /// <summary>Reads an optional integer member, accepting integral floats (Python may write 2.0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static long? GetInt64(JsonObject obj, string name)
     {
         if (!obj.TryGetPropertyValue(name, out var node) || node is null) return null;
@@ -82,6 +88,7 @@ public static class CeleryJson
     }
 
     /// <summary>Reads an optional boolean member; absence or null gives <paramref name="fallback"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool GetBool(JsonObject obj, string name, bool fallback = false)
     {
         if (!obj.TryGetPropertyValue(name, out var node) || node is null) return fallback;
@@ -96,6 +103,7 @@ public static class CeleryJson
     }
 
     /// <summary>The integer value of a JSON number node, or null when it is not an integral number.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static long? AsInt64(JsonNode? node)
     {
         if (NumberText(node) is not { } text) return null;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Celeriac.Protocol.Json;
+using System.Runtime.CompilerServices;
 
 namespace Celeriac.Protocol.Messages;
 
@@ -56,7 +57,10 @@ public sealed class KombuEnvelope
     public static byte[] Encode(BrokerMessage message, DeliveryInfo route, string? deliveryTag = null) =>
         CeleryJson.ToUtf8Bytes(ToDocument(message, route, deliveryTag ?? Guid.NewGuid().ToString()));
 
+    // Per-message hot path (a client's sends and waits too): compiled optimized at once. Tiered
+    // compilation would run it unoptimized, then instrumented, through a process's first seconds.
     /// <summary>The envelope as a JSON object (see <see cref="Encode"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static JsonObject ToDocument(BrokerMessage message, DeliveryInfo route, string deliveryTag)
     {
         var p = message.Properties;

@@ -63,6 +63,7 @@ public static class TaskMessageCodec
     }
 
     /// <summary>Writes a task message as protocol v2 with Python 5.2's header order and body shape.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static BrokerMessage Encode(TaskMessage task)
     {
         var h = new JsonObject
