@@ -1,12 +1,12 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Celeriac.Protocol.Json;
 using Celeriac.Protocol.Messages;
 using Celeriac.Serialization;
 using Celeriac.Tasks;
-using System.Runtime.CompilerServices;
 
 namespace Celeriac;
 

@@ -1,9 +1,9 @@
 using System.Buffers.Text;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Celeriac.Protocol.Json;
-using System.Runtime.CompilerServices;
 
 namespace Celeriac.Protocol.Messages;
 

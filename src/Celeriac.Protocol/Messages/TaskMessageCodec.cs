@@ -1,8 +1,8 @@
 using System.IO.Compression;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Celeriac.Protocol.Json;
-using System.Runtime.CompilerServices;
 
 namespace Celeriac.Protocol.Messages;
 

@@ -1,7 +1,7 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Celeriac.Protocol.Json;
-using System.Runtime.CompilerServices;
 
 namespace Celeriac.Protocol.Results;
 

@@ -1,6 +1,6 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Celeriac.Protocol.Results;
-using System.Runtime.CompilerServices;
 
 namespace Celeriac.Redis.Backend;
 

@@ -1,9 +1,9 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Celeriac.Protocol.Messages;
 using Celeriac.Redis.Resp;
 using Celeriac.Transport;
 using Microsoft.Extensions.Logging;
-using System.Runtime.CompilerServices;
 
 namespace Celeriac.Redis.Transport;
 

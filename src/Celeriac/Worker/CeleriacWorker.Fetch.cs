@@ -1,8 +1,8 @@
+using System.Runtime.CompilerServices;
 using Celeriac.Exceptions;
 using Celeriac.Protocol.Messages;
 using Celeriac.Transport;
 using Microsoft.Extensions.Logging;
-using System.Runtime.CompilerServices;
 
 namespace Celeriac.Worker;
 
