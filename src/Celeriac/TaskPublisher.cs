@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Celeriac.Protocol.Json;
@@ -21,6 +22,9 @@ internal sealed class TaskPublisher(CeleriacApp app)
     /// <summary>A stable per-app id Celery calls the oid; sent as <c>reply_to</c>.</summary>
     public string Oid { get; } = Guid.NewGuid().ToString();
 
+    // Per-message hot path (a client's sends and waits too): compiled optimized at once. Tiered
+    // compilation would run it unoptimized, then instrumented, through a process's first seconds.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public TaskMessage Build(string name, JsonArray args, JsonObject kwargs, TaskSendOptions? options, TaskDefinition? definition)
     {
         options ??= new TaskSendOptions();

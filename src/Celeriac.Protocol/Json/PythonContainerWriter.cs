@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -11,6 +12,8 @@ namespace Celeriac.Protocol.Json;
 internal readonly struct PythonContainerWriter(string nullText, Action<StringBuilder, string> appendKey, Action<StringBuilder, JsonValue> appendScalar)
 {
     /// <summary>Appends <paramref name="node"/>, recursing into lists and dicts.</summary>
+    // argsrepr is computed on every send: optimized from the first call, as the other per-message paths.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Append(StringBuilder sb, JsonNode? node)
     {
         switch (node)

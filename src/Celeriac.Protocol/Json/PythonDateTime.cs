@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace Celeriac.Protocol.Json;
 
@@ -8,7 +9,10 @@ namespace Celeriac.Protocol.Json;
 /// </summary>
 public static class PythonDateTime
 {
+    // Per-message hot path (a client's sends and waits too): compiled optimized at once. Tiered
+    // compilation would run it unoptimized, then instrumented, through a process's first seconds.
     /// <summary>Formats an aware instant the way Python does (UTC offset as <c>+HH:MM</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static string Format(DateTimeOffset value)
     {
         // Python keeps microseconds; .NET ticks are 100 ns, so truncate to whole microseconds.
@@ -25,6 +29,7 @@ public static class PythonDateTime
     /// Formats a naive UTC time as Celery 5.2/5.3 writes <c>date_done</c> (no offset; SPEC §4.2).
     /// A <see cref="DateTimeKind.Local"/> value is converted to UTC first; an unspecified one is taken as UTC.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static string FormatNaiveUtc(DateTime utc)
     {
         // DateTime.Now would otherwise be written as if it were UTC, shifting date_done by the zone offset.
@@ -45,6 +50,7 @@ public static class PythonDateTime
     }
 
     /// <summary>Non-throwing form of <see cref="Parse"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParse(string? text, out DateTimeOffset value)
     {
         value = default;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -16,7 +17,10 @@ public static class PythonRepr
     /// <summary>Celery's length limit for reprs in headers and events (<c>argsrepr_maxsize</c>, <c>resultrepr_maxsize</c>).</summary>
     public const int MaxLength = 1024;
 
+    // Per-message hot path (a client's sends and waits too): compiled optimized at once. Tiered
+    // compilation would run it unoptimized, then instrumented, through a process's first seconds.
     /// <summary>Repr of any JSON value: <c>None</c>, <c>True</c>, <c>'text'</c>, <c>[1, 2]</c>, <c>{'k': 1}</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static string Format(JsonNode? node, int maxLength = MaxLength)
     {
         var sb = new StringBuilder();
@@ -25,6 +29,7 @@ public static class PythonRepr
     }
 
     /// <summary>Repr of positional arguments as a tuple, as <c>delay()</c> shows them: <c>(2, 3)</c>, <c>(1,)</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static string FormatTuple(JsonArray args, int maxLength = MaxLength)
     {
         var sb = new StringBuilder("(");
@@ -53,6 +58,7 @@ public static class PythonRepr
 
     private static void Append(StringBuilder sb, JsonNode? node) => Writer.Append(sb, node);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AppendScalar(StringBuilder sb, JsonValue value)
     {
         switch (value.GetValueKind())
@@ -66,6 +72,7 @@ public static class PythonRepr
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AppendNumber(StringBuilder sb, JsonValue value)
     {
         // The JSON text tells int from float as Python's json module does: no '.', 'e' → int.
@@ -112,6 +119,7 @@ public static class PythonRepr
         return sign + digits[..point] + "." + digits[point..];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AppendString(StringBuilder sb, string s)
     {
         // Python prefers single quotes, switching to double quotes when the text has ' and no ".

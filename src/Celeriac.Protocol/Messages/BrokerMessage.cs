@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Celeriac.Protocol.Json;
 
 namespace Celeriac.Protocol.Messages;
 
@@ -13,15 +14,46 @@ public sealed class BrokerMessage
     public BrokerMessage(JsonObject headers, MessageProperties properties, ReadOnlyMemory<byte> body,
         string contentType = ContentTypes.Json, string contentEncoding = "utf-8")
     {
-        Headers = headers;
+        _headers = headers;
         Properties = properties;
         Body = body;
         ContentType = contentType;
         ContentEncoding = contentEncoding;
     }
 
+    /// <summary>
+    /// A message read off the wire whose headers stay JSON text until someone asks for
+    /// <see cref="Headers"/>: the task decoder reads them straight from the bytes.
+    /// </summary>
+    internal BrokerMessage(ReadOnlyMemory<byte> headersUtf8, MessageProperties properties, ReadOnlyMemory<byte> body, string contentType, string contentEncoding)
+    {
+        _headersUtf8 = headersUtf8;
+        Properties = properties;
+        Body = body;
+        ContentType = contentType;
+        ContentEncoding = contentEncoding;
+    }
+
+    private readonly ReadOnlyMemory<byte> _headersUtf8;
+    private JsonObject? _headers;
+
     /// <summary>Flat headers: protocol v2 task metadata, event <c>hostname</c>, control <c>clock</c>, …</summary>
-    public JsonObject Headers { get; }
+    public JsonObject Headers
+    {
+        get
+        {
+            if (_headers is { } headers) return headers;
+            var parsed = CeleryJson.Parse(_headersUtf8.Span) as JsonObject ?? new JsonObject();
+            return Interlocked.CompareExchange(ref _headers, parsed, null) ?? parsed;
+        }
+    }
+
+    /// <summary>
+    /// The headers as compact JSON: the bytes as received while <see cref="Headers"/> was never
+    /// asked for, else the (possibly changed) object serialized.
+    /// </summary>
+    internal ReadOnlyMemory<byte> HeadersUtf8() =>
+        Volatile.Read(ref _headers) is { } headers ? CeleryJson.ToUtf8Bytes(headers) : _headersUtf8;
 
     /// <summary>Basic properties.</summary>
     public MessageProperties Properties { get; }

@@ -1,5 +1,4 @@
-using System.Text;
-using System.Text.Json;
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Celeriac.Protocol.Json;
 
@@ -12,14 +11,18 @@ namespace Celeriac.Protocol.Messages;
 /// </summary>
 public sealed class KombuEnvelope
 {
-    private KombuEnvelope(BrokerMessage message, DeliveryInfo deliveryInfo, string deliveryTag, bool redelivered, JsonObject document)
+    internal KombuEnvelope(BrokerMessage message, DeliveryInfo deliveryInfo, string deliveryTag, bool redelivered, ReadOnlyMemory<byte> raw, JsonObject? document = null)
     {
         Message = message;
         DeliveryInfo = deliveryInfo;
         DeliveryTag = deliveryTag;
         Redelivered = redelivered;
-        Document = document;
+        _raw = raw;
+        _document = document;
     }
+
+    private readonly ReadOnlyMemory<byte> _raw;
+    private JsonObject? _document;
 
     /// <summary>The carried message.</summary>
     public BrokerMessage Message { get; }
@@ -33,8 +36,19 @@ public sealed class KombuEnvelope
     /// <summary>True when kombu restored the message after a visibility timeout (<c>headers.redelivered</c>).</summary>
     public bool Redelivered { get; }
 
-    /// <summary>The envelope as parsed, kept so a restore writes back exactly what was read.</summary>
-    public JsonObject Document { get; }
+    /// <summary>
+    /// The envelope as read, so a restore writes back exactly what was read. Parsed from the kept
+    /// bytes on first use: only a restore needs it, not the decode of every message.
+    /// </summary>
+    public JsonObject Document
+    {
+        get
+        {
+            if (_document is { } document) return document;
+            var parsed = (JsonObject)CeleryJson.Parse(_raw.Span)!;
+            return Interlocked.CompareExchange(ref _document, parsed, null) ?? parsed;
+        }
+    }
 
     /// <summary>
     /// Builds the envelope JSON for a publish, with a fresh delivery tag unless one is given.
@@ -43,7 +57,10 @@ public sealed class KombuEnvelope
     public static byte[] Encode(BrokerMessage message, DeliveryInfo route, string? deliveryTag = null) =>
         CeleryJson.ToUtf8Bytes(ToDocument(message, route, deliveryTag ?? Guid.NewGuid().ToString()));
 
+    // Per-message hot path (a client's sends and waits too): compiled optimized at once. Tiered
+    // compilation would run it unoptimized, then instrumented, through a process's first seconds.
     /// <summary>The envelope as a JSON object (see <see cref="Encode"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static JsonObject ToDocument(BrokerMessage message, DeliveryInfo route, string deliveryTag)
     {
         var p = message.Properties;
@@ -72,97 +89,14 @@ public sealed class KombuEnvelope
     /// Reads an envelope. Throws <see cref="InvalidMessageException"/> with the reason when it is not
     /// JSON, not an object, has bad base64, or lacks <c>delivery_tag</c> or <c>delivery_info</c>.
     /// </summary>
-    public static KombuEnvelope Decode(ReadOnlySpan<byte> utf8)
-    {
-        JsonNode? root;
-        try
-        {
-            root = CeleryJson.Parse(utf8);
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidMessageException($"envelope is not JSON: {ex.Message}", ex);
-        }
-        if (root is not JsonObject doc) throw new InvalidMessageException("envelope is not a JSON object");
-        return Decode(doc);
-    }
+    public static KombuEnvelope Decode(ReadOnlySpan<byte> utf8) => KombuEnvelopeReader.Read(utf8.ToArray(), null);
 
-    /// <summary>Reads an already parsed envelope object (see <see cref="Decode(ReadOnlySpan{byte})"/>).</summary>
-    public static KombuEnvelope Decode(JsonObject doc)
-    {
-        try
-        {
-            if (doc["properties"] is not JsonObject props) throw new InvalidMessageException("envelope has no 'properties' object");
-            var tag = CeleryJson.GetString(props, "delivery_tag") ?? throw new InvalidMessageException("envelope has no properties.delivery_tag");
-            if (props["delivery_info"] is not JsonObject info) throw new InvalidMessageException("envelope has no properties.delivery_info");
-            var exchange = CeleryJson.GetString(info, "exchange") ?? throw new InvalidMessageException("delivery_info has no 'exchange'");
-            var routingKey = CeleryJson.GetString(info, "routing_key") ?? "";
+    /// <summary>
+    /// Reads an envelope without copying it (see <see cref="Decode(ReadOnlySpan{byte})"/>); the
+    /// bytes are kept for <see cref="Document"/> and must not change afterwards.
+    /// </summary>
+    public static KombuEnvelope Decode(ReadOnlyMemory<byte> utf8) => KombuEnvelopeReader.Read(utf8, null);
 
-            var headers = doc["headers"] switch
-            {
-                null => new JsonObject(),
-                JsonObject h => (JsonObject)h.DeepClone(),
-                _ => throw new InvalidMessageException("envelope 'headers' is not an object"),
-            };
-            var bodyText = CeleryJson.GetString(doc, "body") ?? throw new InvalidMessageException("envelope has no 'body' string");
-            var bodyEncoding = CeleryJson.GetString(props, "body_encoding");
-            byte[] body;
-            if (bodyEncoding == "base64")
-            {
-                try { body = Convert.FromBase64String(bodyText); }
-                catch (FormatException ex) { throw new InvalidMessageException("envelope body is not valid base64", ex); }
-            }
-            else if (bodyEncoding is null)
-            {
-                body = Encoding.UTF8.GetBytes(bodyText); // kombu: no body_encoding means the text is the body
-            }
-            else
-            {
-                throw new InvalidMessageException($"unsupported body_encoding '{bodyEncoding}'");
-            }
-
-            var properties = new MessageProperties
-            {
-                CorrelationId = CeleryJson.GetString(props, "correlation_id"),
-                ReplyTo = CeleryJson.GetString(props, "reply_to"),
-                DeliveryMode = (int)(CeleryJson.GetInt64(props, "delivery_mode") ?? 2),
-                Priority = ReadPriority(props),
-                Expiration = props["expiration"] is JsonNode exp ? (exp.GetValueKind() == JsonValueKind.String ? exp.GetValue<string>() : exp.ToJsonString()) : null,
-                Extra = ExtraProperties(props),
-            };
-            var contentType = CeleryJson.GetString(doc, "content-type") ?? ContentTypes.Json;
-            var contentEncoding = CeleryJson.GetString(doc, "content-encoding") ?? "utf-8";
-            var redelivered = CeleryJson.GetBool(headers, "redelivered") || CeleryJson.GetBool(info, "redelivered");
-            var message = new BrokerMessage(headers, properties, body, contentType, contentEncoding);
-            return new KombuEnvelope(message, new DeliveryInfo(exchange, routingKey), tag, redelivered, doc);
-        }
-        catch (FormatException ex)
-        {
-            throw new InvalidMessageException($"envelope field has the wrong type: {ex.Message}", ex);
-        }
-    }
-
-    private static readonly HashSet<string> StandardProperties =
-    [
-        "correlation_id", "reply_to", "delivery_mode", "expiration", "delivery_info", "priority",
-        "body_encoding", "delivery_tag",
-    ];
-
-    private static JsonObject? ExtraProperties(JsonObject props)
-    {
-        JsonObject? extra = null;
-        foreach (var (key, value) in props)
-        {
-            if (StandardProperties.Contains(key)) continue;
-            (extra ??= new JsonObject())[key] = value?.DeepClone();
-        }
-        return extra;
-    }
-
-    private static int? ReadPriority(JsonObject props)
-    {
-        // kombu: anything that is not an integer counts as priority 0 (SPEC §2.2).
-        var value = props["priority"];
-        return value is null ? null : (int?)Math.Clamp(CeleryJson.AsInt64(value) ?? 0, 0, 255);
-    }
+    /// <summary>Reads an already parsed envelope object (see <see cref="Decode(ReadOnlySpan{byte})"/>); it becomes <see cref="Document"/>.</summary>
+    public static KombuEnvelope Decode(JsonObject doc) => KombuEnvelopeReader.Read(CeleryJson.ToUtf8Bytes(doc), doc);
 }

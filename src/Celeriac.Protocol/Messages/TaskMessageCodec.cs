@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Celeriac.Protocol.Json;
@@ -12,20 +13,15 @@ namespace Celeriac.Protocol.Messages;
 /// </summary>
 public static class TaskMessageCodec
 {
-    /// <summary>Header names the model owns; everything else goes to <see cref="TaskMessage.ExtraHeaders"/>.</summary>
-    private static readonly HashSet<string> ModelledHeaders =
-    [
-        "lang", "task", "id", "shadow", "eta", "expires", "group", "group_index", "retries", "timelimit",
-        "root_id", "parent_id", "argsrepr", "kwargsrepr", "origin", "ignore_result", "replaced_task_nesting",
-        "compression",
-    ];
-
+    // Per-message hot path: compiled optimized at once. Tiered compilation would run it unoptimized,
+    // then instrumented, through a worker's first seconds — most of a short drain.
     /// <summary>
     /// Reads a task message. Throws <see cref="InvalidMessageException"/> when the content type is not
     /// accepted, the body is not JSON or has the wrong shape, or <c>task</c>/<c>id</c> are missing.
     /// </summary>
     /// <param name="message">The message as the transport delivered it.</param>
     /// <param name="accept">Accepted content types (already resolved from serializer names).</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static TaskMessage Decode(BrokerMessage message, IReadOnlyCollection<string> accept)
     {
         var contentType = message.ContentType.ToLowerInvariant();
@@ -34,25 +30,40 @@ public static class TaskMessageCodec
         if (contentType != ContentTypes.Json)
             throw new InvalidMessageException($"content type '{message.ContentType}' is accepted but cannot be decoded: only JSON is supported");
 
-        var body = ParseBody(message);
-        var headers = message.Headers;
+        TaskHeaderReader.Result headers;
         try
         {
-            // Python reads a dict body as v1/hybrid when it has 'args', and also when the headers
-            // lack 'task' (then args and kwargs default to () and {}; SPEC §1.13).
-            if (body is JsonObject legacy && (legacy.ContainsKey("args") || !headers.ContainsKey("task")))
-                return FromLegacy(legacy, headers, message.Properties);
-            if (!headers.ContainsKey("task"))
-                throw new InvalidMessageException("message has no 'task' header and is not a protocol v1 body");
-            return FromV2(headers, body, message.Properties);
+            headers = TaskHeaderReader.Read(message.HeadersUtf8().Span, message.Properties);
         }
         catch (FormatException ex)
         {
             throw new InvalidMessageException($"bad header: {ex.Message}", ex);
         }
+        var body = headers.Compression is { } compression ? Decompress(message.Body, compression) : message.Body;
+        try
+        {
+            var reader = WireReader.Create(body.Span);
+            WireReader.Next(ref reader);
+            if (reader.TokenType == JsonTokenType.StartArray) return FromV2(ref reader, headers);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidMessageException($"body is not valid JSON: {ex.Message}", ex);
+        }
+
+        // Not an array: rare (protocol v1, or garbage), so read as nodes.
+        var node = ParseBody(body);
+        // Python reads a dict body as v1/hybrid when it has 'args', and also when the headers
+        // lack 'task' (then args and kwargs default to () and {}; SPEC §1.13).
+        if (node is JsonObject legacy && (legacy.ContainsKey("args") || !headers.HasTask))
+            return FromLegacy(legacy, message.Headers, message.Properties);
+        if (!headers.HasTask)
+            throw new InvalidMessageException("message has no 'task' header and is not a protocol v1 body");
+        throw NotV2Body();
     }
 
     /// <summary>Writes a task message as protocol v2 with Python 5.2's header order and body shape.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static BrokerMessage Encode(TaskMessage task)
     {
         var h = new JsonObject
@@ -93,12 +104,8 @@ public static class TaskMessageCodec
         { } s => CeleryJson.PythonFloat(s),
     };
 
-    private static JsonNode? ParseBody(BrokerMessage message)
+    private static JsonNode? ParseBody(ReadOnlyMemory<byte> bytes)
     {
-        var bytes = message.Body;
-        var compression = message.Headers["compression"];
-        if (compression is not null)
-            bytes = Decompress(bytes, compression.GetValueKind() == JsonValueKind.String ? compression.GetValue<string>() : compression.ToJsonString());
         try
         {
             return CeleryJson.Parse(bytes.Span);
@@ -128,37 +135,79 @@ public static class TaskMessageCodec
         }
     }
 
-    private static TaskMessage FromV2(JsonObject headers, JsonNode? body, MessageProperties properties)
+    private static InvalidMessageException NotV2Body() => new("protocol v2 body must be a JSON array [args, kwargs, embed]");
+
+    /// <summary>
+    /// Reads <c>[args, kwargs, embed]</c> with the reader on the opening bracket. Errors come in the
+    /// order a whole-body check would find them: syntax, then shape, then the parts.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static TaskMessage FromV2(ref Utf8JsonReader reader, TaskHeaderReader.Result headers)
     {
-        if (body is not JsonArray parts || parts.Count != 3)
-            throw new InvalidMessageException("protocol v2 body must be a JSON array [args, kwargs, embed]");
-        var args = parts[0] switch
+        var count = CountElements(reader); // a copy: this reader stays on the bracket
+        if (!headers.HasTask) throw new InvalidMessageException("message has no 'task' header and is not a protocol v1 body");
+        if (count != 3) throw NotV2Body();
+
+        WireReader.Next(ref reader);
+        var args = reader.TokenType switch
         {
-            JsonArray a => Detach(parts, 0, a),
-            null => new JsonArray(),
+            JsonTokenType.StartArray => (JsonArray)WireReader.Node(ref reader)!,
+            JsonTokenType.Null => new JsonArray(),
             _ => throw new InvalidMessageException("body args is not an array"),
         };
-        var kwargs = parts[1] switch
+        WireReader.Next(ref reader);
+        var kwargs = reader.TokenType switch
         {
-            JsonObject k => Detach(parts, 1, k),
-            null => new JsonObject(),
+            JsonTokenType.StartObject => (JsonObject)WireReader.Node(ref reader)!,
+            JsonTokenType.Null => new JsonObject(),
             _ => throw new InvalidMessageException("body kwargs is not an object"),
         };
-        var message = ReadHeaders(headers, properties);
+        var message = Validated(headers.Message);
+        WireReader.Next(ref reader);
+        // Most messages embed nothing ({"callbacks": null, …}): no nodes for that.
+        message.Embed = IsEmptyEmbed(reader) ? new TaskEmbed() : TaskEmbed.FromJson(WireReader.Node(ref reader));
         message.Args = args;
         message.Kwargs = kwargs;
-        message.Embed = TaskEmbed.FromJson(parts[2]);
         return message;
     }
 
-    /// <summary>
-    /// Takes a freshly parsed node out of its parent instead of copying it: the body was parsed for
-    /// this call alone, so nothing else can see it change.
-    /// </summary>
-    private static T Detach<T>(JsonArray parent, int index, T node) where T : JsonNode
+    // Counts the array's elements on a copy of the reader, reading to the end of the document so a
+    // syntax error anywhere is found before any shape error.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int CountElements(Utf8JsonReader reader)
     {
-        parent[index] = null;
-        return node;
+        var count = 0;
+        while (true)
+        {
+            WireReader.Next(ref reader);
+            if (reader.TokenType == JsonTokenType.EndArray) break;
+            reader.Skip();
+            count++;
+        }
+        WireReader.ValidateRest(ref reader);
+        return count;
+    }
+
+    // On a copy: true for null, {} or an object whose members are all null.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool IsEmptyEmbed(Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.Null) return true;
+        if (reader.TokenType != JsonTokenType.StartObject) return false;
+        while (true)
+        {
+            WireReader.Next(ref reader);
+            if (reader.TokenType == JsonTokenType.EndObject) return true;
+            WireReader.Next(ref reader);
+            if (reader.TokenType != JsonTokenType.Null) return false;
+        }
+    }
+
+    private static TaskMessage Validated(TaskMessage message)
+    {
+        if (string.IsNullOrEmpty(message.Task)) throw new InvalidMessageException("message has no 'task' name");
+        if (string.IsNullOrEmpty(message.Id)) throw new InvalidMessageException("message has no 'id'");
+        return message;
     }
 
     private static TaskMessage FromLegacy(JsonObject body, JsonObject headers, MessageProperties properties)
@@ -171,7 +220,15 @@ public static class TaskMessageCodec
         if (body["group_index"] is JsonNode gi) merged["group_index"] = gi.DeepClone();
         foreach (var (key, value) in headers) merged[key] = value?.DeepClone();
 
-        var message = ReadHeaders(merged, properties);
+        TaskMessage message;
+        try
+        {
+            message = Validated(TaskHeaderReader.Read(CeleryJson.ToUtf8Bytes(merged), properties).Message);
+        }
+        catch (FormatException ex)
+        {
+            throw new InvalidMessageException($"bad header: {ex.Message}", ex);
+        }
         message.Args = body["args"] switch
         {
             JsonArray a => (JsonArray)a.DeepClone(),
@@ -191,59 +248,5 @@ public static class TaskMessageCodec
             Chord = body["chord"] as JsonObject is { } ch ? (JsonObject)ch.DeepClone() : null,
         };
         return message;
-    }
-
-    private static TaskMessage ReadHeaders(JsonObject h, MessageProperties properties)
-    {
-        var task = CeleryJson.GetString(h, "task");
-        var id = CeleryJson.GetString(h, "id");
-        if (string.IsNullOrEmpty(task)) throw new InvalidMessageException("message has no 'task' name");
-        if (string.IsNullOrEmpty(id)) throw new InvalidMessageException("message has no 'id'");
-
-        var extra = new JsonObject();
-        foreach (var (key, value) in h)
-            if (!ModelledHeaders.Contains(key)) extra[key] = value?.DeepClone();
-
-        return new TaskMessage
-        {
-            Lang = CeleryJson.GetString(h, "lang") ?? "py",
-            Task = task,
-            Id = id,
-            Shadow = CeleryJson.GetString(h, "shadow"),
-            Eta = ReadTime(h, "eta"),
-            Expires = ReadTime(h, "expires"),
-            Group = CeleryJson.GetString(h, "group"),
-            GroupIndex = (int?)CeleryJson.GetInt64(h, "group_index"),
-            Retries = (int)(CeleryJson.GetInt64(h, "retries") ?? 0),
-            TimeLimits = ReadTimeLimits(h["timelimit"]),
-            RootId = CeleryJson.GetString(h, "root_id"),
-            ParentId = CeleryJson.GetString(h, "parent_id"),
-            ArgsRepr = CeleryJson.GetString(h, "argsrepr"),
-            KwargsRepr = CeleryJson.GetString(h, "kwargsrepr"),
-            Origin = CeleryJson.GetString(h, "origin"),
-            IgnoreResult = CeleryJson.GetBool(h, "ignore_result"),
-            ReplacedTaskNesting = (int)(CeleryJson.GetInt64(h, "replaced_task_nesting") ?? 0),
-            ExtraHeaders = extra,
-            Properties = properties.Clone(),
-        };
-    }
-
-    private static DateTimeOffset? ReadTime(JsonObject h, string name)
-    {
-        var text = CeleryJson.GetString(h, name);
-        if (text is null) return null;
-        if (PythonDateTime.TryParse(text, out var value)) return value;
-        throw new InvalidMessageException($"header '{name}' is not an ISO-8601 time: '{text}'");
-    }
-
-    private static TimeLimits ReadTimeLimits(JsonNode? node)
-    {
-        if (node is null) return TimeLimits.None;
-        if (node is not JsonArray { Count: 2 } pair) throw new InvalidMessageException("header 'timelimit' must be [hard, soft]");
-        return new TimeLimits(Number(pair[0]), Number(pair[1]));
-
-        static double? Number(JsonNode? n) => n is null ? null
-            : CeleryJson.AsDouble(n) is { } d ? d
-            : throw new InvalidMessageException("header 'timelimit' must hold numbers or nulls");
     }
 }

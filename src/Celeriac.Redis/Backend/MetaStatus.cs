@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Celeriac.Protocol.Results;
 
@@ -13,7 +14,10 @@ internal static class MetaStatus
     /// <summary>True when <paramref name="utf8"/> is a meta object whose status is SUCCESS, FAILURE or REVOKED.</summary>
     public static bool IsReady(ReadOnlySpan<byte> utf8) => Read(utf8) is { } status && TaskStates.IsReady(status);
 
+    // Per-message hot path (a client's sends and waits too): compiled optimized at once. Tiered
+    // compilation would run it unoptimized, then instrumented, through a process's first seconds.
     /// <summary>The top-level <c>status</c> string, or null when absent or not a meta object.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static string? Read(ReadOnlySpan<byte> utf8)
     {
         var reader = new Utf8JsonReader(utf8);

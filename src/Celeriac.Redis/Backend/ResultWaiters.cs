@@ -39,7 +39,10 @@ internal sealed class ResultWaiters : IAsyncDisposable
     // Pump only (read under _gate): the channels in the subscriber's set, which is what it
     // subscribes again after a reconnect.
     private readonly HashSet<string> _subscribed = new(StringComparer.Ordinal);
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    // The pump runs on the thread that wakes it (up to its first wait for Redis): the SUBSCRIBE of a
+    // lone waiter then goes out at once instead of after a hop to the thread pool.
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(
+        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, AllowSynchronousContinuations = true });
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _pump;
     private RedisSubscriber? _subscriber;
@@ -118,18 +121,21 @@ internal sealed class ResultWaiters : IAsyncDisposable
     private WaitedResult Enter(string taskId)
     {
         var channel = _layout.TaskMetaKey(taskId);
+        WaitedResult? waited;
+        var added = false;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
-            if (!_waited.TryGetValue(channel, out var waited))
+            if (!_waited.TryGetValue(channel, out waited))
             {
                 _waited[channel] = waited = new WaitedResult(taskId, channel);
                 _dirty.Add(channel);
-                _wake.Writer.TryWrite(true);
+                added = true;
             }
             waited.Waiters++;
-            return waited;
         }
+        if (added) _wake.Writer.TryWrite(true); // outside the lock: the pump may run right here
+        return waited;
     }
 
     private void Leave(WaitedResult waited)
@@ -193,14 +199,17 @@ internal sealed class ResultWaiters : IAsyncDisposable
             _logger.LogWarning("Subscribing to {Count} result channel(s) failed: {Reason}", channels.Length, error.Message);
             failure = error;
         }
+        List<WaitedResult> told = new(channels.Length);
         lock (_gate)
         {
             foreach (var channel in channels)
-            {
-                if (!_waited.TryGetValue(channel, out var waited)) continue;
-                if (failure is null) waited.Subscribed.TrySetResult();
-                else waited.Subscribed.TrySetException(failure);
-            }
+                if (_waited.TryGetValue(channel, out var waited)) told.Add(waited);
+        }
+        // Outside the lock: a waiter's continuation (its GET) runs right here.
+        foreach (var waited in told)
+        {
+            if (failure is null) waited.Subscribed.TrySetResult();
+            else waited.Subscribed.TrySetException(failure);
         }
     }
 
@@ -223,7 +232,7 @@ internal sealed class ResultWaiters : IAsyncDisposable
     private async Task<RedisSubscriber> SubscriberAsync(CancellationToken stopping)
     {
         if (_subscriber is not null) return _subscriber;
-        var subscriber = await _client.OpenSubscriberAsync(stopping).ConfigureAwait(false);
+        var subscriber = await _client.OpenSubscriberAsync(stopping, synchronousReader: true).ConfigureAwait(false);
         _subscriber = subscriber;
         _reader = Task.Run(() => ReadAsync(subscriber, stopping), CancellationToken.None);
         _watch = Task.Run(() => WatchAsync(subscriber, stopping), CancellationToken.None);
@@ -231,16 +240,22 @@ internal sealed class ResultWaiters : IAsyncDisposable
     }
 
     // Non-ready metas (STARTED, PROGRESS, RETRY) are published too; only a READY one wakes waiters.
+    // Runs on the subscriber's socket loop (a synchronous reader), so it only looks up and hands
+    // over: a waiter's continuation goes to the thread pool (Ready runs continuations asynchronously).
     private async Task ReadAsync(RedisSubscriber subscriber, CancellationToken stopping)
     {
+        var messages = subscriber.Messages;
         try
         {
-            await foreach (var message in subscriber.Messages.ReadAllAsync(stopping).ConfigureAwait(false))
+            while (await messages.WaitToReadAsync(stopping).ConfigureAwait(false))
             {
-                WaitedResult? waited;
-                lock (_gate) _waited.TryGetValue(message.Channel, out waited);
-                if (waited is null || waited.Ready.Task.IsCompleted) continue;
-                if (MetaStatus.IsReady(message.Payload.Span)) waited.Ready.TrySetResult(message.Payload);
+                while (messages.TryRead(out var message))
+                {
+                    WaitedResult? waited;
+                    lock (_gate) _waited.TryGetValue(message.Channel, out waited);
+                    if (waited is null || waited.Ready.Task.IsCompleted) continue;
+                    if (MetaStatus.IsReady(message.Payload.Span)) waited.Ready.TrySetResult(message.Payload);
+                }
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)

@@ -16,8 +16,11 @@ internal sealed class WaitedResult(string taskId, string channel)
     /// <summary>Waiters sharing the entry; changed only under <see cref="ResultWaiters"/>' lock.</summary>
     public int Waiters { get; set; }
 
-    /// <summary>Completes once Redis confirmed the subscription; faults when subscribing failed.</summary>
-    public TaskCompletionSource Subscribed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>
+    /// Completes once Redis confirmed the subscription; faults when subscribing failed. Its
+    /// continuations (the waiter's GET) run on the completing thread, never under a lock: no hop.
+    /// </summary>
+    public TaskCompletionSource Subscribed { get; } = new();
 
     /// <summary>The first ready meta seen (published or read), as its JSON bytes.</summary>
     public TaskCompletionSource<ReadOnlyMemory<byte>> Ready { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -71,9 +71,11 @@ internal sealed class RedisClient : IAsyncDisposable
     }
 
     /// <summary>A pub/sub connection of its own; see <see cref="RedisSubscriber"/>.</summary>
-    public async Task<RedisSubscriber> OpenSubscriberAsync(CancellationToken cancellationToken = default)
+    /// <param name="cancellationToken">Cancels connecting.</param>
+    /// <param name="synchronousReader">See <see cref="RedisSubscriber(RedisConnectionOptions, ILogger?, bool)"/>.</param>
+    public async Task<RedisSubscriber> OpenSubscriberAsync(CancellationToken cancellationToken = default, bool synchronousReader = false)
     {
-        var subscriber = new RedisSubscriber(Options, _logger);
+        var subscriber = new RedisSubscriber(Options, _logger, synchronousReader);
         await OwnAsync(subscriber, subscriber.ConnectAsync(cancellationToken)).ConfigureAwait(false);
         return subscriber;
     }

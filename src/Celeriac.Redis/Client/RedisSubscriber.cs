@@ -15,8 +15,7 @@ internal sealed class RedisSubscriber : IAsyncDisposable
 {
     // Unbounded: the read loop must never wait on a slow reader, or subscribe confirmations would
     // stall behind messages. Redis's own pub/sub output limit caps what can pile up.
-    private readonly Channel<RedisMessage> _messages =
-        Channel.CreateUnbounded<RedisMessage>(new UnboundedChannelOptions { SingleWriter = true });
+    private readonly Channel<RedisMessage> _messages;
     private readonly RedisConnection _connection;
     private readonly ILogger? _logger;
     private readonly Lock _sync = new();
@@ -28,8 +27,17 @@ internal sealed class RedisSubscriber : IAsyncDisposable
     private readonly SemaphoreSlim _lost = new(0);
     private readonly Task _keeper;
 
-    public RedisSubscriber(RedisConnectionOptions options, ILogger? logger = null)
+    /// <param name="options">Server, credentials and timeouts.</param>
+    /// <param name="logger">Told about reconnects.</param>
+    /// <param name="synchronousReader">
+    /// The reader of <see cref="Messages"/> runs on the socket's read loop, without a hop to the
+    /// thread pool per message. Only for a reader that never blocks: while it runs, nothing else
+    /// on this connection is read.
+    /// </param>
+    public RedisSubscriber(RedisConnectionOptions options, ILogger? logger = null, bool synchronousReader = false)
     {
+        _messages = Channel.CreateUnbounded<RedisMessage>(
+            new UnboundedChannelOptions { SingleWriter = true, AllowSynchronousContinuations = synchronousReader });
         _logger = logger;
         _connection = new RedisConnection(options, logger, "pub/sub", TryDeliver, ResubscribeAsync);
         _connection.Disconnected += _ => _lost.Release();

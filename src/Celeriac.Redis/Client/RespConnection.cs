@@ -75,21 +75,21 @@ internal sealed partial class RespConnection : IAsyncDisposable
     /// <summary>Queues one command; false (nothing sent) if the connection is already dead.</summary>
     public bool TrySend(in RedisCommand command, PendingOperation operation, TimeSpan timeout)
     {
-        bool startFlush;
+        Flush flush;
         lock (_sync)
         {
             if (_failure is not null) return false;
             Write(command);
-            startFlush = Enqueue(operation, timeout);
+            flush = Enqueue(operation, timeout);
         }
-        if (startFlush) StartFlush();
+        StartFlush(flush);
         return true;
     }
 
     /// <summary>Queues several commands for one flush; their replies go to one operation.</summary>
     public bool TrySend(IReadOnlyList<RedisCommand> commands, PendingOperation operation, TimeSpan timeout)
     {
-        bool startFlush;
+        Flush flush;
         lock (_sync)
         {
             if (_failure is not null) return false;
@@ -103,9 +103,9 @@ internal sealed partial class RespConnection : IAsyncDisposable
                 _outgoing.Truncate(mark);
                 throw;
             }
-            startFlush = Enqueue(operation, timeout);
+            flush = Enqueue(operation, timeout);
         }
-        if (startFlush) StartFlush();
+        StartFlush(flush);
         return true;
     }
 
@@ -142,15 +142,16 @@ internal sealed partial class RespConnection : IAsyncDisposable
         }
     }
 
-    // Called under _sync right after the bytes went into the buffer; true when no flush is running,
-    // so the caller must start one (outside the lock).
-    private bool Enqueue(PendingOperation operation, TimeSpan timeout)
+    // Called under _sync right after the bytes went into the buffer; says whether the caller must
+    // start a flush (outside the lock), and how.
+    private Flush Enqueue(PendingOperation operation, TimeSpan timeout)
     {
         operation.StartClock(Environment.TickCount64, timeout);
+        var idle = _pending.Count == 0;
         _pending.Enqueue(operation);
-        if (_flushing) return false;
+        if (_flushing) return Flush.None;
         _flushing = true;
-        return true;
+        return idle ? Flush.Inline : Flush.Queued;
     }
 
     private RedisConnectionException Dead() =>

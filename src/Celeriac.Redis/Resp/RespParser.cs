@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace Celeriac.Redis.Resp;
 
@@ -24,11 +25,14 @@ internal static class RespParser
     // "-9223372036854775808" is 20 characters.
     private const int MaxNumberLength = 20;
 
+    // Per-message hot path: compiled optimized at once. Tiered compilation would run it unoptimized,
+    // then instrumented, through a worker's first seconds — most of a short drain.
     /// <summary>
     /// Reads one reply from the start of <paramref name="buffer"/>. On success slices the reply off
     /// the buffer; when the reply is incomplete returns false and leaves the buffer as it was.
     /// </summary>
     /// <exception cref="RedisProtocolException">The bytes are not RESP2.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryRead(ref ReadOnlySequence<byte> buffer, out RespValue value)
     {
         var reader = new SequenceReader<byte>(buffer);
@@ -37,6 +41,7 @@ internal static class RespParser
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryReadValue(ref SequenceReader<byte> reader, out RespValue value)
     {
         ArrayFrame[]? stack = null;
@@ -71,6 +76,7 @@ internal static class RespParser
     }
 
     // Reads a scalar, or the header of an array: arrayLength > 0 means "children follow".
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryReadElement(ref SequenceReader<byte> reader, out RespValue value, out int arrayLength)
     {
         value = default;
@@ -105,6 +111,7 @@ internal static class RespParser
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryReadBulk(ref SequenceReader<byte> reader, long start, out RespValue value)
     {
         value = default;
@@ -127,6 +134,7 @@ internal static class RespParser
     }
 
     // A line ends at CRLF; a bare CR or LF is garbage (RESP lines never contain either).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryReadLine(ref SequenceReader<byte> reader, long start, out ReadOnlySequence<byte> line)
     {
         line = default;
@@ -145,6 +153,7 @@ internal static class RespParser
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryReadNumber(ref SequenceReader<byte> reader, long start, string what, out long number)
     {
         number = 0;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Celeriac.Protocol.Messages;
 using Celeriac.Redis.Resp;
 using Celeriac.Transport;
@@ -115,25 +116,63 @@ internal sealed partial class RedisConsumer
         IReadOnlyList<string> listKeys, RedisArgument[] keys, double now)
     {
         var firstIndex = IndexOf(listKeys, popped.Key) + 1;
-        var arguments = Arguments(max, now, 0, firstIndex, popped.Value, queues.Length);
-        RespValue reply;
+        var queue = queues[(Math.Max(firstIndex, 1) - 1) % queues.Length];
+        var (envelope, malformed) = Read(popped.Value);
+        if (malformed is null)
+        {
+            // A readable message goes to the worker now, not one round trip later when the script
+            // that records it in unacked answers (kombu too runs a task popped by BRPOP before, or
+            // without, recording it). The script records only this one, so the worker never holds
+            // more than it asked for. Commands sent after the script on the shared connection run
+            // after it: an ack removes the entry by its tag at once; a give-back, which needs the
+            // entry's score, waits for the record (Recording).
+            var recordOnly = Arguments(1, now, 0, firstIndex, popped.Value, queues.Length);
+            var delivery = Deliver(popped.Value, popped.Key, queue, envelope, null, recordedTag: "", score: "");
+            var state = (RedisDeliveryState)delivery.State!;
+            state.RecordLater(RecordAsync(_redis.EvaluateAsync(TransportScripts.Receive, keys, recordOnly, CancellationToken.None), state, popped.Key),
+                _options.AckEmulation ? envelope!.DeliveryTag : "");
+            _cycle.Rotate(queue); // as the script does for the popped message
+            return [delivery];
+        }
+
+        // Unreadable: the script's answer decides whether kombu could have recorded it.
+        // Not cancellable: a reply dropped here would strand what the script popped in unacked.
+        var reply = _redis.EvaluateAsync(TransportScripts.Receive, keys, Arguments(max, now, 0, firstIndex, popped.Value, queues.Length), CancellationToken.None);
+        RespValue answer;
         try
         {
-            reply = await _redis.EvaluateAsync(TransportScripts.Receive, keys, arguments, CancellationToken.None).ConfigureAwait(false);
+            answer = await reply.ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            // BRPOP took it but it could not be recorded: hand it over unrecorded rather than lose it
-            // (kombu has the same window between BRPOP and its ZADD/HSET, and loses the message).
-            _logger.LogWarning("A message popped from {Key} could not be recorded in {Unacked} ({Reason}); delivered without ack emulation",
-                popped.Key, _layout.Unacked, ex.Message);
-            var index = Math.Max(firstIndex, 1);
-            return [Deliver(popped.Value, popped.Key, queues[(index - 1) % queues.Length], recordable: true, recordedTag: "", score: "")];
+            LogUnrecorded(popped.Key, ex);
+            return [Deliver(popped.Value, popped.Key, queue, null, malformed, recordedTag: "", score: "")];
         }
         var deliveries = new List<TransportDelivery>();
-        Collect(reply, queues, listKeys, deliveries);
+        Collect(answer, queues, listKeys, deliveries);
         return deliveries;
     }
+
+    /// <summary>Waits for the record of a message handed over early; fills in its tag and score (none when it failed).</summary>
+    private async Task RecordAsync(ValueTask<RespValue> reply, RedisDeliveryState state, string key)
+    {
+        try
+        {
+            var items = (await reply.ConfigureAwait(false)).AsArray();
+            state.Recorded(_options.AckEmulation ? items[2].AsString() ?? "" : "", items[3].AsString() ?? "");
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // BRPOP took it but it could not be recorded: it runs unrecorded rather than being lost
+            // (kombu has the same window between BRPOP and its ZADD/HSET, and loses the message).
+            LogUnrecorded(key, ex);
+            state.Recorded("", "");
+        }
+    }
+
+    private void LogUnrecorded(string key, Exception ex) =>
+        _logger.LogWarning("A message popped from {Key} could not be recorded in {Unacked} ({Reason}); delivered without ack emulation",
+            key, _layout.Unacked, ex.Message);
 
     private RedisArgument[] Arguments(int max, double now, int offset, int firstIndex, ReadOnlyMemory<byte> first, int queueCount) =>
     [
@@ -142,7 +181,10 @@ internal sealed partial class RedisConsumer
         _cycle.Rotates ? "1" : "0", firstIndex, first,
     ];
 
+    // Per-message hot path: compiled optimized at once. Tiered compilation would run it unoptimized,
+    // then instrumented, through a worker's first seconds — most of a short drain.
     /// <summary>Turns a script reply (key index, value, tag, score per message) into deliveries, rotating as the script did.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Collect(RespValue reply, string[] queues, IReadOnlyList<string> listKeys, List<TransportDelivery> into)
     {
         var items = reply.AsArray();
@@ -151,39 +193,46 @@ internal sealed partial class RedisConsumer
             var k = (int)items[i].AsInt64();
             var queue = queues[(k - 1) % queues.Length];
             var tag = items[i + 2].AsString() ?? "";
-            into.Add(Deliver(items[i + 1].Bytes, listKeys[k - 1], queue, recordable: tag.Length > 0,
+            var raw = items[i + 1].Bytes;
+            var (envelope, malformed) = Read(raw);
+            // kombu cannot record (nor restore) what has no string tag and exchange: never hand it on as readable.
+            if (malformed is null && tag.Length == 0)
+                malformed = new InvalidMessageException("envelope's properties.delivery_tag and properties.delivery_info.exchange must be strings (SPEC §1.1)");
+            into.Add(Deliver(raw, listKeys[k - 1], queue, malformed is null ? envelope : null, malformed,
                 recordedTag: _options.AckEmulation ? tag : "", items[i + 3].AsString() ?? ""));
             _cycle.Rotate(queue); // the script rotated the same way for its own picks
+        }
+    }
+
+    /// <summary>Decodes a list element; a reader failure makes it malformed rather than costing the batch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static (KombuEnvelope? Envelope, InvalidMessageException? Malformed) Read(ReadOnlyMemory<byte> raw)
+    {
+        try
+        {
+            return (KombuEnvelope.Decode(raw), null);
+        }
+        catch (InvalidMessageException ex)
+        {
+            return (null, ex);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return (null, new InvalidMessageException($"envelope could not be read: {ex.Message}", ex));
         }
     }
 
     /// <param name="raw">The list element as popped.</param>
     /// <param name="key">The list it came from.</param>
     /// <param name="queue">Its queue.</param>
-    /// <param name="recordable">False when the script found no string delivery_tag and delivery_info.exchange.</param>
-    /// <param name="recordedTag">The tag of the <c>unacked</c> entry written for it; empty when none was.</param>
+    /// <param name="envelope">The decoded envelope, when readable.</param>
+    /// <param name="malformed">Why it is not readable, when it is not.</param>
+    /// <param name="recordedTag">The tag of the <c>unacked</c> entry written for it; empty when none was (yet).</param>
     /// <param name="score">The entry's <c>unacked_index</c> score.</param>
-    private TransportDelivery Deliver(ReadOnlyMemory<byte> raw, string key, string queue, bool recordable, string recordedTag, string score)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private TransportDelivery Deliver(ReadOnlyMemory<byte> raw, string key, string queue, KombuEnvelope? envelope, InvalidMessageException? malformed,
+        string recordedTag, string score)
     {
-        KombuEnvelope? envelope = null;
-        InvalidMessageException? malformed = null;
-        try
-        {
-            envelope = KombuEnvelope.Decode(raw.Span);
-        }
-        catch (InvalidMessageException ex)
-        {
-            malformed = ex;
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // A reader bug must not cost the batch: this one message becomes malformed, the rest go on.
-            malformed = new InvalidMessageException($"envelope could not be read: {ex.Message}", ex);
-        }
-        // kombu cannot record (nor restore) what has no string tag and exchange: never hand it on as readable.
-        if (malformed is null && !recordable)
-            malformed = new InvalidMessageException("envelope's properties.delivery_tag and properties.delivery_info.exchange must be strings (SPEC §1.1)");
-
         var state = new RedisDeliveryState(raw, key, Interlocked.Increment(ref _delivered), recordedTag, recordedTag.Length > 0 ? score : "",
             malformed is null ? envelope : null);
         TransportDelivery delivery;

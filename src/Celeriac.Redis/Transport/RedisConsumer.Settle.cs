@@ -8,6 +8,12 @@ internal sealed partial class RedisConsumer
 {
     public async ValueTask SettleAsync(IReadOnlyList<Settlement> settlements, CancellationToken cancellationToken = default)
     {
+        // A delivery handed over before its record answered is given back with what the record
+        // wrote (its score guards the give-back); an ack needs only the tag, known in advance.
+        foreach (var (delivery, action) in settlements)
+            if (action is not (SettleAction.Ack or SettleAction.Reject) && _unsettled.TryGetValue(delivery, out var pending)
+                && pending.Recording is { IsCompleted: false } recording)
+                await recording.ConfigureAwait(false);
         List<RedisArgument>? removed = null;
         List<RedisDeliveryState>? restored = null;
         var back = new RestoreBatch(_layout);
@@ -21,7 +27,7 @@ internal sealed partial class RedisConsumer
                     back.Add(state.RecordedTag, state.Score, state.Raw, front: false, [_deadLetterKey]);
                     break;
                 case SettleAction.Ack or SettleAction.Reject:
-                    if (state.RecordedTag.Length > 0) (removed ??= [_layout.UnackedIndex]).Add(state.RecordedTag);
+                    if (state.TagToRemove is { Length: > 0 } tag) (removed ??= [_layout.UnackedIndex]).Add(tag);
                     break;
                 case SettleAction.Requeue:
                     // kombu's basic_reject(requeue=True): LPUSH, the back of the queue, marked redelivered.

@@ -19,10 +19,41 @@ internal sealed class RedisDeliveryState(ReadOnlyMemory<byte> raw, string source
     public long Sequence { get; } = sequence;
 
     /// <summary>The tag of its <c>unacked</c> entry; empty when none was written (no ack emulation, or not an envelope).</summary>
-    public string RecordedTag { get; } = recordedTag;
+    public string RecordedTag { get; private set; } = recordedTag;
 
     /// <summary>The <c>unacked_index</c> score written with the entry (empty when none).</summary>
-    public string Score { get; } = score;
+    public string Score { get; private set; } = score;
+
+    /// <summary>
+    /// Set while the script recording this delivery in <c>unacked</c> has not answered (a BRPOP'd
+    /// message is handed over first); completes once <see cref="RecordedTag"/> and
+    /// <see cref="Score"/> are known. A settlement waits for it.
+    /// </summary>
+    public Task? Recording { get; private set; }
+
+    /// <summary>
+    /// Marks the record as pending until <paramref name="recording"/> completes. It will be written
+    /// under <paramref name="expectedTag"/> (the envelope's own tag, which is what the script records),
+    /// so an ack or reject need not wait for it: sent after the script on the same connection, it
+    /// removes what the script wrote (or nothing, if the script could not record it).
+    /// </summary>
+    public void RecordLater(Task recording, string expectedTag)
+    {
+        Recording = recording;
+        ExpectedTag = expectedTag;
+    }
+
+    /// <summary>The tag to remove on ack or reject: the recorded one, or the expected one while the record is pending.</summary>
+    public string TagToRemove => Recording is { IsCompleted: false } ? ExpectedTag : RecordedTag;
+
+    private string ExpectedTag { get; set; } = "";
+
+    /// <summary>What the recording script wrote (empty tag: nothing).</summary>
+    public void Recorded(string tag, string score)
+    {
+        RecordedTag = tag;
+        Score = tag.Length > 0 ? score : "";
+    }
 
     /// <summary>The decoded envelope; null when the element could not be read.</summary>
     public KombuEnvelope? Envelope { get; } = envelope;

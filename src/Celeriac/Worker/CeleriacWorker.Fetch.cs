@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Celeriac.Exceptions;
 using Celeriac.Protocol.Messages;
 using Celeriac.Transport;
@@ -62,6 +63,9 @@ public sealed partial class CeleriacWorker
         }
     }
 
+    // Per-message hot path: compiled optimized at once. Tiered compilation would run it unoptimized,
+    // then instrumented, through a worker's first seconds — most of a short drain.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Dispatch(TransportDelivery delivery)
     {
         _held[delivery] = 0;

@@ -41,7 +41,7 @@ public sealed partial class CeleriacWorker : IAsyncDisposable
         _app = app;
         Options = options;
         _log = app.Options.LoggerFactory.CreateLogger("Celeriac.Worker");
-        _credit = new CreditGate(options.PrefetchLimit, options.EtaTaskLimit);
+        _credit = new CreditGate(options.PrefetchLimit, options.EtaTaskLimit, options.Concurrency);
         _etas = new EtaSchedule(app.Options.TimeProvider, EtaDue);
         _rates = new RateLimiting.TaskRateLimiter(app.Options.TimeProvider, RateOf, RateReleased);
         _accept = app.Options.AcceptedContentTypes;

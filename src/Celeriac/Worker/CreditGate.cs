@@ -6,7 +6,10 @@ namespace Celeriac.Worker;
 /// each held ETA task (SPEC §5.1) — but parked deliveries are bounded: at the bound the worker
 /// stops fetching instead of filling memory.
 /// </summary>
-internal sealed class CreditGate(int limit, int parkedLimit)
+/// <param name="limit">Prefetch credit (concurrency × multiplier).</param>
+/// <param name="parkedLimit">Most deliveries parked at once.</param>
+/// <param name="slots">Execution slots: while more deliveries than this are in hand, none idles.</param>
+internal sealed class CreditGate(int limit, int parkedLimit, int slots)
 {
     private readonly object _lock = new();
     private int _held;
@@ -25,7 +28,12 @@ internal sealed class CreditGate(int limit, int parkedLimit)
         get { lock (_lock) return _parked; }
     }
 
-    /// <summary>Waits until credit is free and parking is below its bound; takes up to <paramref name="max"/>.</summary>
+    /// <summary>
+    /// Waits until credit is free and parking is below its bound; takes up to <paramref name="max"/>.
+    /// While more deliveries are in hand than there are slots (so no slot idles), it waits until
+    /// half the credit is free: taking each credit the moment it frees would make every receive
+    /// under load a few messages, each paying a round trip and a batch of bookkeeping.
+    /// </summary>
     public async ValueTask<int> AcquireAsync(int max, CancellationToken cancellationToken)
     {
         while (true)
@@ -37,7 +45,8 @@ internal sealed class CreditGate(int limit, int parkedLimit)
                 // Any message of a batch may turn out to be an ETA one and park: never ask for more
                 // than the parking bound still has room for, or one batch overshoots it.
                 var room = parkedLimit - _parked;
-                if (free > 0 && room > 0)
+                var wanted = _held - _parked > slots ? Math.Min(max, (limit + 1) / 2) : 1;
+                if (free >= wanted && room > 0)
                 {
                     var n = Math.Min(max, Math.Min(free, room));
                     _held += n;

@@ -9,7 +9,8 @@ namespace Celeriac.Worker;
 /// <summary>
 /// Writes results and settles deliveries in batches: everything queued while the previous batch
 /// was in flight goes in the next one, so a busy worker makes few round trips per task. Within a
-/// batch metas are stored before deliveries are settled. Signals are raised once both are done.
+/// batch metas are stored before deliveries are settled; the next batch's metas may be stored
+/// while this one settles. Signals are raised once both are done, in batch order.
 /// </summary>
 internal sealed class WorkerCompleter : IResultStorePort
 {
@@ -76,54 +77,63 @@ internal sealed class WorkerCompleter : IResultStorePort
         item.Flushed?.TrySetException(new InvalidOperationException($"The worker has stopped; state {item.Meta?.Status} of task {item.Meta?.TaskId} was not stored."));
     }
 
+    // One batch's settlements may still be on the wire while the next batch's metas are stored:
+    // a result then never waits behind the round trip of an ack queued just before it (the early
+    // ack of its own task, typically). Stores and settles each keep their order (one connection
+    // each, and a batch settles only after the previous one has), a batch settles only after its
+    // own metas are stored, and signals are raised batch by batch once both are done.
     private async Task RunAsync()
     {
-        var batch = new List<CompletionItem>(MaxBatch);
-        var metas = new List<ResultMeta>(MaxBatch);
-        var settlements = new List<Settlement>(MaxBatch);
+        var settling = Task.CompletedTask;
         while (await _items.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
+            var batch = new List<CompletionItem>();
             while (batch.Count < MaxBatch && _items.Reader.TryRead(out var item)) batch.Add(item);
+            List<ResultMeta>? metas = null;
+            List<Settlement>? settlements = null;
             foreach (var item in batch)
             {
-                if (item.Meta is not null) metas.Add(item.Meta);
-                if (item.Delivery is not null) settlements.Add(new Settlement(item.Delivery, item.Action));
+                if (item.Meta is not null) (metas ??= []).Add(item.Meta);
+                if (item.Delivery is not null) (settlements ??= []).Add(new Settlement(item.Delivery, item.Action));
             }
-            await FlushAsync(metas, settlements).ConfigureAwait(false);
-            foreach (var item in batch)
-            {
-                item.Flushed?.TrySetResult();
-                if (item.Signal is not null) _signals.Raise(item.Signal);
-            }
-            Interlocked.Add(ref _pending, -batch.Count);
-            batch.Clear();
-            metas.Clear();
-            settlements.Clear();
+            if (metas is not null) await StoreAsync(metas).ConfigureAwait(false);
+            await settling.ConfigureAwait(false);
+            settling = SettleAsync(batch, settlements);
         }
+        await settling.ConfigureAwait(false);
     }
 
-    private async Task FlushAsync(List<ResultMeta> metas, List<Settlement> settlements)
+    private async Task StoreAsync(List<ResultMeta> metas)
     {
-        if (metas.Count > 0)
-        {
-            try
-            {
-                await _backend.StoreAsync(metas).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                _log.LogError(ex, "Storing {Count} result(s) failed; the tasks ran but their results are lost", metas.Count);
-            }
-        }
-        if (settlements.Count == 0) return;
         try
         {
-            await _consumer.SettleAsync(settlements).ConfigureAwait(false);
+            await _backend.StoreAsync(metas).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            // The broker will redeliver what was not settled (visibility timeout / channel close).
-            _log.LogError(ex, "Settling {Count} message(s) failed; the broker will redeliver them", settlements.Count);
+            _log.LogError(ex, "Storing {Count} result(s) failed; the tasks ran but their results are lost", metas.Count);
         }
+    }
+
+    private async Task SettleAsync(List<CompletionItem> batch, List<Settlement>? settlements)
+    {
+        if (settlements is not null)
+        {
+            try
+            {
+                await _consumer.SettleAsync(settlements).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // The broker will redeliver what was not settled (visibility timeout / channel close).
+                _log.LogError(ex, "Settling {Count} message(s) failed; the broker will redeliver them", settlements.Count);
+            }
+        }
+        foreach (var item in batch)
+        {
+            item.Flushed?.TrySetResult();
+            if (item.Signal is not null) _signals.Raise(item.Signal);
+        }
+        Interlocked.Add(ref _pending, -batch.Count);
     }
 }

@@ -94,4 +94,28 @@ public class KombuEnvelopeTests
         env.Message.Body.ToArray().Should().Equal(message.Body.ToArray());
         env.Message.Properties.Priority.Should().Be(5);
     }
+
+    [Fact]
+    public void Escaped_text_reads_as_its_unescaped_value()
+    {
+        // JSON may escape '/' (and anything else); the body and names must read the same either way.
+        var body = Convert.ToBase64String("[[\"\u00fc?>\"], {}, {}]"u8.ToArray()); // its base64 has a '/'
+        var escaped = body.Replace("/", "\\/").Replace("+", "\\u002b");
+        var env = Decode("{\"body\": \"" + escaped + "\", \"he\\u0061ders\": {\"redelivered\": true}, " +
+            "\"properties\": {\"delivery_tag\": \"t\", \"body_encoding\": \"base64\", \"delivery_info\": {\"exchange\": \"\"}}}");
+
+        env.Message.Body.ToArray().Should().Equal(Convert.FromBase64String(body));
+        env.Redelivered.Should().BeTrue();
+    }
+
+    [Fact]
+    public void Headers_changed_after_decoding_are_what_the_task_decoder_sees()
+    {
+        var env = Decode(Base64Envelope("""{"delivery_tag": "t", "body_encoding": "base64", "delivery_info": {"exchange": ""}}""",
+            """{"task": "a", "id": "1"}"""));
+
+        env.Message.Headers["task"] = "b";
+
+        TaskMessageCodec.Decode(env.Message, [ContentTypes.Json]).Task.Should().Be("b");
+    }
 }

@@ -113,9 +113,31 @@ public sealed class QueueOrderTests(RedisServerFixture redis) : IClassFixture<Re
 
         got.Select(ComplianceMessages.IdOf).Should().Equal(ComplianceMessages.IdOf(message));
         var state = (RedisDeliveryState)got[0].State!;
+        // Handed over before its record answered: the record is known once Recording completes.
+        state.Recording.Should().NotBeNull();
+        await state.Recording!.WaitAsync(Timeout);
         state.RecordedTag.Should().Be(got[0].DeliveryTag, "a message taken by BRPOP is recorded like any other");
         await using var raw = TestTransports.Client(redis.Server);
         (await raw.RunAsync("HEXISTS", _prefix + "unacked", got[0].DeliveryTag)).AsInt64().Should().Be(1);
+        await consumer.DisposeAsync();
+    }
+
+    [RedisFact]
+    public async Task A_message_taken_by_BRPOP_and_acked_at_once_leaves_no_unacked_entry()
+    {
+        await using var transport = TestTransports.Create(redis.Server, _prefix);
+        var consumer = await transport.ConsumeAsync(["acked"]);
+
+        var receiving = consumer.ReceiveAsync(10, CancellationToken.None).AsTask();
+        await Task.Delay(100);
+        await transport.PublishAsync(ComplianceMessages.Task(), DeliveryInfo.ToQueue("acked"));
+        var got = await receiving.WaitAsync(Timeout);
+        // Settled before the record script's reply has been read: the ack must still remove the entry it writes.
+        await consumer.SettleAsync([new Settlement(got[0], SettleAction.Ack)]);
+
+        await using var raw = TestTransports.Client(redis.Server);
+        (await raw.RunAsync("HLEN", _prefix + "unacked")).AsInt64().Should().Be(0);
+        (await raw.RunAsync("ZCARD", _prefix + "unacked_index")).AsInt64().Should().Be(0);
         await consumer.DisposeAsync();
     }
 }
