@@ -21,6 +21,7 @@ public sealed class NestedCanvasTests : IAsyncLifetime
         _h.App.Task("n.mul", (long x, long y) => x * y);
         _h.App.Task("n.xsum", (List<long> numbers) => numbers.Sum());
         _h.App.Task("n.fail", (string message) => { throw new InvalidOperationException(message); });
+        _h.App.Task("n.list", (List<long> numbers) => numbers);
         await _h.StartWorkerAsync(w => w.Concurrency = 4);
     }
 
@@ -102,5 +103,40 @@ public sealed class NestedCanvasTests : IAsyncLifetime
         var meta = await body.WaitAsync(Timeout);
         meta.Exception!.Type.Should().Be("ChordError");
         meta.Exception.Message.Should().StartWith("Dependency ").And.EndWith(" raised InvalidOperationException('boom')");
+    }
+
+    [Fact]
+    public async Task A_group_inside_a_chord_header_is_flattened_in_celerys_freeze_order()
+    {
+        // Celery 5.2.6's _freeze_unroll puts a nested group's members back with extendleft, reversing
+        // them: the body gets [add(2, 2), add(1, 1), add(3, 3)] (Python's client gives [4, 2, 6] too).
+        var flow = Workflow.Chord([Workflow.Group(Add(1, 1), Add(2, 2)), Add(3, 3)], _h.App.Signature("n.list"));
+
+        var body = await flow.ApplyAsync<List<long>>();
+
+        (await body.GetAsync(Timeout)).Should().Equal(4, 2, 6);
+        var header = body.Parent.Should().BeOfType<GroupResult>().Subject;
+        (await header.JoinAsync<long>(Timeout)).Should().Equal([4, 2, 6], "the header's members are in that order too");
+    }
+
+    [Fact]
+    public async Task A_group_inside_a_group_sent_unfrozen_keeps_its_order()
+    {
+        var result = (GroupResult)await Workflow.Group(Workflow.Group(Add(1, 1), Add(2, 2)), Add(3, 3)).ApplyAsync();
+
+        (await result.JoinAsync<long>(Timeout)).Should().Equal(2, 4, 6);
+    }
+
+    [Fact]
+    public async Task A_chord_whose_body_is_a_chain_returns_the_last_steps_result_with_the_header_as_its_parent()
+    {
+        // Celery's chord.run: bodyres.parent = header_result, replacing the chain's own link to xsum.
+        var flow = Workflow.Chord([Add(1, 1), Add(2, 2)], Xsum() | Mul(2));
+
+        var last = await flow.ApplyAsync<long>();
+
+        (await last.GetAsync(Timeout)).Should().Be(12);
+        var header = last.Parent.Should().BeOfType<GroupResult>().Subject;
+        (await header.JoinAsync<long>(Timeout)).Should().Equal(2, 4);
     }
 }
