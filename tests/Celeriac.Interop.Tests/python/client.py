@@ -34,7 +34,7 @@ its arguments are wrong. Broker and backend come from CELERY_BROKER_URL / CELERY
                             | {"chunks": {"task": NAME, "items": [...], "n": N}} (top level only);
                             every task without a queue goes to Q. Applies it, waits for the final
                             result and prints {"outcome": OUTCOME as get prints it (no id, state, date),
-                            "tree": NODE}, NODE = {"kind": "task" | "group", "state", "value" |
+                            "tree": NODE}, NODE = {"id", "kind": "task" | "group", "state", "value" |
                             "exception", "parent": NODE, "members": [NODE, ...]} read after the wait
   group-restore ID [--timeout S]
                             GroupResult.restore(ID) and join() it; prints {"id", "found",
@@ -201,7 +201,7 @@ def describe(result, deadline, depth=0):
     from celery.result import GroupResult
     if result is None or depth > 20:
         return None
-    node = {}
+    node = {"id": result.id}
     if isinstance(result, GroupResult):
         node["kind"] = "group"
         node["members"] = [describe(m, deadline, depth + 1) for m in result.results]
