@@ -46,7 +46,9 @@ internal static class ChordRun
             // No header task will ever complete the chord: the body runs at once with no results.
             await body.Clone([new JsonArray()]).SendWorkflowAsync(app, cancellationToken).ConfigureAwait(false);
         }
-        return TaskResults.From(app, app.Backend, TaskResults.WithRootParent(bodyResult, headerResult));
+        // Celery's chord.run sets the body result's parent to the header outright: a chain body's
+        // last result leads straight to the header (chord.freeze, for a nested chord, links its root instead).
+        return TaskResults.From(app, app.Backend, bodyResult with { Parent = headerResult });
     }
 
     /// <summary>Celery's <c>ensure_chords_allowed</c>: a chord cannot join without a result backend.</summary>

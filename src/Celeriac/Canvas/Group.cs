@@ -52,8 +52,8 @@ public sealed class Group : TaskListSignature
 
     /// <summary>
     /// Celery's <c>_freeze_group_tasks</c>: the group id (its own, else the given group id, else new),
-    /// nested groups flattened, every member frozen with the group id given (not its own), the chord,
-    /// root, parent and its index.
+    /// nested groups flattened in <see cref="FreezeOrder"/>, every member frozen with the group id
+    /// given (not its own), the chord, root, parent and its index.
     /// </summary>
     internal override ResultTuple FreezeCore(FreezeOptions freeze)
     {
@@ -68,7 +68,7 @@ public sealed class Group : TaskListSignature
         var rootId = Options["root_id"]?.GetValue<string>();
         var parentId = Options["parent_id"]?.GetValue<string>();
 
-        var flat = Flatten(_tasks).Select(t => t.Clone()).ToList();
+        var flat = FreezeOrder(_tasks).Select(t => t.Clone()).ToList();
         var results = new List<ResultTuple>(flat.Count);
         for (var i = 0; i < flat.Count; i++)
             results.Add(flat[i].FreezeCore(freeze with { Id = null, RootId = rootId, ParentId = parentId, GroupIndex = i }));
@@ -137,4 +137,24 @@ public sealed class Group : TaskListSignature
 
     private static IEnumerable<Signature> Flatten(IEnumerable<Signature> tasks) =>
         tasks.SelectMany(t => t is Group nested ? Flatten(nested._tasks) : [t]);
+
+    /// <summary>
+    /// Celery 5.2.6's <c>_freeze_unroll</c>: a queue of the members, where a nested group's members go
+    /// back to the front with <c>extendleft</c>, which reverses them. So freezing
+    /// <c>group(group(a, b), c)</c> gives <c>b, a, c</c> (indexes 0, 1, 2), and a chord with that header
+    /// hands its body <c>[b, a, c]</c>, as Python's does. (Sending an unfrozen group keeps the order:
+    /// <see cref="Flatten"/>, Celery's <c>_prepared</c>.)
+    /// </summary>
+    private static IEnumerable<Signature> FreezeOrder(IEnumerable<Signature> tasks)
+    {
+        var queue = new LinkedList<Signature>(tasks);
+        while (queue.First is { } first)
+        {
+            queue.RemoveFirst();
+            if (first.Value is Group nested)
+                foreach (var task in nested._tasks) queue.AddFirst(task);
+            else
+                yield return first.Value;
+        }
+    }
 }

@@ -38,6 +38,15 @@ internal sealed class PythonClient(Endpoints endpoints)
     public Task<JsonObject> CanvasAsync(object spec) => RunAsync("canvas", JsonSerializer.Serialize(spec));
 
     /// <summary>
+    /// Builds the canvas <paramref name="spec"/> describes (nested <c>task</c>, <c>chain</c>, <c>group</c>,
+    /// <c>chord</c>, <c>map</c>, <c>starmap</c>, <c>chunks</c>: see client.py compose), every task routed
+    /// to <paramref name="queue"/>, applies it and waits for the final result: returns <c>outcome</c>
+    /// (as <see cref="GetAsync"/> reads it) and <c>tree</c>, the result with its parents and members.
+    /// </summary>
+    public Task<JsonObject> ComposeAsync(object spec, string queue, double timeoutSeconds = 20) =>
+        RunAsync("compose", spec as string ?? JsonSerializer.Serialize(spec), "--queue", queue, "--timeout", timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>
     /// <c>GroupResult.restore(id).join()</c> as Python does it: <c>found</c>, <c>ids</c> (the members'),
     /// <c>results</c>, <c>completed_count</c>, or <c>exception</c> / <c>timeout</c> as <see cref="GetAsync"/>.
     /// </summary>

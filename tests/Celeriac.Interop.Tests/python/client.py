@@ -25,6 +25,17 @@ its arguments are wrong. Broker and backend come from CELERY_BROKER_URL / CELERY
                             "ids" also has "group" and "header" (the header tasks' ids in order);
                             a group is saved (GroupResult.save()), "id" is the group id and
                             "ids" has "header" (the members' ids in order)
+  compose SPEC [--queue Q] [--timeout S]
+                            a canvas built recursively from SPEC, nested to any depth:
+                            {"task": NAME, "args", "kwargs", "immutable", "queue"}
+                            | {"chain": [SPEC, ...]} | {"group": [SPEC, ...]}
+                            | {"chord": {"header": [SPEC, ...], "body": SPEC}}
+                            | {"map" | "starmap": {"task": NAME, "items": [...]}}
+                            | {"chunks": {"task": NAME, "items": [...], "n": N}} (top level only);
+                            every task without a queue goes to Q. Applies it, waits for the final
+                            result and prints {"outcome": OUTCOME as get prints it (no id, state, date),
+                            "tree": NODE}, NODE = {"id", "kind": "task" | "group", "state", "value" |
+                            "exception", "parent": NODE, "members": [NODE, ...]} read after the wait
   group-restore ID [--timeout S]
                             GroupResult.restore(ID) and join() it; prints {"id", "found",
                             "ids": members' ids, "results", "repr", "completed_count"}, or
@@ -93,9 +104,9 @@ def strictly_equal(a, b):
     return a == b
 
 
-def outcome(task_id, timeout, expect):
+def outcome(task_id, timeout, expect, r=None):
     from celery.exceptions import TimeoutError as CeleryTimeout
-    r = app.AsyncResult(task_id)
+    r = app.AsyncResult(task_id) if r is None else r
     o = {"id": task_id}
     try:
         value = r.get(timeout=timeout, interval=0.05)
@@ -106,6 +117,8 @@ def outcome(task_id, timeout, expect):
         o["timeout"] = True
     except Exception as e:  # the task's failure, as Python rebuilt it
         o["exception"] = {"type": type(e).__name__, "module": type(e).__module__, "message": str(e)}
+    if not hasattr(r, "state"):  # a GroupResult: get() is its join()
+        return o
     o["state"] = r.state
     o["traceback"] = r.traceback
     done = r.date_done
@@ -157,6 +170,72 @@ def cmd_canvas(a):
         ids["link"] = link.freeze().id
         result = signature(spec["task"]).apply_async(link=link)
     out({"id": result.id, "ids": ids})
+
+
+def compose(spec, queue):
+    """The canvas SPEC describes (see compose in the module doc), every task routed to queue."""
+    from celery import chain, chord, group
+    from celery.canvas import xmap, xstarmap
+    if "chain" in spec:
+        return chain(*[compose(s, queue) for s in spec["chain"]])
+    if "group" in spec:
+        return group([compose(s, queue) for s in spec["group"]])
+    if "chord" in spec:
+        return chord([compose(s, queue) for s in spec["chord"]["header"]], compose(spec["chord"]["body"], queue))
+    # What Task.map / Task.starmap return for a task this client does not have (add.starmap(...)).
+    for kind, cls in (("map", xmap), ("starmap", xstarmap)):
+        if kind in spec:
+            inner = app.signature(spec[kind]["task"])
+            return cls(inner, spec[kind]["items"], app=app).set(queue=spec[kind].get("queue") or queue)
+    options = {"queue": spec.get("queue") or queue}
+    return app.signature(spec["task"], args=spec.get("args") or [], kwargs=spec.get("kwargs") or {},
+                         immutable=bool(spec.get("immutable")), **options)
+
+
+def describe(result, deadline, depth=0):
+    """
+    A result and what leads to it, as the client holds it: state and value, parent, members. Every
+    task is given until deadline to be ready: get() returns early when it raises a parent's
+    failure, while the chord body may still be failing.
+    """
+    from celery.result import GroupResult
+    if result is None or depth > 20:
+        return None
+    node = {"id": result.id}
+    if isinstance(result, GroupResult):
+        node["kind"] = "group"
+        node["members"] = [describe(m, deadline, depth + 1) for m in result.results]
+    else:
+        node["kind"] = "task"
+        while not result.ready() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        node["state"] = result.state
+        value = result.result
+        if isinstance(value, BaseException):
+            node["exception"] = {"type": type(value).__name__, "message": str(value)}
+        else:
+            node["value"] = value
+    node["parent"] = describe(result.parent, deadline, depth + 1)
+    return node
+
+
+def cmd_compose(a):
+    spec = json.loads(a.spec)
+    if "chunks" in spec:
+        from celery.canvas import chunks
+        c = spec["chunks"]
+        sig = chunks(app.signature(c["task"]), [tuple(i) for i in c["items"]], c["n"], app=app)
+    else:
+        sig = compose(spec, a.queue)
+    # map, starmap and chunks apply only the options given to apply_async, not their own (Celery
+    # 5.2's _basemap / chunks.apply_async): route them here; chunks' go to every starmap it sends.
+    kind = next((k for k in ("map", "starmap", "chunks") if k in spec), None)
+    result = sig.apply_async(queue=spec[kind].get("queue") or a.queue) if kind else sig.apply_async()
+    deadline = time.monotonic() + a.timeout
+    o = outcome(result.id, a.timeout, None, result)
+    for key in ("id", "date_done", "traceback", "state"):
+        o.pop(key, None)
+    out({"outcome": o, "tree": describe(result, deadline)})
 
 
 def cmd_group_restore(a):
@@ -225,6 +304,11 @@ def main():
     p = sub.add_parser("canvas")
     p.add_argument("spec")
     p.set_defaults(run=cmd_canvas)
+    p = sub.add_parser("compose")
+    p.add_argument("spec")
+    p.add_argument("--queue", default="celery")
+    p.add_argument("--timeout", type=float, default=20)
+    p.set_defaults(run=cmd_compose)
     p = sub.add_parser("group-restore")
     p.add_argument("id")
     p.add_argument("--timeout", type=float, default=20)

@@ -108,8 +108,12 @@ public sealed class ComposeTests : IAsyncDisposable
     {
         var group = Workflow.Group(Sig("a"), Workflow.Group(Sig("b"), Sig("c")));
         group.Freeze();
-        group.Tasks.Select(t => t.Task).Should().Equal("a", "b", "c");
+        group.Tasks.Select(t => t.Task).Should().Equal(["a", "c", "b"], "Celery 5.2.6's _freeze_unroll reverses a nested group (extendleft)");
         group.Tasks.Should().OnlyContain(t => t.Id != null);
+        var deeper = Workflow.Group(Workflow.Group(Sig("a"), Workflow.Group(Sig("b"), Sig("c"))), Sig("d"));
+        deeper.Freeze();
+        deeper.Tasks.Select(t => t.Task).Should().Equal(["c", "b", "a", "d"], "as Python freezes group(group(a, group(b, c)), d)");
+        deeper.Tasks.Select(t => t.Options["group_index"]!.GetValue<int>()).Should().Equal(0, 1, 2, 3);
 
         var chord = Workflow.Chord([Sig("x"), Sig("y")], Sig("sum"));
         var id = chord.Freeze();
