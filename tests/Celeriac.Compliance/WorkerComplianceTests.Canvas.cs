@@ -30,7 +30,7 @@ public abstract partial class WorkerComplianceTests
         var ids = steps.Select(s => s.Freeze()).ToList();
         steps[0].Options["chain"] = new JsonArray(steps[2].ToJson(), steps[1].ToJson());
 
-        await steps[0].SendAsync(App, CancellationToken.None);
+        await steps[0].SendWorkflowAsync(App, CancellationToken.None);
 
         (await App.Result(ids[2]).GetAsync(Timeout))!.GetValue<long>().Should().Be(41);
         // A step is stored after it sent the next one, so the last may be in before the first.
@@ -88,7 +88,7 @@ public abstract partial class WorkerComplianceTests
             header[i].Options["group_index"] = i;
             header[i].Options["chord"] = body.ToJson();
             parts.Add(header[i].Freeze());
-            await header[i].SendAsync(App, CancellationToken.None);
+            await header[i].SendWorkflowAsync(App, CancellationToken.None);
         }
         return (groupId, parts);
     }

@@ -182,24 +182,11 @@ public partial class Signature
     }
 
     /// <summary>
-    /// Sends the signature as it stands (arguments and options already applied, e.g. by
-    /// <see cref="Clone"/>): one task message for a plain signature. Composites override this to
-    /// send their parts as Celery does. The worker sends callbacks, chain steps and chord bodies
-    /// through here.
-    /// </summary>
-    internal async Task<AsyncResult> SendAsync(CeleriacApp app, CancellationToken cancellationToken) =>
-        await SendWorkflowAsync(app, cancellationToken).ConfigureAwait(false) switch
-        {
-            AsyncResult single => single,
-            // A group's result is a GroupResult; callers of this older entry point get a handle on its id.
-            var other => app.Result(other.Id),
-        };
-
-    /// <summary>
     /// Sends the signature as it stands, as Celery's <c>apply_async</c> does for its kind: one
     /// message for a task, the first step of a chain, every member of a group, a chord's header.
     /// Returns the result: a <see cref="GroupResult"/> for a group. Runs in place when the app is
-    /// eager.
+    /// eager. The worker sends callbacks, chain steps, chord bodies and replacements through here,
+    /// after <see cref="Clone"/> applied their extra arguments and options.
     /// </summary>
     internal virtual Task<ITaskResult> SendWorkflowAsync(CeleriacApp app, CancellationToken cancellationToken)
     {

@@ -76,14 +76,14 @@ internal sealed class CanvasContinuation
     /// </summary>
     public async Task<TaskOutcome> ReplaceAsync(TaskMessage message, Signature replacement, ExecutionScope scope, TimeSpan runtime)
     {
-        AsyncResult sent;
+        ITaskResult sent;
         // Sent as from inside the task (Celery's sig.delay() in the task): whatever the replacement
         // sends — a chain's first step, a chord's header — names the task as parent and its root.
         var previous = TaskContext.Current;
         TaskContext.SetCurrent(new TaskContext(_app, message, scope.Hostname, scope.Queue, scope.IsEager, CancellationToken.None));
         try
         {
-            sent = await replacement.SendAsync(_app, CancellationToken.None).ConfigureAwait(false);
+            sent = await replacement.SendWorkflowAsync(_app, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -95,10 +95,12 @@ internal sealed class CanvasContinuation
             TaskContext.SetCurrent(previous);
         }
         _log.LogInformation("Task {Task}[{TaskId}] replaced by {Replacement}", message.Task, message.Id, replacement);
-        if (!scope.IsEager || !sent.IsReady) return TaskOutcome.Ignore(runtime);
-        return sent.Meta.Status == TaskStates.Success
-            ? TaskOutcome.Success(sent.Meta.Result?.DeepClone(), runtime)
-            : TaskOutcome.Failure(sent.Meta.Exception ?? ExceptionInfo.Of("Exception", "builtins", sent.Meta.Status), sent.Meta.Traceback, null, runtime);
+        // A replacement always ends in one task (a group is uplifted to a chord), so eagerly its
+        // result is a single one.
+        if (!scope.IsEager || sent is not AsyncResult { IsReady: true, Meta: var meta }) return TaskOutcome.Ignore(runtime);
+        return meta.Status == TaskStates.Success
+            ? TaskOutcome.Success(meta.Result?.DeepClone(), runtime)
+            : TaskOutcome.Failure(meta.Exception ?? ExceptionInfo.Of("Exception", "builtins", meta.Status), meta.Traceback, null, runtime);
     }
 
     private async Task<List<ResultTuple>> SendSuccessorsAsync(TaskMessage message, JsonNode? value)

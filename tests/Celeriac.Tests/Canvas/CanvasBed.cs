@@ -36,7 +36,7 @@ internal sealed class CanvasBed : IAsyncDisposable
     }
 
     /// <summary>Sends a plain signature as it stands.</summary>
-    public Task<AsyncResult> SendAsync(Signature signature) => signature.SendAsync(App, CancellationToken.None);
+    public async Task<AsyncResult> SendAsync(Signature signature) => (AsyncResult)await signature.SendWorkflowAsync(App, CancellationToken.None);
 
     /// <summary>
     /// A chain as Python sends it (SPEC §1.7): every step frozen, the first carrying the others

@@ -123,7 +123,7 @@ public sealed class CanvasWireTests
         var outer = new JsonArray(app.Signature("tasks.outer").ToJson());
         var chain = Signature.FromJson((app.Signature("tasks.a") | app.Signature("tasks.b")).ToJson());
 
-        await chain.Clone([5], null, new JsonObject { ["chain"] = outer, ["parent_id"] = "p", ["root_id"] = "r" }).SendAsync(app, default);
+        await chain.Clone([5], null, new JsonObject { ["chain"] = outer, ["parent_id"] = "p", ["root_id"] = "r" }).SendWorkflowAsync(app, default);
 
         var sent = bed.Published.Single().Message;
         var body = RetryTestBed.Envelope(sent, bed.Published.Single().Route)["body"]!.AsArray();

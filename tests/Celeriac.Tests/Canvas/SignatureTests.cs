@@ -68,7 +68,7 @@ public sealed class SignatureTests
             ["link"] = new Signature("tasks.log").ToJson(),
         });
 
-        var result = await sig.Clone([3], options: new JsonObject { ["parent_id"] = "p1", ["root_id"] = "r1" }).SendAsync(bed.App, default);
+        var result = await sig.Clone([3], options: new JsonObject { ["parent_id"] = "p1", ["root_id"] = "r1" }).SendWorkflowAsync(bed.App, default);
 
         result.Id.Should().Be("c0000000-0000-4000-8000-00000000000c");
         var (raw, route) = bed.Published.Single();
