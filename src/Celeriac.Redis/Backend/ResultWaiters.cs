@@ -48,6 +48,8 @@ internal sealed class ResultWaiters : IAsyncDisposable
     private RedisSubscriber? _subscriber;
     private Task _reader = Task.CompletedTask;
     private Task _watch = Task.CompletedTask;
+    // Under _gate: subscription changes written and not yet confirmed (awaited on dispose).
+    private readonly HashSet<Task> _inFlight = [];
 
     /// <param name="client">Runs the GETs and opens the subscriber connection (on first use).</param>
     /// <param name="layout">Key and channel names.</param>
@@ -113,6 +115,16 @@ internal sealed class ResultWaiters : IAsyncDisposable
             waited.Ready.TrySetException(disposed);
         }
         await _pump.ConfigureAwait(false);
+        Task[] inFlight;
+        lock (_gate) inFlight = [.. _inFlight];
+        try
+        {
+            await Task.WhenAll(inFlight).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Cut short by the stop; their waiters were told above.
+        }
         await Task.WhenAll(_reader, _watch).ConfigureAwait(false);
         if (_subscriber is not null) await _subscriber.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
@@ -174,8 +186,15 @@ internal sealed class ResultWaiters : IAsyncDisposable
                     _dirty.Clear();
                 }
                 foreach (var waited in alreadyLive) waited.Subscribed.TrySetResult();
-                foreach (var chunk in unsubscribe.Chunk(MaxChannelsPerCommand)) await UnsubscribeAsync(chunk, stopping).ConfigureAwait(false);
-                foreach (var chunk in subscribe.Chunk(MaxChannelsPerCommand)) await SubscribeAsync(chunk, stopping).ConfigureAwait(false);
+                // Opened before anything is written, so every change goes down the same socket.
+                if (subscribe.Count > 0 && !await TryOpenSubscriberAsync(subscribe, stopping).ConfigureAwait(false)) continue;
+                // Written now, replies awaited elsewhere: one socket keeps them in this order, and a
+                // new waiter's SUBSCRIBE never waits for the confirmation of the last one's
+                // UNSUBSCRIBE (a sequential caller's every round trip would pay for it). New
+                // waiters go first: they are the ones somebody is waiting on.
+                lock (_gate) _inFlight.RemoveWhere(t => t.IsCompleted);
+                foreach (var chunk in subscribe.Chunk(MaxChannelsPerCommand)) Track(SubscribeAsync(chunk, stopping));
+                foreach (var chunk in unsubscribe.Chunk(MaxChannelsPerCommand)) Track(UnsubscribeAsync(chunk, stopping));
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -183,23 +202,51 @@ internal sealed class ResultWaiters : IAsyncDisposable
         }
     }
 
+    private void Track(Task change)
+    {
+        if (change.IsCompleted) return;
+        lock (_gate) _inFlight.Add(change);
+    }
+
+    // Opening can fail (server down): the waiters of these channels hear why, as a failed SUBSCRIBE would tell them.
+    private async Task<bool> TryOpenSubscriberAsync(List<string> channels, CancellationToken stopping)
+    {
+        try
+        {
+            await SubscriberAsync(stopping).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception error) when (!stopping.IsCancellationRequested)
+        {
+            _logger.LogWarning("Subscribing to {Count} result channel(s) failed: {Reason}", channels.Count, error.Message);
+            Tell(channels, error);
+            return false;
+        }
+    }
+
+    // The subscriber is open (TryOpenSubscriberAsync); the SUBSCRIBE is written before the first await.
     private async Task SubscribeAsync(string[] channels, CancellationToken stopping)
     {
         Exception? failure = null;
         try
         {
-            var subscriber = await SubscriberAsync(stopping).ConfigureAwait(false);
             // The subscriber adds them to its own set even when the send fails (and subscribes them
             // again on reconnect); mirror that, so a later leave unsubscribes them.
             lock (_gate) _subscribed.UnionWith(channels);
-            await subscriber.SubscribeAsync(channels, stopping).ConfigureAwait(false);
+            await _subscriber!.SubscribeAsync(channels, stopping).ConfigureAwait(false);
         }
         catch (Exception error) when (!stopping.IsCancellationRequested)
         {
             _logger.LogWarning("Subscribing to {Count} result channel(s) failed: {Reason}", channels.Length, error.Message);
             failure = error;
         }
-        List<WaitedResult> told = new(channels.Length);
+        Tell(channels, failure);
+    }
+
+    /// <summary>Tells the waiters of <paramref name="channels"/> that their subscription is live, or why it is not.</summary>
+    private void Tell(IReadOnlyCollection<string> channels, Exception? failure)
+    {
+        List<WaitedResult> told = new(channels.Count);
         lock (_gate)
         {
             foreach (var channel in channels)
