@@ -36,15 +36,24 @@ internal static class TransportScripts
         local taken = 0
         for q = 1, nq do order[q] = q end
 
-        -- Fast path: kombu's and our envelopes spell these fields one way, so plain matches find
-        -- them without decoding the whole envelope; anything unusual (escapes, another key order,
-        -- the name twice) goes through cjson.
+        -- Fast path: kombu's and our envelopes spell these fields one way, so they are found
+        -- without decoding the whole envelope; anything unusual (escapes, another key order, a
+        -- name twice) goes through cjson. Each name is located with a plain find (memchr/memcmp)
+        -- and only then matched as a pattern, anchored there: an unanchored pattern tries every
+        -- position of the envelope, which cost several times the rest of the script.
+        local function after(value, name)
+          local _, last = string.find(value, name, 1, true)
+          if not last or string.find(value, name, last + 1, true) then return nil end
+          return last + 1
+        end
         local function fields(value)
-          local tag = string.match(value, '"delivery_tag":%s*"([^"\\]+)"')
+          local at = after(value, '"delivery_tag"')
+          if not at then return nil end
+          local tag = string.match(value, '^:%s*"([^"\\]+)"', at)
           if not tag then return nil end
-          local _, last = string.find(value, '"delivery_tag"', 1, true)
-          if string.find(value, '"delivery_tag"', last + 1, true) then return nil end
-          local ex, rk = string.match(value, '"delivery_info":%s*{"exchange":%s*"([^"\\]*)",%s*"routing_key":%s*"([^"\\]*)"}')
+          at = after(value, '"delivery_info"')
+          if not at then return nil end
+          local ex, rk = string.match(value, '^:%s*{"exchange":%s*"([^"\\]*)",%s*"routing_key":%s*"([^"\\]*)"}', at)
           if not ex then return nil end
           return tag, ex, rk
         end
