@@ -4,7 +4,7 @@ using Celeriac;
 
 // Usage: RoundTrip <broker-url> <backend-url> <count>
 // Prints one line: {"median_ms": m, "p95_ms": p}. The round trip is what a Celeriac caller sees:
-// SendTaskAsync("bench.add", [i, i]) then GetAsync, one at a time, after a short warm-up.
+// SendTaskAsync("bench.add", [i, i]) then GetAsync, one at a time, after a warm-up.
 var (broker, backend, count) = (args[0], args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
 await using var app = CeleriacApp.Create(o =>
 {
@@ -23,7 +23,11 @@ async Task<double> OnceAsync(int i)
     return elapsed;
 }
 
-for (var i = 0; i < 50; i++) await OnceAsync(i);
+// Warm-up until the client is in its steady state, as a long-running app's is: a fresh .NET
+// process runs its first calls unoptimized and recompiles hot methods in the background over its
+// first second or so (Python's client needs no such warm-up; the script gives it 20 calls).
+var warming = Stopwatch.StartNew();
+for (var i = 0; i < 200 || warming.Elapsed < TimeSpan.FromSeconds(1.5); i++) await OnceAsync(i);
 var times = new double[count];
 for (var i = 0; i < count; i++) times[i] = await OnceAsync(i);
 Array.Sort(times);
