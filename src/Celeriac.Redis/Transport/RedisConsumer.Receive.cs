@@ -118,7 +118,10 @@ internal sealed partial class RedisConsumer
         var firstIndex = IndexOf(listKeys, popped.Key) + 1;
         var queue = queues[(Math.Max(firstIndex, 1) - 1) % queues.Length];
         var (envelope, malformed) = Read(popped.Value);
-        if (malformed is null)
+        // Early only what the script is sure to record: our reader and the script agree on what has
+        // a string tag and exchange, except an empty tag, which the script does not record (and
+        // Collect then rejects) — it takes the slow path below and is rejected the same way.
+        if (malformed is null && envelope!.DeliveryTag.Length > 0)
         {
             // A readable message goes to the worker now, not one round trip later when the script
             // that records it in unacked answers (kombu too runs a task popped by BRPOP before, or
@@ -135,7 +138,7 @@ internal sealed partial class RedisConsumer
             return [delivery];
         }
 
-        // Unreadable: the script's answer decides whether kombu could have recorded it.
+        // Unreadable (or untagged): the script's answer decides whether kombu could have recorded it.
         // Not cancellable: a reply dropped here would strand what the script popped in unacked.
         var reply = _redis.EvaluateAsync(TransportScripts.Receive, keys, Arguments(max, now, 0, firstIndex, popped.Value, queues.Length), CancellationToken.None);
         RespValue answer;
@@ -146,7 +149,7 @@ internal sealed partial class RedisConsumer
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             LogUnrecorded(popped.Key, ex);
-            return [Deliver(popped.Value, popped.Key, queue, null, malformed, recordedTag: "", score: "")];
+            return [Deliver(popped.Value, popped.Key, queue, null, malformed ?? Untagged(), recordedTag: "", score: "")];
         }
         var deliveries = new List<TransportDelivery>();
         Collect(answer, queues, listKeys, deliveries);
@@ -196,13 +199,15 @@ internal sealed partial class RedisConsumer
             var raw = items[i + 1].Bytes;
             var (envelope, malformed) = Read(raw);
             // kombu cannot record (nor restore) what has no string tag and exchange: never hand it on as readable.
-            if (malformed is null && tag.Length == 0)
-                malformed = new InvalidMessageException("envelope's properties.delivery_tag and properties.delivery_info.exchange must be strings (SPEC §1.1)");
+            if (malformed is null && tag.Length == 0) malformed = Untagged();
             into.Add(Deliver(raw, listKeys[k - 1], queue, malformed is null ? envelope : null, malformed,
                 recordedTag: _options.AckEmulation ? tag : "", items[i + 3].AsString() ?? ""));
             _cycle.Rotate(queue); // the script rotated the same way for its own picks
         }
     }
+
+    private static InvalidMessageException Untagged() =>
+        new("envelope's properties.delivery_tag must be a non-empty string and properties.delivery_info.exchange a string (SPEC §1.1)");
 
     /// <summary>Decodes a list element; a reader failure makes it malformed rather than costing the batch.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -96,6 +96,33 @@ public sealed class MalformedTests(RedisServerFixture redis) : IClassFixture<Red
     }
 
     [RedisFact]
+    public async Task An_envelope_with_an_empty_tag_is_rejected_also_when_a_blocking_pop_takes_it()
+    {
+        // The script records no empty tag, so nothing could restore the message: it must not run.
+        // A BRPOP'd message is normally handed over before its record answers; this one must not be.
+        const string untagged = """{"body": "W1tdLCB7fSwge31d", "content-encoding": "utf-8", "content-type": "application/json", "headers": {"task": "t.a", "id": "x"}, "properties": {"delivery_info": {"exchange": "", "routing_key": "q5"}, "body_encoding": "base64", "delivery_tag": ""}}""";
+        await using var transport = TestTransports.Create(redis.Server, _prefix);
+        await using var raw = TestTransports.Client(redis.Server);
+        var consumer = await transport.ConsumeAsync(["q5"]);
+        var receiving = consumer.ReceiveAsync(8, CancellationToken.None).AsTask();
+        await Eventually.SucceedsAsync(async () =>
+        {
+            var clients = (await raw.RunAsync("CLIENT", "LIST")).AsString()!;
+            clients.Should().Contain("cmd=brpop");
+            return true;
+        }, Timeout);
+
+        await raw.RunAsync("LPUSH", _prefix + "q5", untagged);
+        var delivery = (await receiving.WaitAsync(Timeout)).Should().ContainSingle().Subject;
+
+        delivery.Malformed.Should().NotBeNull();
+        delivery.Malformed!.Message.Should().Contain("delivery_tag");
+        (await raw.RunAsync("HLEN", _prefix + "unacked")).AsInt64().Should().Be(0);
+        await consumer.SettleAllAsync([delivery], SettleAction.Reject);
+        await consumer.DisposeAsync();
+    }
+
+    [RedisFact]
     public async Task A_worker_style_loop_over_a_list_of_only_garbage_ends()
     {
         await using var transport = TestTransports.Create(redis.Server, _prefix);
