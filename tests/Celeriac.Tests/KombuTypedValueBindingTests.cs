@@ -76,7 +76,10 @@ public sealed class KombuTypedValueBindingTests : IAsyncLifetime
     [Fact]
     public async Task A_snake_case_keyword_binds_a_camel_case_parameter()
     {
+        // The binder reads the default from the lambda's own method; the Delegate-typed parameter cannot carry it (CS9099).
+#pragma warning disable CS9099
         _h.App.Task("k.greet", (string firstName, string lastName = "?") => $"{firstName} {lastName}");
+#pragma warning restore CS9099
 
         (await RunAsync("k.greet", "[]", """{"first_name": "Ada", "last_name": "Lovelace"}""")).Result!.GetValue<string>().Should().Be("Ada Lovelace");
         (await RunAsync("k.greet", "[]", """{"firstName": "Grace"}""")).Result!.GetValue<string>().Should().Be("Grace ?");
