@@ -218,7 +218,6 @@ internal sealed class ResultWaiters : IAsyncDisposable
         }
         catch (Exception error) when (!stopping.IsCancellationRequested)
         {
-            _logger.LogWarning("Subscribing to {Count} result channel(s) failed: {Reason}", channels.Count, error.Message);
             Tell(channels, error);
             return false;
         }
@@ -237,7 +236,6 @@ internal sealed class ResultWaiters : IAsyncDisposable
         }
         catch (Exception error) when (!stopping.IsCancellationRequested)
         {
-            _logger.LogWarning("Subscribing to {Count} result channel(s) failed: {Reason}", channels.Length, error.Message);
             failure = error;
         }
         Tell(channels, failure);
@@ -246,6 +244,7 @@ internal sealed class ResultWaiters : IAsyncDisposable
     /// <summary>Tells the waiters of <paramref name="channels"/> that their subscription is live, or why it is not.</summary>
     private void Tell(IReadOnlyCollection<string> channels, Exception? failure)
     {
+        if (failure is not null) _logger.LogWarning("Subscribing to {Count} result channel(s) failed: {Reason}", channels.Count, failure.Message);
         List<WaitedResult> told = new(channels.Count);
         lock (_gate)
         {
