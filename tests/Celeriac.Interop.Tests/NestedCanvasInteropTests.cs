@@ -42,9 +42,6 @@ public sealed partial class NestedCanvasInteropTests(BothWorkersCluster cluster)
         ["chain with a group holding a chain in the middle"] =
             (Chain(T("interop.add", 1, 1), Group(Chain(T("interop.add", 1), T("interop.mul", 2)), T("interop.add", 3)), T("interop.xsum")), "11"),
         ["chord whose body is a chord"] = (Chord([T("interop.add", 1, 1), T("interop.add", 2, 2)], Chord([T("interop.xsum"), T("interop.xsum")], T("interop.xsum"))), "12"),
-        // The header holds a group result: the join keeps its shape ([[3, 4], 6]), read from the saved group.
-        ["chain ending in a group inside a chord header"] =
-            (Chord([Chain(T("interop.add", 1, 1), Group(T("interop.add", 1), T("interop.add", 2))), T("interop.add", 3, 3)], T("interop.echo")), "{'args': [[[3, 4], 6]], 'kwargs': {}}"),
         // Celery 5.2.6 freezes a nested group reversed (_freeze_unroll's extendleft): the body gets [4, 2, 6].
         ["group inside a chord header, in order"] = (Chord([Group(T("interop.add", 1, 1), T("interop.add", 2, 2)), T("interop.add", 3, 3)], T("interop.echo")), "{'args': [[4, 2, 6]], 'kwargs': {}}"),
         ["starmap"] = (new JsonObject { ["starmap"] = new JsonObject { ["task"] = "interop.add", ["items"] = new JsonArray(new JsonArray(1, 2), new JsonArray(3, 4)) } }, "[3, 7]"),
@@ -68,6 +65,21 @@ public sealed partial class NestedCanvasInteropTests(BothWorkersCluster cluster)
 
         ((string?)python["outcome"]?["repr"]).Should().Be(repr, "the Python worker is the oracle\n" + Describe(python, celeriac));
         JsonAssert.Difference(python, celeriac).Should().BeNull(Describe(python, celeriac));
+    }
+
+    [InteropFact]
+    public async Task A_chain_ending_in_a_group_inside_a_chord_header_keeps_its_shape_on_the_celeriac_worker()
+    {
+        // The header holds a group result: the join keeps its shape ([[3, 4], 6]), read from the saved
+        // group. Not compared with the Python worker, which is no oracle here: Celery 5.2.6's
+        // on_chord_part_return joins the restored header GroupResult inside the worker once the
+        // count is reached, and in CI runs its body got [[3, 4], None] or never ran (the join timed
+        // out in its 2-process pool), while the expected shape came most of the time.
+        var spec = Chord([Chain(T("interop.add", 1, 1), Group(T("interop.add", 1), T("interop.add", 2))), T("interop.add", 3, 3)], T("interop.echo"));
+
+        var celeriac = Normalize(await cluster.PythonClient.ComposeAsync(spec, Cx, TimeoutSeconds));
+
+        ((string?)celeriac["outcome"]?["repr"]).Should().Be("{'args': [[[3, 4], 6]], 'kwargs': {}}", celeriac.ToJsonString());
     }
 
     [InteropFact]
