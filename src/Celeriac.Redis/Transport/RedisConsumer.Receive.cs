@@ -23,40 +23,12 @@ internal sealed partial class RedisConsumer
         {
             return [];
         }
-        var gated = true;
         try
         {
             if (_closing.IsCancellationRequested) return [];
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token);
             var max = Math.Min(maxCount, MaxPerCall);
-            // With a fixed key order, the script known to the server and the connection up, the
-            // calls are written before TakeAsync first waits, with no NOSCRIPT fallback to come:
-            // the gate opens then, so an overlapping receive sends its own calls while these
-            // replies are on their way, and Redis runs them in order (this one takes the earlier
-            // messages). Otherwise (a rotating order must see this one's picks first; a connect or
-            // a fallback could put a later call's script first) it keeps the gate to the end.
-            var overlap = !_cycle.Rotates && Volatile.Read(ref _receiveScriptRan) && _redis.Connection.IsConnected;
-            var taking = TakeAsync(max, first: null);
-            if (overlap)
-            {
-                _receiving.Release();
-                gated = false;
-            }
-            var taken = await taking.ConfigureAwait(false);
-            Volatile.Write(ref _receiveScriptRan, true);
-            if (taken.Count > 0) return taken;
-            if (!gated)
-            {
-                try
-                {
-                    await _receiving.WaitAsync(stop.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return [];
-                }
-                gated = true;
-            }
+            var taken = await TakeAsync(max, first: null).ConfigureAwait(false);
             // Nothing waiting: block on the server for up to a second at a time, checking for a stop
             // between pops (a pop is never abandoned mid-flight; BlockingPop ends it server-side).
             while (taken.Count == 0 && !stop.IsCancellationRequested)
@@ -69,12 +41,9 @@ internal sealed partial class RedisConsumer
         }
         finally
         {
-            if (gated) _receiving.Release();
+            _receiving.Release();
         }
     }
-
-    /// <inheritdoc />
-    public bool OverlapsReceives => true;
 
     /// <summary>
     /// Runs the receive script: pops up to <paramref name="max"/> (counting <paramref name="first"/>,

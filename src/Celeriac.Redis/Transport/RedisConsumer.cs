@@ -46,9 +46,6 @@ internal sealed partial class RedisConsumer : ITransportConsumer
     private readonly Action<RedisConsumer> _closed;
     private readonly Task _sweeping;
     private long _delivered;
-    // A receive script call has answered: the server knows the script (a restart that forgets it
-    // costs one out-of-order batch at most: the EVAL fallback goes after calls sent meanwhile).
-    private bool _receiveScriptRan;
     private int _disposed;
 
     public RedisConsumer(RedisClient redis, RedisLayout layout, RedisTransportOptions options, IReadOnlyList<string> queues,

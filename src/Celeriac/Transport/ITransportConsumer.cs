@@ -12,13 +12,6 @@ public interface ITransportConsumer : IAsyncDisposable
     /// </summary>
     ValueTask<IReadOnlyList<TransportDelivery>> ReceiveAsync(int maxCount, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// True when <see cref="ReceiveAsync"/> may be called again before the previous call returned,
-    /// each call taking its own messages, earlier calls the earlier ones: a busy worker then asks for
-    /// its next batch while the last one is still on its way.
-    /// </summary>
-    bool OverlapsReceives => false;
-
     /// <summary>Settles deliveries in one batch. Each delivery is settled once; a second settlement is ignored.</summary>
     ValueTask SettleAsync(IReadOnlyList<Settlement> settlements, CancellationToken cancellationToken = default);
 }

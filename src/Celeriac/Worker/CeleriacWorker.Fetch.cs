@@ -13,59 +13,40 @@ public sealed partial class CeleriacWorker
     {
         var token = _fetching.Token;
         var failures = 0;
-        PendingReceive? next = null;
-        // A receive that came back full means a backlog: the next one is asked for while this one
-        // is still on its way, so the slots are not left idle for a whole round trip (and a
-        // transport's decoding) per batch. Without a backlog (one message at a time, an idle
-        // queue) receives stay one at a time.
-        var backlog = false;
-        while (!token.IsCancellationRequested || next is not null)
+        while (!token.IsCancellationRequested)
         {
-            PendingReceive current;
-            if (next is { } queued)
+            int asked;
+            try
             {
-                current = queued;
-                next = null;
+                asked = await _credit.AcquireAsync(Options.MaxFetchBatch, token).ConfigureAwait(false);
             }
-            else
+            catch (OperationCanceledException)
             {
-                int asked;
-                try
-                {
-                    asked = await _credit.AcquireAsync(BatchSize(backlog), token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-                current = Receive(asked, token);
+                return;
             }
-            if (backlog && _consumer!.OverlapsReceives) next = await OverlapAsync(current, BatchSize(backlog), token).ConfigureAwait(false);
 
             IReadOnlyList<TransportDelivery> deliveries;
             try
             {
-                deliveries = await current.Deliveries.ConfigureAwait(false);
+                deliveries = await _consumer!.ReceiveAsync(asked, token).ConfigureAwait(false);
                 failures = 0;
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
-                _credit.Release(current.Asked);
-                continue;
+                _credit.Release(asked);
+                return;
             }
             catch (Exception ex)
             {
                 // The broker went away: keep the worker alive and retry with capped backoff.
-                _credit.Release(current.Asked);
-                backlog = false;
+                _credit.Release(asked);
                 var delay = TimeSpan.FromMilliseconds(Math.Min(10_000, 100 * Math.Pow(2, Math.Min(failures++, 7))));
                 _log.LogError(ex, "Fetching from {Queues} failed; retrying in {Delay}", string.Join(",", Options.Queues), delay);
                 try { await Task.Delay(delay, token).ConfigureAwait(false); }
-                catch (OperationCanceledException) { }
+                catch (OperationCanceledException) { return; }
                 continue;
             }
-            backlog = deliveries.Count == current.Asked;
-            if (deliveries.Count < current.Asked) _credit.Release(current.Asked - deliveries.Count);
+            if (deliveries.Count < asked) _credit.Release(asked - deliveries.Count);
             foreach (var delivery in deliveries)
             {
                 try
@@ -79,35 +60,6 @@ public sealed partial class CeleriacWorker
                     if (!delivery.IsSettled) Reject(delivery, "dispatch failed: " + ex.Message, taskId: null);
                 }
             }
-        }
-    }
-
-    // With a backlog on a transport that overlaps receives, each asks for half the credit at most:
-    // one that took it all would leave none for the next until its own tasks were done.
-    private int BatchSize(bool backlog) =>
-        backlog && _consumer!.OverlapsReceives ? Math.Max(1, Math.Min(Options.MaxFetchBatch, (Options.PrefetchLimit + 1) / 2)) : Options.MaxFetchBatch;
-
-    private PendingReceive Receive(int asked, CancellationToken token) => new(_consumer!.ReceiveAsync(asked, token).AsTask(), asked);
-
-    /// <summary>
-    /// Waits for <paramref name="current"/> or for credit, whichever comes first; with credit first,
-    /// starts the next receive (returned) before <paramref name="current"/> is back.
-    /// </summary>
-    private async Task<PendingReceive?> OverlapAsync(PendingReceive current, int max, CancellationToken token)
-    {
-        if (current.Deliveries.IsCompleted || token.IsCancellationRequested) return null;
-        using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(token);
-        var credit = _credit.AcquireAsync(max, giveUp.Token).AsTask();
-        await Task.WhenAny(current.Deliveries, credit).ConfigureAwait(false);
-        if (!credit.IsCompleted) giveUp.Cancel();
-        try
-        {
-            // Credit granted in the same instant as the cancel is still ours: use it.
-            return Receive(await credit.ConfigureAwait(false), token);
-        }
-        catch (OperationCanceledException)
-        {
-            return null;
         }
     }
 
