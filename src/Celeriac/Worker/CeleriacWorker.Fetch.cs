@@ -171,15 +171,22 @@ public sealed partial class CeleriacWorker
         var meta = _app.Recorder.Revoked(request.Task, request.Message, "expired", scope);
         var signal = new WorkerSignal(WorkerSignalKind.Completed, request.Message.Id, Protocol.Results.TaskStates.Revoked, "expired");
         if (request.Message.Embed.Chord is null) _completer!.Settle(request.Delivery, SettleAction.Ack, meta, signal);
-        else _ = RevokeChordPartAsync(request, meta, scope, signal);
+        else _background.Track(RevokeChordPartAsync(request, meta, scope, signal), $"revoke of expired chord part {request.Message.Id}");
         return true;
     }
 
     /// <summary>An expired chord header part still counts in the join (Celery's <c>mark_as_revoked</c>); acked once joined.</summary>
     private async Task RevokeChordPartAsync(TaskRequest request, Protocol.Results.ResultMeta? meta, ExecutionScope scope, WorkerSignal signal)
     {
-        await _app.Continuation.RevokedAsync(request.Message, meta, "expired", scope).ConfigureAwait(false);
-        _completer!.Settle(request.Delivery, SettleAction.Ack, signal: signal);
+        try
+        {
+            await _app.Continuation.RevokedAsync(request.Message, meta, "expired", scope).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Expired, so it never runs whatever the join did: acked even when the join failed (logged by the tracker).
+            _completer!.Settle(request.Delivery, SettleAction.Ack, signal: signal);
+        }
     }
 
     private void Restore(TaskRequest request) =>
