@@ -9,6 +9,25 @@ namespace Celeriac.Worker;
 /// <content>The fetch loop: take only what the credit allows, sort out bad input, reserve the rest.</content>
 public sealed partial class CeleriacWorker
 {
+    /// <summary>The fetch loop, started afresh (after a pause) should it ever fault, so the worker never stops fetching unseen.</summary>
+    private async Task FetchAsync()
+    {
+        while (true)
+        {
+            try
+            {
+                await FetchLoopAsync().ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (!_fetching.IsCancellationRequested)
+            {
+                _log.LogError(ex, "The fetch loop of {Hostname} failed; it starts again in a second", Hostname);
+                try { await Task.Delay(TimeSpan.FromSeconds(1), _fetching.Token).ConfigureAwait(false); }
+                catch (OperationCanceledException) { return; }
+            }
+        }
+    }
+
     private async Task FetchLoopAsync()
     {
         var token = _fetching.Token;
@@ -130,7 +149,15 @@ public sealed partial class CeleriacWorker
     private void EtaDue(TaskRequest request)
     {
         _credit.Unpark();
-        Admit(request);
+        try
+        {
+            Admit(request);
+        }
+        catch (Exception ex)
+        {
+            // On the alarm's thread: recorded failed and settled here, or it would be held forever.
+            Faulted(request, ex);
+        }
     }
 
     /// <summary>Past its ETA: through its task's rate limit (parked while over it), then to a slot.</summary>
