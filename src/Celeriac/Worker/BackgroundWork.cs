@@ -36,11 +36,13 @@ internal sealed class BackgroundWork(ILogger log)
     /// <summary>Waits until all tracked work has ended, including work started while waiting.</summary>
     public async Task WhenIdleAsync()
     {
-        while (!_running.IsEmpty)
+        while (true)
         {
+            // An ended one may still be listed for a moment (its continuation removes it): not waited for.
+            var pending = _running.Keys.Where(t => !t.IsCompleted).ToArray();
+            if (pending.Length == 0) return;
             // Faults are logged by Track's continuation; here they only mean "ended".
-            try { await Task.WhenAll(_running.Keys).ConfigureAwait(false); }
-            catch { }
+            await Task.WhenAll(pending).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
         }
     }
 
