@@ -92,7 +92,10 @@ public sealed partial class CeleriacWorker
         if (tasks.Length == 0) return true;
         try
         {
-            await Task.WhenAll(tasks).WaitAsync(timeout).ConfigureAwait(false);
+            // Past what one timer can wait (≈ 49.7 days; TimeSpan.MaxValue, say) is as good as forever,
+            // and must not throw halfway through a shutdown that still has messages to give back.
+            var all = Task.WhenAll(tasks);
+            await (timeout > ClockAlarm.MaxTimerWait ? all : all.WaitAsync(timeout)).ConfigureAwait(false);
             return true;
         }
         catch (TimeoutException)
