@@ -4,6 +4,10 @@ namespace Celeriac.Testing;
 /// A <see cref="TimeProvider"/> that stands still until a test moves it. Timers (and so
 /// <c>Task.Delay(…, clock)</c>, ETAs, countdowns, retry backoffs, expiries, rate-limit refills and
 /// time limits of a worker on this clock) fire when <see cref="Advance"/> passes their due time.
+/// Time may be advanced by any span (years at once), but a single timer accepts the same waits
+/// as the system's: at most <c>uint.MaxValue - 1</c> ms (about 49.7 days), or an
+/// <see cref="ArgumentOutOfRangeException"/>, so code that passes its tests on this clock does
+/// not throw on the real one.
 /// </summary>
 /// <example>
 /// <code>
@@ -53,8 +57,12 @@ public sealed class VirtualClock : TimeProvider
     }
 
     /// <inheritdoc />
+    /// <exception cref="ArgumentOutOfRangeException">A wait or period over <c>uint.MaxValue - 1</c> ms, as the system clock's timers throw.</exception>
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
+        ArgumentNullException.ThrowIfNull(callback);
+        CheckSpan(dueTime, nameof(dueTime));
+        CheckSpan(period, nameof(period));
         var timer = new VirtualTimer(this, callback, state);
         timer.Change(dueTime, period);
         return timer;
@@ -99,6 +107,16 @@ public sealed class VirtualClock : TimeProvider
             next.Fire(); // outside the lock: callbacks may create or change timers
         }
     }
+
+    /// <summary>The system timer's bounds (System.Threading.Timer): -1 ms (infinite) up to <c>uint.MaxValue - 1</c> ms.</summary>
+    internal static void CheckSpan(TimeSpan span, string name)
+    {
+        var ms = (long)span.TotalMilliseconds;
+        if (ms < -1 || ms > MaxTimerMilliseconds)
+            throw new ArgumentOutOfRangeException(name, span, $"A timer waits at most {MaxTimerMilliseconds} ms (about 49.7 days), as the system clock's timers do.");
+    }
+
+    private const long MaxTimerMilliseconds = uint.MaxValue - 1L;
 
     internal void Arm(VirtualTimer timer, TimeSpan dueTime, TimeSpan period)
     {

@@ -9,6 +9,8 @@ internal sealed class VirtualTimer(VirtualClock clock, TimerCallback callback, o
 
     public bool Change(TimeSpan dueTime, TimeSpan period)
     {
+        VirtualClock.CheckSpan(dueTime, nameof(dueTime));
+        VirtualClock.CheckSpan(period, nameof(period));
         clock.Arm(this, dueTime, period);
         return true;
     }

@@ -152,8 +152,13 @@ public sealed class TaskContext
 
     /// <summary>
     /// Stores a custom state (e.g. <c>PROGRESS</c> with <c>{"current": 3, "total": 10}</c>) that
-    /// clients see through <see cref="AsyncResult"/> while the task runs.
+    /// clients see through <see cref="AsyncResult"/> while the task runs. It completes once the
+    /// state is stored. When the result backend cannot store it (the backend is down, say) it
+    /// throws what the backend threw, as Celery's <c>update_state</c> raises: catch it in the task
+    /// when progress reports are optional, or let it fail the task (or trigger its autoretry).
     /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="state"/> is null or empty.</exception>
+    /// <exception cref="InvalidOperationException">The worker stopped before the state could be stored.</exception>
     public ValueTask UpdateStateAsync(string state, object? meta = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(state);

@@ -216,4 +216,22 @@ public sealed class ShutdownTests : IAsyncLifetime
         _h.Broker.Depth("celery").Should().Be(1);
         after.Id.Should().NotBe(r.Id);
     }
+
+    [Fact]
+    public async Task A_shutdown_timeout_past_what_a_timer_can_wait_waits_for_the_running_task_and_stops()
+    {
+        var entered = new Gate();
+        var release = new Gate();
+        var task = _h.App.Task("d.long_timeout", async () => { entered.Open(); await release.WaitAsync(); return "finished"; });
+        var (worker, signals) = await _h.StartWorkerAsync(w => w.ShutdownTimeout = TimeSpan.FromDays(60));
+
+        var r = await task.DelayAsync();
+        await entered.WaitAsync();
+        var stopping = worker.StopAsync();
+        release.Open();
+        await stopping.WaitAsync(TimeSpan.FromSeconds(10));
+
+        (await _h.StoredAsync(r.Id)).Status.Should().Be(TaskStates.Success);
+        signals.All.Select(s => s.Kind).Should().EndWith([WorkerSignalKind.Completed, WorkerSignalKind.Stopped]);
+    }
 }

@@ -84,4 +84,36 @@ public sealed class TestKitTests
         clock.Advance(TimeSpan.FromSeconds(10));
         ticks.Should().Be(3);
     }
+
+    [Fact]
+    public void A_virtual_timer_refuses_a_wait_the_system_timer_refuses_so_tests_meet_the_real_limit()
+    {
+        var clock = new VirtualClock();
+        var max = TimeSpan.FromMilliseconds(uint.MaxValue - 1.0);
+
+        var system = () => TimeProvider.System.CreateTimer(_ => { }, null, TimeSpan.FromDays(60), Timeout.InfiniteTimeSpan);
+        system.Should().Throw<ArgumentOutOfRangeException>("the system clock's limit, which the virtual one mirrors");
+        var tooFar = () => clock.CreateTimer(_ => { }, null, TimeSpan.FromDays(60), Timeout.InfiniteTimeSpan);
+        tooFar.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*49.7 days*");
+        using var timer = clock.CreateTimer(_ => { }, null, max, Timeout.InfiniteTimeSpan);
+        var change = () => timer.Change(max + TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
+        change.Should().Throw<ArgumentOutOfRangeException>();
+        var period = () => clock.CreateTimer(_ => { }, null, TimeSpan.Zero, TimeSpan.FromDays(50));
+        period.Should().Throw<ArgumentOutOfRangeException>();
+    }
+
+    [Fact]
+    public void The_virtual_clock_advances_two_years_at_once_firing_a_daily_timer_every_day_on_the_way()
+    {
+        var clock = new VirtualClock();
+        var start = clock.GetUtcNow();
+        var fired = new List<DateTimeOffset>();
+        using var daily = clock.CreateTimer(_ => fired.Add(clock.GetUtcNow()), null, TimeSpan.FromDays(1), TimeSpan.FromDays(1));
+
+        clock.Advance(TimeSpan.FromDays(730));
+
+        fired.Should().HaveCount(730);
+        fired[^1].Should().Be(start.AddDays(730));
+        clock.GetUtcNow().Should().Be(start.AddDays(730));
+    }
 }

@@ -1,13 +1,15 @@
 using Celeriac.Worker;
+using Microsoft.Extensions.Logging;
 
 namespace Celeriac.RateLimiting;
 
 /// <summary>
 /// Per-task-type rate limits of one worker (SPEC §5.9): a token bucket per task name. A request
 /// over its limit waits here, in order, without an execution slot, so other task types run on;
-/// a timer on the app's clock releases it when its token is due.
+/// an alarm on the app's clock releases it when its token is due. The alarm logs what its
+/// callback throws (<see cref="ClockAlarm"/>): a timer callback must never end the process.
 /// </summary>
-internal sealed class TaskRateLimiter(TimeProvider clock, Func<string, RateLimit> rateOf, Action<TaskRequest> release)
+internal sealed class TaskRateLimiter(TimeProvider clock, Func<string, RateLimit> rateOf, Action<TaskRequest> release, ILogger log)
 {
     private readonly object _lock = new();
     private readonly Dictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
@@ -46,7 +48,7 @@ internal sealed class TaskRateLimiter(TimeProvider clock, Func<string, RateLimit
             var all = new List<TaskRequest>();
             foreach (var lane in _lanes.Values)
             {
-                lane.Timer?.Dispose();
+                lane.Alarm?.Dispose();
                 all.AddRange(lane.Waiting);
                 lane.Waiting.Clear();
             }
@@ -68,9 +70,8 @@ internal sealed class TaskRateLimiter(TimeProvider clock, Func<string, RateLimit
     {
         if (lane.Armed) return;
         lane.Armed = true;
-        var wait = lane.Bucket.UntilNextToken();
-        if (lane.Timer is null) lane.Timer = clock.CreateTimer(_ => Refill(lane), null, wait, Timeout.InfiniteTimeSpan);
-        else lane.Timer.Change(wait, Timeout.InfiniteTimeSpan);
+        lane.Alarm ??= new ClockAlarm(clock, () => Refill(lane), log);
+        lane.Alarm.SetAfter(lane.Bucket.UntilNextToken());
     }
 
     private void Refill(Lane lane)
@@ -83,14 +84,25 @@ internal sealed class TaskRateLimiter(TimeProvider clock, Func<string, RateLimit
             while (lane.Waiting.Count > 0 && lane.Bucket.TryTake()) ready.Add(lane.Waiting.Dequeue());
             if (lane.Waiting.Count > 0) ArmIfIdle(lane);
         }
-        foreach (var r in ready) release(r);
+        foreach (var r in ready)
+        {
+            try
+            {
+                release(r);
+            }
+            catch (Exception ex)
+            {
+                // Each on its own: one request that cannot move on must not strand the others.
+                log.LogError(ex, "Task {Task}[{TaskId}] got its rate-limit token but could not be handed on", r.Message.Task, r.Message.Id);
+            }
+        }
     }
 
     private sealed class Lane(TokenBucket bucket)
     {
         public TokenBucket Bucket { get; } = bucket;
         public Queue<TaskRequest> Waiting { get; } = new();
-        public ITimer? Timer { get; set; }
+        public ClockAlarm? Alarm { get; set; }
         public bool Armed { get; set; }
     }
 }

@@ -8,6 +8,28 @@ namespace Celeriac.Worker;
 /// <content>Execution slots: each runs one reserved task at a time, with Celery's ack timing.</content>
 public sealed partial class CeleriacWorker
 {
+    /// <summary>
+    /// One execution slot. A fault the slot's loop does not handle (a bug, not a task's failure —
+    /// those are outcomes) is logged and the loop starts afresh, so the worker keeps the
+    /// concurrency it was configured with instead of silently losing a slot.
+    /// </summary>
+    private async Task SlotAsync()
+    {
+        while (true)
+        {
+            try
+            {
+                await SlotLoopAsync().ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex)
+            {
+                if (_taking.IsCancellationRequested) return;
+                _log.LogError(ex, "An execution slot of {Hostname} failed; a new one takes its place", Hostname);
+            }
+        }
+    }
+
     private async Task SlotLoopAsync()
     {
         var reader = _reserved.Reader;
@@ -30,7 +52,15 @@ public sealed partial class CeleriacWorker
                     Restore(request);
                     return;
                 }
-                try { await RunAsync(request).ConfigureAwait(false); }
+                try
+                {
+                    SlotFaultForTests?.Invoke(request);
+                    await RunAsync(request).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    Faulted(request, ex);
+                }
                 finally
                 {
                     _running.TryRemove(request, out _);
@@ -40,6 +70,35 @@ public sealed partial class CeleriacWorker
         }
         catch (OperationCanceledException) when (_taking.IsCancellationRequested)
         {
+        }
+    }
+
+    /// <summary>A test seam: throws inside a slot, where a bug in the worker's own code would.</summary>
+    internal Action<TaskRequest>? SlotFaultForTests { get; set; }
+
+    /// <summary>
+    /// The worker's own code (not the task body, whose failures are outcomes) threw while handling
+    /// <paramref name="request"/>: it is recorded FAILURE with that error so no waiter hangs, and
+    /// its message, if still unsettled, is rejected rather than held forever or redelivered into
+    /// the same fault.
+    /// </summary>
+    private void Faulted(TaskRequest request, Exception ex)
+    {
+        var message = request.Message;
+        _log.LogError(ex, "Task {Task}[{TaskId}] failed inside the worker; recorded as failed, the slot carries on", message.Task, message.Id);
+        var unsettled = _held.ContainsKey(request.Delivery);
+        var signal = new WorkerSignal(WorkerSignalKind.Completed, message.Id, TaskStates.Failure, ex.Message);
+        try
+        {
+            var meta = _app.Recorder.Failure(request.Task, message, ExceptionInfoFactory.From(ex), ExceptionInfoFactory.Traceback(ex), Scope(request.Delivery, CancellationToken.None));
+            if (unsettled) _completer!.Settle(request.Delivery, SettleAction.Reject, meta, signal);
+            else if (meta is not null) _completer!.Store(meta, signal);
+            else _completer!.Signal(signal);
+        }
+        catch (Exception recording)
+        {
+            _log.LogError(recording, "Task {Task}[{TaskId}]: the failure could not be recorded", message.Task, message.Id);
+            if (unsettled) _completer!.Settle(request.Delivery, SettleAction.Reject, signal: signal);
         }
     }
 

@@ -9,6 +9,25 @@ namespace Celeriac.Worker;
 /// <content>The fetch loop: take only what the credit allows, sort out bad input, reserve the rest.</content>
 public sealed partial class CeleriacWorker
 {
+    /// <summary>The fetch loop, started afresh (after a pause) should it ever fault, so the worker never stops fetching unseen.</summary>
+    private async Task FetchAsync()
+    {
+        while (true)
+        {
+            try
+            {
+                await FetchLoopAsync().ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (!_fetching.IsCancellationRequested)
+            {
+                _log.LogError(ex, "The fetch loop of {Hostname} failed; it starts again in a second", Hostname);
+                try { await Task.Delay(TimeSpan.FromSeconds(1), _fetching.Token).ConfigureAwait(false); }
+                catch (OperationCanceledException) { return; }
+            }
+        }
+    }
+
     private async Task FetchLoopAsync()
     {
         var token = _fetching.Token;
@@ -130,7 +149,15 @@ public sealed partial class CeleriacWorker
     private void EtaDue(TaskRequest request)
     {
         _credit.Unpark();
-        Admit(request);
+        try
+        {
+            Admit(request);
+        }
+        catch (Exception ex)
+        {
+            // On the alarm's thread: recorded failed and settled here, or it would be held forever.
+            Faulted(request, ex);
+        }
     }
 
     /// <summary>Past its ETA: through its task's rate limit (parked while over it), then to a slot.</summary>
@@ -171,15 +198,22 @@ public sealed partial class CeleriacWorker
         var meta = _app.Recorder.Revoked(request.Task, request.Message, "expired", scope);
         var signal = new WorkerSignal(WorkerSignalKind.Completed, request.Message.Id, Protocol.Results.TaskStates.Revoked, "expired");
         if (request.Message.Embed.Chord is null) _completer!.Settle(request.Delivery, SettleAction.Ack, meta, signal);
-        else _ = RevokeChordPartAsync(request, meta, scope, signal);
+        else _background.Track(RevokeChordPartAsync(request, meta, scope, signal), $"revoke of expired chord part {request.Message.Id}");
         return true;
     }
 
     /// <summary>An expired chord header part still counts in the join (Celery's <c>mark_as_revoked</c>); acked once joined.</summary>
     private async Task RevokeChordPartAsync(TaskRequest request, Protocol.Results.ResultMeta? meta, ExecutionScope scope, WorkerSignal signal)
     {
-        await _app.Continuation.RevokedAsync(request.Message, meta, "expired", scope).ConfigureAwait(false);
-        _completer!.Settle(request.Delivery, SettleAction.Ack, signal: signal);
+        try
+        {
+            await _app.Continuation.RevokedAsync(request.Message, meta, "expired", scope).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Expired, so it never runs whatever the join did: acked even when the join failed (logged by the tracker).
+            _completer!.Settle(request.Delivery, SettleAction.Ack, signal: signal);
+        }
     }
 
     private void Restore(TaskRequest request) =>

@@ -7,8 +7,14 @@ namespace Celeriac.Worker;
 /// <content>Staged shutdown: nothing acked is lost, nothing unacked is dropped.</content>
 public sealed partial class CeleriacWorker
 {
-    private async Task StopCoreAsync()
+    private async Task StopCoreAsync(Task? starting)
     {
+        // Stop after a start under way: its outcome decides whether there is anything to stop.
+        if (starting is not null)
+        {
+            try { await starting.ConfigureAwait(false); }
+            catch (Exception ex) { _log.LogDebug(ex, "Stopping a worker whose start failed"); }
+        }
         if (_consumer is null || _completer is null) return;
         _log.LogInformation("{Hostname} stopping: no more fetching", Hostname);
 
@@ -69,6 +75,11 @@ public sealed partial class CeleriacWorker
         }
         await Task.WhenAll(_slots.Select(s => s.WaitAsync(TimeSpan.FromSeconds(1)).ContinueWith(_ => { }, TaskScheduler.Default))).ConfigureAwait(false);
 
+        // Work started without being awaited (an expired chord part's revoke) settles through the
+        // completer: it ends before the completer does.
+        if (_background.Count > 0) _log.LogInformation("Waiting for {Count} background operation(s)", _background.Count);
+        await _background.WhenIdleAsync().ConfigureAwait(false);
+
         // 6. Flush results and settlements, then close the consumer (it restores anything unsettled).
         await _completer.CompleteAsync().ConfigureAwait(false);
         await _consumer.DisposeAsync().ConfigureAwait(false);
@@ -81,7 +92,10 @@ public sealed partial class CeleriacWorker
         if (tasks.Length == 0) return true;
         try
         {
-            await Task.WhenAll(tasks).WaitAsync(timeout).ConfigureAwait(false);
+            // Past what one timer can wait (≈ 49.7 days; TimeSpan.MaxValue, say) is as good as forever,
+            // and must not throw halfway through a shutdown that still has messages to give back.
+            var all = Task.WhenAll(tasks);
+            await (timeout > ClockAlarm.MaxTimerWait ? all : all.WaitAsync(timeout)).ConfigureAwait(false);
             return true;
         }
         catch (TimeoutException)

@@ -32,6 +32,9 @@ public sealed partial class CeleriacWorker : IAsyncDisposable
     private WorkerCompleter? _completer;
     private Task _fetchLoop = Task.CompletedTask;
     private Task[] _slots = [];
+    private readonly object _lifecycle = new();
+    private readonly BackgroundWork _background;
+    private Task? _starting;
     private Task? _stopping;
     private long _processed;
 
@@ -42,9 +45,10 @@ public sealed partial class CeleriacWorker : IAsyncDisposable
         Options = options;
         _log = app.Options.LoggerFactory.CreateLogger("Celeriac.Worker");
         _credit = new CreditGate(options.PrefetchLimit, options.EtaTaskLimit, options.Concurrency);
-        _etas = new EtaSchedule(app.Options.TimeProvider, EtaDue);
-        _rates = new RateLimiting.TaskRateLimiter(app.Options.TimeProvider, RateOf, RateReleased);
+        _etas = new EtaSchedule(app.Options.TimeProvider, EtaDue, _log);
+        _rates = new RateLimiting.TaskRateLimiter(app.Options.TimeProvider, RateOf, RateReleased, _log);
         _accept = app.Options.AcceptedContentTypes;
+        _background = new BackgroundWork(_log);
     }
 
     /// <summary>This worker's settings.</summary>
@@ -67,16 +71,30 @@ public sealed partial class CeleriacWorker : IAsyncDisposable
 
     internal WorkerSignals Signals { get; } = new();
 
-    /// <summary>Connects, starts consuming and returns; the worker then runs in the background.</summary>
-    public async Task StartAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Connects, starts consuming and returns; the worker then runs in the background. Calling it
+    /// again, also while a start is under way, returns that same start (the worker starts once); a
+    /// start that failed (the broker was down, say) may be tried again.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The worker has been stopped; a worker runs once.</exception>
+    public Task StartAsync(CancellationToken cancellationToken = default)
     {
-        if (_consumer is not null) throw new InvalidOperationException("The worker is already started.");
+        lock (_lifecycle)
+        {
+            if (_stopping is not null) throw new InvalidOperationException("The worker has been stopped; create a new one to consume again.");
+            if (_starting is null || _starting.IsFaulted || _starting.IsCanceled) _starting = Task.Run(() => StartCoreAsync(cancellationToken), CancellationToken.None);
+            return _starting;
+        }
+    }
+
+    private async Task StartCoreAsync(CancellationToken cancellationToken)
+    {
         var transport = _app.Transport;
         foreach (var queue in Options.Queues) await transport.DeclareQueueAsync(queue, cancellationToken).ConfigureAwait(false);
         _consumer = await transport.ConsumeAsync(Options.Queues.ToList(), cancellationToken).ConfigureAwait(false);
         _completer = new WorkerCompleter(_app.Backend, _consumer, Released, Signals, _log);
-        _slots = Enumerable.Range(0, Options.Concurrency).Select(_ => Task.Run(SlotLoopAsync)).ToArray();
-        _fetchLoop = Task.Run(FetchLoopAsync);
+        _slots = Enumerable.Range(0, Options.Concurrency).Select(_ => Task.Run(SlotAsync)).ToArray();
+        _fetchLoop = Task.Run(FetchAsync);
         _log.LogInformation("{Hostname} ready: consuming {Queues} with {Slots} slots, prefetch {Prefetch}",
             Hostname, string.Join(",", Options.Queues), Options.Concurrency, Options.PrefetchMultiplier == 0 ? "unlimited" : Options.PrefetchLimit.ToString());
         Signals.Raise(new WorkerSignal(WorkerSignalKind.Ready));
@@ -100,14 +118,18 @@ public sealed partial class CeleriacWorker : IAsyncDisposable
     /// Graceful shutdown: stop fetching; give reserved messages back; wait up to
     /// <see cref="WorkerOptions.ShutdownTimeout"/> for running tasks; then cancel their tokens and
     /// wait <see cref="WorkerOptions.CancelGracePeriod"/>; requeue what is still unacked. Calling it
-    /// again returns the same shutdown.
+    /// again, also concurrently, returns the same shutdown; a start under way is finished first and
+    /// then stopped. After it the worker cannot be started again.
     /// </summary>
-    public Task StopAsync() => _stopping ??= StopCoreAsync();
+    public Task StopAsync()
+    {
+        lock (_lifecycle) return _stopping ??= StopCoreAsync(_starting);
+    }
 
-    /// <summary>Stops the worker if it runs.</summary>
+    /// <summary>Stops the worker (as <see cref="StopAsync"/>) and releases what it holds; safe to call more than once.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (_consumer is not null) await StopAsync().ConfigureAwait(false);
+        await StopAsync().ConfigureAwait(false);
         _fetching.Dispose();
         _taking.Dispose();
         _cancelTasks.Dispose();

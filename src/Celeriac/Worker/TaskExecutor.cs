@@ -14,11 +14,15 @@ namespace Celeriac.Worker;
 /// </summary>
 internal sealed class TaskExecutor(CeleriacApp app)
 {
+    private readonly Microsoft.Extensions.Logging.ILogger _log = app.Options.LoggerFactory.CreateLogger("Celeriac.Worker");
+
     public async ValueTask<TaskOutcome> ExecuteAsync(TaskDefinition task, TaskMessage message, ExecutionScope scope)
     {
         var clock = app.Options.TimeProvider;
         var (hard, soft) = Limits(task, message);
-        using var softLimit = soft is { } s ? new CancellationTokenSource(s, clock) : null;
+        // A limit beyond what one timer can wait (a peer's time_limit of months) is kept by an alarm in steps.
+        using var softLimit = soft is { } s ? (s <= ClockAlarm.MaxTimerWait ? new CancellationTokenSource(s, clock) : new CancellationTokenSource()) : null;
+        using var softAlarm = soft > ClockAlarm.MaxTimerWait ? ClockAlarm.CancelAfter(softLimit!, soft.Value, clock, _log) : null;
         // Without limits the task's token is the worker's own: no sources to allocate per message.
         using var hardLimit = hard is null ? null : new CancellationTokenSource();
         using var token = softLimit is null && hardLimit is null
@@ -37,7 +41,7 @@ internal sealed class TaskExecutor(CeleriacApp app)
         // With a hard limit the body runs on its own thread-pool item, so a synchronous body that
         // never yields cannot hold the slot past the limit: the slot is freed and the body abandoned.
         var run = hard is null ? InvokeAsync(task, context) : Task.Run(() => InvokeAsync(task, context));
-        if (hard is { } h && !await FinishesWithinAsync(run, h, clock).ConfigureAwait(false))
+        if (hard is { } h && !await FinishesWithinAsync(run, h, clock, _log).ConfigureAwait(false))
         {
             await hardLimit!.CancelAsync().ConfigureAwait(false);
             _ = run.ContinueWith(t => _ = t.Exception, TaskScheduler.Default); // abandoned: observe, never rethrow
@@ -110,10 +114,14 @@ internal sealed class TaskExecutor(CeleriacApp app)
     /// </summary>
     private (TimeSpan? Hard, TimeSpan? Soft) Limits(TaskDefinition task, TaskMessage message)
     {
-        var hard = message.TimeLimits.Hard is { } mh && mh > 0 ? TimeSpan.FromSeconds(mh) : task.Options.TimeLimit ?? app.Options.TaskTimeLimit;
-        var soft = message.TimeLimits.Soft is { } ms && ms > 0 ? TimeSpan.FromSeconds(ms) : task.Options.SoftTimeLimit ?? app.Options.TaskSoftTimeLimit;
+        var hard = message.TimeLimits.Hard is { } mh && mh > 0 ? Seconds(mh) : task.Options.TimeLimit ?? app.Options.TaskTimeLimit;
+        var soft = message.TimeLimits.Soft is { } ms && ms > 0 ? Seconds(ms) : task.Options.SoftTimeLimit ?? app.Options.TaskSoftTimeLimit;
         return (hard > TimeSpan.Zero ? hard : null, soft > TimeSpan.Zero ? soft : null);
     }
+
+    // A peer may send any float: one past TimeSpan's range (or infinite) is as good as no limit's end.
+    private static TimeSpan Seconds(double seconds) =>
+        seconds > TimeSpan.MaxValue.TotalSeconds / 2 || double.IsNaN(seconds) ? TimeSpan.MaxValue : TimeSpan.FromSeconds(seconds);
 
     private async Task<object?> InvokeAsync(TaskDefinition task, TaskContext context)
     {
@@ -129,10 +137,10 @@ internal sealed class TaskExecutor(CeleriacApp app)
         }
     }
 
-    private static async Task<bool> FinishesWithinAsync(Task run, TimeSpan limit, TimeProvider clock)
+    private static async Task<bool> FinishesWithinAsync(Task run, TimeSpan limit, TimeProvider clock, Microsoft.Extensions.Logging.ILogger log)
     {
         using var stop = new CancellationTokenSource();
-        var timer = Task.Delay(limit, clock, stop.Token);
+        var timer = ClockAlarm.DelayAsync(limit, clock, log, stop.Token);
         var first = await Task.WhenAny(run, timer).ConfigureAwait(false);
         await stop.CancelAsync().ConfigureAwait(false);
         return first == run;

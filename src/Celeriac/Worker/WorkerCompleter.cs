@@ -52,7 +52,10 @@ internal sealed class WorkerCompleter : IResultStorePort
 
     public void Signal(WorkerSignal signal) => Enqueue(new CompletionItem(null, null, default, signal));
 
-    /// <summary>Stores a state the task reported itself and waits until it is visible.</summary>
+    /// <summary>
+    /// Stores a state the task reported itself and waits until it is visible; throws what the
+    /// backend threw when it could not be stored, as Celery's <c>update_state</c> raises.
+    /// </summary>
     public async ValueTask StoreStateAsync(ResultMeta meta, CancellationToken cancellationToken)
     {
         var flushed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -96,26 +99,29 @@ internal sealed class WorkerCompleter : IResultStorePort
                 if (item.Meta is not null) (metas ??= []).Add(item.Meta);
                 if (item.Delivery is not null) (settlements ??= []).Add(new Settlement(item.Delivery, item.Action));
             }
-            if (metas is not null) await StoreAsync(metas).ConfigureAwait(false);
+            var storeFailure = metas is null ? null : await StoreAsync(metas).ConfigureAwait(false);
             await settling.ConfigureAwait(false);
-            settling = SettleAsync(batch, settlements);
+            settling = SettleAsync(batch, settlements, storeFailure);
         }
         await settling.ConfigureAwait(false);
     }
 
-    private async Task StoreAsync(List<ResultMeta> metas)
+    /// <summary>Stores a batch's metas; returns what the backend threw, or null.</summary>
+    private async Task<Exception?> StoreAsync(List<ResultMeta> metas)
     {
         try
         {
             await _backend.StoreAsync(metas).ConfigureAwait(false);
+            return null;
         }
         catch (Exception ex)
         {
             _log.LogError(ex, "Storing {Count} result(s) failed; the tasks ran but their results are lost", metas.Count);
+            return ex;
         }
     }
 
-    private async Task SettleAsync(List<CompletionItem> batch, List<Settlement>? settlements)
+    private async Task SettleAsync(List<CompletionItem> batch, List<Settlement>? settlements, Exception? storeFailure)
     {
         if (settlements is not null)
         {
@@ -131,7 +137,9 @@ internal sealed class WorkerCompleter : IResultStorePort
         }
         foreach (var item in batch)
         {
-            item.Flushed?.TrySetResult();
+            // A state the task stored itself: it learns whether the store worked (one batch, one write).
+            if (storeFailure is null) item.Flushed?.TrySetResult();
+            else item.Flushed?.TrySetException(storeFailure);
             if (item.Signal is not null) _signals.Raise(item.Signal);
         }
         Interlocked.Add(ref _pending, -batch.Count);

@@ -15,10 +15,16 @@ public sealed class WorkerOptions
     /// <summary>Node name, <c>celeriac@&lt;host&gt;</c> by default; must be unique in the cluster.</summary>
     public string Hostname { get; set; } = "";
 
-    /// <summary>Warm shutdown: how long to wait for running tasks before cancelling their tokens.</summary>
+    /// <summary>
+    /// Warm shutdown: how long to wait for running tasks before cancelling their tokens.
+    /// <see cref="Timeout.InfiniteTimeSpan"/>, or anything past about 49.7 days, waits for as long as they run.
+    /// </summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>After cancelling, how long tasks get to stop before their messages are requeued anyway.</summary>
+    /// <summary>
+    /// After cancelling, how long tasks get to stop before their messages are requeued anyway.
+    /// <see cref="Timeout.InfiniteTimeSpan"/>, or anything past about 49.7 days, waits for as long as they run.
+    /// </summary>
     public TimeSpan CancelGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Most ETA and rate-limited messages held in memory; at the bound the worker stops fetching.</summary>
@@ -52,5 +58,7 @@ public sealed class WorkerOptions
         if (string.IsNullOrWhiteSpace(Hostname)) throw new ArgumentException("A worker needs a node name.");
         if (MaxFetchBatch < 1) throw new ArgumentException("MaxFetchBatch must be at least 1.");
         if (EtaTaskLimit < 1) throw new ArgumentException("EtaTaskLimit must be at least 1.");
+        if (ShutdownTimeout < TimeSpan.Zero && ShutdownTimeout != Timeout.InfiniteTimeSpan) throw new ArgumentException("ShutdownTimeout must not be negative (Timeout.InfiniteTimeSpan waits for as long as tasks run).");
+        if (CancelGracePeriod < TimeSpan.Zero && CancelGracePeriod != Timeout.InfiniteTimeSpan) throw new ArgumentException("CancelGracePeriod must not be negative (Timeout.InfiniteTimeSpan waits for as long as tasks run).");
     }
 }

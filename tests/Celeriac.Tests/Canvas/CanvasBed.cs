@@ -20,6 +20,9 @@ internal sealed class CanvasBed : IAsyncDisposable
 
     public CeleriacApp App => Bed.App;
 
+    /// <summary>The running worker.</summary>
+    public CeleriacWorker Worker { get; private set; } = null!;
+
     public static async Task<CanvasBed> StartAsync(Action<CeleriacOptions>? configure = null, Action<CeleriacApp>? register = null)
     {
         var bed = new CanvasBed(RetryTestBed.Create(configure));
@@ -31,7 +34,7 @@ internal sealed class CanvasBed : IAsyncDisposable
         app.Task("c.echo", (TaskArguments all) => all.Args.DeepClone());
         app.Task("c.on_error", (string failedTaskId) => failedTaskId);
         register?.Invoke(app);
-        await bed.Bed.StartWorkerAsync(w => w.Concurrency = 4);
+        bed.Worker = await bed.Bed.StartWorkerAsync(w => w.Concurrency = 4);
         return bed;
     }
 
