@@ -85,9 +85,14 @@ public sealed partial class CeleriacApp : IAsyncDisposable
 
     internal CanvasContinuation Continuation { get; }
 
-    /// <summary>Registers a task from any delegate (any arity, sync or async, with or without a result).</summary>
+    /// <summary>
+    /// Registers a task from any delegate (any arity, sync or async, with or without a result) and
+    /// returns an untyped handle. A lambda with typed parameters picks a typed overload instead,
+    /// whose handle checks argument types at compile time; cast to <see cref="Delegate"/> to come
+    /// here when the task takes a service or a <see cref="TaskContext"/> between its arguments.
+    /// </summary>
     /// <param name="name">Stable task name, e.g. <c>tasks.send_email</c>; Python peers use the same string.</param>
-    /// <param name="function">The task body. Parameters bind from the message's args and kwargs, or by type (<see cref="TaskContext"/>, <see cref="CancellationToken"/>, services).</param>
+    /// <param name="function">The task body. Parameters bind from the message's args and kwargs, or by type (<see cref="TaskContext"/>, <see cref="CancellationToken"/>, <see cref="TaskArguments"/>, services).</param>
     /// <param name="configure">Task options.</param>
     public CeleriacTask Task(string name, Delegate function, Action<TaskOptions>? configure = null) => Register(name, function, configure, wire: null);
 
