@@ -24,7 +24,7 @@ public sealed class CeleriacActionTask<T1>
     public CeleriacApp App => Untyped.App;
 
     /// <summary>The registered definition.</summary>
-    public TaskDefinition Definition => Untyped.Definition;
+    internal TaskDefinition Definition => Untyped.Definition;
 
     /// <summary>The task's name on the wire.</summary>
     public string Name => Untyped.Name;

@@ -27,7 +27,7 @@ public sealed class CeleriacActionTask<T1, T2, T3, T4>
     public CeleriacApp App => Untyped.App;
 
     /// <summary>The registered definition.</summary>
-    public TaskDefinition Definition => Untyped.Definition;
+    internal TaskDefinition Definition => Untyped.Definition;
 
     /// <summary>The task's name on the wire.</summary>
     public string Name => Untyped.Name;
