@@ -9,11 +9,11 @@ public sealed record Thumbnail(int Width, int Height, long Checksum);
 
 /// <summary>The sample's tasks. Their names are the wire contract: a Python worker could run them too.</summary>
 public sealed record QuickstartTasks(
-    CeleriacTask<int> Add,
-    CeleriacTask<Thumbnail> ResizeImage,
-    CeleriacTask<string> FetchReport,
-    CeleriacTask<string> Flaky,
-    CeleriacTask<int> ImportRows)
+    CeleriacTask<int, int, int> Add,
+    CeleriacTask<int, int, Thumbnail> ResizeImage,
+    CeleriacTask<string, string> FetchReport,
+    CeleriacTask<int, string> Flaky,
+    CeleriacTask<int, int> ImportRows)
 {
     /// <summary>Rows <c>tasks.import_rows</c> handles between two PROGRESS updates.</summary>
     public const int ImportBatch = 100;

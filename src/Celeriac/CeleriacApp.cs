@@ -85,19 +85,28 @@ public sealed partial class CeleriacApp : IAsyncDisposable
 
     internal CanvasContinuation Continuation { get; }
 
-    /// <summary>Registers a task from any delegate (any arity, sync or async, with or without a result).</summary>
+    /// <summary>
+    /// Registers a task from any delegate (any arity, sync or async, with or without a result) and
+    /// returns an untyped handle. A lambda with typed parameters picks a typed overload instead,
+    /// whose handle checks argument types at compile time; cast to <see cref="Delegate"/> to come
+    /// here when the task takes a service or a <see cref="TaskContext"/> between its arguments.
+    /// </summary>
     /// <param name="name">Stable task name, e.g. <c>tasks.send_email</c>; Python peers use the same string.</param>
-    /// <param name="function">The task body. Parameters bind from the message's args and kwargs, or by type (<see cref="TaskContext"/>, <see cref="CancellationToken"/>, services).</param>
+    /// <param name="function">The task body. Parameters bind from the message's args and kwargs, or by type (<see cref="TaskContext"/>, <see cref="CancellationToken"/>, <see cref="TaskArguments"/>, services).</param>
     /// <param name="configure">Task options.</param>
-    public CeleriacTask Task(string name, Delegate function, Action<TaskOptions>? configure = null) => Register(name, function, configure);
+    public CeleriacTask Task(string name, Delegate function, Action<TaskOptions>? configure = null) => Register(name, function, configure, wire: null);
 
-    private CeleriacTask<TResult> Register<TResult>(string name, Delegate function, Action<TaskOptions>? configure) =>
-        new(this, Define(name, function, configure));
+    /// <summary>
+    /// Registers the task; <paramref name="wire"/> is what a typed handle will send (null for an
+    /// untyped one), checked against what the worker will bind so the two cannot disagree.
+    /// </summary>
+    private CeleriacTask Register(string name, Delegate function, Action<TaskOptions>? configure, Type[]? wire)
+    {
+        var definition = Define(name, function, configure, wire);
+        return new CeleriacTask(this, definition);
+    }
 
-    private CeleriacTask Register(string name, Delegate function, Action<TaskOptions>? configure) =>
-        new(this, Define(name, function, configure));
-
-    private TaskDefinition Define(string name, Delegate function, Action<TaskOptions>? configure)
+    private TaskDefinition Define(string name, Delegate function, Action<TaskOptions>? configure, Type[]? wire)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(function);
@@ -106,7 +115,9 @@ public sealed partial class CeleriacApp : IAsyncDisposable
         // Checked here: a bad rate found only when a message arrives would get every message of the task rejected.
         if (!RateLimiting.RateLimit.TryParse(options.RateLimit, out _))
             throw new ArgumentException($"Task '{name}' has an invalid rate limit '{options.RateLimit}' (expected e.g. \"10/s\", \"100/m\", \"1000/h\").", nameof(configure));
-        var definition = new TaskDefinition(name, options, TaskInvoker.Create(function, _isService));
+        var invoker = TaskInvoker.Create(function, _isService);
+        if (wire is not null) invoker.CheckTypedArguments(name, wire);
+        var definition = new TaskDefinition(name, options, invoker);
         Tasks.Add(definition);
         return definition;
     }

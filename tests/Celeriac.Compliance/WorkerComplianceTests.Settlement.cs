@@ -18,7 +18,7 @@ public abstract partial class WorkerComplianceTests
         var (worker, signals) = await StartWorkerAsync(w => w.Queues = [other]);
 
         var before = DateTimeOffset.UtcNow;
-        var r = await task.ApplyAsync([7], options: new TaskSendOptions { Queue = other });
+        var r = await task.ApplyAsync(7, options: new TaskSendOptions { Queue = other });
         await signals.WaitForAsync(WorkerSignalKind.Completed, r.Id, TaskStates.Retry);
         var after = DateTimeOffset.UtcNow;
         await worker.StopAsync(); // the retry, held for its ETA, goes back

@@ -13,7 +13,7 @@ public sealed class AutoRetryTests : IAsyncLifetime
     public async Task DisposeAsync() => await _bed.DisposeAsync();
 
     /// <summary>A task that throws what <paramref name="fail"/> makes on its first <paramref name="failures"/> runs, then returns its retries.</summary>
-    private Tasks.CeleriacTask Flaky(string name, Func<Exception> fail, int failures, Action<Tasks.TaskOptions> configure) =>
+    private Tasks.CeleriacTask<int> Flaky(string name, Func<Exception> fail, int failures, Action<Tasks.TaskOptions> configure) =>
         _bed.App.Task(name, (TaskContext ctx) =>
         {
             Interlocked.Increment(ref _runs);

@@ -54,7 +54,7 @@ public sealed class EagerModeTests : IAsyncLifetime
     {
         var task = _h.App.Task("e.one", (int x) => x);
 
-        var r = await task.DelayAsync();
+        var r = await task.Untyped.DelayAsync();
 
         r.State.Should().Be(TaskStates.Failure);
         r.Failure!.Type.Should().Be("TypeError");
@@ -84,7 +84,7 @@ public sealed class EagerModeTests : IAsyncLifetime
         var binding = h.App.Task("e.propagate-binding", (int x) => x);
 
         var act = () => task.DelayAsync();
-        var bad = () => binding.DelayAsync("not a number");
+        var bad = () => binding.Untyped.DelayAsync("not a number");
 
         await act.Should().ThrowExactlyAsync<KeyNotFoundException>().WithMessage("no such key");
         await bad.Should().ThrowExactlyAsync<TaskArgumentException>();

@@ -75,7 +75,7 @@ public sealed class EtaTests : IAsyncLifetime
         var task = _h.App.Task("eta.any", (int n) => n);
         var (worker, signals) = await _h.StartWorkerAsync(w => w.Concurrency = 1);
 
-        var later = await task.ApplyAsync([0], options: In(3600));
+        var later = await task.ApplyAsync(0, options: In(3600));
         await Until.TrueAsync(() => worker.Scheduled == 1, "the ETA task is parked");
         var now = new List<string>();
         for (var i = 1; i <= 3; i++) now.Add((await task.DelayAsync(i)).Id);
@@ -94,7 +94,7 @@ public sealed class EtaTests : IAsyncLifetime
     public async Task Parked_eta_tasks_do_not_use_up_the_prefetch_of_ready_tasks()
     {
         var task = _h.App.Task("eta.prefetch", (int n) => n);
-        for (var i = 0; i < 10; i++) await task.ApplyAsync([i], options: In(60));
+        for (var i = 0; i < 10; i++) await task.ApplyAsync(i, options: In(60));
         var ready = new List<string>();
         for (var i = 0; i < 3; i++) ready.Add((await task.DelayAsync(100 + i)).Id);
         var (worker, signals) = await _h.StartWorkerAsync(w => { w.Concurrency = 1; w.PrefetchMultiplier = 1; });
@@ -112,7 +112,7 @@ public sealed class EtaTests : IAsyncLifetime
     public async Task At_the_eta_task_limit_the_worker_stops_fetching_and_the_rest_stays_in_the_broker()
     {
         var task = _h.App.Task("eta.bound", (int n) => n);
-        for (var i = 0; i < 20; i++) await task.ApplyAsync([i], options: In(60));
+        for (var i = 0; i < 20; i++) await task.ApplyAsync(i, options: In(60));
         var (worker, signals) = await _h.StartWorkerAsync(w => { w.Concurrency = 1; w.EtaTaskLimit = 5; });
 
         await Until.TrueAsync(() => worker.Scheduled == 5, "5 ETA tasks are parked");
@@ -135,7 +135,7 @@ public sealed class EtaTests : IAsyncLifetime
         var task = _h.App.Task("eta.order", (int n) => { order.Enqueue(n); return n; });
         var (worker, signals) = await _h.StartWorkerAsync(w => w.Concurrency = 1);
 
-        foreach (var seconds in new[] { 50, 10, 40, 20, 30 }) await task.ApplyAsync([seconds], options: In(seconds));
+        foreach (var seconds in new[] { 50, 10, 40, 20, 30 }) await task.ApplyAsync(seconds, options: In(seconds));
         await Until.TrueAsync(() => worker.Scheduled == 5, "5 ETA tasks are parked");
 
         _clock.Advance(TimeSpan.FromSeconds(25));
@@ -156,7 +156,7 @@ public sealed class EtaTests : IAsyncLifetime
         var add = harness.App.Task("kit.add", (int x, int y) => x + y);
         await harness.StartWorkerAsync();
 
-        var r = await add.ApplyAsync([2, 3], options: In(60));
+        var r = await add.ApplyAsync(2, 3, options: In(60));
         await clock.WaitForTimersAsync(1);
         harness.Worker.Scheduled.Should().Be(1);
         clock.Advance(TimeSpan.FromSeconds(60));

@@ -126,7 +126,7 @@ public sealed class ProgressTests : IAsyncLifetime
         });
         await _h.StartWorkerAsync(w => { w.Hostname = "celery@ext"; w.Queues = ["ext"]; });
 
-        var r = await task.ApplyAsync([5], options: new() { Queue = "ext" });
+        var r = await task.ApplyAsync(5, options: new() { Queue = "ext" });
         await reported.WaitAsync();
 
         var json = (await _h.StoredAsync(r.Id)).ToJson();

@@ -34,7 +34,7 @@ public sealed class RateLimitWorkerTests : IAsyncLifetime
         });
     }
 
-    private Tasks.CeleriacTask Recording(string name, string? rate) =>
+    private Tasks.CeleriacTask<int, int> Recording(string name, string? rate) =>
         _h.App.Task(name, (int n) => { _runs.Enqueue((name, n, _clock.GetUtcNow() - _start)); return n; }, o => o.RateLimit = rate);
 
     private IEnumerable<(string, int, TimeSpan)> Runs(string name) => _runs.Where(r => r.Name == name);

@@ -16,7 +16,7 @@ public sealed class RejectIgnoreTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _bed.DisposeAsync();
 
-    private Tasks.CeleriacTask Refusing(string name, Func<TaskContext, Exception> refuse, Action<Tasks.TaskOptions>? configure = null) =>
+    private Tasks.CeleriacTask<int> Refusing(string name, Func<TaskContext, Exception> refuse, Action<Tasks.TaskOptions>? configure = null) =>
         _bed.App.Task(name, (TaskContext ctx) =>
         {
             Interlocked.Increment(ref _runs);

@@ -160,7 +160,7 @@ public sealed class RetryMessageTests : IAsyncLifetime
         });
         await _bed.StartWorkerAsync();
 
-        var r = await task.ApplyAsync([7], new Dictionary<string, object?> { ["note"] = "first" });
+        var r = await task.Untyped.ApplyAsync([7], new Dictionary<string, object?> { ["note"] = "first" });
         var (retry, _, raw) = await _bed.RetryAsync(r.Id, 1);
 
         JsonNode.DeepEquals(retry.Args, new JsonArray(8)).Should().BeTrue(retry.Args.ToJsonString());

@@ -10,7 +10,7 @@ public sealed class SendOptionsTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = new(2030, 1, 2, 3, 4, 5, TimeSpan.Zero);
     private readonly TestHarness _h = TestHarness.Create(o => o.TimeProvider = new FixedTimeProvider(Now));
-    private readonly CeleriacTask<int> _add;
+    private readonly CeleriacTask<int, int, int> _add;
 
     public SendOptionsTests() => _add = _h.App.Task("s.add", (int x, int y) => x + y);
 
@@ -20,7 +20,7 @@ public sealed class SendOptionsTests : IAsyncLifetime
 
     private async Task<Protocol.Messages.TaskMessage> SendAndDecodeAsync(TaskSendOptions options, string queue = "celery")
     {
-        await _add.ApplyAsync([1, 2], options: options);
+        await _add.ApplyAsync(1, 2, options: options);
         var messages = await _h.DrainAsync(queue);
         messages.Should().ContainSingle();
         return messages[0].Message;
@@ -48,7 +48,7 @@ public sealed class SendOptionsTests : IAsyncLifetime
     [Fact]
     public async Task The_given_task_id_is_used_for_the_message_and_the_result()
     {
-        var r = await _add.ApplyAsync([1, 2], options: new TaskSendOptions { TaskId = "my-own-id" });
+        var r = await _add.ApplyAsync(1, 2, options: new TaskSendOptions { TaskId = "my-own-id" });
 
         r.Id.Should().Be("my-own-id");
         var m = (await _h.DrainAsync("celery")).Single().Message;
@@ -98,7 +98,7 @@ public sealed class SendOptionsTests : IAsyncLifetime
     [Fact]
     public async Task The_raw_eta_and_expires_headers_are_isoformat_with_offset()
     {
-        await _add.ApplyAsync([1, 2], options: new TaskSendOptions { Countdown = TimeSpan.FromSeconds(1), ExpiresIn = TimeSpan.FromSeconds(2) });
+        await _add.ApplyAsync(1, 2, options: new TaskSendOptions { Countdown = TimeSpan.FromSeconds(1), ExpiresIn = TimeSpan.FromSeconds(2) });
         var consumer = await _h.App.Transport.ConsumeAsync(["celery"]);
         var delivery = (await consumer.ReceiveAsync(1, CancellationToken.None)).Single();
 
@@ -125,7 +125,7 @@ public sealed class SendOptionsTests : IAsyncLifetime
     [Fact]
     public async Task Queue_option_puts_the_message_in_that_queue_and_a_worker_on_it_runs_it()
     {
-        var r = await _add.ApplyAsync([20, 22], options: new TaskSendOptions { Queue = "elsewhere" });
+        var r = await _add.ApplyAsync(20, 22, options: new TaskSendOptions { Queue = "elsewhere" });
 
         _h.Broker.Depth("elsewhere").Should().Be(1);
         _h.Broker.Depth("celery").Should().Be(0);

@@ -74,7 +74,7 @@ public sealed class StagedShutdownTests : IAsyncLifetime
         // Behind them: reserved (no free slot), parked for an ETA, and waiting for rate-limit tokens.
         var waiting = new List<AsyncResult>();
         for (var i = 0; i < 3; i++) waiting.Add(await quick.DelayAsync(i));
-        for (var i = 0; i < 2; i++) waiting.Add(await quick.ApplyAsync([10 + i], options: new TaskSendOptions { Countdown = TimeSpan.FromHours(1) }));
+        for (var i = 0; i < 2; i++) waiting.Add(await quick.ApplyAsync(10 + i, options: new TaskSendOptions { Countdown = TimeSpan.FromHours(1) }));
         for (var i = 0; i < 3; i++) waiting.Add(await limited.DelayAsync(20 + i));
         await signals.WaitForAsync(s => s.Kind == WorkerSignalKind.Received, 13, "Received");
         await Until.TrueAsync(() => worker.Scheduled == 2, "two ETA tasks are parked");

@@ -33,7 +33,7 @@ public sealed class TimeLimitPrecedenceTests : IAsyncLifetime
     }
 
     /// <summary>A task that ignores its token, so only the hard limit ends it; records when its token fired.</summary>
-    private Tasks.CeleriacTask Blocking(string name, Action<Tasks.TaskOptions>? configure, List<TimeSpan> softFiredAfter)
+    private Tasks.CeleriacActionTask Blocking(string name, Action<Tasks.TaskOptions>? configure, List<TimeSpan> softFiredAfter)
     {
         var start = _clock.GetUtcNow();
         return _h.App.Task(name, async (TaskContext ctx) =>

@@ -27,7 +27,7 @@ public sealed class WorkerResultTests : IAsyncLifetime
     [Fact]
     public async Task Success_is_stored_with_result_date_and_task_id()
     {
-        var meta = await RunAsync(_h.App.Task("w.ok", (int x) => new { doubled = x * 2 }), null, 4);
+        var meta = await RunAsync(_h.App.Task("w.ok", (int x) => new { doubled = x * 2 }).Untyped, null, 4);
 
         meta.Status.Should().Be(TaskStates.Success);
         meta.Result!.ToJsonString().Should().Be("""{"doubled":8}""");
@@ -52,7 +52,7 @@ public sealed class WorkerResultTests : IAsyncLifetime
     [Fact]
     public async Task A_dotnet_exception_is_stored_under_its_class_name_and_namespace()
     {
-        var meta = await RunAsync(_h.App.Task("w.ioe", (Func<int>)(() => throw new InvalidOperationException("nope"))));
+        var meta = await RunAsync(_h.App.Task("w.ioe", (Func<int>)(() => throw new InvalidOperationException("nope"))).Untyped);
 
         meta.Status.Should().Be(TaskStates.Failure);
         meta.Result!.ToJsonString().Should().Be("""{"exc_type":"InvalidOperationException","exc_message":["nope"],"exc_module":"System"}""");
@@ -66,7 +66,7 @@ public sealed class WorkerResultTests : IAsyncLifetime
         {
             await Task.Yield();
             throw new System.IO.FileNotFoundException("missing.txt");
-        }));
+        }).Untyped);
 
         meta.Exception!.Type.Should().Be(nameof(System.IO.FileNotFoundException));
         meta.Exception.Module.Should().Be("System.IO");
@@ -76,7 +76,7 @@ public sealed class WorkerResultTests : IAsyncLifetime
     [Fact]
     public async Task A_CeleryException_is_stored_under_its_Python_name()
     {
-        var meta = await RunAsync(_h.App.Task("w.value-error", (Func<int>)(() => throw new CeleryException("ValueError", "builtins", "x"))));
+        var meta = await RunAsync(_h.App.Task("w.value-error", (Func<int>)(() => throw new CeleryException("ValueError", "builtins", "x"))).Untyped);
 
         meta.Result!.ToJsonString().Should().Be("""{"exc_type":"ValueError","exc_message":["x"],"exc_module":"builtins"}""");
     }
@@ -106,7 +106,7 @@ public sealed class WorkerResultTests : IAsyncLifetime
     [Fact]
     public async Task A_task_ignoring_results_stores_nothing_on_success()
     {
-        var meta = await RunAsync(_h.App.Task("w.ignored", () => 1, o => o.IgnoreResult = true));
+        var meta = await RunAsync(_h.App.Task("w.ignored", () => 1, o => o.IgnoreResult = true).Untyped);
 
         meta.Status.Should().Be(TaskStates.Pending);
     }
@@ -207,7 +207,7 @@ public sealed class WorkerResultTests : IAsyncLifetime
         var task = h.App.Task("w.extended", (int x, string y) => y + x);
         var (_, signals) = await h.StartWorkerAsync(w => w.Hostname = "ext@test");
 
-        var r = await task.ApplyAsync([1], new Dictionary<string, object?> { ["y"] = "n" });
+        var r = await task.Untyped.ApplyAsync([1], new Dictionary<string, object?> { ["y"] = "n" });
         await signals.CompletedAsync(r.Id);
         var json = (await h.StoredAsync(r.Id)).ToJson();
 

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace Celeriac.Canvas;
 
 /// <summary>
-/// A signature of a task whose result type is known (from <c>CeleriacTask&lt;TResult&gt;.S(...)</c>):
+/// A signature of a task whose result type is known (from a typed handle's <c>S(...)</c>, e.g. <c>add.S(2, 2)</c>):
 /// <see cref="ApplyAsync"/> returns an <see cref="AsyncResult{T}"/>. On the wire it is a plain
 /// signature.
 /// </summary>

@@ -16,7 +16,7 @@ internal static class WorkerBuiltinTasks
     public static void Register(CeleriacApp app)
     {
         var unlock = new ChordUnlockTask(app);
-        app.Task(ChordUnlockTask.Name, unlock.RunAsync, o =>
+        app.Task(ChordUnlockTask.Name, (Delegate)unlock.RunAsync, o =>
         {
             // Celery: bound, max_retries=None, default_retry_delay=result_chord_retry_interval, ignore_result.
             o.MaxRetries = null;
@@ -29,7 +29,7 @@ internal static class WorkerBuiltinTasks
             InProcessCall.EachAsync(context, task, it, item => item is JsonArray args
                 ? (JsonArray)args.DeepClone()
                 : throw new Exceptions.TaskArgumentException($"celery.starmap items must be lists of arguments, got {item?.ToJsonString() ?? "None"}")));
-        app.Task("celery.accumulate", (TaskArguments all) => Accumulate(all));
+        app.Task("celery.accumulate", (Delegate)((TaskArguments all) => Accumulate(all)));
         // Redis and memory results expire by themselves, as Celery's backend_cleanup is a no-op for Redis.
         app.Task("celery.backend_cleanup", () => { });
     }

@@ -5,10 +5,12 @@ using Celeriac.Serialization;
 namespace Celeriac.Tasks;
 
 /// <summary>
-/// A registered task you can send: <c>await add.DelayAsync(2, 2)</c>. Returned by
-/// <see cref="CeleriacApp.Task(string, Delegate, Action{TaskOptions}?)"/>.
+/// A registered task you can send with any arguments, checked only when the worker binds them:
+/// <c>await task.DelayAsync(2, 2)</c>. Returned by
+/// <see cref="CeleriacApp.Task(string, Delegate, Action{TaskOptions}?)"/>, and by a typed handle's
+/// <c>Untyped</c> for keyword arguments, argument lists, map, starmap and chunks.
 /// </summary>
-public class CeleriacTask
+public sealed class CeleriacTask
 {
     internal CeleriacTask(CeleriacApp app, TaskDefinition definition)
     {
@@ -33,6 +35,17 @@ public class CeleriacTask
         TaskSendOptions? options = null, CancellationToken cancellationToken = default) =>
         App.ApplyAsync(Definition, CeleriacJson.ToArgs(args, App.Options.Json), CeleriacJson.ToKwargs(kwargs, App.Options.Json), options, cancellationToken);
 
+    /// <summary>Sends with positional arguments a typed handle has checked; the result is typed.</summary>
+    internal async Task<AsyncResult<TResult>> ApplyTypedAsync<TResult>(object?[] args, TaskSendOptions? options, CancellationToken cancellationToken) =>
+        App.Typed<TResult>(await ApplyAsync(args, null, options, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>A signature with positional arguments a typed handle has checked; its result is typed.</summary>
+    internal Signature<TResult> TypedSignature<TResult>(object?[] args, bool immutable = false)
+    {
+        var (a, k, o) = Parts(args, null, null);
+        return new Signature<TResult>(App, Name, a, k, o, immutable);
+    }
+
     /// <summary>A signature with these partial arguments (Celery's <c>.s(...)</c>); a parent's result is prepended when it runs as a callback or chain step.</summary>
     /// <example><code>var flow = add.S(2, 2) | mul.S(4);</code></example>
     public Signature S(params object?[] args) => Signature(args);
@@ -56,7 +69,7 @@ public class CeleriacTask
     /// <summary>Argument lists split into chunks of <paramref name="n"/>, each chunk a starmap, run as a group (Celery's <c>task.chunks(it, n)</c>).</summary>
     public Chunks Chunks(IEnumerable<IEnumerable<object?>> items, int n) => new(S(), ArgLists(items), n);
 
-    private protected (JsonArray Args, JsonObject Kwargs, JsonObject Options) Parts(IEnumerable<object?>? args, IReadOnlyDictionary<string, object?>? kwargs, TaskSendOptions? options) =>
+    private (JsonArray Args, JsonObject Kwargs, JsonObject Options) Parts(IEnumerable<object?>? args, IReadOnlyDictionary<string, object?>? kwargs, TaskSendOptions? options) =>
         (CeleriacJson.ToArgs(args, App.Options.Json), CeleriacJson.ToKwargs(kwargs, App.Options.Json),
          options is null ? [] : Canvas.SignatureOptions.FromSendOptions(options));
 

@@ -38,6 +38,37 @@ internal sealed class TaskInvoker
     /// <summary>The parameters bound from message arguments, in positional order.</summary>
     public IEnumerable<TaskParameter> ArgumentParameters => _parameters.Where(p => p.Source == ParameterSource.Argument);
 
+    /// <summary>
+    /// Throws unless the worker binds exactly <paramref name="wire"/> from the message's positional
+    /// arguments. A typed overload infers its argument types from the delegate's parameters, but only
+    /// the worker knows which of them it binds by type (a service, <see cref="TaskArguments"/>, a
+    /// <see cref="TaskContext"/> in another position): a handle that sent those would be a lie.
+    /// </summary>
+    public void CheckTypedArguments(string taskName, Type[] wire)
+    {
+        var sent = ArgumentParameters.ToArray();
+        if (sent.Select(p => p.Type).SequenceEqual(wire) && !_takesAllArguments) return;
+        var bound = _parameters.Where((p, i) => p.Source != ParameterSource.Argument &&
+                                                !(i == 0 && p.Source == ParameterSource.Context) &&
+                                                !(i == _parameters.Length - 1 && p.Source is ParameterSource.Context or ParameterSource.Cancellation))
+            .FirstOrDefault();
+        var what = bound is null
+            ? "its parameters do not match the typed handle"
+            : $"parameter '{bound.Name}' ({bound.Type.Name}) is bound by the worker ({Describe(bound.Source)}), not sent, so a typed handle cannot take it as an argument";
+        throw new ArgumentException(
+            $"Task '{taskName}': {what}. A typed handle leaves out only a TaskContext taken first or last and a CancellationToken taken last. " +
+            "Register this task untyped, app.Task(name, (Delegate)function), and send it with DelayAsync(params object?[]) or ApplyAsync(args, kwargs).",
+            "function");
+    }
+
+    private static string Describe(ParameterSource source) => source switch
+    {
+        ParameterSource.Context => "the TaskContext",
+        ParameterSource.Cancellation => "the task's cancellation token",
+        ParameterSource.AllArguments => "all the message's arguments",
+        _ => "a service",
+    };
+
     /// <summary>Analyses <paramref name="function"/>; <paramref name="isService"/> says which types come from DI.</summary>
     public static TaskInvoker Create(Delegate function, Func<Type, bool> isService)
     {

@@ -81,13 +81,13 @@ public sealed class ComposeTests : IAsyncDisposable
     {
         var add = _h.App.Task("tasks.add", (int x, int y) => x + y);
 
-        var chunks = add.Chunks([[1, 1], [2, 2], [3, 3]], 2).ToJson();
-        var map = add.Map([1, 2]).ToJson();
+        var chunks = add.Untyped.Chunks([[1, 1], [2, 2], [3, 3]], 2).ToJson();
+        var map = add.Untyped.Map([1, 2]).ToJson();
 
         chunks.ToJsonString().Should().Be("""{"task":"celery.chunks","args":[],"kwargs":{"task":{"task":"tasks.add","args":[],"kwargs":{},"options":{},"subtask_type":null,"immutable":false},"it":[[1,1],[2,2],[3,3]],"n":2},"options":{},"subtask_type":null,"immutable":true}""");
         map["task"]!.GetValue<string>().Should().Be("celery.map");
         map["kwargs"]!["it"]!.ToJsonString().Should().Be("[1,2]");
-        add.Starmap([[1, 2]]).ToJson()["task"]!.GetValue<string>().Should().Be("celery.starmap");
+        add.Untyped.Starmap([[1, 2]]).ToJson()["task"]!.GetValue<string>().Should().Be("celery.starmap");
         Signature.FromJson(chunks).Should().BeOfType<Chunks>().Which.ToGroup().Tasks.Should().HaveCount(2);
     }
 
