@@ -187,6 +187,7 @@ public sealed partial class CeleriacWorker
 
     private void Reject(TransportDelivery delivery, string reason, string? taskId)
     {
+        reason = FailureText.Cut(reason); // a reason may quote a value from the message, of any size
         _log.LogWarning("Rejected a message from {Queue} (tag {Tag}): {Reason}", delivery.Queue, delivery.DeliveryTag, reason);
         _completer!.Settle(delivery, SettleAction.Reject, signal: new WorkerSignal(WorkerSignalKind.Rejected, taskId, Reason: reason));
     }
