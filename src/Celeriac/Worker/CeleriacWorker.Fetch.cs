@@ -78,7 +78,7 @@ public sealed partial class CeleriacWorker
         TaskMessage message;
         try
         {
-            message = TaskMessageCodec.Decode(delivery.Message!, _accept);
+            message = TaskMessageCodec.Decode(delivery.Message!, _accept, Options.MaxMessageSize);
         }
         catch (InvalidMessageException ex)
         {

@@ -24,6 +24,9 @@ public sealed class WorkerOptions
     /// <summary>Most ETA and rate-limited messages held in memory; at the bound the worker stops fetching.</summary>
     public int EtaTaskLimit { get; set; } = 10_000;
 
+    /// <summary>The largest message read, in bytes, compressed or inflated; larger ones are rejected. 0 means no limit.</summary>
+    public long MaxMessageSize { get; set; } = CeleriacOptions.DefaultMaxMessageSize;
+
     /// <summary>The most messages asked of the broker in one round trip.</summary>
     public int MaxFetchBatch { get; set; } = 256;
 
@@ -42,6 +45,7 @@ public sealed class WorkerOptions
         ShutdownTimeout = app.WorkerShutdownTimeout,
         CancelGracePeriod = app.WorkerSoftShutdownTimeout,
         EtaTaskLimit = app.WorkerEtaTaskLimit,
+        MaxMessageSize = app.WorkerMaxMessageSize,
     };
 
     internal void Validate()
@@ -52,5 +56,6 @@ public sealed class WorkerOptions
         if (string.IsNullOrWhiteSpace(Hostname)) throw new ArgumentException("A worker needs a node name.");
         if (MaxFetchBatch < 1) throw new ArgumentException("MaxFetchBatch must be at least 1.");
         if (EtaTaskLimit < 1) throw new ArgumentException("EtaTaskLimit must be at least 1.");
+        if (MaxMessageSize < 0) throw new ArgumentException("MaxMessageSize must not be negative (0 means no limit).");
     }
 }
