@@ -65,7 +65,7 @@ public static class TaskMessageCodec
         {
             var reader = WireReader.Create(body.Span);
             WireReader.Next(ref reader);
-            if (reader.TokenType == JsonTokenType.StartArray) return FromV2(ref reader, headers);
+            if (reader.TokenType == JsonTokenType.StartArray) return FromV2(ref reader, body, headers);
         }
         catch (JsonException ex)
         {
@@ -181,7 +181,7 @@ public static class TaskMessageCodec
     /// order a whole-body check would find them: syntax, then shape, then the parts.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static TaskMessage FromV2(ref Utf8JsonReader reader, TaskHeaderReader.Result headers)
+    private static TaskMessage FromV2(ref Utf8JsonReader reader, ReadOnlyMemory<byte> body, TaskHeaderReader.Result headers)
     {
         var count = CountElements(reader); // a copy: this reader stays on the bracket
         if (!headers.HasTask) throw new InvalidMessageException("message has no 'task' header and is not a protocol v1 body");
@@ -190,14 +190,14 @@ public static class TaskMessageCodec
         WireReader.Next(ref reader);
         var args = reader.TokenType switch
         {
-            JsonTokenType.StartArray => (JsonArray)WireReader.Node(ref reader)!,
+            JsonTokenType.StartArray => (JsonArray)InPlace(ref reader, body),
             JsonTokenType.Null => new JsonArray(),
             _ => throw new InvalidMessageException("body args is not an array"),
         };
         WireReader.Next(ref reader);
         var kwargs = reader.TokenType switch
         {
-            JsonTokenType.StartObject => (JsonObject)WireReader.Node(ref reader)!,
+            JsonTokenType.StartObject => (JsonObject)InPlace(ref reader, body),
             JsonTokenType.Null => new JsonObject(),
             _ => throw new InvalidMessageException("body kwargs is not an object"),
         };
@@ -208,6 +208,22 @@ public static class TaskMessageCodec
         message.Args = args;
         message.Kwargs = kwargs;
         return message;
+    }
+
+    /// <summary>
+    /// The container under the reader as a node that reads the body in place: a node parsed from
+    /// the reader would first copy its bytes (a second copy of a 20 MB argument). The body is never
+    /// changed once received, and the nodes keep it alive only as long as they live.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static JsonNode InPlace(ref Utf8JsonReader reader, ReadOnlyMemory<byte> body)
+    {
+        var start = (int)reader.TokenStartIndex;
+        reader.Skip();
+        var element = JsonDocument.Parse(body[start..(int)reader.BytesConsumed], CeleryJson.DocumentOptions).RootElement;
+        return element.ValueKind == JsonValueKind.Array
+            ? JsonArray.Create(element, CeleryJson.NodeOptions)!
+            : JsonObject.Create(element, CeleryJson.NodeOptions)!;
     }
 
     // Counts the array's elements on a copy of the reader, reading to the end of the document so a

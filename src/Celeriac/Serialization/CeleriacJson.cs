@@ -39,8 +39,18 @@ public static class CeleriacJson
         null => null,
         JsonNode node => node.DeepClone(),
         JsonElement element => JsonNode.Parse(element.GetRawText()),
+        // A string node holding the string itself: the serializer would write it out as UTF-8 and
+        // parse that back (a copy of a big argument), and every read of it would decode another.
+        string text when !HasStringConverter(options) => JsonValue.Create(text),
         _ => JsonSerializer.SerializeToNode(value, value.GetType(), options),
     };
+
+    private static bool HasStringConverter(JsonSerializerOptions options)
+    {
+        foreach (var converter in options.Converters)
+            if (converter.CanConvert(typeof(string))) return true;
+        return false;
+    }
 
     /// <summary>A JSON node as a value of <paramref name="type"/>.</summary>
     public static object? FromNode(JsonNode? node, Type type, JsonSerializerOptions options)
