@@ -12,9 +12,14 @@ public sealed class HugeFailureTests : IAsyncLifetime
 {
     private const int ArgumentLength = 5 * 1024 * 1024;
     private readonly CapturedLogs _logs = new();
+    private readonly Xunit.Abstractions.ITestOutputHelper _output;
     private readonly TestHarness _h;
 
-    public HugeFailureTests() => _h = TestHarness.Create(o => o.LoggerFactory = _logs);
+    public HugeFailureTests(Xunit.Abstractions.ITestOutputHelper output)
+    {
+        _output = output;
+        _h = TestHarness.Create(o => o.LoggerFactory = _logs);
+    }
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -42,6 +47,7 @@ public sealed class HugeFailureTests : IAsyncLifetime
         var failed = _logs.Lines.Where(l => l.Contains(r.Id, StringComparison.Ordinal)).ToArray();
         failed.Should().Contain(l => l.Contains("FormatException", StringComparison.Ordinal));
         _logs.Lines.Should().OnlyContain(l => l.Length < 8_000, "no log line repeats the argument");
+        _output.WriteLine($"stored {meta.ToUtf8Bytes().Length} bytes (traceback {meta.Traceback.Length} characters); longest log line {_logs.Lines.Max(l => l.Length)} characters");
     }
 
     [Fact]
