@@ -63,6 +63,20 @@ public sealed class ArgumentMemoryTests(ITestOutputHelper output)
         total.Should().BeLessThan(6L * ArgumentLength);
     }
 
+    [Fact]
+    public void A_string_node_made_in_process_binds_as_the_string_itself()
+    {
+        var argument = new string('y', ArgumentLength);
+        var json = CeleriacJson.CreateDefaultOptions();
+
+        var node = CeleriacJson.ToArgs([argument], json)[0];
+        var bound = CeleriacJson.FromNode(node, typeof(string), json);
+
+        // JsonNode.Deserialize would write it into a buffer rented from the shared pool (which keeps
+        // it: 64 MB for this argument) and read a new string back.
+        ReferenceEquals(bound, argument).Should().BeTrue("the node holds the string and binding hands it over");
+    }
+
     private long Step(string name, Action action)
     {
         var before = GC.GetAllocatedBytesForCurrentThread();

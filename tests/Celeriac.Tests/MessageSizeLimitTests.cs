@@ -82,4 +82,28 @@ public sealed class MessageSizeLimitTests : IAsyncLifetime
         options.WorkerMaxMessageSize.Should().Be(0, "0 means no limit");
         _h.App.CreateWorker().Options.MaxMessageSize.Should().Be(Limit);
     }
+
+    [Fact]
+    public async Task A_huge_message_its_context_and_its_argument_are_not_kept_once_it_is_done()
+    {
+        WeakReference? message = null, argument = null;
+        _h.App.Task("size.held", (string text) =>
+        {
+            message = new WeakReference(TaskContext.Current!.Message);
+            argument = new WeakReference(text);
+            return text.Length;
+        });
+        var (_, signals) = await _h.StartWorkerAsync(w => w.Concurrency = 1);
+        var huge = Message("huge", Zlib(Body(Limit - 64)), compressed: true);
+        huge.Message!.Headers["task"] = "size.held";
+        _h.Broker.Enqueue("celery", huge);
+        await signals.CompletedAsync("huge");
+
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true);
+
+        message!.IsAlive.Should().BeFalse("nothing holds a settled message");
+        argument!.IsAlive.Should().BeFalse();
+    }
 }

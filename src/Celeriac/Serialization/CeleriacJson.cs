@@ -60,6 +60,14 @@ public static class CeleriacJson
         if (node is null) return null;
         // Values written by kombu 5.3+ may arrive wrapped; only copy the tree when it holds some.
         if (KombuTypedValues.Contains(node)) node = KombuTypedValues.Normalize(node.DeepClone());
+        // A scalar read off the wire is bound from its own bytes: JsonNode.Deserialize would first
+        // write it into a buffer rented from the shared pool, which keeps a 32 MB array for good
+        // after one 20 MB string argument. A string made in process is already the value.
+        if (node is JsonValue value)
+        {
+            if (value.TryGetValue<JsonElement>(out var element)) return element.Deserialize(type, options);
+            if (type == typeof(string) && value.TryGetValue<string>(out var text) && !HasStringConverter(options)) return text;
+        }
         return node?.Deserialize(type, options);
     }
 
