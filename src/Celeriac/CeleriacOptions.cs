@@ -120,6 +120,19 @@ public sealed class CeleriacOptions
     public int WorkerEtaTaskLimit { get; set; } = 10_000;
 
     /// <summary>
+    /// The largest task message a worker reads, in bytes: its headers and body as received, and the
+    /// body again as inflated when it is compressed (inflating stops at the limit, so a small zlib
+    /// body that would inflate to gigabytes never does). A larger message is rejected (never
+    /// requeued) with the reason logged, and the worker goes on. Default 256 MiB; 0 means no limit.
+    /// Celery has no such setting (<c>worker_max_message_size</c> is ours); a decoded message costs
+    /// a few times its size in memory, so this also bounds what one message can take.
+    /// </summary>
+    public long WorkerMaxMessageSize { get; set; } = DefaultMaxMessageSize;
+
+    /// <summary>The default of <see cref="WorkerMaxMessageSize"/>: 256 MiB.</summary>
+    internal const long DefaultMaxMessageSize = 256L * 1024 * 1024;
+
+    /// <summary>
     /// Worker slots (<c>worker_concurrency</c>). Default: 5 per processor, at most 20 (at least 4).
     /// Celery defaults to one process per CPU because its slots are processes; here a slot is an
     /// async task on the thread pool, so I/O-bound tasks want more of them.
@@ -175,6 +188,7 @@ public sealed class CeleriacOptions
         if (WorkerPrefetchMultiplier < 0) problems.Add("worker_prefetch_multiplier must not be negative");
         if (DefaultPriority is < 0 or > 255) problems.Add("task_default_priority must be 0–255");
         if (WorkerEtaTaskLimit < 1) problems.Add("worker_eta_task_limit must be at least 1");
+        if (WorkerMaxMessageSize < 0) problems.Add("worker_max_message_size must not be negative (0 means no limit)");
         if (!RateLimiting.RateLimit.TryParse(DefaultRateLimit, out _)) problems.Add($"task_default_rate_limit '{DefaultRateLimit}' is not a rate like \"10/s\"");
         if (TaskTimeLimit <= TimeSpan.Zero || TaskSoftTimeLimit <= TimeSpan.Zero) problems.Add("time limits must be positive");
         if (ResultChordRetryInterval < TimeSpan.Zero) problems.Add("result_chord_retry_interval must not be negative");

@@ -31,7 +31,7 @@ internal static class PythonJson
 
     private static void Append(StringBuilder sb, JsonNode? node) => Writer.Append(sb, node);
 
-    private static void AppendScalar(StringBuilder sb, JsonValue value)
+    private static void AppendScalar(StringBuilder sb, JsonValue value, int stopAt)
     {
         switch (value.GetValueKind())
         {

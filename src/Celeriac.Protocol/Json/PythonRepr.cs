@@ -24,7 +24,7 @@ internal static class PythonRepr
     public static string Format(JsonNode? node, int maxLength = MaxLength)
     {
         var sb = new StringBuilder();
-        Append(sb, node);
+        Writer.Append(sb, node, maxLength);
         return Truncate(sb, maxLength);
     }
 
@@ -35,8 +35,9 @@ internal static class PythonRepr
         var sb = new StringBuilder("(");
         for (var i = 0; i < args.Count; i++)
         {
+            if (sb.Length > maxLength) break; // cut below anyway: the rest is never printed
             if (i > 0) sb.Append(", ");
-            Append(sb, args[i]);
+            Writer.Append(sb, args[i], maxLength);
         }
         if (args.Count == 1) sb.Append(',');
         sb.Append(')');
@@ -56,17 +57,15 @@ internal static class PythonRepr
 
     private static readonly PythonContainerWriter Writer = new("None", AppendString, AppendScalar);
 
-    private static void Append(StringBuilder sb, JsonNode? node) => Writer.Append(sb, node);
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void AppendScalar(StringBuilder sb, JsonValue value)
+    private static void AppendScalar(StringBuilder sb, JsonValue value, int stopAt)
     {
         switch (value.GetValueKind())
         {
             case JsonValueKind.True: sb.Append("True"); break;
             case JsonValueKind.False: sb.Append("False"); break;
             case JsonValueKind.Null: sb.Append("None"); break;
-            case JsonValueKind.String: AppendString(sb, value.GetValue<string>()); break;
+            case JsonValueKind.String: AppendString(sb, value.GetValue<string>(), stopAt); break;
             case JsonValueKind.Number: AppendNumber(sb, value); break;
             default: sb.Append(value.ToJsonString()); break;
         }
@@ -120,13 +119,18 @@ internal static class PythonRepr
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void AppendString(StringBuilder sb, string s)
+    private static void AppendString(StringBuilder sb, string s) => AppendString(sb, s, int.MaxValue);
+
+    // Stops once the builder is longer than stopAt: the caller cuts there, so the rest would be thrown away.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AppendString(StringBuilder sb, string s, int stopAt)
     {
         // Python prefers single quotes, switching to double quotes when the text has ' and no ".
         var quote = s.Contains('\'') && !s.Contains('"') ? '"' : '\'';
         sb.Append(quote);
         for (var i = 0; i < s.Length; i++)
         {
+            if (sb.Length > stopAt) return;
             var c = s[i];
             switch (c)
             {

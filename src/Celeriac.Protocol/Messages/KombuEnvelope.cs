@@ -1,4 +1,6 @@
+using System.Buffers.Text;
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Celeriac.Protocol.Json;
 
@@ -54,16 +56,54 @@ internal sealed class KombuEnvelope
     /// Builds the envelope JSON for a publish, with a fresh delivery tag unless one is given.
     /// Keys are written in kombu's order so a byte-level diff against Python stays readable.
     /// </summary>
-    public static byte[] Encode(BrokerMessage message, DeliveryInfo route, string? deliveryTag = null) =>
-        CeleryJson.ToUtf8Bytes(ToDocument(message, route, deliveryTag ?? Guid.NewGuid().ToString()));
+    // The body's base64 is encoded straight into the one array returned, after the rest of the
+    // envelope is written small: a base64 string in a node tree, then its UTF-8, then a grown
+    // buffer and its copy cost ~8 bytes per body byte; this costs the 1.33 the envelope needs.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static byte[] Encode(BrokerMessage message, DeliveryInfo route, string? deliveryTag = null)
+    {
+        var props = Properties(message.Properties, route, deliveryTag ?? Guid.NewGuid().ToString());
+        // {"content-encoding":…,"content-type":…,"headers":…,"properties":…}: everything after the body.
+        var rest = CeleryJson.ToUtf8Bytes((message, props), static (writer, state) =>
+        {
+            writer.WriteStartObject();
+            writer.WriteString("content-encoding", state.message.ContentEncoding);
+            writer.WriteString("content-type", state.message.ContentType);
+            writer.WritePropertyName("headers");
+            state.message.Headers.WriteTo(writer);
+            writer.WritePropertyName("properties");
+            state.props.WriteTo(writer);
+            writer.WriteEndObject();
+        });
+        ReadOnlySpan<byte> head = "{\"body\":\""u8;
+        var body = message.Body.Span;
+        var base64 = Base64.GetMaxEncodedToUtf8Length(body.Length);
+        var envelope = new byte[head.Length + base64 + 2 + rest.Length - 1];
+        head.CopyTo(envelope);
+        Base64.EncodeToUtf8(body, envelope.AsSpan(head.Length), out _, out _);
+        var at = head.Length + base64;
+        envelope[at++] = (byte)'"';
+        envelope[at++] = (byte)',';
+        rest.AsSpan(1).CopyTo(envelope.AsSpan(at)); // without its '{'
+        return envelope;
+    }
 
     // Per-message hot path (a client's sends and waits too): compiled optimized at once. Tiered
     // compilation would run it unoptimized, then instrumented, through a process's first seconds.
     /// <summary>The envelope as a JSON object (see <see cref="Encode"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static JsonObject ToDocument(BrokerMessage message, DeliveryInfo route, string deliveryTag)
+    public static JsonObject ToDocument(BrokerMessage message, DeliveryInfo route, string deliveryTag) => new()
     {
-        var p = message.Properties;
+        ["body"] = Convert.ToBase64String(message.Body.Span),
+        ["content-encoding"] = message.ContentEncoding,
+        ["content-type"] = message.ContentType,
+        ["headers"] = message.Headers.DeepClone(),
+        ["properties"] = Properties(message.Properties, route, deliveryTag),
+    };
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static JsonObject Properties(MessageProperties p, DeliveryInfo route, string deliveryTag)
+    {
         var props = new JsonObject();
         if (p.CorrelationId is not null) props["correlation_id"] = p.CorrelationId;
         if (p.ReplyTo is not null) props["reply_to"] = p.ReplyTo;
@@ -75,14 +115,7 @@ internal sealed class KombuEnvelope
         props["priority"] = p.Priority ?? 0;
         props["body_encoding"] = "base64";
         props["delivery_tag"] = deliveryTag;
-        return new JsonObject
-        {
-            ["body"] = Convert.ToBase64String(message.Body.Span),
-            ["content-encoding"] = message.ContentEncoding,
-            ["content-type"] = message.ContentType,
-            ["headers"] = message.Headers.DeepClone(),
-            ["properties"] = props,
-        };
+        return props;
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Celeriac.Protocol.Json;
@@ -22,8 +23,28 @@ internal static class TaskMessageCodec
     /// <param name="message">The message as the transport delivered it.</param>
     /// <param name="accept">Accepted content types (already resolved from serializer names).</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static TaskMessage Decode(BrokerMessage message, IReadOnlyCollection<string> accept)
+    public static TaskMessage Decode(BrokerMessage message, IReadOnlyCollection<string> accept) => Decode(message, accept, 0);
+
+    /// <summary>
+    /// Reads a task message no larger than <paramref name="maxMessageSize"/> bytes: the headers and
+    /// the body as received, and the body again once inflated — inflating stops as soon as it passes
+    /// the limit, so a small compressed body that would inflate to gigabytes never does. Over the
+    /// limit throws <see cref="InvalidMessageException"/>; 0 means no limit.
+    /// </summary>
+    /// <param name="message">The message as the transport delivered it.</param>
+    /// <param name="accept">Accepted content types (already resolved from serializer names).</param>
+    /// <param name="maxMessageSize">The most bytes a message may have, compressed or inflated; 0 for no limit.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static TaskMessage Decode(BrokerMessage message, IReadOnlyCollection<string> accept, long maxMessageSize)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxMessageSize);
+        var headersUtf8 = message.HeadersUtf8();
+        if (maxMessageSize > 0)
+        {
+            var size = (long)headersUtf8.Length + message.Body.Length;
+            if (size > maxMessageSize)
+                throw new InvalidMessageException($"message is {size} bytes (headers and body), over the {maxMessageSize}-byte limit (worker_max_message_size)");
+        }
         var contentType = message.ContentType.ToLowerInvariant();
         if (!accept.Contains(contentType))
             throw new InvalidMessageException($"content type '{message.ContentType}' is not accepted (accept_content: {string.Join(", ", accept)})");
@@ -33,18 +54,18 @@ internal static class TaskMessageCodec
         TaskHeaderReader.Result headers;
         try
         {
-            headers = TaskHeaderReader.Read(message.HeadersUtf8().Span, message.Properties);
+            headers = TaskHeaderReader.Read(headersUtf8.Span, message.Properties);
         }
         catch (FormatException ex)
         {
             throw new InvalidMessageException($"bad header: {ex.Message}", ex);
         }
-        var body = headers.Compression is { } compression ? Decompress(message.Body, compression) : message.Body;
+        var body = headers.Compression is { } compression ? Decompress(message.Body, compression, maxMessageSize) : message.Body;
         try
         {
             var reader = WireReader.Create(body.Span);
             WireReader.Next(ref reader);
-            if (reader.TokenType == JsonTokenType.StartArray) return FromV2(ref reader, headers);
+            if (reader.TokenType == JsonTokenType.StartArray) return FromV2(ref reader, body, headers);
         }
         catch (JsonException ex)
         {
@@ -116,18 +137,36 @@ internal static class TaskMessageCodec
         }
     }
 
-    private static ReadOnlyMemory<byte> Decompress(ReadOnlyMemory<byte> bytes, string kind)
+    private static ReadOnlyMemory<byte> Decompress(ReadOnlyMemory<byte> bytes, string kind, long maxSize)
     {
         // Python's "gzip"/"zlib" compression is a zlib (RFC 1950) stream, not a gzip file (SPEC §1.11).
         if (kind is not ("application/x-gzip" or "zlib" or "gzip"))
             throw new InvalidMessageException($"compression '{kind}' is not supported");
+        // One byte past the limit is room enough to tell "exactly at" from "over".
+        var most = maxSize > 0 ? Math.Min(maxSize + 1, Array.MaxLength) : Array.MaxLength;
         try
         {
-            using var input = new MemoryStream(bytes.ToArray());
+            using var input = MemoryMarshal.TryGetArray(bytes, out var segment)
+                ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+                : new MemoryStream(bytes.ToArray(), writable: false);
             using var z = new ZLibStream(input, CompressionMode.Decompress);
-            using var output = new MemoryStream();
-            z.CopyTo(output);
-            return output.ToArray();
+            // Inflated straight into the array the body is read from: no stream copies, no final copy.
+            var buffer = new byte[(int)Math.Clamp(bytes.Length * 4L, 256, most)];
+            var length = 0;
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (length >= most) break;
+                    Array.Resize(ref buffer, (int)Math.Min(buffer.Length * 2L, most));
+                }
+                var read = z.Read(buffer, length, buffer.Length - length);
+                if (read == 0) break;
+                length += read;
+            }
+            if (maxSize > 0 && length > maxSize)
+                throw new InvalidMessageException($"compressed body ({bytes.Length} bytes) inflates past the {maxSize}-byte limit (worker_max_message_size); not inflated further");
+            return buffer.AsMemory(0, length);
         }
         catch (InvalidDataException ex)
         {
@@ -142,7 +181,7 @@ internal static class TaskMessageCodec
     /// order a whole-body check would find them: syntax, then shape, then the parts.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static TaskMessage FromV2(ref Utf8JsonReader reader, TaskHeaderReader.Result headers)
+    private static TaskMessage FromV2(ref Utf8JsonReader reader, ReadOnlyMemory<byte> body, TaskHeaderReader.Result headers)
     {
         var count = CountElements(reader); // a copy: this reader stays on the bracket
         if (!headers.HasTask) throw new InvalidMessageException("message has no 'task' header and is not a protocol v1 body");
@@ -151,14 +190,14 @@ internal static class TaskMessageCodec
         WireReader.Next(ref reader);
         var args = reader.TokenType switch
         {
-            JsonTokenType.StartArray => (JsonArray)WireReader.Node(ref reader)!,
+            JsonTokenType.StartArray => (JsonArray)InPlace(ref reader, body),
             JsonTokenType.Null => new JsonArray(),
             _ => throw new InvalidMessageException("body args is not an array"),
         };
         WireReader.Next(ref reader);
         var kwargs = reader.TokenType switch
         {
-            JsonTokenType.StartObject => (JsonObject)WireReader.Node(ref reader)!,
+            JsonTokenType.StartObject => (JsonObject)InPlace(ref reader, body),
             JsonTokenType.Null => new JsonObject(),
             _ => throw new InvalidMessageException("body kwargs is not an object"),
         };
@@ -169,6 +208,22 @@ internal static class TaskMessageCodec
         message.Args = args;
         message.Kwargs = kwargs;
         return message;
+    }
+
+    /// <summary>
+    /// The container under the reader as a node that reads the body in place: a node parsed from
+    /// the reader would first copy its bytes (a second copy of a 20 MB argument). The body is never
+    /// changed once received, and the nodes keep it alive only as long as they live.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static JsonNode InPlace(ref Utf8JsonReader reader, ReadOnlyMemory<byte> body)
+    {
+        var start = (int)reader.TokenStartIndex;
+        reader.Skip();
+        var element = JsonDocument.Parse(body[start..(int)reader.BytesConsumed], CeleryJson.DocumentOptions).RootElement;
+        return element.ValueKind == JsonValueKind.Array
+            ? JsonArray.Create(element, CeleryJson.NodeOptions)!
+            : JsonObject.Create(element, CeleryJson.NodeOptions)!;
     }
 
     // Counts the array's elements on a copy of the reader, reading to the end of the document so a

@@ -39,8 +39,18 @@ internal static class CeleriacJson
         null => null,
         JsonNode node => node.DeepClone(),
         JsonElement element => JsonNode.Parse(element.GetRawText()),
+        // A string node holding the string itself: the serializer would write it out as UTF-8 and
+        // parse that back (a copy of a big argument), and every read of it would decode another.
+        string text when !HasStringConverter(options) => JsonValue.Create(text),
         _ => JsonSerializer.SerializeToNode(value, value.GetType(), options),
     };
+
+    private static bool HasStringConverter(JsonSerializerOptions options)
+    {
+        foreach (var converter in options.Converters)
+            if (converter.CanConvert(typeof(string))) return true;
+        return false;
+    }
 
     /// <summary>A JSON node as a value of <paramref name="type"/>.</summary>
     public static object? FromNode(JsonNode? node, Type type, JsonSerializerOptions options)
@@ -50,6 +60,14 @@ internal static class CeleriacJson
         if (node is null) return null;
         // Values written by kombu 5.3+ may arrive wrapped; only copy the tree when it holds some.
         if (KombuTypedValues.Contains(node)) node = KombuTypedValues.Normalize(node.DeepClone());
+        // A scalar read off the wire is bound from its own bytes: JsonNode.Deserialize would first
+        // write it into a buffer rented from the shared pool, which keeps a 32 MB array for good
+        // after one 20 MB string argument. A string made in process is already the value.
+        if (node is JsonValue value)
+        {
+            if (value.TryGetValue<JsonElement>(out var element)) return element.Deserialize(type, options);
+            if (type == typeof(string) && value.TryGetValue<string>(out var text) && !HasStringConverter(options)) return text;
+        }
         return node?.Deserialize(type, options);
     }
 

@@ -97,7 +97,7 @@ public sealed partial class CeleriacWorker
         TaskMessage message;
         try
         {
-            message = TaskMessageCodec.Decode(delivery.Message!, _accept);
+            message = TaskMessageCodec.Decode(delivery.Message!, _accept, Options.MaxMessageSize);
         }
         catch (InvalidMessageException ex)
         {
@@ -221,6 +221,7 @@ public sealed partial class CeleriacWorker
 
     private void Reject(TransportDelivery delivery, string reason, string? taskId)
     {
+        reason = FailureText.Cut(reason); // a reason may quote a value from the message, of any size
         _log.LogWarning("Rejected a message from {Queue} (tag {Tag}): {Reason}", delivery.Queue, delivery.DeliveryTag, reason);
         _completer!.Settle(delivery, SettleAction.Reject, signal: new WorkerSignal(WorkerSignalKind.Rejected, taskId, Reason: reason));
     }

@@ -30,6 +30,9 @@ public sealed class WorkerOptions
     /// <summary>Most ETA and rate-limited messages held in memory; at the bound the worker stops fetching.</summary>
     public int EtaTaskLimit { get; set; } = 10_000;
 
+    /// <summary>The largest message read, in bytes, compressed or inflated; larger ones are rejected. 0 means no limit.</summary>
+    public long MaxMessageSize { get; set; } = CeleriacOptions.DefaultMaxMessageSize;
+
     /// <summary>The most messages asked of the broker in one round trip.</summary>
     public int MaxFetchBatch { get; set; } = 256;
 
@@ -48,6 +51,7 @@ public sealed class WorkerOptions
         ShutdownTimeout = app.WorkerShutdownTimeout,
         CancelGracePeriod = app.WorkerSoftShutdownTimeout,
         EtaTaskLimit = app.WorkerEtaTaskLimit,
+        MaxMessageSize = app.WorkerMaxMessageSize,
     };
 
     internal void Validate()
@@ -60,5 +64,6 @@ public sealed class WorkerOptions
         if (EtaTaskLimit < 1) throw new ArgumentException("EtaTaskLimit must be at least 1.");
         if (ShutdownTimeout < TimeSpan.Zero && ShutdownTimeout != Timeout.InfiniteTimeSpan) throw new ArgumentException("ShutdownTimeout must not be negative (Timeout.InfiniteTimeSpan waits for as long as tasks run).");
         if (CancelGracePeriod < TimeSpan.Zero && CancelGracePeriod != Timeout.InfiniteTimeSpan) throw new ArgumentException("CancelGracePeriod must not be negative (Timeout.InfiniteTimeSpan waits for as long as tasks run).");
+        if (MaxMessageSize < 0) throw new ArgumentException("MaxMessageSize must not be negative (0 means no limit).");
     }
 }

@@ -118,4 +118,22 @@ public class KombuEnvelopeTests
 
         TaskMessageCodec.Decode(env.Message, [ContentTypes.Json]).Task.Should().Be("b");
     }
+
+    public static TheoryData<int> BodyLengths => new() { 0, 1, 2, 3, 4, 1000, 100_001 };
+
+    [Theory]
+    [MemberData(nameof(BodyLengths))]
+    public void An_encoded_envelope_is_its_document_byte_for_byte(int bodyLength)
+    {
+        var body = Enumerable.Range(0, bodyLength).Select(i => (byte)(i * 7)).ToArray();
+        var headers = new JsonObject { ["task"] = "tâche.ü", ["id"] = "i", ["argsrepr"] = "('\u2603', \"<>&+/\")", ["nested"] = new JsonObject { ["k"] = new JsonArray(1, 2.5, null) } };
+        var properties = new MessageProperties { CorrelationId = "c", ReplyTo = "r", Priority = 3 };
+        var message = new BrokerMessage(headers, properties, body, "application/json", "utf-8");
+        var route = new DeliveryInfo("ex", "key");
+
+        var encoded = KombuEnvelope.Encode(message, route, "tag-1");
+
+        Encoding.UTF8.GetString(encoded).Should().Be(Encoding.UTF8.GetString(Json.CeleryJson.ToUtf8Bytes(KombuEnvelope.ToDocument(message, route, "tag-1"))));
+        KombuEnvelope.Decode(encoded).Message.Body.ToArray().Should().Equal(body);
+    }
 }
