@@ -14,7 +14,7 @@ namespace Celeriac.Redis;
 /// <c>ssl_ca_certs=/path/ca.pem</c>; <c>client_name</c>; <c>db</c>. Other options are ignored, so
 /// URLs written for Python work unchanged. A record, so <c>options with { SocketTimeout = … }</c> works.
 /// </summary>
-public sealed record RedisConnectionOptions
+internal sealed record RedisConnectionOptions
 {
     /// <summary>The port Redis listens on unless the URL says otherwise.</summary>
     public const int DefaultPort = 6379;

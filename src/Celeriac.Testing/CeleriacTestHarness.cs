@@ -51,10 +51,10 @@ public sealed class CeleriacTestHarness : IAsyncDisposable
     public CeleriacApp App { get; }
 
     /// <summary>The private broker (queue depths, dead letters, raw injection).</summary>
-    public InMemoryBroker Broker { get; }
+    internal InMemoryBroker Broker { get; }
 
     /// <summary>The private result store.</summary>
-    public InMemoryResultStore Results { get; }
+    internal InMemoryResultStore Results { get; }
 
     /// <summary>The running worker, once started.</summary>
     public CeleriacWorker Worker => _worker ?? throw new InvalidOperationException("Call StartWorkerAsync first.");

@@ -69,13 +69,13 @@ public sealed partial class CeleriacApp : IAsyncDisposable
     public IServiceProvider? Services { get; }
 
     /// <summary>The registered tasks.</summary>
-    public TaskRegistry Tasks { get; } = new();
+    internal TaskRegistry Tasks { get; } = new();
 
     /// <summary>The broker, created on first use from <see cref="CeleriacOptions.BrokerUrl"/>.</summary>
-    public ITransport Transport => _transport.Value;
+    internal ITransport Transport => _transport.Value;
 
     /// <summary>The result backend, created on first use from <see cref="CeleriacOptions.ResultBackend"/>.</summary>
-    public IResultBackend Backend => _backend.Value;
+    internal IResultBackend Backend => _backend.Value;
 
     internal TaskPublisher Publisher { get; }
 

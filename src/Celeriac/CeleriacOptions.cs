@@ -154,7 +154,7 @@ public sealed class CeleriacOptions
     public ILoggerFactory LoggerFactory { get; set; } = NullLoggerFactory.Instance;
 
     /// <summary>Transports and backends by URL scheme; packages add theirs (<c>UseRedis()</c>).</summary>
-    public ProviderRegistry Providers { get; } = new();
+    internal ProviderRegistry Providers { get; } = new();
 
     /// <summary>Accepted content types as MIME types, without pickle whatever the settings say.</summary>
     internal IReadOnlyCollection<string> AcceptedContentTypes =>

@@ -9,7 +9,7 @@ public sealed class InMemoryBroadcastComplianceTests : BroadcastComplianceTests
     private readonly InMemoryBroker _broker = InMemoryBroker.Named(Guid.NewGuid().ToString("N"));
 
     /// <inheritdoc />
-    protected override ValueTask<IBroadcast> CreateBroadcastAsync() => ValueTask.FromResult<IBroadcast>(_broker.CreateTransport());
+    private protected override ValueTask<IBroadcast> CreateBroadcastAsync() => ValueTask.FromResult<IBroadcast>(_broker.CreateTransport());
 
     /// <inheritdoc />
     protected override Task<IReadOnlyCollection<(string BindingKey, string Queue)>> GetBindingsAsync(string exchange) =>

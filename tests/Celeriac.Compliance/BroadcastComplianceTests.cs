@@ -20,10 +20,10 @@ public abstract class BroadcastComplianceTests : IAsyncLifetime
     private IBroadcast? _broadcast;
 
     /// <summary>Connects a new broadcast (usually the transport) to the broker under test.</summary>
-    protected abstract ValueTask<IBroadcast> CreateBroadcastAsync();
+    private protected abstract ValueTask<IBroadcast> CreateBroadcastAsync();
 
     /// <summary>Disposes what <see cref="CreateBroadcastAsync"/> returned.</summary>
-    protected virtual ValueTask DisposeBroadcastAsync(IBroadcast broadcast) =>
+    private protected virtual ValueTask DisposeBroadcastAsync(IBroadcast broadcast) =>
         broadcast is IAsyncDisposable disposable ? disposable.DisposeAsync() : ValueTask.CompletedTask;
 
     /// <summary>The bindings the broker keeps for an exchange, as (binding key, queue).</summary>
@@ -33,10 +33,10 @@ public abstract class BroadcastComplianceTests : IAsyncLifetime
     protected virtual string NewExchangeName() => $"cx-{Guid.NewGuid():N}";
 
     /// <summary>The broadcast of this test.</summary>
-    protected IBroadcast Broadcast => _broadcast ?? throw new InvalidOperationException("created in InitializeAsync");
+    private protected IBroadcast Broadcast => _broadcast ?? throw new InvalidOperationException("created in InitializeAsync");
 
     /// <summary>Subscribes; the subscription is disposed after the test unless the test does it first.</summary>
-    protected async Task<IBroadcastSubscription> SubscribeAsync(string exchange, string bindingKey, string? queue = null)
+    private protected async Task<IBroadcastSubscription> SubscribeAsync(string exchange, string bindingKey, string? queue = null)
     {
         var subscription = await Broadcast.SubscribeAsync(exchange, bindingKey, queue ?? $"{exchange}.{Guid.NewGuid():N}");
         lock (_subscriptions) _subscriptions.Add(subscription);
@@ -44,7 +44,7 @@ public abstract class BroadcastComplianceTests : IAsyncLifetime
     }
 
     /// <summary>An event-like message whose <c>x_id</c> header tells it apart.</summary>
-    protected static BrokerMessage Event(string id, string type = "worker-heartbeat") =>
+    private protected static BrokerMessage Event(string id, string type = "worker-heartbeat") =>
         new(new JsonObject { ["hostname"] = "celeriac@compliance", ["x_id"] = id },
             new MessageProperties { DeliveryMode = 1 },
             System.Text.Encoding.UTF8.GetBytes($$"""{"type": "{{type}}", "x_id": "{{id}}", "text": "é ✓"}"""));
@@ -58,7 +58,7 @@ public abstract class BroadcastComplianceTests : IAsyncLifetime
     }
 
     /// <summary>Receives one message or fails after <see cref="Timeout"/>.</summary>
-    protected static async Task<BroadcastMessage> ReceiveAsync(IBroadcastSubscription subscription)
+    private protected static async Task<BroadcastMessage> ReceiveAsync(IBroadcastSubscription subscription)
     {
         using var cts = new CancellationTokenSource(Timeout);
         var message = await subscription.ReceiveAsync(cts.Token);
@@ -67,7 +67,7 @@ public abstract class BroadcastComplianceTests : IAsyncLifetime
     }
 
     /// <summary>The id of a received message.</summary>
-    protected static string IdOf(BroadcastMessage message)
+    private protected static string IdOf(BroadcastMessage message)
     {
         message.Malformed.Should().BeNull();
         return message.Message!.Headers["x_id"]!.GetValue<string>();
@@ -77,7 +77,7 @@ public abstract class BroadcastComplianceTests : IAsyncLifetime
     /// Proves a subscription got nothing before a sentinel: publishes a sentinel it matches and
     /// checks that the sentinel is the next thing it receives.
     /// </summary>
-    protected async Task ShouldHaveReceivedNothingBeforeAsync(IBroadcastSubscription subscription, string exchange, string sentinelKey)
+    private protected async Task ShouldHaveReceivedNothingBeforeAsync(IBroadcastSubscription subscription, string exchange, string sentinelKey)
     {
         var sentinel = await PublishAsync(exchange, sentinelKey);
         IdOf(await ReceiveAsync(subscription)).Should().Be(sentinel, "nothing but the sentinel may have arrived");

@@ -17,10 +17,10 @@ public abstract partial class ChordJoinComplianceTests : IAsyncLifetime
     private readonly List<IResultBackend> _backends = [];
 
     /// <summary>Connects a new backend to the store under test.</summary>
-    protected abstract ValueTask<IResultBackend> CreateBackendAsync();
+    private protected abstract ValueTask<IResultBackend> CreateBackendAsync();
 
     /// <summary>The join of the first backend.</summary>
-    protected IChordJoin Join => AsJoin(_backends[0]);
+    private protected IChordJoin Join => AsJoin(_backends[0]);
 
     /// <inheritdoc />
     public async Task InitializeAsync()
@@ -294,7 +294,7 @@ public abstract partial class ChordJoinComplianceTests : IAsyncLifetime
     }
 
     /// <summary>The join of a backend, as a worker finds it.</summary>
-    protected static IChordJoin AsJoin(IResultBackend backend) =>
+    private protected static IChordJoin AsJoin(IResultBackend backend) =>
         backend as IChordJoin ?? throw new InvalidOperationException($"{backend.GetType().Name} has no native chord join");
 
     /// <summary>A header part: a SUCCESS returning <paramref name="i"/> squared, with a stable id per index.</summary>

@@ -5,7 +5,7 @@ using Celeriac.Transport;
 namespace Celeriac.Compliance;
 
 /// <summary>Messages the transport suite publishes: real protocol v2 task messages, told apart by their task id.</summary>
-public static class ComplianceMessages
+internal static class ComplianceMessages
 {
     /// <summary>A task message as a Python 5.2 client would send it, with a fresh id and a few custom headers.</summary>
     public static BrokerMessage Task(int index = 0)

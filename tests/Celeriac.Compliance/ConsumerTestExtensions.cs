@@ -3,7 +3,7 @@ using Celeriac.Transport;
 namespace Celeriac.Compliance;
 
 /// <summary>Receiving and settling helpers that never sleep: they await the consumer under a timeout.</summary>
-public static class ConsumerTestExtensions
+internal static class ConsumerTestExtensions
 {
     /// <summary>Receives until exactly <paramref name="count"/> deliveries arrived; fails after <paramref name="timeout"/>.</summary>
     public static async Task<List<TransportDelivery>> ReceiveExactlyAsync(this ITransportConsumer consumer, int count, TimeSpan timeout, int maxCount = int.MaxValue)

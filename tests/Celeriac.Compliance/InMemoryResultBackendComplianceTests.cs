@@ -10,6 +10,6 @@ public sealed class InMemoryResultBackendComplianceTests : ResultBackendComplian
     private readonly Uri _url = new($"memory://{Guid.NewGuid():N}");
 
     /// <inheritdoc />
-    protected override ValueTask<IResultBackend> CreateBackendAsync() =>
+    private protected override ValueTask<IResultBackend> CreateBackendAsync() =>
         ValueTask.FromResult(new ProviderRegistry().CreateBackend(new ProviderContext(_url, new CeleriacOptions(), NullLoggerFactory.Instance)));
 }

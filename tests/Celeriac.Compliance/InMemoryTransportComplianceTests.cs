@@ -9,6 +9,6 @@ public sealed class InMemoryTransportComplianceTests : TransportComplianceTests
     private readonly Uri _url = new($"memory://{Guid.NewGuid():N}");
 
     /// <inheritdoc />
-    protected override ValueTask<ITransport> CreateTransportAsync() =>
+    private protected override ValueTask<ITransport> CreateTransportAsync() =>
         ValueTask.FromResult(new ProviderRegistry().CreateTransport(new ProviderContext(_url, new CeleriacOptions(), NullLoggerFactory.Instance)));
 }

@@ -27,13 +27,13 @@ public abstract partial class ResultBackendComplianceTests : IAsyncLifetime
     private IResultBackend? _worker;
 
     /// <summary>Connects a new backend to the store under test.</summary>
-    protected abstract ValueTask<IResultBackend> CreateBackendAsync();
+    private protected abstract ValueTask<IResultBackend> CreateBackendAsync();
 
     /// <summary>The backend of this test: the client side (gets, waits).</summary>
-    protected IResultBackend Backend => _backend ?? throw new InvalidOperationException("the backend is created in InitializeAsync");
+    private protected IResultBackend Backend => _backend ?? throw new InvalidOperationException("the backend is created in InitializeAsync");
 
     /// <summary>A second backend on the same store: the worker side (stores).</summary>
-    protected IResultBackend Worker => _worker ?? throw new InvalidOperationException("the backend is created in InitializeAsync");
+    private protected IResultBackend Worker => _worker ?? throw new InvalidOperationException("the backend is created in InitializeAsync");
 
     /// <summary>Stores metas one call each, in order, as a worker reports progress.</summary>
     protected async Task StoreEachAsync(params ResultMeta[] metas)

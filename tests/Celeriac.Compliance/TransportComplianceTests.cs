@@ -30,16 +30,16 @@ public abstract partial class TransportComplianceTests : IAsyncLifetime
     private ITransport? _transport;
 
     /// <summary>Connects a new transport to the broker under test.</summary>
-    protected abstract ValueTask<ITransport> CreateTransportAsync();
+    private protected abstract ValueTask<ITransport> CreateTransportAsync();
 
     /// <summary>A queue name no other test uses.</summary>
     protected virtual string NewQueueName() => $"cq-{Guid.NewGuid():N}";
 
     /// <summary>The transport of this test (created before it runs).</summary>
-    protected ITransport Transport => _transport ?? throw new InvalidOperationException("the transport is created in InitializeAsync");
+    private protected ITransport Transport => _transport ?? throw new InvalidOperationException("the transport is created in InitializeAsync");
 
     /// <summary>Another transport on the same broker, disposed after the test.</summary>
-    protected async Task<ITransport> CreateExtraTransportAsync()
+    private protected async Task<ITransport> CreateExtraTransportAsync()
     {
         var transport = await CreateTransportAsync();
         lock (_transports) _transports.Add(transport);
@@ -56,10 +56,10 @@ public abstract partial class TransportComplianceTests : IAsyncLifetime
     }
 
     /// <summary>Opens a consumer that is disposed after the test unless the test closes it first.</summary>
-    protected async Task<ITransportConsumer> ConsumeAsync(params string[] queues) => await ConsumeAsync(Transport, queues);
+    private protected async Task<ITransportConsumer> ConsumeAsync(params string[] queues) => await ConsumeAsync(Transport, queues);
 
     /// <summary>Opens a consumer on a given transport; disposed after the test unless closed first.</summary>
-    protected async Task<ITransportConsumer> ConsumeAsync(ITransport transport, params string[] queues)
+    private protected async Task<ITransportConsumer> ConsumeAsync(ITransport transport, params string[] queues)
     {
         var consumer = await transport.ConsumeAsync(queues);
         lock (_consumers) _consumers.Add(consumer);
@@ -67,14 +67,14 @@ public abstract partial class TransportComplianceTests : IAsyncLifetime
     }
 
     /// <summary>Closes a consumer now (what a stopping worker does).</summary>
-    protected async Task CloseAsync(ITransportConsumer consumer)
+    private protected async Task CloseAsync(ITransportConsumer consumer)
     {
         lock (_consumers) _consumers.Remove(consumer);
         await consumer.DisposeAsync();
     }
 
     /// <summary>Publishes messages to a queue the way Celery sends tasks (exchange <c>""</c>, key = queue).</summary>
-    protected async Task<List<BrokerMessage>> PublishAsync(string queue, int count, int firstIndex = 0)
+    private protected async Task<List<BrokerMessage>> PublishAsync(string queue, int count, int firstIndex = 0)
     {
         var messages = new List<BrokerMessage>(count);
         for (var i = 0; i < count; i++)
@@ -87,13 +87,13 @@ public abstract partial class TransportComplianceTests : IAsyncLifetime
     }
 
     /// <summary>Publishes one message and returns it.</summary>
-    protected async Task<BrokerMessage> PublishOneAsync(string queue) => (await PublishAsync(queue, 1))[0];
+    private protected async Task<BrokerMessage> PublishOneAsync(string queue) => (await PublishAsync(queue, 1))[0];
 
     /// <summary>Ids of messages, in order.</summary>
-    protected static List<string> Ids(IEnumerable<BrokerMessage> messages) => messages.Select(ComplianceMessages.IdOf).ToList();
+    private protected static List<string> Ids(IEnumerable<BrokerMessage> messages) => messages.Select(ComplianceMessages.IdOf).ToList();
 
     /// <summary>Ids of deliveries, in order.</summary>
-    protected static List<string> Ids(IEnumerable<TransportDelivery> deliveries) => deliveries.Select(ComplianceMessages.IdOf).ToList();
+    private protected static List<string> Ids(IEnumerable<TransportDelivery> deliveries) => deliveries.Select(ComplianceMessages.IdOf).ToList();
 
     /// <summary>
     /// Proves a queue holds nothing a consumer could still get: publishes a sentinel and checks that

@@ -37,7 +37,7 @@ public abstract partial class WorkerComplianceTests : IAsyncLifetime
     protected abstract string ResultBackendUrl { get; }
 
     /// <summary>Registers the transport's and backend's providers (e.g. <c>AddRedis()</c>); <c>memory://</c> is built in.</summary>
-    protected virtual void ConfigureProviders(ProviderRegistry providers)
+    private protected virtual void ConfigureProviders(ProviderRegistry providers)
     {
     }
 
@@ -78,7 +78,7 @@ public abstract partial class WorkerComplianceTests : IAsyncLifetime
     protected async Task<long> DepthAsync(string queue) => await App.Transport.GetQueueDepthAsync(queue);
 
     /// <summary>Takes every waiting message off <paramref name="queue"/> with a plain consumer, acks and decodes them.</summary>
-    protected async Task<List<TaskMessage>> TakeAllAsync(string queue)
+    private protected async Task<List<TaskMessage>> TakeAllAsync(string queue)
     {
         var depth = (int)await DepthAsync(queue);
         var consumer = await App.Transport.ConsumeAsync([queue]);

@@ -28,11 +28,12 @@ public sealed class AcksPolicyTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(null, SettleAction.Ack)]
-    [InlineData(true, SettleAction.Ack)]
-    [InlineData(false, SettleAction.Reject)]
-    public async Task A_hard_time_limit_counts_as_a_timeout(bool? acksOnFailureOrTimeout, SettleAction expected)
+    [InlineData(null, nameof(SettleAction.Ack))]
+    [InlineData(true, nameof(SettleAction.Ack))]
+    [InlineData(false, nameof(SettleAction.Reject))]
+    public async Task A_hard_time_limit_counts_as_a_timeout(bool? acksOnFailureOrTimeout, string expectedAction)
     {
+        var expected = Enum.Parse<SettleAction>(expectedAction); // SettleAction is internal; a public test method cannot take it
         var task = _bed.App.Task("ap.slow", async () => { await _never.WaitAsync(); return 1; }, o =>
         {
             o.AcksLate = true;
@@ -59,10 +60,11 @@ public sealed class AcksPolicyTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(true, SettleAction.Ack)]
-    [InlineData(false, SettleAction.Reject)]
-    public async Task The_app_setting_applies_to_failures_of_tasks_that_do_not_set_it(bool appSetting, SettleAction expected)
+    [InlineData(true, nameof(SettleAction.Ack))]
+    [InlineData(false, nameof(SettleAction.Reject))]
+    public async Task The_app_setting_applies_to_failures_of_tasks_that_do_not_set_it(bool appSetting, string expectedAction)
     {
+        var expected = Enum.Parse<SettleAction>(expectedAction); // SettleAction is internal; a public test method cannot take it
         await UseAsync(o => { o.AcksLate = true; o.AcksOnFailureOrTimeout = appSetting; });
         var task = _bed.App.Task("ap.fails", (Func<int>)(() => throw new InvalidOperationException("broken")));
         await _bed.StartWorkerAsync();

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Celeriac.Protocol.Messages;
 using Celeriac.Protocol.Results;
 using Celeriac.Testing;
+using Celeriac.TestSupport;
 using Celeriac.Tests.Support;
 using Celeriac.Transport;
 using Celeriac.Worker;
@@ -131,14 +132,5 @@ public sealed class ExpiryTests : IAsyncLifetime
         _runs.Should().Be(1);
     }
 
-    private static JsonObject Vector(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var file = Path.Combine(dir.FullName, "..", "shared", "protocol", "vectors", name + ".json");
-            if (File.Exists(Path.Combine(dir.FullName, "Celeriac.slnx")) && File.Exists(file))
-                return JsonNode.Parse(File.ReadAllText(file))!.AsObject();
-        }
-        throw new FileNotFoundException($"vector {name} not found beside the repository (../shared/protocol/vectors)");
-    }
+    private static JsonObject Vector(string name) => GoldenVectors.Load(name);
 }

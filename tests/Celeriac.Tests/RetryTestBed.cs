@@ -4,6 +4,7 @@ using Celeriac.Memory;
 using Celeriac.Protocol.Messages;
 using Celeriac.Protocol.Results;
 using Celeriac.Testing;
+using Celeriac.TestSupport;
 using Celeriac.Tests.Support;
 using Celeriac.Transport;
 using Celeriac.Worker;
@@ -109,17 +110,8 @@ internal sealed class RetryTestBed : IAsyncDisposable
 
     public Task<ResultMeta> StoredAsync(string taskId) => H.StoredAsync(taskId);
 
-    /// <summary>A captured vector from the shared protocol folder.</summary>
-    public static JsonObject Vector(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (!File.Exists(Path.Combine(dir.FullName, "Celeriac.slnx"))) continue;
-            var file = Path.Combine(dir.FullName, "..", "shared", "protocol", "vectors", name + ".json");
-            if (File.Exists(file)) return JsonNode.Parse(File.ReadAllText(file))!.AsObject();
-        }
-        throw new FileNotFoundException($"vector {name} not found beside the repository root (../shared/protocol/vectors)");
-    }
+    /// <summary>A captured vector from <c>tests/vectors</c>.</summary>
+    public static JsonObject Vector(string name) => GoldenVectors.Load(name);
 
     /// <summary>The kombu envelope of a published message with its body decoded and without the per-publish delivery tag.</summary>
     public static JsonObject Envelope(BrokerMessage raw, DeliveryInfo route)

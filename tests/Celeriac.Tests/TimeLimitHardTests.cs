@@ -101,10 +101,11 @@ public sealed class TimeLimitHardTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(true, SettleAction.Ack)]
-    [InlineData(false, SettleAction.Reject)]
-    public async Task With_acks_late_a_timed_out_message_is_acked_or_rejected_per_AcksOnFailureOrTimeout(bool acksOnFailure, SettleAction expected)
+    [InlineData(true, nameof(SettleAction.Ack))]
+    [InlineData(false, nameof(SettleAction.Reject))]
+    public async Task With_acks_late_a_timed_out_message_is_acked_or_rejected_per_AcksOnFailureOrTimeout(bool acksOnFailure, string expectedAction)
     {
+        var expected = Enum.Parse<SettleAction>(expectedAction); // SettleAction is internal; a public test method cannot take it
         var entered = new Gate();
         var stuck = NewGate();
         var task = _h.App.Task("hard.late", async () => { entered.Open(); await stuck.Task; }, o =>

@@ -10,7 +10,7 @@ namespace Celeriac.Protocol.Control;
 /// </summary>
 /// <param name="Node">Replying node name.</param>
 /// <param name="Value">The command's return value (<c>{"ok": ...}</c>, <c>{"error": ...}</c>, data or null).</param>
-public sealed record ControlReply(string Node, JsonNode? Value)
+internal sealed record ControlReply(string Node, JsonNode? Value)
 {
     /// <summary>The reply body.</summary>
     public JsonObject ToJson() => new() { [Node] = Value?.DeepClone() };

@@ -8,7 +8,7 @@ namespace Celeriac.Protocol.Control;
 /// <summary>
 /// A remote-control (pidbox) request (SPEC §7.2), as <c>celery inspect</c>/<c>celery control</c> send it.
 /// </summary>
-public sealed class ControlRequest
+internal sealed class ControlRequest
 {
     /// <summary>Command name, e.g. <c>ping</c>, <c>revoke</c>.</summary>
     public required string Method { get; init; }

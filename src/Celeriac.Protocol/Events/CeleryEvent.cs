@@ -8,7 +8,7 @@ namespace Celeriac.Protocol.Events;
 /// One Celery event (SPEC §6): the common fields (<c>type</c>, <c>hostname</c>, <c>timestamp</c>,
 /// <c>utcoffset</c>, <c>pid</c>, <c>clock</c>) plus the type's own fields, kept as JSON.
 /// </summary>
-public sealed class CeleryEvent
+internal sealed class CeleryEvent
 {
     private static readonly HashSet<string> CommonFields = ["type", "hostname", "timestamp", "utcoffset", "pid", "clock"];
 

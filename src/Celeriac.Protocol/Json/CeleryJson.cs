@@ -11,7 +11,7 @@ namespace Celeriac.Protocol.Json;
 /// non-ASCII left readable; kombu readers accept any valid JSON) and how we read (comments and
 /// trailing commas refused, as Python's <c>json</c> module would).
 /// </summary>
-public static class CeleryJson
+internal static class CeleryJson
 {
     /// <summary>Writer options used for message bodies, envelopes, result meta, events and replies.</summary>
     public static JsonWriterOptions WriterOptions { get; } = new()

@@ -7,7 +7,7 @@ namespace Celeriac.Protocol.Json;
 /// Date and time text as Python's <c>datetime.isoformat()</c> writes it and as Celery readers accept it
 /// (SPEC §1.10, §4.2): <c>2026-11-21T05:44:18.707527+00:00</c>, microseconds only when non-zero.
 /// </summary>
-public static class PythonDateTime
+internal static class PythonDateTime
 {
     // Per-message hot path (a client's sends and waits too): compiled optimized at once. Tiered
     // compilation would run it unoptimized, then instrumented, through a process's first seconds.

@@ -14,7 +14,7 @@ namespace Celeriac.Protocol.Json;
 /// where the same part written twice must be the same member.
 /// </summary>
 /// <example><c>PythonJson.Dumps(new JsonArray(1, "id", "SUCCESS", 4))</c> is <c>[1, "id", "SUCCESS", 4]</c>.</example>
-public static class PythonJson
+internal static class PythonJson
 {
     /// <summary>The JSON text of <paramref name="node"/> as <c>json.dumps</c> writes it.</summary>
     public static string Dumps(JsonNode? node)

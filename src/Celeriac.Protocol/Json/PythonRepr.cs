@@ -12,7 +12,7 @@ namespace Celeriac.Protocol.Json;
 /// (SPEC §4.4, §6.3). Celery 5.2 computes <c>argsrepr</c>, <c>kwargsrepr</c> and the
 /// <c>task-succeeded</c> result with its own <c>saferepr</c> instead: use <see cref="PythonSafeRepr"/> for those.
 /// </summary>
-public static class PythonRepr
+internal static class PythonRepr
 {
     /// <summary>Celery's length limit for reprs in headers and events (<c>argsrepr_maxsize</c>, <c>resultrepr_maxsize</c>).</summary>
     public const int MaxLength = 1024;

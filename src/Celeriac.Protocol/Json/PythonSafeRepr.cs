@@ -13,7 +13,7 @@ namespace Celeriac.Protocol.Json;
 /// token, each string cut at a word with <c>...</c> and the output ended with <c>, ...</c> plus the
 /// brackets still open — quirks included, so our headers match Python's byte for byte.
 /// </summary>
-public static class PythonSafeRepr
+internal static class PythonSafeRepr
 {
     /// <summary>Celery's default nesting limit: deeper containers print as <c>[...]</c>, <c>{...}</c>.</summary>
     public const int DefaultMaxLevels = 3;

@@ -8,7 +8,7 @@ namespace Celeriac.Protocol.Messages;
 /// properties and the serialized body bytes (SPEC §1.1). Redis wraps it in the kombu envelope
 /// (<see cref="KombuEnvelope"/>); AMQP maps it to basic properties and application headers.
 /// </summary>
-public sealed class BrokerMessage
+internal sealed class BrokerMessage
 {
     /// <summary>Creates a message.</summary>
     public BrokerMessage(JsonObject headers, MessageProperties properties, ReadOnlyMemory<byte> body,

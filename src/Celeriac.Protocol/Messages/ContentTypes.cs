@@ -1,7 +1,7 @@
 namespace Celeriac.Protocol.Messages;
 
 /// <summary>Content types Celery serializers use (SPEC §1.11) and the short names settings use.</summary>
-public static class ContentTypes
+internal static class ContentTypes
 {
     /// <summary><c>application/json</c>, serializer name <c>json</c>: the default and the only one we speak.</summary>
     public const string Json = "application/json";

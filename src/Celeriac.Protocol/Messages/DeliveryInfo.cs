@@ -7,7 +7,7 @@ namespace Celeriac.Protocol.Messages;
 /// </summary>
 /// <param name="Exchange">Exchange name; empty for the anonymous exchange.</param>
 /// <param name="RoutingKey">Routing key; the destination queue for the anonymous exchange.</param>
-public readonly record struct DeliveryInfo(string Exchange, string RoutingKey)
+internal readonly record struct DeliveryInfo(string Exchange, string RoutingKey)
 {
     /// <summary>The route Celery uses for a task sent to <paramref name="queue"/>: exchange <c>""</c>, key = queue.</summary>
     public static DeliveryInfo ToQueue(string queue) => new("", queue);

@@ -5,7 +5,7 @@ namespace Celeriac.Protocol.Messages;
 /// headers, a refused content type. The worker logs <see cref="Exception.Message"/> and rejects the
 /// message without requeue; it never retries such a message.
 /// </summary>
-public sealed class InvalidMessageException : Exception
+internal sealed class InvalidMessageException : Exception
 {
     /// <summary>Creates the exception with a reason a log reader can act on.</summary>
     public InvalidMessageException(string reason, Exception? inner = null) : base(reason, inner) { }

@@ -9,7 +9,7 @@ namespace Celeriac.Protocol.Messages;
 /// body, content type and encoding, headers, and properties with <c>delivery_info</c> and a
 /// <c>delivery_tag</c> that must be fresh for every publish.
 /// </summary>
-public sealed class KombuEnvelope
+internal sealed class KombuEnvelope
 {
     internal KombuEnvelope(BrokerMessage message, DeliveryInfo deliveryInfo, string deliveryTag, bool redelivered, ReadOnlyMemory<byte> raw, JsonObject? document = null)
     {

@@ -4,7 +4,7 @@ namespace Celeriac.Protocol.Messages;
 /// AMQP-style basic properties of a message (SPEC §1.2). On Redis they live in the envelope's
 /// <c>properties</c>; on RabbitMQ they are the real basic properties.
 /// </summary>
-public sealed class MessageProperties
+internal sealed class MessageProperties
 {
     /// <summary>The task id for task messages; used by the rpc backend and logs.</summary>
     public string? CorrelationId { get; set; }

@@ -6,7 +6,7 @@ namespace Celeriac.Protocol.Messages;
 /// The third element of a protocol v2 body (SPEC §1.4): signatures to run after this task.
 /// Signatures stay JSON objects here; the canvas layer gives them types.
 /// </summary>
-public sealed class TaskEmbed
+internal sealed class TaskEmbed
 {
     /// <summary>Signatures sent with the result prepended after success (<c>link</c>).</summary>
     public JsonArray? Callbacks { get; set; }

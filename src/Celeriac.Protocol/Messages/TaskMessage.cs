@@ -7,7 +7,7 @@ namespace Celeriac.Protocol.Messages;
 /// <c>[args, kwargs, embed]</c> and the basic properties. Protocol v1 and hybrid messages are read
 /// into the same model by <see cref="TaskMessageCodec"/>.
 /// </summary>
-public sealed class TaskMessage
+internal sealed class TaskMessage
 {
     /// <summary>Producer language; <c>py</c> makes us indistinguishable from a Python producer.</summary>
     public string Lang { get; set; } = "py";

@@ -11,7 +11,7 @@ namespace Celeriac.Protocol.Messages;
 /// v1 (everything in the body) and hybrid messages (v1 body plus v2 headers) as the Python worker
 /// does (SPEC §1.12–1.13); writes protocol v2 exactly as Python 5.2 does.
 /// </summary>
-public static class TaskMessageCodec
+internal static class TaskMessageCodec
 {
     // Per-message hot path: compiled optimized at once. Tiered compilation would run it unoptimized,
     // then instrumented, through a worker's first seconds — most of a short drain.

@@ -6,7 +6,7 @@ namespace Celeriac.Protocol.Messages;
 /// </summary>
 /// <param name="Hard">Hard limit in seconds, or null.</param>
 /// <param name="Soft">Soft limit in seconds, or null.</param>
-public readonly record struct TimeLimits(double? Hard, double? Soft)
+internal readonly record struct TimeLimits(double? Hard, double? Soft)
 {
     /// <summary>No limits: <c>[null, null]</c>.</summary>
     public static TimeLimits None => default;

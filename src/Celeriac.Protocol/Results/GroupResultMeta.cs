@@ -8,7 +8,7 @@ namespace Celeriac.Protocol.Results;
 /// A saved group result (SPEC §4.7): what <c>GroupResult.save()</c> stores under
 /// <c>celery-taskset-meta-&lt;group_id&gt;</c>, the object <c>{"result": &lt;group tuple&gt;}</c>.
 /// </summary>
-public sealed class GroupResultMeta
+internal sealed class GroupResultMeta
 {
     /// <summary>The group's tuple; its <see cref="ResultTuple.Members"/> are the member results in order.</summary>
     public required ResultTuple Result { get; init; }

@@ -11,7 +11,7 @@ namespace Celeriac.Backends;
 /// than the time before a dead worker's part is redelivered (the visibility timeout, 1 h on Redis),
 /// or the redelivered part finds the claim still held and the body is lost after all.
 /// </param>
-public readonly record struct ChordClaim(DateTimeOffset Now, TimeSpan Lease)
+internal readonly record struct ChordClaim(DateTimeOffset Now, TimeSpan Lease)
 {
     /// <summary>The lease workers use unless configured otherwise (<see cref="CeleriacOptions.ChordClaimLease"/>): 30 s.</summary>
     public static readonly TimeSpan DefaultLease = TimeSpan.FromSeconds(30);

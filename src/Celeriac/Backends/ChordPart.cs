@@ -6,4 +6,4 @@ namespace Celeriac.Backends;
 /// <param name="TaskId">The header task's id.</param>
 /// <param name="State">SUCCESS, FAILURE or REVOKED.</param>
 /// <param name="Result">Its return value, or its exception object.</param>
-public sealed record ChordPart(string TaskId, string State, JsonNode? Result);
+internal sealed record ChordPart(string TaskId, string State, JsonNode? Result);

@@ -18,7 +18,7 @@ namespace Celeriac.Backends;
 /// the body was never confirmed sent) and the completing add's claim older than its lease: it
 /// took the claim over and must send the body (see <see cref="ShouldSendBody"/>).
 /// </param>
-public readonly record struct ChordProgress(long Ready, long? Size, long Extra, bool Added = true, bool TookOver = false)
+internal readonly record struct ChordProgress(long Ready, long? Size, long Extra, bool Added = true, bool TookOver = false)
 {
     /// <summary>
     /// True when this call found the task's part already in and added nothing. A duplicate never

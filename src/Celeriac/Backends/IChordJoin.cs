@@ -9,7 +9,7 @@ namespace Celeriac.Backends;
 /// the send over after a lease (<see cref="ChordClaim"/>, <see cref="ChordProgress.ShouldSendBody"/>).
 /// Backends without it use <c>celery.chord_unlock</c> (SPEC §4.9).
 /// </summary>
-public interface IChordJoin
+internal interface IChordJoin
 {
     /// <summary>Records the header size before the last header task is sent.</summary>
     ValueTask SetChordSizeAsync(string groupId, int size, CancellationToken cancellationToken = default);

@@ -6,7 +6,7 @@ namespace Celeriac.Backends;
 /// <summary>
 /// Where task states and results live. Implementations: <c>memory://</c> here, Redis in its package.
 /// </summary>
-public interface IResultBackend : IAsyncDisposable
+internal interface IResultBackend : IAsyncDisposable
 {
     /// <summary>
     /// Stores metas in one batch and wakes whoever waits on them. A stored SUCCESS is never

@@ -8,7 +8,7 @@ namespace Celeriac.Memory;
 /// app that uses the same name (<c>memory://</c> is the default one), safe across threads.
 /// Like kombu's memory transport it is FIFO and ignores priority.
 /// </summary>
-public sealed class InMemoryBroker
+internal sealed class InMemoryBroker
 {
     private static readonly ConcurrentDictionary<string, InMemoryBroker> Brokers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, InMemoryQueue> _queues = new(StringComparer.Ordinal);

@@ -8,7 +8,7 @@ namespace Celeriac.Memory;
 /// The <c>memory://</c> result backend: a view of an <see cref="InMemoryResultStore"/>, with the
 /// native chord join (SPEC §4.8) so chords work without <c>celery.chord_unlock</c>.
 /// </summary>
-public sealed class InMemoryResultBackend : IResultBackend, IChordJoin
+internal sealed class InMemoryResultBackend : IResultBackend, IChordJoin
 {
     private readonly TimeProvider _clock;
     private readonly TimeSpan? _expires;

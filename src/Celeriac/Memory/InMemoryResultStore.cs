@@ -10,7 +10,7 @@ namespace Celeriac.Memory;
 /// The embedded result store behind <c>memory://name</c> as a result backend: shared by every app in
 /// the process that uses the same name, safe across threads, waiters woken on store.
 /// </summary>
-public sealed class InMemoryResultStore
+internal sealed class InMemoryResultStore
 {
     private static readonly ConcurrentDictionary<string, InMemoryResultStore> Stores = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (ResultMeta Meta, DateTimeOffset? ExpiresAt)> _results = new(StringComparer.Ordinal);

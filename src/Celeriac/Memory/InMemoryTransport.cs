@@ -4,7 +4,7 @@ using Celeriac.Transport;
 namespace Celeriac.Memory;
 
 /// <summary>The <c>memory://</c> transport: a view of an <see cref="InMemoryBroker"/>, with fanout for events and remote control.</summary>
-public sealed class InMemoryTransport : ITransport, IBroadcast
+internal sealed class InMemoryTransport : ITransport, IBroadcast
 {
     internal InMemoryTransport(InMemoryBroker broker) => Broker = broker;
 

@@ -8,4 +8,4 @@ namespace Celeriac.Memory;
 /// <param name="DeliveryTag">Fresh per publish.</param>
 /// <param name="Redelivered">True once it was given back to the queue after a delivery.</param>
 /// <param name="Malformed">Why the message cannot be read, for injected bad input.</param>
-public sealed record StoredMessage(BrokerMessage? Message, DeliveryInfo Route, string DeliveryTag, bool Redelivered = false, InvalidMessageException? Malformed = null);
+internal sealed record StoredMessage(BrokerMessage? Message, DeliveryInfo Route, string DeliveryTag, bool Redelivered = false, InvalidMessageException? Malformed = null);

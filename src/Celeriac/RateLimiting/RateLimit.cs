@@ -6,7 +6,7 @@ namespace Celeriac.RateLimiting;
 /// A rate in Celery's notation (SPEC §5.9): <c>"10/s"</c>, <c>"100/m"</c>, <c>"1000/h"</c>,
 /// <c>"0.5/s"</c>, or a plain number per second. Zero or empty means no limit.
 /// </summary>
-public readonly record struct RateLimit(double PerSecond)
+internal readonly record struct RateLimit(double PerSecond)
 {
     /// <summary>No limit.</summary>
     public static RateLimit None => default;

@@ -10,7 +10,7 @@ namespace Celeriac.Serialization;
 /// Python's isoformat (reading kombu's <c>{"__type__": ...}</c> forms too), and <c>object</c>
 /// parameters bound to plain values (long, double, string, bool, lists, dictionaries).
 /// </summary>
-public static class CeleriacJson
+internal static class CeleriacJson
 {
     /// <summary>New options with Celeriac's defaults; change them through <see cref="CeleriacOptions.Json"/>.</summary>
     public static JsonSerializerOptions CreateDefaultOptions()

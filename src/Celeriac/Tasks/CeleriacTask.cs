@@ -20,7 +20,7 @@ public class CeleriacTask
     public CeleriacApp App { get; }
 
     /// <summary>The registered definition.</summary>
-    public TaskDefinition Definition { get; }
+    internal TaskDefinition Definition { get; }
 
     /// <summary>The task's name on the wire.</summary>
     public string Name => Definition.Name;

@@ -1,7 +1,7 @@
 namespace Celeriac.Tasks;
 
 /// <summary>A registered task: its stable name, options and how to call it.</summary>
-public sealed class TaskDefinition
+internal sealed class TaskDefinition
 {
     internal TaskDefinition(string name, TaskOptions options, TaskInvoker invoker)
     {

@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace Celeriac.Tasks;
 
 /// <summary>The tasks an app knows, by name. Safe to read while a worker runs.</summary>
-public sealed class TaskRegistry
+internal sealed class TaskRegistry
 {
     private readonly ConcurrentDictionary<string, TaskDefinition> _tasks = new(StringComparer.Ordinal);
 

@@ -7,4 +7,4 @@ namespace Celeriac.Transport;
 /// <param name="RoutingKey">Routing key (e.g. <c>task.succeeded</c>).</param>
 /// <param name="Message">The message; null when it could not be read (see <paramref name="Malformed"/>).</param>
 /// <param name="Malformed">Why the message could not be read, or null.</param>
-public sealed record BroadcastMessage(string Exchange, string RoutingKey, BrokerMessage? Message, InvalidMessageException? Malformed = null);
+internal sealed record BroadcastMessage(string Exchange, string RoutingKey, BrokerMessage? Message, InvalidMessageException? Malformed = null);

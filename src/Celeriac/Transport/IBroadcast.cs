@@ -8,7 +8,7 @@ namespace Celeriac.Transport;
 /// listens. On Redis this is PUBLISH/PSUBSCRIBE plus the <c>_kombu.binding.*</c> sets (SPEC §2.6–2.7).
 /// A transport that supports it implements this interface next to <see cref="ITransport"/>.
 /// </summary>
-public interface IBroadcast
+internal interface IBroadcast
 {
     /// <summary>Publishes to every subscriber of <paramref name="exchange"/> whose binding matches <paramref name="routingKey"/>.</summary>
     ValueTask PublishAsync(string exchange, string routingKey, BrokerMessage message, CancellationToken cancellationToken = default);

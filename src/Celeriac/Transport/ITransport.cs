@@ -6,7 +6,7 @@ namespace Celeriac.Transport;
 /// A message broker as the worker and the client see it. Implementations: <c>memory://</c> here,
 /// Redis and RabbitMQ in their own packages. Optional abilities are separate interfaces.
 /// </summary>
-public interface ITransport : IAsyncDisposable
+internal interface ITransport : IAsyncDisposable
 {
     /// <summary>Publishes one message to <paramref name="route"/> (exchange <c>""</c> + queue name for plain tasks).</summary>
     ValueTask PublishAsync(BrokerMessage message, DeliveryInfo route, CancellationToken cancellationToken = default);

@@ -4,7 +4,7 @@ namespace Celeriac.Transport;
 /// A pull consumer with credit: the worker asks for at most as many messages as it has room for
 /// (prefetch), so nothing is taken off the broker that the worker cannot hold.
 /// </summary>
-public interface ITransportConsumer : IAsyncDisposable
+internal interface ITransportConsumer : IAsyncDisposable
 {
     /// <summary>
     /// Waits until at least one message is available, then returns between 1 and

@@ -6,4 +6,4 @@ namespace Celeriac.Transport;
 /// <param name="Url">The broker or backend URL.</param>
 /// <param name="Options">The app's options (transport options, expiry, time provider, …).</param>
 /// <param name="LoggerFactory">Where to log.</param>
-public sealed record ProviderContext(Uri Url, CeleriacOptions Options, ILoggerFactory LoggerFactory);
+internal sealed record ProviderContext(Uri Url, CeleriacOptions Options, ILoggerFactory LoggerFactory);

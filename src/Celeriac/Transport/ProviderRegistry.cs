@@ -7,7 +7,7 @@ namespace Celeriac.Transport;
 /// Chooses a transport and a result backend by URL scheme. <c>memory://</c> is built in; transport
 /// packages add their schemes (<c>options.UseRedis()</c> adds <c>redis</c> and <c>rediss</c>).
 /// </summary>
-public sealed class ProviderRegistry
+internal sealed class ProviderRegistry
 {
     private readonly Dictionary<string, Func<ProviderContext, ITransport>> _transports = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Func<ProviderContext, IResultBackend>> _backends = new(StringComparer.OrdinalIgnoreCase);

@@ -1,7 +1,7 @@
 namespace Celeriac.Transport;
 
 /// <summary>How a delivery ends.</summary>
-public enum SettleAction
+internal enum SettleAction
 {
     /// <summary>Done: remove the message for good.</summary>
     Ack,

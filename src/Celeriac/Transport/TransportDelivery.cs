@@ -6,7 +6,7 @@ namespace Celeriac.Transport;
 /// One message handed to a consumer. It is either readable (<see cref="Message"/>) or malformed
 /// (<see cref="Malformed"/> says why); either way it is settled exactly once.
 /// </summary>
-public sealed class TransportDelivery
+internal sealed class TransportDelivery
 {
     private int _settled;
 

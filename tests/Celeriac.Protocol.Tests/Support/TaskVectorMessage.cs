@@ -52,7 +52,7 @@ public sealed class TaskVectorMessage
         }
         : BodyDecoded!.AsArray()[2]!.AsObject();
 
-    public DeliveryInfo Route
+    internal DeliveryInfo Route
     {
         get
         {

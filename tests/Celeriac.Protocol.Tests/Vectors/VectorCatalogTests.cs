@@ -2,11 +2,11 @@ using Celeriac.Protocol.Tests.Support;
 
 namespace Celeriac.Protocol.Tests.Vectors;
 
-/// <summary>The golden tests must see the shared vectors and claim every one of them.</summary>
+/// <summary>The golden tests must see the vectors (tests/vectors) and claim every one of them.</summary>
 public class VectorCatalogTests
 {
     [Fact]
-    public void Vector_directory_is_found_beside_the_repository_and_not_empty()
+    public void Vector_directory_is_found_in_the_repository_and_not_empty()
     {
         Directory.Exists(VectorDirectory.Path).Should().BeTrue();
         VectorCatalog.AllFiles().Should().NotBeEmpty("the golden tests are worthless without captures");

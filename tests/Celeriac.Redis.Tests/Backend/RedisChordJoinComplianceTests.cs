@@ -11,6 +11,6 @@ namespace Celeriac.Redis.Tests.Backend;
 /// </summary>
 public sealed class RedisChordJoinComplianceTests(RedisServerFixture redis) : ChordJoinComplianceTests, IClassFixture<RedisServerFixture>
 {
-    protected override ValueTask<IResultBackend> CreateBackendAsync() =>
+    private protected override ValueTask<IResultBackend> CreateBackendAsync() =>
         ValueTask.FromResult<IResultBackend>(TestBackends.Create(redis.Server));
 }

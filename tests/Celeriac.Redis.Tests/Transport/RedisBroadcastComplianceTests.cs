@@ -13,7 +13,7 @@ public sealed class RedisBroadcastComplianceTests(RedisServerFixture redis) : Br
     private RedisTransport? _transport;
 
     /// <inheritdoc />
-    protected override ValueTask<IBroadcast> CreateBroadcastAsync() =>
+    private protected override ValueTask<IBroadcast> CreateBroadcastAsync() =>
         ValueTask.FromResult<IBroadcast>(_transport = TestTransports.Create(redis.Server, _prefix));
 
     /// <inheritdoc />

@@ -16,7 +16,7 @@ public sealed class RedisTransportComplianceTests(RedisServerFixture redis) : Tr
     private readonly string _prefix = TestTransports.NewPrefix();
 
     /// <inheritdoc />
-    protected override ValueTask<ITransport> CreateTransportAsync() =>
+    private protected override ValueTask<ITransport> CreateTransportAsync() =>
         ValueTask.FromResult<ITransport>(TestTransports.Create(redis.Server, _prefix));
 }
 
@@ -29,6 +29,6 @@ public sealed class RedisNoAckEmulationComplianceTests(RedisServerFixture redis)
     private readonly string _prefix = TestTransports.NewPrefix();
 
     /// <inheritdoc />
-    protected override ValueTask<ITransport> CreateTransportAsync() =>
+    private protected override ValueTask<ITransport> CreateTransportAsync() =>
         ValueTask.FromResult<ITransport>(TestTransports.Create(redis.Server, _prefix, ("ack_emulation", "false")));
 }

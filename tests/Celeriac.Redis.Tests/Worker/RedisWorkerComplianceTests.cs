@@ -20,7 +20,7 @@ public sealed class RedisWorkerComplianceTests(RedisServerFixture redis) : Worke
     protected override string ResultBackendUrl => redis.Server.Url(1);
 
     /// <inheritdoc />
-    protected override void ConfigureProviders(ProviderRegistry providers)
+    private protected override void ConfigureProviders(ProviderRegistry providers)
     {
         providers.AddTransport("redis", context => new RedisTransport(context));
         providers.AddResultBackend("redis", RedisResultBackend.Create);

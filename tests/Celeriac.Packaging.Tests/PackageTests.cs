@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Xml.Linq;
+
+namespace Celeriac.Packaging.Tests;
+
+/// <summary>
+/// <c>dotnet pack</c> on the solution makes exactly the four packages of src/, each with what a user
+/// and nuget.org look for: version (prefix + the suffix a CI build sets), authors, description,
+/// license, readme, project URL, tags, symbols. Packs the assemblies this project already built
+/// (<c>--no-build</c>), so it takes seconds.
+/// </summary>
+public sealed class PackageTests : IDisposable
+{
+    private static readonly string[] Packages = ["Celeriac.Protocol", "Celeriac", "Celeriac.Redis", "Celeriac.Testing"];
+    private const string Suffix = "packtest";
+
+    private readonly string _output = Directory.CreateTempSubdirectory("celeriac-pack-").FullName;
+
+    public void Dispose() => Directory.Delete(_output, recursive: true);
+
+    [Fact]
+    public async Task Pack_makes_the_four_packages_with_their_metadata_readme_and_symbols()
+    {
+        var root = RepositoryRoot();
+        await PackAsync(root);
+
+        var prefix = XDocument.Load(Path.Combine(root, "src", "Directory.Build.props")).Descendants("VersionPrefix").SingleOrDefault()?.Value;
+        prefix.Should().NotBeNullOrEmpty("src/Directory.Build.props sets the version of every package in one place");
+        var version = $"{prefix}-{Suffix}";
+        Directory.GetFiles(_output).Select(Path.GetFileName).Order(StringComparer.Ordinal).Should().Equal(
+            Packages.SelectMany(p => new[] { $"{p}.{version}.nupkg", $"{p}.{version}.snupkg" }).Order(StringComparer.Ordinal),
+            "only src/ is packable (samples, bench and tests are not), one package and one symbol package each");
+
+        var descriptions = new HashSet<string>();
+        foreach (var id in Packages)
+        {
+            using var package = ZipFile.OpenRead(Path.Combine(_output, $"{id}.{version}.nupkg"));
+            var nuspec = Metadata(package, $"{id}.nuspec");
+            string Field(string name) => nuspec.Elements().SingleOrDefault(e => e.Name.LocalName == name)?.Value ?? "";
+
+            Field("id").Should().Be(id);
+            Field("version").Should().Be(version);
+            Field("authors").Should().NotBeNullOrWhiteSpace();
+            Field("description").Should().NotBeNullOrWhiteSpace();
+            descriptions.Add(Field("description")).Should().BeTrue($"{id} says what it is in its own words");
+            Field("license").Should().Be("MIT");
+            nuspec.Elements().Single(e => e.Name.LocalName == "license").Attribute("type")!.Value.Should().Be("expression");
+            Field("projectUrl").Should().StartWith("https://");
+            Field("tags").Should().Contain("celery");
+            Field("readme").Should().Be("README.md");
+            package.GetEntry("README.md").Should().NotBeNull($"{id} carries the README it names");
+            package.GetEntry($"lib/net10.0/{id}.dll").Should().NotBeNull();
+            package.GetEntry($"lib/net10.0/{id}.xml").Should().NotBeNull("IntelliSense needs the XML docs");
+
+            using var symbols = ZipFile.OpenRead(Path.Combine(_output, $"{id}.{version}.snupkg"));
+            symbols.GetEntry($"lib/net10.0/{id}.pdb").Should().NotBeNull($"{id}'s symbols are published beside it");
+        }
+    }
+
+    private async Task PackAsync(string root)
+    {
+#if DEBUG
+        const string configuration = "Debug";
+#else
+        const string configuration = "Release";
+#endif
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in new[] { "pack", "Celeriac.slnx", "--no-build", "-c", configuration, "-o", _output, $"-p:VersionSuffix={Suffix}", "-nologo" })
+            start.ArgumentList.Add(arg);
+        start.Environment["DOTNET_CLI_UI_LANGUAGE"] = "en";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(timeout.Token);
+        process.ExitCode.Should().Be(0, $"dotnet pack failed:\n{await stdout}\n{await stderr}");
+    }
+
+    private static XElement Metadata(ZipArchive package, string nuspecName)
+    {
+        using var stream = package.GetEntry(nuspecName)!.Open();
+        return XDocument.Load(stream).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Celeriac.slnx"))) return dir.FullName;
+        throw new InvalidOperationException($"no Celeriac.slnx above {AppContext.BaseDirectory}");
+    }
+}
