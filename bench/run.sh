@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark: Celeriac's worker vs Python Celery's on one redis-server, side by side in one run.
 # Not a test: prints a table (drain rate, round-trip median/p95, peak memory) and the ratios.
+# `bench/run.sh collect` runs the other scenario: send 20,000 bench.add and collect every result
+# (Python's ResultSet.join_native and a Celeriac GroupResult join, against either worker).
 # Needs redis-server, python3-celery, python3-redis (installed here when run as root).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -14,5 +16,10 @@ if (( ${#missing[@]} )); then
   else echo "error: install ${missing[*]}" >&2; exit 1; fi
 fi
 dotnet build samples/InteropWorker -c Release -v q -nologo >/dev/null
+if [[ ${1:-} == collect ]]; then
+  shift
+  dotnet build bench/Collect -c Release -v q -nologo >/dev/null
+  exec /usr/bin/python3 bench/collect.py "$@"
+fi
 dotnet build bench/RoundTrip -c Release -v q -nologo >/dev/null
 exec /usr/bin/python3 bench/bench.py "$@"

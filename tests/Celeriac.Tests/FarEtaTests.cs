@@ -41,8 +41,8 @@ public sealed class FarEtaTests : IAsyncLifetime
         var task = _h.App.Task("far.park", (int n) => n);
         var (worker, signals) = await _h.StartWorkerAsync(w => { w.Concurrency = 1; w.PrefetchMultiplier = 1; });
 
-        var sixty = await task.ApplyAsync([60], options: In(SixtyDays));
-        var twoYears = await task.ApplyAsync([730], options: In(TwoYears));
+        var sixty = await task.ApplyAsync(60, options: In(SixtyDays));
+        var twoYears = await task.ApplyAsync(730, options: In(TwoYears));
         await Until.TrueAsync(() => worker.Scheduled == 2, "both far ETA tasks are parked");
         // A prefetch of one: ready tasks run only if the parked ones gave their credit back.
         var ready = new List<string>();
@@ -65,9 +65,9 @@ public sealed class FarEtaTests : IAsyncLifetime
         var (worker, signals) = await _h.StartWorkerAsync();
         var sentAt = _clock.GetUtcNow();
 
-        var twoYears = await task.ApplyAsync([730], options: In(TwoYears));
-        var sixty = await task.ApplyAsync([60], options: In(SixtyDays));
-        var soon = await task.ApplyAsync([1], options: In(TimeSpan.FromSeconds(30)));
+        var twoYears = await task.ApplyAsync(730, options: In(TwoYears));
+        var sixty = await task.ApplyAsync(60, options: In(SixtyDays));
+        var soon = await task.ApplyAsync(1, options: In(TimeSpan.FromSeconds(30)));
         await Until.TrueAsync(() => worker.Scheduled == 3, "all three are parked");
 
         // The nearer ETA fires (today the re-arm for the far one after it threw on the timer thread).
@@ -100,7 +100,7 @@ public sealed class FarEtaTests : IAsyncLifetime
     {
         var task = _h.App.Task("far.restore", (int n) => n);
         var (worker, signals) = await _h.StartWorkerAsync();
-        var r = await task.ApplyAsync([1], options: In(TwoYears));
+        var r = await task.ApplyAsync(1, options: In(TwoYears));
         await Until.TrueAsync(() => worker.Scheduled == 1, "the far ETA task is parked");
 
         await worker.StopAsync();
@@ -119,9 +119,9 @@ public sealed class FarEtaTests : IAsyncLifetime
         var task = h.App.Task("far.system", (int n) => n);
         var (worker, signals) = await h.StartWorkerAsync();
 
-        var far = await task.ApplyAsync([60], options: In(SixtyDays));
+        var far = await task.ApplyAsync(60, options: In(SixtyDays));
         await Until.TrueAsync(() => worker.Scheduled == 1, "the far ETA task is parked");
-        var near = await task.ApplyAsync([0], options: In(TimeSpan.FromMilliseconds(100)));
+        var near = await task.ApplyAsync(0, options: In(TimeSpan.FromMilliseconds(100)));
         await signals.CompletedAsync(near.Id);
 
         worker.Scheduled.Should().Be(1);

@@ -18,7 +18,7 @@ public sealed class MessageSizeLimitTests : IAsyncLifetime
     private const int Limit = 1024 * 1024;
     private readonly CapturedLogs _logs = new();
     private readonly TestHarness _h;
-    private readonly Tasks.CeleriacTask<int> _length;
+    private readonly Tasks.CeleriacTask<string, int> _length;
 
     public MessageSizeLimitTests()
     {

@@ -19,7 +19,7 @@ public sealed class SlotFaultTests : IAsyncLifetime
     public async Task DisposeAsync() => await _h.DisposeAsync();
 
     /// <summary>Sends <paramref name="n"/> tasks that each wait until all <paramref name="n"/> run at once; true when they did.</summary>
-    private async Task<bool> RunAtOnceAsync(CeleriacTask task, SignalRecorder signals, int n, CountdownEvent together)
+    private async Task<bool> RunAtOnceAsync(CeleriacTask<bool> task, SignalRecorder signals, int n, CountdownEvent together)
     {
         var ids = new List<string>();
         for (var i = 0; i < n; i++) ids.Add((await task.DelayAsync()).Id);
@@ -65,7 +65,7 @@ public sealed class SlotFaultTests : IAsyncLifetime
         var task = _h.App.Task("slot.long_limit", (int n) => n * 2);
         var (_, signals) = await _h.StartWorkerAsync(w => w.Concurrency = 1);
 
-        var limited = await task.ApplyAsync([21], options: new TaskSendOptions { TimeLimit = TimeSpan.FromDays(60), SoftTimeLimit = TimeSpan.FromDays(60) });
+        var limited = await task.ApplyAsync(21, options: new TaskSendOptions { TimeLimit = TimeSpan.FromDays(60), SoftTimeLimit = TimeSpan.FromDays(60) });
         (await signals.CompletedAsync(limited.Id)).State.Should().Be(TaskStates.Success);
         (await _h.StoredAsync(limited.Id)).Result!.GetValue<int>().Should().Be(42);
 

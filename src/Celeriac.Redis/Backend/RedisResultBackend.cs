@@ -24,6 +24,9 @@ internal sealed class RedisResultBackend : IResultBackend, IChordJoin
     /// <summary>Redis's largest string (512 MB); Celery refuses bigger values before sending them (SPEC §4.2).</summary>
     public const int MaxValueBytes = 536_870_912;
 
+    /// <summary>Most keys in one <c>MGET</c> of <see cref="GetManyAsync"/>.</summary>
+    public const int MaxKeysPerRead = 1000;
+
     private readonly RedisBackendSettings _settings;
     private readonly RedisClient _client;
     private readonly ResultWriter _writer;
@@ -77,6 +80,37 @@ internal sealed class RedisResultBackend : IResultBackend, IChordJoin
     {
         var stored = await _client.ExecuteAsync(new RedisCommand("GET", _settings.Layout.TaskMetaKey(taskId)), cancellationToken).ConfigureAwait(false);
         return stored.IsNull ? ResultMeta.Pending(taskId) : ResultMeta.Parse(stored.Bytes.Span, taskId);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One round trip: an <c>MGET</c> per <see cref="MaxKeysPerRead"/> ids, all written at once, so
+    /// a huge group neither waits on one reply per member nor asks Redis for one enormous reply.
+    /// </remarks>
+    public async ValueTask<IReadOnlyList<ResultMeta>> GetManyAsync(IReadOnlyList<string> taskIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(taskIds);
+        var metas = new ResultMeta[taskIds.Count];
+        if (metas.Length == 0) return metas;
+        var reads = new RedisCommand[(metas.Length + MaxKeysPerRead - 1) / MaxKeysPerRead];
+        for (var c = 0; c < reads.Length; c++)
+        {
+            var keys = new RedisArgument[Math.Min(MaxKeysPerRead, metas.Length - c * MaxKeysPerRead)];
+            for (var i = 0; i < keys.Length; i++) keys[i] = _settings.Layout.TaskMetaKey(taskIds[c * MaxKeysPerRead + i]);
+            reads[c] = new RedisCommand("MGET", keys);
+        }
+        var replies = await _client.ExecuteBatchAsync(reads, cancellationToken).ConfigureAwait(false);
+        for (var c = 0; c < replies.Length; c++)
+        {
+            if (replies[c].IsError) throw new RedisServerException(replies[c].AsString() ?? "MGET failed");
+            var values = replies[c].AsArray();
+            for (var i = 0; i < values.Length; i++)
+            {
+                var index = c * MaxKeysPerRead + i;
+                metas[index] = values[i].IsNull ? ResultMeta.Pending(taskIds[index]) : ResultMeta.Parse(values[i].Bytes.Span, taskIds[index]);
+            }
+        }
+        return metas;
     }
 
     /// <inheritdoc />

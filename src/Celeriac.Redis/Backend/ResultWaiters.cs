@@ -83,7 +83,9 @@ internal sealed class ResultWaiters : IAsyncDisposable
             await waited.Subscribed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
             // Subscribed first, then one GET: a meta stored before the subscription is read here,
             // one stored after it is published to us (SPEC §4.3).
-            if (!waited.Ready.Task.IsCompleted)
+            // The pump reads the keys of a whole SUBSCRIBE at once (ReadOnceAsync); a waiter reads
+            // its own only when that did not happen (joined an entry already live, or the read failed).
+            if (!waited.Ready.Task.IsCompleted && !waited.Read)
             {
                 var stored = await _client.ExecuteAsync(new RedisCommand("GET", waited.Channel), cancellationToken).ConfigureAwait(false);
                 if (!stored.IsNull && MetaStatus.IsReady(stored.Bytes.Span)) waited.Ready.TrySetResult(stored.Bytes);
@@ -233,12 +235,43 @@ internal sealed class ResultWaiters : IAsyncDisposable
             // again on reconnect); mirror that, so a later leave unsubscribes them.
             lock (_gate) _subscribed.UnionWith(channels);
             await _subscriber!.SubscribeAsync(channels, stopping).ConfigureAwait(false);
+            await ReadOnceAsync(channels, stopping).ConfigureAwait(false);
         }
         catch (Exception error) when (!stopping.IsCancellationRequested)
         {
             failure = error;
         }
         Tell(channels, failure);
+    }
+
+    // Subscribed first, then one read of every key of the SUBSCRIBE in one MGET (SPEC §4.3, in
+    // bulk): a thousand waiters arriving together (a group's join) cost one round trip, not a
+    // thousand GETs. A failed read is not the waiters' failure: each then reads its own key.
+    private async Task ReadOnceAsync(string[] channels, CancellationToken stopping)
+    {
+        List<WaitedResult> entries = new(channels.Length);
+        lock (_gate)
+        {
+            foreach (var channel in channels)
+                if (_waited.TryGetValue(channel, out var waited) && !waited.Ready.Task.IsCompleted) entries.Add(waited);
+        }
+        if (entries.Count == 0) return;
+        RespValue reply;
+        try
+        {
+            reply = await _client.ExecuteAsync(new RedisCommand("MGET", entries.Select(w => (RedisArgument)w.Channel).ToArray()), stopping).ConfigureAwait(false);
+        }
+        catch (Exception error) when (!stopping.IsCancellationRequested)
+        {
+            _logger.LogDebug("Reading {Count} waited result(s) after subscribing failed, each waiter reads its own: {Reason}", entries.Count, error.Message);
+            return;
+        }
+        var values = reply.AsArray();
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (!values[i].IsNull && MetaStatus.IsReady(values[i].Bytes.Span)) entries[i].Ready.TrySetResult(values[i].Bytes);
+            entries[i].Read = true;
+        }
     }
 
     /// <summary>Tells the waiters of <paramref name="channels"/> that their subscription is live, or why it is not.</summary>

@@ -25,6 +25,12 @@ internal sealed class WaitedResult(string taskId, string channel)
     /// <summary>The first ready meta seen (published or read), as its JSON bytes.</summary>
     public TaskCompletionSource<ReadOnlyMemory<byte>> Ready { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>
+    /// Set once the key was read after the subscription was confirmed (with the other keys of the
+    /// same SUBSCRIBE), so the waiters need not read it themselves.
+    /// </summary>
+    public bool Read { get; set; }
+
     /// <summary>True while the subscription is live and nothing ready has been seen yet.</summary>
     public bool NeedsRecheck => Subscribed.Task.IsCompletedSuccessfully && !Ready.Task.IsCompleted;
 }

@@ -16,6 +16,7 @@ internal sealed class DisabledResultBackend : IResultBackend
 
     public ValueTask StoreAsync(IReadOnlyList<ResultMeta> results, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
     public ValueTask<ResultMeta> GetAsync(string taskId, CancellationToken cancellationToken = default) => throw NoBackend();
+    public ValueTask<IReadOnlyList<ResultMeta>> GetManyAsync(IReadOnlyList<string> taskIds, CancellationToken cancellationToken = default) => throw NoBackend();
     public ValueTask<ResultMeta> WaitForReadyAsync(string taskId, CancellationToken cancellationToken) => throw NoBackend();
     public ValueTask ForgetAsync(string taskId, CancellationToken cancellationToken = default) => throw NoBackend();
     public ValueTask SaveGroupAsync(string groupId, JsonArray resultTuple, CancellationToken cancellationToken = default) => throw NoBackend();

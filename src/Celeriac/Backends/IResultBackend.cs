@@ -18,6 +18,20 @@ internal interface IResultBackend : IAsyncDisposable
     ValueTask<ResultMeta> GetAsync(string taskId, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The stored metas of many tasks, in the order of <paramref name="taskIds"/> (PENDING for those
+    /// with nothing stored), read in as few round trips as the store allows: what a group's
+    /// readiness, completed count and join use. The default reads them one by one; a backend with
+    /// a batch read overrides it.
+    /// </summary>
+    async ValueTask<IReadOnlyList<ResultMeta>> GetManyAsync(IReadOnlyList<string> taskIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(taskIds);
+        var metas = new ResultMeta[taskIds.Count];
+        for (var i = 0; i < metas.Length; i++) metas[i] = await GetAsync(taskIds[i], cancellationToken).ConfigureAwait(false);
+        return metas;
+    }
+
+    /// <summary>
     /// Waits until the task is ready (SUCCESS, FAILURE, REVOKED) and returns its meta. Woken by the
     /// store where it can push; cancel the token to stop waiting.
     /// </summary>

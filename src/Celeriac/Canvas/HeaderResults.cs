@@ -11,17 +11,22 @@ namespace Celeriac.Canvas;
 /// </summary>
 internal static class HeaderResults
 {
-    /// <summary>True when every task of the header (members of nested groups too) is ready.</summary>
+    /// <summary>True when every task of the header (members of nested groups too) is ready; read in one batch.</summary>
     public static async Task<bool> AllReadyAsync(IResultBackend backend, IEnumerable<ResultTuple> header, CancellationToken cancellationToken)
     {
-        foreach (var result in header)
+        var ids = new List<string>();
+        AddIds(header, ids);
+        var metas = await backend.GetManyAsync(ids, cancellationToken).ConfigureAwait(false);
+        return metas.All(m => m.IsReady);
+
+        static void AddIds(IEnumerable<ResultTuple> results, List<string> ids)
         {
-            var ready = result.Members is { } members
-                ? await AllReadyAsync(backend, members, cancellationToken).ConfigureAwait(false)
-                : (await backend.GetAsync(result.Id, cancellationToken).ConfigureAwait(false)).IsReady;
-            if (!ready) return false;
+            foreach (var result in results)
+            {
+                if (result.Members is { } members) AddIds(members, ids);
+                else ids.Add(result.Id);
+            }
         }
-        return true;
     }
 
     /// <summary>

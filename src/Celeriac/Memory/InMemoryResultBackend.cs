@@ -36,6 +36,16 @@ internal sealed class InMemoryResultBackend : IResultBackend, IChordJoin
         ValueTask.FromResult(Store.Get(taskId, _clock.GetUtcNow()) ?? ResultMeta.Pending(taskId));
 
     /// <inheritdoc />
+    public ValueTask<IReadOnlyList<ResultMeta>> GetManyAsync(IReadOnlyList<string> taskIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(taskIds);
+        var now = _clock.GetUtcNow();
+        var metas = new ResultMeta[taskIds.Count];
+        for (var i = 0; i < metas.Length; i++) metas[i] = Store.Get(taskIds[i], now) ?? ResultMeta.Pending(taskIds[i]);
+        return ValueTask.FromResult<IReadOnlyList<ResultMeta>>(metas);
+    }
+
+    /// <inheritdoc />
     public ValueTask<ResultMeta> WaitForReadyAsync(string taskId, CancellationToken cancellationToken) =>
         Store.WaitAsync(taskId, _clock.GetUtcNow(), cancellationToken);
 

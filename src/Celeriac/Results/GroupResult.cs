@@ -32,6 +32,26 @@ public sealed class GroupResult : ITaskResult
         Results = results;
     }
 
+    /// <summary>
+    /// Collects results sent one by one, to wait for them together (Celery's
+    /// <c>GroupResult(id, results)</c>, or its <c>ResultSet</c>): <see cref="JoinAsync(TimeSpan?, bool, CancellationToken)"/>
+    /// then reads and waits for all members in a few round trips.
+    /// </summary>
+    /// <param name="app">The app whose result backend holds the results.</param>
+    /// <param name="results">The members, in the order their values are returned.</param>
+    /// <param name="id">The group id; a new one when null (used by <see cref="SaveAsync"/>).</param>
+    /// <example>
+    /// <code>
+    /// var sent = await Task.WhenAll(Enumerable.Range(0, 1000).Select(i => app.SendTaskAsync("tasks.add", [i, i])));
+    /// JsonArray sums = await new GroupResult(app, sent).JoinAsync(TimeSpan.FromMinutes(1));
+    /// </code>
+    /// </example>
+    public GroupResult(CeleriacApp app, IEnumerable<ITaskResult> results, string? id = null)
+        : this(app ?? throw new ArgumentNullException(nameof(app)), app.Backend, id ?? Guid.NewGuid().ToString(),
+            (results ?? throw new ArgumentNullException(nameof(results))).ToList())
+    {
+    }
+
     /// <summary>The group id (header <c>group</c> of every member's message).</summary>
     public string Id { get; }
 
@@ -59,45 +79,55 @@ public sealed class GroupResult : ITaskResult
             ?? throw new FormatException($"the saved group {groupId} is not a group result tuple");
     }
 
-    /// <summary>Reads the backend: true once every member is ready (succeeded, failed or revoked).</summary>
+    /// <summary>Reads the backend, every member in one batch: true once every member is ready (succeeded, failed or revoked).</summary>
     public async Task<bool> IsReadyAsync(CancellationToken cancellationToken = default)
     {
-        foreach (var result in Results)
-            if (!await result.IsReadyAsync(cancellationToken).ConfigureAwait(false)) return false;
-        return true;
+        var leaves = ResultBatch.Leaves(Results);
+        await ResultBatch.RefreshAsync(leaves, cancellationToken).ConfigureAwait(false);
+        return leaves.TrueForAll(r => r.IsReady);
     }
 
-    /// <summary>How many members succeeded (a nested group counts when all of its members did).</summary>
+    /// <summary>Reads the backend, every member in one batch: how many members succeeded (a nested group counts when all of its members did).</summary>
     public async Task<int> CompletedCountAsync(CancellationToken cancellationToken = default)
     {
-        var count = 0;
-        foreach (var result in Results)
-            if (await SucceededAsync(result, cancellationToken).ConfigureAwait(false)) count++;
-        return count;
+        await ResultBatch.RefreshAsync(ResultBatch.Leaves(Results), cancellationToken).ConfigureAwait(false);
+        return Results.Count(Succeeded);
     }
 
     /// <summary>
     /// Waits for every member and returns their values in group order (a nested group as a nested
-    /// array). A failed or revoked member throws <see cref="TaskFailedException"/>, or with
-    /// <paramref name="propagate"/> false puts its stored exception object in its place.
-    /// <paramref name="timeout"/> bounds the whole join.
+    /// array). A failed or revoked member throws <see cref="TaskFailedException"/> (the first in
+    /// group order, once the members before it are ready), or with <paramref name="propagate"/>
+    /// false puts its stored exception object in its place. <paramref name="timeout"/> bounds the
+    /// whole join.
     /// </summary>
+    /// <remarks>
+    /// All members are read in one batch, then the ones not ready yet are waited for together
+    /// (Celery's <c>join_native</c>): a group of thousands costs a few round trips, not one per member.
+    /// </remarks>
     public async Task<JsonArray> JoinAsync(TimeSpan? timeout = null, bool propagate = true, CancellationToken cancellationToken = default)
     {
-        var deadline = timeout is { } t ? _app.Options.TimeProvider.GetUtcNow() + t : (DateTimeOffset?)null;
-        var values = new JsonArray();
-        foreach (var result in Results)
+        var leaves = ResultBatch.Leaves(Results);
+        using var joining = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (timeout is { } t) joining.CancelAfter(t);
+        Dictionary<AsyncResult, Task<ResultMeta>> waits = [];
+        try
         {
-            var left = deadline is { } d ? Max(d - _app.Options.TimeProvider.GetUtcNow(), TimeSpan.Zero) : (TimeSpan?)null;
-            values.Add(result switch
-            {
-                GroupResult group => await group.JoinAsync(left, propagate, cancellationToken).ConfigureAwait(false),
-                AsyncResult single when propagate => await single.GetAsync(left, cancellationToken).ConfigureAwait(false),
-                AsyncResult single => (await single.WaitAsync(left, cancellationToken).ConfigureAwait(false)).Result?.DeepClone(),
-                _ => await result.GetAsync(left, cancellationToken).ConfigureAwait(false),
-            });
+            await ResultBatch.RefreshAsync(leaves, joining.Token).ConfigureAwait(false);
+            waits = ResultBatch.StartWaits(leaves, joining.Token);
+            return await CollectAsync(Results, waits, propagate, timeout, joining.Token).ConfigureAwait(false);
         }
-        return values;
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            var late = leaves.Find(r => !r.IsReady && !r.IsFinal)?.Id ?? Id;
+            throw new TimeoutException($"Task {late} was not ready within {timeout}.");
+        }
+        finally
+        {
+            // A failure or timeout leaves waits running: end them, and let none fault unobserved.
+            await joining.CancelAsync().ConfigureAwait(false);
+            await ResultBatch.AbandonAsync(waits.Values).ConfigureAwait(false);
+        }
     }
 
     /// <summary>The members' values as <typeparamref name="T"/>, in group order; throws <see cref="TaskFailedException"/> for a failed member.</summary>
@@ -114,13 +144,35 @@ public sealed class GroupResult : ITaskResult
     /// <inheritdoc />
     public override string ToString() => $"<GroupResult: {Id} [{string.Join(", ", Results.Select(r => r.Id))}]>";
 
-    private static async Task<bool> SucceededAsync(ITaskResult result, CancellationToken cancellationToken)
+    // The members' values in order, each taken from its wait (started for all at once) or, when it
+    // was ready already, from the meta just read.
+    private static async Task<JsonArray> CollectAsync(IReadOnlyList<ITaskResult> results, Dictionary<AsyncResult, Task<ResultMeta>> waits,
+        bool propagate, TimeSpan? timeout, CancellationToken cancellationToken)
     {
-        if (result is GroupResult group) return await group.CompletedCountAsync(cancellationToken).ConfigureAwait(false) == group.Results.Count;
-        var single = (AsyncResult)result;
-        await single.IsReadyAsync(cancellationToken).ConfigureAwait(false);
-        return single.IsSuccessful;
+        var values = new JsonArray();
+        foreach (var result in results)
+        {
+            if (result is GroupResult group)
+            {
+                values.Add(await CollectAsync(group.Results, waits, propagate, timeout, cancellationToken).ConfigureAwait(false));
+                continue;
+            }
+            if (result is not AsyncResult single)
+            {
+                values.Add(await result.GetAsync(timeout, cancellationToken).ConfigureAwait(false));
+                continue;
+            }
+            if (waits.TryGetValue(single, out var wait)) single.Meta = await wait.ConfigureAwait(false);
+            if (propagate && TaskStates.Propagates(single.Meta.Status)) throw new TaskFailedException(single.Meta);
+            values.Add(single.Meta.Result?.DeepClone());
+        }
+        return values;
     }
 
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+    private static bool Succeeded(ITaskResult result) => result switch
+    {
+        GroupResult group => group.Results.All(Succeeded),
+        AsyncResult single => single.IsSuccessful,
+        _ => false,
+    };
 }
