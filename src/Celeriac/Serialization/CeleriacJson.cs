@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Celeriac.Protocol.Json;
 
 namespace Celeriac.Serialization;
 
@@ -20,7 +21,8 @@ public static class CeleriacJson
             PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
             DictionaryKeyPolicy = null,
             PropertyNameCaseInsensitive = true,
-            NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+            // No AllowNamedFloatingPointLiterals: doubles and floats go through the Python
+            // converters (bare NaN, as Python), and a NaN node must not turn into the string "NaN".
             Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
         options.Converters.Add(new PythonFloatConverter());
@@ -39,8 +41,22 @@ public static class CeleriacJson
         null => null,
         JsonNode node => node.DeepClone(),
         JsonElement element => JsonNode.Parse(element.GetRawText()),
-        _ => JsonSerializer.SerializeToNode(value, value.GetType(), options),
+        _ => SerializeToNode(value, options),
     };
+
+    private static JsonNode? SerializeToNode(object value, JsonSerializerOptions options)
+    {
+        try
+        {
+            return JsonSerializer.SerializeToNode(value, value.GetType(), options);
+        }
+        catch (JsonException)
+        {
+            // The float converters write NaN and infinities as Python's bare tokens, which
+            // SerializeToNode cannot read back; CeleryJson.Parse can. Never taken for finite values.
+            return CeleryJson.Parse(JsonSerializer.SerializeToUtf8Bytes(value, value.GetType(), options));
+        }
+    }
 
     /// <summary>A JSON node as a value of <paramref name="type"/>.</summary>
     public static object? FromNode(JsonNode? node, Type type, JsonSerializerOptions options)
@@ -50,7 +66,18 @@ public static class CeleriacJson
         if (node is null) return null;
         // Values written by kombu 5.3+ may arrive wrapped; only copy the tree when it holds some.
         if (KombuTypedValues.Contains(node)) node = KombuTypedValues.Normalize(node.DeepClone());
-        return node?.Deserialize(type, options);
+        try
+        {
+            return node?.Deserialize(type, options);
+        }
+        catch (Exception ex) when (ex is JsonException or ArgumentException && NonFiniteJson.Contains(node))
+        {
+            // A NaN or an infinity from a Python peer: the serializer writes the tree out to read
+            // it, and cannot read the bare token back. Bind from marker strings the float and
+            // object converters know instead. Only a tree that holds one pays for this.
+            if (type == typeof(string)) throw new JsonException("a float (NaN or infinity) is not a string", ex);
+            return NonFiniteJson.WithMarkers(node)?.Deserialize(type, options);
+        }
     }
 
     /// <summary>Positional arguments as a JSON array.</summary>
