@@ -85,7 +85,7 @@ public sealed partial class CeleriacApp : IAsyncDisposable
 
     /// <summary>Registers a task from any delegate (any arity, sync or async, with or without a result).</summary>
     /// <param name="name">Stable task name, e.g. <c>tasks.send_email</c>; Python peers use the same string.</param>
-    /// <param name="function">The task body. Parameters bind from the message's args and kwargs, or by type (<see cref="TaskContext"/>, <see cref="CancellationToken"/>, services).</param>
+    /// <param name="function">The task body. Parameters bind from the message's args and kwargs, or by type (<see cref="TaskContext"/>, <see cref="CancellationToken"/>, <c>ILogger</c>/<c>ILogger&lt;T&gt;</c> from <see cref="CeleriacOptions.LoggerFactory"/>, services).</param>
     /// <param name="configure">Task options.</param>
     public CeleriacTask Task(string name, Delegate function, Action<TaskOptions>? configure = null) => Register(name, function, configure);
 

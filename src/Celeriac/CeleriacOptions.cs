@@ -150,7 +150,11 @@ public sealed class CeleriacOptions
     /// <summary>The clock; tests swap in a virtual one.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
-    /// <summary>Logging; defaults to none.</summary>
+    /// <summary>
+    /// Logging; defaults to none. Tasks with an <c>ILogger</c> (named after the task) or
+    /// <c>ILogger&lt;T&gt;</c> parameter log here; left at none, they use the services'
+    /// <c>ILoggerFactory</c> if there is one, else a logger that discards everything.
+    /// </summary>
     public ILoggerFactory LoggerFactory { get; set; } = NullLoggerFactory.Instance;
 
     /// <summary>Transports and backends by URL scheme; packages add theirs (<c>UseRedis()</c>).</summary>
