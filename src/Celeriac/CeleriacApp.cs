@@ -24,9 +24,9 @@ namespace Celeriac;
 /// </example>
 public sealed partial class CeleriacApp : IAsyncDisposable
 {
-    private readonly Lazy<ITransport> _transport;
-    private readonly Lazy<IResultBackend> _backend;
-    private readonly Lazy<IResultBackend> _eagerBackend;
+    private readonly LazyUntilSuccess<ITransport> _transport;
+    private readonly LazyUntilSuccess<IResultBackend> _backend;
+    private readonly LazyUntilSuccess<IResultBackend> _eagerBackend;
     private readonly Func<Type, bool> _isService;
 
     /// <summary>Creates an app from settings; <paramref name="services"/> supplies task dependencies.</summary>
@@ -36,14 +36,12 @@ public sealed partial class CeleriacApp : IAsyncDisposable
         Options = options;
         Services = services;
         var probe = services?.GetService<IServiceProviderIsService>();
-        _isService = type => type == typeof(IServiceProvider) || (probe?.IsService(type) ?? false) ||
-                             type == typeof(Microsoft.Extensions.Logging.ILogger) ||
-                             (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Microsoft.Extensions.Logging.ILogger<>));
-        _transport = new Lazy<ITransport>(() => Options.Providers.CreateTransport(Context(Options.BrokerUrl)));
-        _backend = new Lazy<IResultBackend>(() => CeleriacOptions.IsDisabled(Options.ResultBackend)
+        _isService = type => type == typeof(IServiceProvider) || (probe?.IsService(type) ?? false);
+        _transport = new(() => Options.Providers.CreateTransport(Context("broker_url", Options.BrokerUrl)));
+        _backend = new(() => CeleriacOptions.IsDisabled(Options.ResultBackend)
             ? DisabledResultBackend.Instance
-            : Options.Providers.CreateBackend(Context(Options.ResultBackend!)));
-        _eagerBackend = new Lazy<IResultBackend>(() => Options.StoreEagerResult
+            : Options.Providers.CreateBackend(Context("result_backend", Options.ResultBackend!)));
+        _eagerBackend = new(() => Options.StoreEagerResult
             ? Backend
             : new InMemoryResultStore().CreateBackend(Options.TimeProvider, Options.ResultExpires));
         Publisher = new TaskPublisher(this);
@@ -92,7 +90,7 @@ public sealed partial class CeleriacApp : IAsyncDisposable
     /// here when the task takes a service or a <see cref="TaskContext"/> between its arguments.
     /// </summary>
     /// <param name="name">Stable task name, e.g. <c>tasks.send_email</c>; Python peers use the same string.</param>
-    /// <param name="function">The task body. Parameters bind from the message's args and kwargs, or by type (<see cref="TaskContext"/>, <see cref="CancellationToken"/>, <see cref="TaskArguments"/>, services).</param>
+    /// <param name="function">The task body. Parameters bind from the message's args and kwargs, or by type (<see cref="TaskContext"/>, <see cref="CancellationToken"/>, <see cref="TaskArguments"/>, <c>ILogger</c>/<c>ILogger&lt;T&gt;</c> from <see cref="CeleriacOptions.LoggerFactory"/>, services).</param>
     /// <param name="configure">Task options.</param>
     public CeleriacTask Task(string name, Delegate function, Action<TaskOptions>? configure = null) => Register(name, function, configure, wire: null);
 
@@ -188,7 +186,12 @@ public sealed partial class CeleriacApp : IAsyncDisposable
         await worker.RunAsync(stoppingToken).ConfigureAwait(false);
     }
 
-    private ProviderContext Context(string url) => new(new Uri(url), Options, Options.LoggerFactory);
+    // Checked again here: the options are mutable, and a URL changed after the app was created
+    // would otherwise surface as a bare UriFormatException.
+    private ProviderContext Context(string setting, string url) =>
+        CeleriacOptions.UrlProblem(setting, url) is { } problem
+            ? throw new ArgumentException($"Invalid Celeriac settings: {problem}")
+            : new(new Uri(url), Options, Options.LoggerFactory);
 
     /// <summary>Closes the broker and backend connections.</summary>
     public async ValueTask DisposeAsync()

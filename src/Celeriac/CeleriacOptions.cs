@@ -163,7 +163,11 @@ public sealed class CeleriacOptions
     /// <summary>The clock; tests swap in a virtual one.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
-    /// <summary>Logging; defaults to none.</summary>
+    /// <summary>
+    /// Logging; defaults to none. Tasks with an <c>ILogger</c> (named after the task) or
+    /// <c>ILogger&lt;T&gt;</c> parameter log here; left at none, they use the services'
+    /// <c>ILoggerFactory</c> if there is one, else a logger that discards everything.
+    /// </summary>
     public ILoggerFactory LoggerFactory { get; set; } = NullLoggerFactory.Instance;
 
     /// <summary>Transports and backends by URL scheme; packages add theirs (<c>UseRedis()</c>).</summary>
@@ -179,8 +183,8 @@ public sealed class CeleriacOptions
     public void Validate()
     {
         var problems = new List<string>();
-        if (!Uri.TryCreate(BrokerUrl, UriKind.Absolute, out _)) problems.Add($"broker_url '{BrokerUrl}' is not a URL");
-        if (ResultBackend is { } rb && !IsDisabled(rb) && !Uri.TryCreate(rb, UriKind.Absolute, out _)) problems.Add($"result_backend '{rb}' is not a URL");
+        if (UrlProblem("broker_url", BrokerUrl) is { } broker) problems.Add(broker);
+        if (ResultBackend is { } rb && !IsDisabled(rb) && UrlProblem("result_backend", rb) is { } backend) problems.Add(backend);
         if (string.IsNullOrWhiteSpace(DefaultQueue)) problems.Add("task_default_queue must not be empty");
         if (Protocol.Messages.ContentTypes.Resolve(TaskSerializer) != Protocol.Messages.ContentTypes.Json) problems.Add($"task_serializer '{TaskSerializer}' is not supported (only json)");
         if (Protocol.Messages.ContentTypes.Resolve(ResultSerializer) != Protocol.Messages.ContentTypes.Json) problems.Add($"result_serializer '{ResultSerializer}' is not supported (only json)");
@@ -194,6 +198,22 @@ public sealed class CeleriacOptions
         if (ResultChordRetryInterval < TimeSpan.Zero) problems.Add("result_chord_retry_interval must not be negative");
         if (ChordClaimLease <= TimeSpan.Zero) problems.Add("ChordClaimLease must be positive");
         if (problems.Count > 0) throw new ArgumentException("Invalid Celeriac settings: " + string.Join("; ", problems));
+    }
+
+    /// <summary>
+    /// What is wrong with a broker or backend URL, saying what one looks like; null when it is usable.
+    /// A scheme followed by <c>://</c> is required: <see cref="Uri"/> alone would take
+    /// <c>localhost:6379</c> for scheme <c>localhost</c>, and the error would name a transport
+    /// nobody asked for.
+    /// </summary>
+    internal static string? UrlProblem(string setting, string? url)
+    {
+        const string Example = "expected a URL such as redis://localhost:6379/0, rediss://host:6380/0, amqp://guest@localhost// or memory://";
+        if (string.IsNullOrWhiteSpace(url)) return $"{setting} is empty; {Example}";
+        var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
+        if (schemeEnd <= 0 || !Uri.CheckSchemeName(url[..schemeEnd]))
+            return $"{setting} '{url}' has no scheme; {Example}";
+        return Uri.TryCreate(url, UriKind.Absolute, out _) ? null : $"{setting} '{url}' is not a valid URL; {Example}";
     }
 
     internal static bool IsDisabled(string? url) => string.IsNullOrWhiteSpace(url) || url.Equals("disabled", StringComparison.OrdinalIgnoreCase);

@@ -7,6 +7,7 @@ using Celeriac.Protocol.Json;
 using Celeriac.Protocol.Messages;
 using Celeriac.Serialization;
 using Celeriac.Tasks;
+using Celeriac.Transport;
 
 namespace Celeriac;
 
@@ -137,9 +138,30 @@ internal sealed class TaskPublisher(CeleriacApp app)
     {
         var transport = app.Transport;
         var queue = route.Exchange.Length == 0 ? route.RoutingKey : null;
-        if (queue is not null)
-            await _declared.GetOrAdd(queue, q => transport.DeclareQueueAsync(q, CancellationToken.None).AsTask()).ConfigureAwait(false);
+        if (queue is not null) await DeclareOnceAsync(transport, queue).ConfigureAwait(false);
         await transport.PublishAsync(TaskMessageCodec.Encode(message), route, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Declares <paramref name="queue"/> the first time it is sent to. Concurrent first sends share
+    /// one declare; a declare that fails is forgotten, so the next send tries again instead of every
+    /// later send to the queue failing with the same error until a restart (a broker blip would
+    /// otherwise poison the queue for the app's lifetime).
+    /// </summary>
+    private async ValueTask DeclareOnceAsync(ITransport transport, string queue)
+    {
+        var declare = _declared.GetOrAdd(queue, static (q, t) => t.DeclareQueueAsync(q, CancellationToken.None).AsTask(), transport);
+        if (declare.IsCompletedSuccessfully) return;
+        try
+        {
+            await declare.ConfigureAwait(false);
+        }
+        catch
+        {
+            // Only this failed declare: a retry another sender already started stays.
+            _declared.TryRemove(new KeyValuePair<string, Task>(queue, declare));
+            throw;
+        }
     }
 
     /// <summary>

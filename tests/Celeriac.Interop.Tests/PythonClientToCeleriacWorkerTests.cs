@@ -60,6 +60,20 @@ public sealed class PythonClientToCeleriacWorkerTests(CeleriacWorkerCluster clus
     }
 
     [InteropFact]
+    public async Task NaN_and_infinities_from_Python_reach_tasks_and_come_back_as_Python_floats()
+    {
+        var ids = await Python.SendJsonAsync($$"""
+            [{"name": "interop.mul", "args": [NaN, 2.0], "queue": "{{Queue}}"},
+             {"name": "interop.add", "args": [Infinity, 1.5], "queue": "{{Queue}}"},
+             {"name": "interop.echo", "args": [NaN, -Infinity, "NaN"], "kwargs": {"x": Infinity}, "queue": "{{Queue}}"}]
+            """);
+
+        var results = await Python.GetAsync(ids);
+
+        results.Select(r => Repr(r)).Should().Equal("nan", "inf", "{'args': [nan, -inf, 'NaN'], 'kwargs': {'x': inf}}");
+    }
+
+    [InteropFact]
     public async Task Countdown_runs_the_task_no_earlier_than_asked()
     {
         var (ids, sentAt) = await Python.SendAsync(new { name = "interop.add", args = new object[] { 1, 1 }, countdown = 1.5, queue = Queue });
@@ -186,5 +200,5 @@ public sealed class PythonClientToCeleriacWorkerTests(CeleriacWorkerCluster clus
         return outcome["repr"]!.GetValue<string>();
     }
 
-    private string Describe(JsonObject outcome) => $"Python saw {outcome.ToJsonString()}\n{cluster.Worker.Describe()}";
+    private string Describe(JsonObject outcome) => $"Python saw {Celeriac.Protocol.Json.CeleryJson.ToJsonString(outcome)}\n{cluster.Worker.Describe()}";
 }

@@ -64,6 +64,68 @@ public sealed class OptionsValidationTests
     }
 
     [Theory]
+    [InlineData("localhost:6379")]
+    [InlineData("redis-host")]
+    [InlineData("127.0.0.1:6379/0")]
+    [InlineData("//localhost:6379")]
+    public void A_broker_url_without_a_scheme_says_what_a_url_looks_like(string url)
+    {
+        var act = () => CeleriacApp.Create(o => o.BrokerUrl = url);
+
+        act.Should().Throw<ArgumentException>()
+            .WithMessage($"*broker_url '{url}' has no scheme*redis://localhost:6379/0*memory://*");
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void An_empty_broker_url_is_named_as_empty(string url)
+    {
+        var act = () => new CeleriacOptions { BrokerUrl = url }.Validate();
+
+        act.Should().Throw<ArgumentException>().WithMessage("*broker_url is empty*redis://localhost:6379/0*");
+    }
+
+    [Fact]
+    public void A_result_backend_without_a_scheme_names_result_backend()
+    {
+        var act = () => new CeleriacOptions { ResultBackend = "localhost:6379" }.Validate();
+
+        act.Should().Throw<ArgumentException>().WithMessage("*result_backend 'localhost:6379' has no scheme*redis://*");
+    }
+
+    [Fact]
+    public void A_broker_url_changed_after_the_app_was_made_is_checked_on_first_use()
+    {
+        var app = CeleriacApp.Create(o => o.BrokerUrl = $"memory://{Guid.NewGuid():N}");
+        app.Options.BrokerUrl = "localhost:6379";
+
+        var act = () => app.Transport;
+
+        act.Should().Throw<ArgumentException>().WithMessage("*broker_url 'localhost:6379' has no scheme*");
+    }
+
+    [Fact]
+    public void A_transport_factory_that_fails_is_tried_again_on_next_use()
+    {
+        var calls = 0;
+        var app = CeleriacApp.Create(o =>
+        {
+            o.BrokerUrl = "flaky://b";
+            o.Providers.AddTransport("flaky", _ => ++calls == 1
+                ? throw new InvalidOperationException("broker unreachable")
+                : Memory.InMemoryBroker.Named(Guid.NewGuid().ToString("N")).CreateTransport());
+        });
+
+        var first = () => app.Transport;
+
+        first.Should().Throw<InvalidOperationException>().WithMessage("broker unreachable");
+        app.Transport.Should().NotBeNull("a failed creation is not remembered");
+        app.Transport.Should().BeSameAs(app.Transport);
+        calls.Should().Be(2);
+    }
+
+    [Theory]
     [InlineData(0, 4)]
     [InlineData(1, -1)]
     public void Worker_options_are_validated_when_the_worker_is_created(int concurrency, int multiplier)

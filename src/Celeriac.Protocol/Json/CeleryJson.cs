@@ -33,11 +33,22 @@ internal static class CeleryJson
     };
 
     /// <summary>Serializes a node to UTF-8 bytes with the wire writer options.</summary>
-    public static byte[] ToUtf8Bytes(JsonNode? node) => ToUtf8Bytes(node, static (writer, n) =>
+    public static byte[] ToUtf8Bytes(JsonNode? node) => ToUtf8Bytes(node, static (writer, n) => WriteNode(writer, n));
+
+    // Set while a value is written again because the writer refused a non-finite number; per thread,
+    // as the write callbacks run synchronously on the caller's thread.
+    [ThreadStatic] private static bool _writingNonFinite;
+
+    /// <summary>
+    /// Writes a node (null as JSON null) inside a <see cref="ToUtf8Bytes{TState}"/> callback; a
+    /// non-finite number is written as Python's bare <c>NaN</c>/<c>Infinity</c>/<c>-Infinity</c>.
+    /// </summary>
+    internal static void WriteNode(Utf8JsonWriter writer, JsonNode? node)
     {
-        if (n is null) writer.WriteNullValue();
-        else n.WriteTo(writer);
-    });
+        if (_writingNonFinite) NonFiniteJson.WriteNode(writer, node);
+        else if (node is null) writer.WriteNullValue();
+        else node.WriteTo(writer);
+    }
 
     // Per-message hot path (a client's sends and waits too): compiled optimized at once. Tiered
     // compilation would run it unoptimized, then instrumented, through a process's first seconds.
@@ -46,7 +57,31 @@ internal static class CeleryJson
     internal static byte[] ToUtf8Bytes<TState>(TState state, Action<Utf8JsonWriter, TState> write)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions)) write(writer, state);
+        try
+        {
+            using (var writer = new Utf8JsonWriter(buffer, WriterOptions)) write(writer, state);
+        }
+        catch (ArgumentException) when (!_writingNonFinite)
+        {
+            // The writer refuses NaN and infinities (the only ArgumentException a valid tree gets):
+            // write it all again, this time looking at every value. Ordinary values never pay for it.
+            return WriteAllowingNonFinite(state, write);
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static byte[] WriteAllowingNonFinite<TState>(TState state, Action<Utf8JsonWriter, TState> write)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        _writingNonFinite = true;
+        try
+        {
+            using (var writer = new Utf8JsonWriter(buffer, WriterOptions)) write(writer, state);
+        }
+        finally
+        {
+            _writingNonFinite = false;
+        }
         return buffer.WrittenSpan.ToArray();
     }
 
@@ -56,12 +91,34 @@ internal static class CeleryJson
 
     /// <summary>
     /// Parses UTF-8 JSON into a mutable node. Throws <see cref="JsonException"/> on invalid JSON.
+    /// Python's bare <c>NaN</c>, <c>Infinity</c> and <c>-Infinity</c> are read as doubles.
     /// </summary>
-    public static JsonNode? Parse(ReadOnlySpan<byte> utf8) =>
-        JsonNode.Parse(utf8, NodeOptions, DocumentOptions);
+    public static JsonNode? Parse(ReadOnlySpan<byte> utf8)
+    {
+        try
+        {
+            return JsonNode.Parse(utf8, NodeOptions, DocumentOptions);
+        }
+        catch (JsonException) when (NonFiniteJson.TryRewrite(utf8, out var rewritten))
+        {
+            return NonFiniteJson.Restore(JsonNode.Parse(rewritten, NodeOptions, DocumentOptions));
+        }
+    }
 
-    /// <summary>Parses JSON text into a mutable node. Throws <see cref="JsonException"/> on invalid JSON.</summary>
-    public static JsonNode? Parse(string json) => JsonNode.Parse(json, NodeOptions, DocumentOptions);
+    /// <summary>Parses JSON text into a mutable node, as <see cref="Parse(ReadOnlySpan{byte})"/>.</summary>
+    public static JsonNode? Parse(string json)
+    {
+        try
+        {
+            return JsonNode.Parse(json, NodeOptions, DocumentOptions);
+        }
+        catch (JsonException)
+        {
+            var utf8 = System.Text.Encoding.UTF8.GetBytes(json);
+            if (!NonFiniteJson.TryRewrite(utf8, out var rewritten)) throw;
+            return NonFiniteJson.Restore(JsonNode.Parse(rewritten, NodeOptions, DocumentOptions));
+        }
+    }
 
     /// <summary>Reads an optional string member; a JSON null or absence gives null, another type throws.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -120,17 +177,33 @@ internal static class CeleryJson
     // built in process wraps an int, short, decimal…, and JsonValue.GetValue<T> converts neither
     // between those types nor to long from int.
     private static string? NumberText(JsonNode? node) =>
-        node is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.ToJsonString() : null;
+        node is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? NumberToken(v) : null;
+
+    /// <summary>
+    /// A number value's JSON text; a NaN or an infinity gives Python's token (<c>NaN</c>,
+    /// <c>Infinity</c>, <c>-Infinity</c>), which <see cref="JsonNode.ToJsonString"/> refuses to write.
+    /// </summary>
+    internal static string NumberToken(JsonValue value)
+    {
+        try
+        {
+            return value.ToJsonString();
+        }
+        catch (ArgumentException) when (NonFiniteJson.Of(value) is { } d)
+        {
+            return NonFiniteJson.Token(d);
+        }
+    }
 
     /// <summary>
     /// A JSON number written as Python's <c>json.dumps</c> writes a <c>float</c>: always with a
     /// fraction or exponent (<c>2.0</c>, <c>1e+16</c>). <see cref="JsonValue.Create(double, JsonNodeOptions?)"/>
-    /// would write <c>2</c>, which a Python peer reads back as an <c>int</c>.
+    /// would write <c>2</c>, which a Python peer reads back as an <c>int</c>. NaN and the infinities
+    /// are written as Python writes them (<c>NaN</c>, <c>Infinity</c>, <c>-Infinity</c>).
     /// </summary>
     public static JsonNode PythonFloat(double value)
     {
-        if (!double.IsFinite(value))
-            throw new ArgumentOutOfRangeException(nameof(value), value, "NaN and infinities are not valid JSON");
+        if (!double.IsFinite(value)) return JsonValue.Create(value, NodeOptions);
         using var doc = JsonDocument.Parse(PythonRepr.FormatFloat(value));
         return JsonValue.Create(doc.RootElement.Clone(), NodeOptions)!;
     }

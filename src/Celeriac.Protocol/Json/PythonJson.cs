@@ -39,13 +39,14 @@ internal static class PythonJson
             case JsonValueKind.False: sb.Append("false"); break;
             case JsonValueKind.Null: sb.Append("null"); break;
             case JsonValueKind.String: AppendString(sb, value.GetValue<string>()); break;
-            case JsonValueKind.Number: AppendNumber(sb, value.ToJsonString()); break;
+            case JsonValueKind.Number: AppendNumber(sb, CeleryJson.NumberToken(value)); break;
             default: throw new ArgumentException($"not a JSON value: {value.GetValueKind()}", nameof(value));
         }
     }
 
     // Python's json reads a number without '.', 'e' or 'E' as an int (written back digit for digit)
-    // and anything else as a float (written back as its repr).
+    // and anything else as a float (written back as its repr). NaN, Infinity and -Infinity have
+    // neither either, and json.dumps writes them back as those same tokens.
     private static void AppendNumber(StringBuilder sb, string text)
     {
         if (text.IndexOfAny(['.', 'e', 'E']) < 0)

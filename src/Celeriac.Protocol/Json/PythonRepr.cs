@@ -75,10 +75,11 @@ internal static class PythonRepr
     private static void AppendNumber(StringBuilder sb, JsonValue value)
     {
         // The JSON text tells int from float as Python's json module does: no '.', 'e' → int.
-        var text = value.ToJsonString();
+        var text = CeleryJson.NumberToken(value);
         if (text.IndexOfAny(['.', 'e', 'E']) < 0)
         {
-            sb.Append(text);
+            // Python's json tokens for a float NaN or infinity have none either; repr writes them so.
+            sb.Append(text switch { "NaN" => "nan", "Infinity" => "inf", "-Infinity" => "-inf", _ => text });
             return;
         }
         sb.Append(FormatFloat(CeleryJson.AsDouble(value) ?? double.NaN));

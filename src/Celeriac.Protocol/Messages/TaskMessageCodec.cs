@@ -63,9 +63,19 @@ internal static class TaskMessageCodec
         var body = headers.Compression is { } compression ? Decompress(message.Body, compression, maxMessageSize) : message.Body;
         try
         {
-            var reader = WireReader.Create(body.Span);
-            WireReader.Next(ref reader);
-            if (reader.TokenType == JsonTokenType.StartArray) return FromV2(ref reader, body, headers);
+            if (ReadV2(body, headers, nonFinite: false) is { } v2) return v2;
+        }
+        catch (JsonException) when (NonFiniteJson.TryRewrite(body.Span, out var rewritten))
+        {
+            // Python's json wrote a NaN or an infinity (allow_nan): read the body again with them as markers.
+            try
+            {
+                if (ReadV2(rewritten, headers, nonFinite: true) is { } v2) return v2;
+            }
+            catch (JsonException ex)
+            {
+                throw new InvalidMessageException($"body is not valid JSON: {ex.Message}", ex);
+            }
         }
         catch (JsonException ex)
         {
@@ -176,12 +186,21 @@ internal static class TaskMessageCodec
 
     private static InvalidMessageException NotV2Body() => new("protocol v2 body must be a JSON array [args, kwargs, embed]");
 
+    /// <summary>A v2 body, or null when the body is not an array.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static TaskMessage? ReadV2(ReadOnlyMemory<byte> body, TaskHeaderReader.Result headers, bool nonFinite)
+    {
+        var reader = WireReader.Create(body.Span);
+        WireReader.Next(ref reader);
+        return reader.TokenType == JsonTokenType.StartArray ? FromV2(ref reader, body, headers, nonFinite) : null;
+    }
+
     /// <summary>
     /// Reads <c>[args, kwargs, embed]</c> with the reader on the opening bracket. Errors come in the
     /// order a whole-body check would find them: syntax, then shape, then the parts.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static TaskMessage FromV2(ref Utf8JsonReader reader, ReadOnlyMemory<byte> body, TaskHeaderReader.Result headers)
+    private static TaskMessage FromV2(ref Utf8JsonReader reader, ReadOnlyMemory<byte> body, TaskHeaderReader.Result headers, bool nonFinite)
     {
         var count = CountElements(reader); // a copy: this reader stays on the bracket
         if (!headers.HasTask) throw new InvalidMessageException("message has no 'task' header and is not a protocol v1 body");
@@ -204,11 +223,14 @@ internal static class TaskMessageCodec
         var message = Validated(headers.Message);
         WireReader.Next(ref reader);
         // Most messages embed nothing ({"callbacks": null, …}): no nodes for that.
-        message.Embed = IsEmptyEmbed(reader) ? new TaskEmbed() : TaskEmbed.FromJson(WireReader.Node(ref reader));
-        message.Args = args;
-        message.Kwargs = kwargs;
+        message.Embed = IsEmptyEmbed(reader) ? new TaskEmbed() : TaskEmbed.FromJson(Restored(WireReader.Node(ref reader), nonFinite));
+        message.Args = (JsonArray)Restored(args, nonFinite)!;
+        message.Kwargs = (JsonObject)Restored(kwargs, nonFinite)!;
         return message;
     }
+
+    // Only for a body that held NaN or infinities (NonFiniteJson): the markers back to doubles.
+    private static JsonNode? Restored(JsonNode? node, bool nonFinite) => nonFinite ? NonFiniteJson.Restore(node) : node;
 
     /// <summary>
     /// The container under the reader as a node that reads the body in place: a node parsed from

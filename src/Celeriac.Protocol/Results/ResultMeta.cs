@@ -97,8 +97,7 @@ public sealed class ResultMeta
     private static void WriteNode(Utf8JsonWriter w, ReadOnlySpan<byte> name, JsonNode? node)
     {
         w.WritePropertyName(name);
-        if (node is null) w.WriteNullValue();
-        else node.WriteTo(w);
+        CeleryJson.WriteNode(w, node);
     }
 
     /// <summary>Reads meta JSON. Throws <see cref="FormatException"/> when it is not a meta object.</summary>

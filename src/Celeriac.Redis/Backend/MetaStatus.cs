@@ -33,6 +33,11 @@ internal static class MetaStatus
             }
             return null;
         }
+        catch (JsonException) when (Protocol.Json.NonFiniteJson.TryRewrite(utf8, out var rewritten))
+        {
+            // A Python result of NaN or infinity ahead of the status (json.dumps writes them bare).
+            return Read(rewritten);
+        }
         catch (JsonException)
         {
             return null;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Celeriac.Protocol.Json;
 
 namespace Celeriac.Serialization;
 
@@ -20,7 +21,8 @@ internal static class CeleriacJson
             PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
             DictionaryKeyPolicy = null,
             PropertyNameCaseInsensitive = true,
-            NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+            // No AllowNamedFloatingPointLiterals: doubles and floats go through the Python
+            // converters (bare NaN, as Python), and a NaN node must not turn into the string "NaN".
             Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
         options.Converters.Add(new PythonFloatConverter());
@@ -42,7 +44,7 @@ internal static class CeleriacJson
         // A string node holding the string itself: the serializer would write it out as UTF-8 and
         // parse that back (a copy of a big argument), and every read of it would decode another.
         string text when !HasStringConverter(options) => JsonValue.Create(text),
-        _ => JsonSerializer.SerializeToNode(value, value.GetType(), options),
+        _ => SerializeToNode(value, options),
     };
 
     private static bool HasStringConverter(JsonSerializerOptions options)
@@ -50,6 +52,20 @@ internal static class CeleriacJson
         foreach (var converter in options.Converters)
             if (converter.CanConvert(typeof(string))) return true;
         return false;
+    }
+
+    private static JsonNode? SerializeToNode(object value, JsonSerializerOptions options)
+    {
+        try
+        {
+            return JsonSerializer.SerializeToNode(value, value.GetType(), options);
+        }
+        catch (JsonException)
+        {
+            // The float converters write NaN and infinities as Python's bare tokens, which
+            // SerializeToNode cannot read back; CeleryJson.Parse can. Never taken for finite values.
+            return CeleryJson.Parse(JsonSerializer.SerializeToUtf8Bytes(value, value.GetType(), options));
+        }
     }
 
     /// <summary>A JSON node as a value of <paramref name="type"/>.</summary>
@@ -68,7 +84,18 @@ internal static class CeleriacJson
             if (value.TryGetValue<JsonElement>(out var element)) return element.Deserialize(type, options);
             if (type == typeof(string) && value.TryGetValue<string>(out var text) && !HasStringConverter(options)) return text;
         }
-        return node?.Deserialize(type, options);
+        try
+        {
+            return node?.Deserialize(type, options);
+        }
+        catch (Exception ex) when (ex is JsonException or ArgumentException && NonFiniteJson.Contains(node))
+        {
+            // A NaN or an infinity from a Python peer: the serializer writes the tree out to read
+            // it, and cannot read the bare token back. Bind from marker strings the float and
+            // object converters know instead. Only a tree that holds one pays for this.
+            if (type == typeof(string)) throw new JsonException("a float (NaN or infinity) is not a string", ex);
+            return NonFiniteJson.WithMarkers(node)?.Deserialize(type, options);
+        }
     }
 
     /// <summary>Positional arguments as a JSON array.</summary>

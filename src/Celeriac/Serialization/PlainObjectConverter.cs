@@ -20,7 +20,8 @@ internal sealed class PlainObjectConverter : JsonConverter<object>
             case JsonTokenType.Null: return null;
             case JsonTokenType.True: return true;
             case JsonTokenType.False: return false;
-            case JsonTokenType.String: return reader.GetString();
+            // A NaN or infinity a Python peer sent (see CeleriacJson.FromNode) arrives as a marker.
+            case JsonTokenType.String: return reader.GetString() is var s && Protocol.Json.NonFiniteJson.FromMarker(s) is { } d ? d : s;
             case JsonTokenType.Number:
                 if (reader.TryGetInt64(out var l)) return l;
                 var raw = reader.HasValueSequence ? System.Text.Encoding.UTF8.GetString(System.Buffers.BuffersExtensions.ToArray(reader.ValueSequence)) : System.Text.Encoding.UTF8.GetString(reader.ValueSpan);

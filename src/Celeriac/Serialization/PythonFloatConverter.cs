@@ -14,7 +14,9 @@ internal sealed class PythonFloatConverter : JsonConverter<double>
     {
         if (reader.TokenType == JsonTokenType.String)
         {
-            return reader.GetString() switch
+            var text = reader.GetString();
+            if (NonFiniteJson.FromMarker(text) is { } marked) return marked;
+            return text switch
             {
                 "NaN" or "nan" => double.NaN,
                 "Infinity" or "inf" => double.PositiveInfinity,

@@ -13,4 +13,9 @@ internal enum ParameterSource
     AllArguments,
     /// <summary>A service from the app's service provider, scoped per task.</summary>
     Service,
+    /// <summary>
+    /// An <c>ILogger</c> or <c>ILogger&lt;T&gt;</c> from the app's logger factory
+    /// (<see cref="CeleriacOptions.LoggerFactory"/>, else the services' one), or a null logger.
+    /// </summary>
+    Logger,
 }

@@ -117,6 +117,9 @@ internal sealed class TaskInvoker
                     case ParameterSource.AllArguments:
                         values[i] = new TaskArguments(context.Args, context.Kwargs);
                         break;
+                    case ParameterSource.Logger:
+                        values[i] = TaskLoggers.For(p.Type, context);
+                        break;
                     case ParameterSource.Service:
                         scope ??= (services ?? throw new TaskArgumentException($"parameter '{p.Name}' needs a service provider")).CreateAsyncScope();
                         values[i] = ResolveService(scope.Value.ServiceProvider, p);
@@ -186,7 +189,6 @@ internal sealed class TaskInvoker
     private static object ResolveService(IServiceProvider provider, TaskParameter p)
     {
         if (p.Type == typeof(IServiceProvider)) return provider;
-        if (p.Type == typeof(ILogger) && provider.GetService<ILoggerFactory>() is { } factory) return factory.CreateLogger("Celeriac.Task");
         return provider.GetService(p.Type) ?? throw new TaskArgumentException($"no service of type {p.Type.Name} is registered for parameter '{p.Name}'");
     }
 }

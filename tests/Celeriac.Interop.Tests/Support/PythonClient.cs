@@ -16,6 +16,16 @@ internal sealed class PythonClient(Endpoints endpoints)
         return (reply["ids"]!.AsArray().Select(id => id!.GetValue<string>()).ToList(), reply["sent_at"]!.GetValue<double>());
     }
 
+    /// <summary>
+    /// As <see cref="SendAsync"/>, with the specs as JSON text that Python's <c>json.loads</c> reads,
+    /// so it may hold what only Python's json has (<c>NaN</c>, <c>Infinity</c>).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> SendJsonAsync(string specsJson)
+    {
+        var reply = await RunAsync("send", specsJson);
+        return reply["ids"]!.AsArray().Select(id => id!.GetValue<string>()).ToList();
+    }
+
     /// <summary>Sends one task and returns its id.</summary>
     public async Task<string> SendOneAsync(object spec) => (await SendAsync(spec)).Ids.Single();
 
@@ -68,6 +78,7 @@ internal sealed class PythonClient(Endpoints endpoints)
         var lines = process.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var json = lines.LastOrDefault(l => l.StartsWith('{'));
         if (code != 0 || json is null) throw new InvalidOperationException($"client.py {string.Join(' ', arguments)} failed (exit {code}):\n{process.Output}");
-        return JsonNode.Parse(json)!.AsObject();
+        // CeleryJson reads the NaN and Infinity that json.dumps writes for such results.
+        return Celeriac.Protocol.Json.CeleryJson.Parse(json)!.AsObject();
     }
 }

@@ -21,9 +21,12 @@ public class CeleryJsonTests
         CeleryJson.ToJsonString(new JsonObject { ["t"] = node }).Should().Be($"{{\"t\":{text}}}");
     }
 
-    [Fact]
-    public void PythonFloat_refuses_non_finite_values() =>
-        FluentActions.Invoking(() => CeleryJson.PythonFloat(double.NaN)).Should().Throw<ArgumentOutOfRangeException>();
+    [Theory]
+    [InlineData(double.NaN, "NaN")]
+    [InlineData(double.PositiveInfinity, "Infinity")]
+    [InlineData(double.NegativeInfinity, "-Infinity")]
+    public void PythonFloat_writes_non_finite_values_as_Pythons_json_does(double value, string token) =>
+        CeleryJson.ToJsonString(new JsonObject { ["t"] = CeleryJson.PythonFloat(value) }).Should().Be($"{{\"t\":{token}}}");
 
     [Fact]
     public void Writer_keeps_non_ascii_readable_and_compact() =>
