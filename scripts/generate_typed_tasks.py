@@ -56,7 +56,7 @@ def handle(n, returns):
     lines += [
         "/// argument types checked by the compiler. <c>app.Task(name, function)</c> returns it for a typed",
         "/// delegate; a <see cref=\"TaskContext\"/> it takes first or last, or a <see cref=\"CancellationToken\"/>",
-        "/// it takes last, is bound by the worker and is not part of the send. On the wire the arguments are positional, exactly",
+        "/// or an <c>ILogger</c>/<c>ILogger&lt;T&gt;</c> it takes last, is bound by the worker and is not part of the send. On the wire the arguments are positional, exactly",
         "/// as <see cref=\"CeleriacTask.DelayAsync\"/> sends them.",
         "/// </summary>",
     ]
@@ -118,7 +118,9 @@ def handle(n, returns):
 BOUND = [(None, "", None),
          ("first", "TaskContext", "a <see cref=\"TaskContext\"/> first"),
          ("last", "TaskContext", "a <see cref=\"TaskContext\"/> last"),
-         ("last", "CancellationToken", "a <see cref=\"CancellationToken\"/> last")]
+         ("last", "CancellationToken", "a <see cref=\"CancellationToken\"/> last"),
+         ("last", "ILogger", "an <c>ILogger</c> last (from the app's logger factory)"),
+         ("last", "ILogger<TCategory>", "an <c>ILogger&lt;TCategory&gt;</c> last (from the app's logger factory)")]
 KINDS = [
     ("result", "{args}TResult", True, "returning <typeparamref name=\"TResult\"/>"),
     ("async result", "{args}Task<TResult>", True, "returning <c>Task&lt;TResult&gt;</c>"),
@@ -128,7 +130,7 @@ KINDS = [
 
 
 def overloads():
-    lines = [HEADER, "using Celeriac.Tasks;", "", "namespace Celeriac;", "",
+    lines = [HEADER, "using Celeriac.Tasks;", "using Microsoft.Extensions.Logging;", "", "namespace Celeriac;", "",
              "/// <content>Typed task registration: the handle's send methods take the delegate's argument types.</content>",
              "public sealed partial class CeleriacApp", "{"]
     for n in range(MAX + 1):
@@ -137,7 +139,8 @@ def overloads():
                 continue  # the same overload as TaskContext last
             params = ([bound] if position == "first" else []) + ts(n) + ([bound] if position == "last" else [])
             for kind, func, returns, kind_doc in KINDS:
-                type_params = ts(n) + (["TResult"] if returns else [])
+                # ILogger<TCategory>'s category is a type parameter of the overload, never of the handle.
+                type_params = ts(n) + (["TCategory"] if "TCategory" in bound else []) + (["TResult"] if returns else [])
                 if func is None:
                     delegate = "Action" + generic(params)
                 else:

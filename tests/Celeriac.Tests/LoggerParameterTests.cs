@@ -21,7 +21,7 @@ public sealed class LoggerParameterTests
 
     private static void Register(CeleriacApp app)
     {
-        app.Task("log.typed", (ILogger<Mailer> log, int n) => { log.LogInformation("typed {N}", n); return log.GetType().Name; });
+        app.Task("log.typed", (int n, ILogger<Mailer> log) => { log.LogInformation("typed {N}", n); return log.GetType().Name; });
         app.Task("log.plain", (int n, ILogger log) => { log.LogWarning("plain {N}", n); return n; });
     }
 
@@ -81,9 +81,13 @@ public sealed class LoggerParameterTests
     {
         var app = CeleriacApp.Create();
 
-        var task = app.Task("log.only", (ILogger<Mailer> log, ILogger plain, int n) => n);
+        // Loggers anywhere: untyped registration. Last: a typed handle whose send takes the int alone.
+        var task = app.Task("log.only", (Delegate)((ILogger<Mailer> log, ILogger plain, int n) => n));
+        Tasks.CeleriacTask<int, int> typed = app.Task("log.last", (int n, ILogger<Mailer> log) => n);
 
         app.Tasks.Find("log.only")!.Invoker.ArgumentParameters.Select(p => p.Name).Should().Equal("n");
+        app.Tasks.Find("log.last")!.Invoker.ArgumentParameters.Select(p => p.Name).Should().Equal("n");
         task.Name.Should().Be("log.only");
+        typed.Name.Should().Be("log.last");
     }
 }

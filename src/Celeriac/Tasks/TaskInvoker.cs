@@ -50,13 +50,13 @@ internal sealed class TaskInvoker
         if (sent.Select(p => p.Type).SequenceEqual(wire) && !_takesAllArguments) return;
         var bound = _parameters.Where((p, i) => p.Source != ParameterSource.Argument &&
                                                 !(i == 0 && p.Source == ParameterSource.Context) &&
-                                                !(i == _parameters.Length - 1 && p.Source is ParameterSource.Context or ParameterSource.Cancellation))
+                                                !(i == _parameters.Length - 1 && p.Source is ParameterSource.Context or ParameterSource.Cancellation or ParameterSource.Logger))
             .FirstOrDefault();
         var what = bound is null
             ? "its parameters do not match the typed handle"
             : $"parameter '{bound.Name}' ({bound.Type.Name}) is bound by the worker ({Describe(bound.Source)}), not sent, so a typed handle cannot take it as an argument";
         throw new ArgumentException(
-            $"Task '{taskName}': {what}. A typed handle leaves out only a TaskContext taken first or last and a CancellationToken taken last. " +
+            $"Task '{taskName}': {what}. A typed handle leaves out only a TaskContext taken first or last, and a CancellationToken or an ILogger/ILogger<T> taken last. " +
             "Register this task untyped, app.Task(name, (Delegate)function), and send it with DelayAsync(params object?[]) or ApplyAsync(args, kwargs).",
             "function");
     }
@@ -66,6 +66,7 @@ internal sealed class TaskInvoker
         ParameterSource.Context => "the TaskContext",
         ParameterSource.Cancellation => "the task's cancellation token",
         ParameterSource.AllArguments => "all the message's arguments",
+        ParameterSource.Logger => "a logger from the app's logger factory",
         _ => "a service",
     };
 

@@ -8,7 +8,7 @@ namespace Celeriac.Tasks;
 /// A registered task taking 4 arguments and returning <typeparamref name="TResult"/>, sent with its
 /// argument types checked by the compiler. <c>app.Task(name, function)</c> returns it for a typed
 /// delegate; a <see cref="TaskContext"/> it takes first or last, or a <see cref="CancellationToken"/>
-/// it takes last, is bound by the worker and is not part of the send. On the wire the arguments are positional, exactly
+/// or an <c>ILogger</c>/<c>ILogger&lt;T&gt;</c> it takes last, is bound by the worker and is not part of the send. On the wire the arguments are positional, exactly
 /// as <see cref="CeleriacTask.DelayAsync"/> sends them.
 /// </summary>
 /// <typeparam name="T1">The first argument's type.</typeparam>
