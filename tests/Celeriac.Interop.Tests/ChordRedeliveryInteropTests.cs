@@ -26,10 +26,12 @@ public sealed class ChordRedeliveryInteropTests(InteropCluster cluster, ITestOut
         var suffix = Guid.NewGuid().ToString("N")[..8];
         var (headerQueue, bodyQueue) = ($"chord-header-{suffix}", $"chord-body-{suffix}");
         // Slow parts (1 s each, 2 at a time) so the kill lands mid-header; interop.sleep returns its
-        // argument. Longer parts would outlive the 2 s visibility timeout and run again and again.
+        // argument. The visibility timeout (4 s) is what brings the killed worker's parts back; a part
+        // that outlived it would also come back while running (as in kombu) and, after the join was
+        // deleted, add itself to a fresh .j — a 1 s part under a loaded CI box needs the margin.
         var seconds = Enumerable.Repeat(1, HeaderSize).ToList();
         await using var victim = await CeleriacWorkerProcess.StartAsync(cluster.Endpoints, [headerQueue],
-            "--acks-late", "--visibility-timeout", "2", "--concurrency", "2", "--prefetch-multiplier", "2");
+            "--acks-late", "--visibility-timeout", "4", "--concurrency", "2", "--prefetch-multiplier", "2");
 
         var sent = await cluster.PythonClient.CanvasAsync(new
         {
@@ -48,7 +50,7 @@ public sealed class ChordRedeliveryInteropTests(InteropCluster cluster, ITestOut
         var orphaned = await cluster.UnackedTaskIdsAsync(headerQueue);
         orphaned.Should().NotBeEmpty("the killed worker held unacked header tasks");
 
-        await using (var next = await CeleriacWorkerProcess.StartAsync(cluster.Endpoints, [headerQueue], "--acks-late", "--visibility-timeout", "2", "--concurrency", "4"))
+        await using (var next = await CeleriacWorkerProcess.StartAsync(cluster.Endpoints, [headerQueue], "--acks-late", "--visibility-timeout", "4", "--concurrency", "4"))
         {
             // Every header task ran to completion, and every redelivery has settled.
             await cluster.WaitAllSucceededAsync(header, TimeSpan.FromSeconds(40), () => victim.Describe() + "\n" + next.Describe());
