@@ -89,7 +89,9 @@ internal sealed class VisibilitySweeper(RedisClient redis, RedisLayout layout, R
         var batch = new RestoreBatch(layout);
         for (var i = 0; i < entries.Length; i++)
         {
-            var tag = tagsAndScores.Span[2 * i].AsString()!;
+            // The tag as its bytes (DeliveryTags): the index, the hash and the restore script all
+            // key by exactly these, so even a tag that is not UTF-8 is removed, once.
+            var tag = tagsAndScores.Span[2 * i].Bytes;
             var score = tagsAndScores.Span[2 * i + 1].AsString()!;
             // An index entry without a hash entry (or an unreadable one) is only removed.
             var (payload, destinations) = entries[i].IsNull ? (ReadOnlyMemory<byte>.Empty, [])
@@ -99,10 +101,12 @@ internal sealed class VisibilitySweeper(RedisClient redis, RedisLayout layout, R
         return await batch.RunAsync(redis).ConfigureAwait(false);
     }
 
-    private async Task<(ReadOnlyMemory<byte> Payload, IReadOnlyList<string> Destinations)> PlanAsync(string tag, ReadOnlyMemory<byte> entry, CancellationToken cancellationToken)
+    private async Task<(ReadOnlyMemory<byte> Payload, IReadOnlyList<string> Destinations)> PlanAsync(ReadOnlyMemory<byte> tagBytes, ReadOnlyMemory<byte> entry, CancellationToken cancellationToken)
     {
+        var tag = DeliveryTags.ToText(tagBytes.Span);
         JsonObject envelope;
         string exchange, routingKey;
+        byte[] payload;
         try
         {
             // [envelope, exchange, routing_key] (vector redis_unacked_entry).
@@ -110,6 +114,9 @@ internal sealed class VisibilitySweeper(RedisClient redis, RedisLayout layout, R
             envelope = array[0] as JsonObject ?? throw new FormatException("its first item is not an envelope object");
             exchange = array[1]?.GetValue<string>() ?? "";
             routingKey = array[2]?.GetValue<string>() ?? "";
+            // Inside the try: text that is not UTF-8 can fail when it is read out ("Cannot
+            // transcode invalid UTF-8"), and then the entry is as unreadable as any other.
+            payload = Redelivery.Mark(envelope);
         }
         catch (Exception ex) when (ex is FormatException or InvalidOperationException or System.Text.Json.JsonException or ArgumentOutOfRangeException)
         {
@@ -125,7 +132,7 @@ internal sealed class VisibilitySweeper(RedisClient redis, RedisLayout layout, R
             return (ReadOnlyMemory<byte>.Empty, []);
         }
         var priority = Priority(envelope);
-        return (Redelivery.Mark(envelope), queues.Select(q => layout.QueueKey(q, priority)).ToList());
+        return (payload, queues.Select(q => layout.QueueKey(q, priority)).ToList());
     }
 
     private static int? Priority(JsonObject envelope) =>
