@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Celeriac.Protocol.Json;
 using Celeriac.Redis.Client;
@@ -29,8 +30,19 @@ internal sealed class VisibilitySweeper(RedisClient redis, RedisLayout layout, R
     public async Task<long> SweepAsync(CancellationToken cancellationToken)
     {
         var token = Guid.NewGuid().ToString("N");
-        var locked = await redis.ExecuteAsync(new RedisCommand("SET", layout.UnackedMutex, token, "PX",
-            (long)options.UnackedMutexExpire.TotalMilliseconds, "NX"), cancellationToken).ConfigureAwait(false);
+        RespValue locked;
+        try
+        {
+            locked = await redis.ExecuteAsync(new RedisCommand("SET", layout.UnackedMutex, token, "PX",
+                (long)options.UnackedMutexExpire.TotalMilliseconds, "NX"), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or RedisConnectionException or OperationCanceledException)
+        {
+            // No answer is not "not locked": the SET may have run (a stalled server runs it late).
+            // Release by our token, or every sweep everywhere waits out the lock's whole TTL.
+            await ReleaseAsync(token, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
         if (locked.IsNull) return 0;
         try
         {
@@ -46,14 +58,36 @@ internal sealed class VisibilitySweeper(RedisClient redis, RedisLayout layout, R
         }
         finally
         {
+            await ReleaseAsync(token, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Deletes the lock if it still holds <paramref name="token"/> (a token-checked DEL, so another
+    /// sweeper's lock is never touched). A release that gets no answer is tried again, with backoff,
+    /// until one answers or the lock would have expired anyway; a stopping consumer tries once.
+    /// </summary>
+    private async Task ReleaseAsync(string token, CancellationToken stopping)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var delay = TimeSpan.FromMilliseconds(100);
+        while (true)
+        {
             try
             {
                 await redis.EvaluateAsync(TransportScripts.ReleaseLock, [layout.UnackedMutex], [token], CancellationToken.None).ConfigureAwait(false);
+                return;
             }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
             {
-                logger.LogDebug("Could not release {Mutex}; it expires by itself: {Reason}", layout.UnackedMutex, ex.Message);
+                if (ex is ObjectDisposedException || stopping.IsCancellationRequested || Stopwatch.GetElapsedTime(started) + delay >= options.UnackedMutexExpire)
+                {
+                    logger.LogDebug("Could not release {Mutex}; it expires by itself: {Reason}", layout.UnackedMutex, ex.Message);
+                    return;
+                }
             }
+            await Task.Delay(delay, CancellationToken.None).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
         }
     }
 
