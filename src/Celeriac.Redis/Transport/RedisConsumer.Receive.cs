@@ -74,7 +74,7 @@ internal sealed partial class RedisConsumer
         for (int call = 0, offset = 0; call < calls; call++)
         {
             var size = max / calls + (call < max % calls ? 1 : 0);
-            var arguments = Arguments(size, now, offset, firstIndex: 0, ReadOnlyMemory<byte>.Empty, queues.Length);
+            var arguments = Arguments(size, now, offset, firstIndex: 0, ReadOnlyMemory<byte>.Empty, queues.Length, MaxBytesPerReceive / calls);
             // Not cancellable: a reply dropped here would strand what the script popped in unacked.
             replies[call] = calls == 1
                 ? _redis.EvaluateAsync(TransportScripts.Receive, keys, arguments, CancellationToken.None).AsTask()
@@ -131,7 +131,7 @@ internal sealed partial class RedisConsumer
             // more than it asked for. Commands sent after the script on the shared connection run
             // after it: an ack removes the entry by its tag at once; a give-back, which needs the
             // entry's score, waits for the record (Recording).
-            var recordOnly = Arguments(1, now, 0, firstIndex, popped.Value, queues.Length);
+            var recordOnly = Arguments(1, now, 0, firstIndex, popped.Value, queues.Length, MaxBytesPerReceive);
             var delivery = Deliver(popped.Value, popped.Key, queue, envelope, null, recordedTag: ReadOnlyMemory<byte>.Empty, score: "");
             var state = (RedisDeliveryState)delivery.State!;
             state.RecordLater(RecordAsync(_redis.EvaluateAsync(TransportScripts.Receive, keys, recordOnly, CancellationToken.None), state, popped.Key),
@@ -142,7 +142,7 @@ internal sealed partial class RedisConsumer
 
         // Unreadable (or untagged): the script's answer decides whether kombu could have recorded it.
         // Not cancellable: a reply dropped here would strand what the script popped in unacked.
-        var reply = _redis.EvaluateAsync(TransportScripts.Receive, keys, Arguments(max, now, 0, firstIndex, popped.Value, queues.Length), CancellationToken.None);
+        var reply = _redis.EvaluateAsync(TransportScripts.Receive, keys, Arguments(max, now, 0, firstIndex, popped.Value, queues.Length, MaxBytesPerReceive), CancellationToken.None);
         RespValue answer;
         try
         {
@@ -179,11 +179,11 @@ internal sealed partial class RedisConsumer
         _logger.LogWarning("A message popped from {Key} could not be recorded in {Unacked} ({Reason}); delivered without ack emulation",
             key, _layout.Unacked, ex.Message);
 
-    private RedisArgument[] Arguments(int max, double now, int offset, int firstIndex, ReadOnlyMemory<byte> first, int queueCount) =>
+    private RedisArgument[] Arguments(int max, double now, int offset, int firstIndex, ReadOnlyMemory<byte> first, int queueCount, int byteBudget) =>
     [
         // Each call's scores start after the previous call's, so scores stay in delivery order.
         max, (now + offset * 0.000001).ToString("R", CultureInfo.InvariantCulture), _options.AckEmulation ? "1" : "0", queueCount,
-        _cycle.Rotates ? "1" : "0", firstIndex, first,
+        _cycle.Rotates ? "1" : "0", firstIndex, first, byteBudget,
     ];
 
     // Per-message hot path: compiled optimized at once. Tiered compilation would run it unoptimized,
