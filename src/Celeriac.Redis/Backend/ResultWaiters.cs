@@ -73,6 +73,18 @@ internal sealed class ResultWaiters : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// For tests: raised with the task id once a waiter's subscription is confirmed and its GET
+    /// found nothing ready, so from here only a published meta (or a recheck) can wake it.
+    /// </summary>
+    internal event Action<string>? Listening;
+
+    /// <summary>
+    /// For tests: raised after the reader handled a message on a waited channel, with the channel
+    /// and whether that waiter is now ready (set before this is raised).
+    /// </summary>
+    internal event Action<string, bool>? MessageHandled;
+
     /// <summary>Waits until the task's meta is READY and returns it.</summary>
     public async ValueTask<ResultMeta> WaitAsync(string taskId, CancellationToken cancellationToken)
     {
@@ -89,6 +101,7 @@ internal sealed class ResultWaiters : IAsyncDisposable
             {
                 var stored = await _client.ExecuteAsync(new RedisCommand("GET", waited.Channel), cancellationToken).ConfigureAwait(false);
                 if (!stored.IsNull && MetaStatus.IsReady(stored.Bytes.Span)) waited.Ready.TrySetResult(stored.Bytes);
+                else Listening?.Invoke(taskId);
             }
             var ready = await waited.Ready.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
             // Each waiter parses its own copy: callers may change the JSON they get.
@@ -334,6 +347,7 @@ internal sealed class ResultWaiters : IAsyncDisposable
                     lock (_gate) _waited.TryGetValue(message.Channel, out waited);
                     if (waited is null || waited.Ready.Task.IsCompleted) continue;
                     if (MetaStatus.IsReady(message.Payload.Span)) waited.Ready.TrySetResult(message.Payload);
+                    MessageHandled?.Invoke(message.Channel, waited.Ready.Task.IsCompleted);
                 }
             }
         }

@@ -14,13 +14,13 @@ internal sealed partial class RespConnection
             {
                 var result = await _input.ReadAsync().ConfigureAwait(false);
                 var buffer = result.Buffer;
-                while (RespParser.TryRead(ref buffer, out var reply)) Dispatch(reply);
-                // Consumed up to the last whole reply; examined everything, so the next read waits
-                // for new bytes instead of re-parsing the same partial reply.
+                while (_reader.TryRead(ref buffer, out var reply)) Dispatch(reply);
+                // Consumed what the reader parsed (whole replies, and what it keeps of a partial one);
+                // examined everything, so the next read waits for new bytes.
                 _input.AdvanceTo(buffer.Start, buffer.End);
                 if (result.IsCompleted)
                 {
-                    failure = new RedisConnectionException(buffer.IsEmpty
+                    failure = new RedisConnectionException(buffer.IsEmpty && !_reader.IsMidReply
                         ? $"The connection to Redis at {EndPoint} was closed by the server."
                         : $"The connection to Redis at {EndPoint} was closed by the server in the middle of a reply.");
                     break;

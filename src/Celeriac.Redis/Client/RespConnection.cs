@@ -24,6 +24,8 @@ internal sealed partial class RespConnection : IAsyncDisposable
     private readonly Func<RespValue, bool>? _push;
     private readonly Timer _timeoutTimer;
     private readonly Task _readLoop;
+    // Read loop only: keeps the part of a long reply parsed so far between reads.
+    private readonly RespReader _reader = new();
 
     // Guards the output buffer, the pending queue, the flush flag and the failure, which must
     // change together: the order of bytes in the buffer is the order of slots in the queue.

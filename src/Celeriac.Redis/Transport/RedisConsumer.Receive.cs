@@ -74,7 +74,7 @@ internal sealed partial class RedisConsumer
         for (int call = 0, offset = 0; call < calls; call++)
         {
             var size = max / calls + (call < max % calls ? 1 : 0);
-            var arguments = Arguments(size, now, offset, firstIndex: 0, ReadOnlyMemory<byte>.Empty, queues.Length);
+            var arguments = Arguments(size, now, offset, firstIndex: 0, ReadOnlyMemory<byte>.Empty, queues.Length, MaxBytesPerReceive / calls);
             // Not cancellable: a reply dropped here would strand what the script popped in unacked.
             replies[call] = calls == 1
                 ? _redis.EvaluateAsync(TransportScripts.Receive, keys, arguments, CancellationToken.None).AsTask()
@@ -121,7 +121,9 @@ internal sealed partial class RedisConsumer
         // Early only what the script is sure to record: our reader and the script agree on what has
         // a string tag and exchange, except an empty tag, which the script does not record (and
         // Collect then rejects) — it takes the slow path below and is rejected the same way.
-        if (malformed is null && envelope!.DeliveryTag.Length > 0)
+        // A surrogate in the tag takes the slow path too: its UTF-8 here and the bytes cjson records
+        // for an escaped lone one could differ, and the early ack goes by those bytes.
+        if (malformed is null && envelope!.DeliveryTag.Length > 0 && envelope.DeliveryTag.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') < 0)
         {
             // A readable message goes to the worker now, not one round trip later when the script
             // that records it in unacked answers (kombu too runs a task popped by BRPOP before, or
@@ -129,18 +131,18 @@ internal sealed partial class RedisConsumer
             // more than it asked for. Commands sent after the script on the shared connection run
             // after it: an ack removes the entry by its tag at once; a give-back, which needs the
             // entry's score, waits for the record (Recording).
-            var recordOnly = Arguments(1, now, 0, firstIndex, popped.Value, queues.Length);
-            var delivery = Deliver(popped.Value, popped.Key, queue, envelope, null, recordedTag: "", score: "");
+            var recordOnly = Arguments(1, now, 0, firstIndex, popped.Value, queues.Length, MaxBytesPerReceive);
+            var delivery = Deliver(popped.Value, popped.Key, queue, envelope, null, recordedTag: ReadOnlyMemory<byte>.Empty, score: "");
             var state = (RedisDeliveryState)delivery.State!;
             state.RecordLater(RecordAsync(_redis.EvaluateAsync(TransportScripts.Receive, keys, recordOnly, CancellationToken.None), state, popped.Key),
-                _options.AckEmulation ? envelope!.DeliveryTag : "");
+                _options.AckEmulation ? System.Text.Encoding.UTF8.GetBytes(envelope!.DeliveryTag) : ReadOnlyMemory<byte>.Empty);
             _cycle.Rotate(queue); // as the script does for the popped message
             return [delivery];
         }
 
         // Unreadable (or untagged): the script's answer decides whether kombu could have recorded it.
         // Not cancellable: a reply dropped here would strand what the script popped in unacked.
-        var reply = _redis.EvaluateAsync(TransportScripts.Receive, keys, Arguments(max, now, 0, firstIndex, popped.Value, queues.Length), CancellationToken.None);
+        var reply = _redis.EvaluateAsync(TransportScripts.Receive, keys, Arguments(max, now, 0, firstIndex, popped.Value, queues.Length, MaxBytesPerReceive), CancellationToken.None);
         RespValue answer;
         try
         {
@@ -149,7 +151,7 @@ internal sealed partial class RedisConsumer
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             LogUnrecorded(popped.Key, ex);
-            return [Deliver(popped.Value, popped.Key, queue, null, malformed ?? Untagged(), recordedTag: "", score: "")];
+            return [Deliver(popped.Value, popped.Key, queue, null, malformed ?? Untagged(), recordedTag: ReadOnlyMemory<byte>.Empty, score: "")];
         }
         var deliveries = new List<TransportDelivery>();
         Collect(answer, queues, listKeys, deliveries);
@@ -162,14 +164,14 @@ internal sealed partial class RedisConsumer
         try
         {
             var items = (await reply.ConfigureAwait(false)).AsArray();
-            state.Recorded(_options.AckEmulation ? items[2].AsString() ?? "" : "", items[3].AsString() ?? "");
+            state.Recorded(_options.AckEmulation ? items[2].Bytes : ReadOnlyMemory<byte>.Empty, items[3].AsString() ?? "");
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // BRPOP took it but it could not be recorded: it runs unrecorded rather than being lost
             // (kombu has the same window between BRPOP and its ZADD/HSET, and loses the message).
             LogUnrecorded(key, ex);
-            state.Recorded("", "");
+            state.Recorded(ReadOnlyMemory<byte>.Empty, "");
         }
     }
 
@@ -177,11 +179,11 @@ internal sealed partial class RedisConsumer
         _logger.LogWarning("A message popped from {Key} could not be recorded in {Unacked} ({Reason}); delivered without ack emulation",
             key, _layout.Unacked, ex.Message);
 
-    private RedisArgument[] Arguments(int max, double now, int offset, int firstIndex, ReadOnlyMemory<byte> first, int queueCount) =>
+    private RedisArgument[] Arguments(int max, double now, int offset, int firstIndex, ReadOnlyMemory<byte> first, int queueCount, int byteBudget) =>
     [
         // Each call's scores start after the previous call's, so scores stay in delivery order.
         max, (now + offset * 0.000001).ToString("R", CultureInfo.InvariantCulture), _options.AckEmulation ? "1" : "0", queueCount,
-        _cycle.Rotates ? "1" : "0", firstIndex, first,
+        _cycle.Rotates ? "1" : "0", firstIndex, first, byteBudget,
     ];
 
     // Per-message hot path: compiled optimized at once. Tiered compilation would run it unoptimized,
@@ -195,13 +197,13 @@ internal sealed partial class RedisConsumer
         {
             var k = (int)items[i].AsInt64();
             var queue = queues[(k - 1) % queues.Length];
-            var tag = items[i + 2].AsString() ?? "";
+            var tag = items[i + 2].Bytes; // bytes: the entry is keyed by exactly these, UTF-8 or not
             var raw = items[i + 1].Bytes;
             var (envelope, malformed) = Read(raw);
             // kombu cannot record (nor restore) what has no string tag and exchange: never hand it on as readable.
             if (malformed is null && tag.Length == 0) malformed = Untagged();
             into.Add(Deliver(raw, listKeys[k - 1], queue, malformed is null ? envelope : null, malformed,
-                recordedTag: _options.AckEmulation ? tag : "", items[i + 3].AsString() ?? ""));
+                recordedTag: _options.AckEmulation ? tag : ReadOnlyMemory<byte>.Empty, items[i + 3].AsString() ?? ""));
             _cycle.Rotate(queue); // the script rotated the same way for its own picks
         }
     }
@@ -236,7 +238,7 @@ internal sealed partial class RedisConsumer
     /// <param name="score">The entry's <c>unacked_index</c> score.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private TransportDelivery Deliver(ReadOnlyMemory<byte> raw, string key, string queue, KombuEnvelope? envelope, InvalidMessageException? malformed,
-        string recordedTag, string score)
+        ReadOnlyMemory<byte> recordedTag, string score)
     {
         var state = new RedisDeliveryState(raw, key, Interlocked.Increment(ref _delivered), recordedTag, recordedTag.Length > 0 ? score : "",
             malformed is null ? envelope : null);
@@ -247,7 +249,8 @@ internal sealed partial class RedisConsumer
         }
         else
         {
-            delivery = new TransportDelivery(malformed, queue, recordedTag.Length > 0 ? recordedTag : "unrecorded-" + Guid.NewGuid().ToString("N"), state);
+            delivery = new TransportDelivery(malformed, queue,
+                recordedTag.Length > 0 ? DeliveryTags.ToText(recordedTag.Span) : "unrecorded-" + Guid.NewGuid().ToString("N"), state);
             _logger.LogWarning("Malformed message in list {Key} of queue {Queue}: {Reason}. Rejecting it {Fate}", key, queue, malformed.Message,
                 _deadLetterKey is null ? "drops it" : $"moves it to the dead-letter queue '{_options.DeadLetterQueue}'");
         }

@@ -28,6 +28,11 @@ internal sealed partial class RedisConsumer : ITransportConsumer
     // One script call pops at most this many, so it never holds the server for long.
     private const int MaxPerCall = 1000;
 
+    // Bytes one receive takes at most (its script calls share it), besides the one message it
+    // always takes: Redis builds a call's reply in one go, so this bounds how long a call holds the
+    // server and how much one reply carries. Small tasks never reach it (a thousand are ~1 MB).
+    internal const int MaxBytesPerReceive = 8 * 1024 * 1024;
+
     // A receive of at least twice this many is split into pipelined calls (at most MaxPipelinedCalls).
     private const int MinPerPipelinedCall = 32;
     private const int MaxPipelinedCalls = 4;

@@ -5,9 +5,10 @@ namespace Celeriac.Redis.Transport;
 /// <summary>
 /// What the consumer keeps about one delivery until it is settled (the delivery's
 /// <see cref="Celeriac.Transport.TransportDelivery.State"/>): the bytes as popped and where from,
-/// and the <c>unacked</c> entry it wrote, if any.
+/// and the <c>unacked</c> entry it wrote, if any. The entry's tag is kept as the bytes the script
+/// recorded (<see cref="DeliveryTags"/>): a tag that is not UTF-8 would not survive a trip through text.
 /// </summary>
-internal sealed class RedisDeliveryState(ReadOnlyMemory<byte> raw, string sourceKey, long sequence, string recordedTag, string score, KombuEnvelope? envelope)
+internal sealed class RedisDeliveryState(ReadOnlyMemory<byte> raw, string sourceKey, long sequence, ReadOnlyMemory<byte> recordedTag, string score, KombuEnvelope? envelope)
 {
     /// <summary>The list element exactly as popped.</summary>
     public ReadOnlyMemory<byte> Raw { get; } = raw;
@@ -18,8 +19,8 @@ internal sealed class RedisDeliveryState(ReadOnlyMemory<byte> raw, string source
     /// <summary>Delivery order in this consumer, so restores keep it.</summary>
     public long Sequence { get; } = sequence;
 
-    /// <summary>The tag of its <c>unacked</c> entry; empty when none was written (no ack emulation, or not an envelope).</summary>
-    public string RecordedTag { get; private set; } = recordedTag;
+    /// <summary>The tag of its <c>unacked</c> entry, as recorded; empty when none was written (no ack emulation, or not an envelope).</summary>
+    public ReadOnlyMemory<byte> RecordedTag { get; private set; } = recordedTag;
 
     /// <summary>The <c>unacked_index</c> score written with the entry (empty when none).</summary>
     public string Score { get; private set; } = score;
@@ -37,19 +38,19 @@ internal sealed class RedisDeliveryState(ReadOnlyMemory<byte> raw, string source
     /// so an ack or reject need not wait for it: sent after the script on the same connection, it
     /// removes what the script wrote (or nothing, if the script could not record it).
     /// </summary>
-    public void RecordLater(Task recording, string expectedTag)
+    public void RecordLater(Task recording, ReadOnlyMemory<byte> expectedTag)
     {
         Recording = recording;
         ExpectedTag = expectedTag;
     }
 
     /// <summary>The tag to remove on ack or reject: the recorded one, or the expected one while the record is pending.</summary>
-    public string TagToRemove => Recording is { IsCompleted: false } ? ExpectedTag : RecordedTag;
+    public ReadOnlyMemory<byte> TagToRemove => Recording is { IsCompleted: false } ? ExpectedTag : RecordedTag;
 
-    private string ExpectedTag { get; set; } = "";
+    private ReadOnlyMemory<byte> ExpectedTag { get; set; }
 
     /// <summary>What the recording script wrote (empty tag: nothing).</summary>
-    public void Recorded(string tag, string score)
+    public void Recorded(ReadOnlyMemory<byte> tag, string score)
     {
         RecordedTag = tag;
         Score = tag.Length > 0 ? score : "";

@@ -18,11 +18,11 @@ internal sealed class RestoreBatch(RedisLayout layout)
     public int Count { get; private set; }
 
     /// <summary>
-    /// Adds one message: removed from <c>unacked</c> under <paramref name="tag"/> (none when empty)
+    /// Adds one message: removed from <c>unacked</c> under <paramref name="tag"/>, its exact bytes (none when empty)
     /// and, if this caller removed it, pushed to each destination list; <paramref name="front"/>
     /// pushes with RPUSH (consumed next), otherwise LPUSH (consumed last).
     /// </summary>
-    public void Add(string tag, string score, ReadOnlyMemory<byte> payload, bool front, IReadOnlyList<string> destinations)
+    public void Add(ReadOnlyMemory<byte> tag, string score, ReadOnlyMemory<byte> payload, bool front, IReadOnlyList<string> destinations)
     {
         if (Count % ItemsPerCall == 0) _chunks.Add(([layout.Unacked, layout.UnackedIndex], []));
         var (keys, arguments) = _chunks[^1];

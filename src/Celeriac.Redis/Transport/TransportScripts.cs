@@ -16,14 +16,19 @@ internal static class TransportScripts
     /// the same entry kombu writes (vector <c>redis_unacked_entry</c>).
     /// KEYS: unacked, unacked_index, then the consume keys, step-major (q1, q2, q1·3, q2·3, …).
     /// ARGV: max, time (Unix seconds), ack emulation ('1'/'0'), queue count, rotate ('1'/'0'), the
-    /// 1-based key index a BRPOP already popped from (0: none) and the value it popped.
+    /// 1-based key index a BRPOP already popped from (0: none), the value it popped, and a byte
+    /// budget: once the messages taken hold that many bytes no more are taken (at least one always
+    /// is), so a queue of large messages is received a few at a time — one call holding hundreds of
+    /// megabytes kept Redis busy for seconds and its reply past the client's timeout.
     /// Returns key index, value, delivery tag and score of each message, flat; the tag is '' when
     /// the value is not an envelope kombu could record (not JSON, no string delivery_tag or
     /// delivery_info.exchange): such a value is not recorded and goes back to the caller as is.
     /// The n-th message of a call is scored time + n µs: kombu scores each delivery with its own
     /// time(), and a sweep restores in score order, so equal scores would lose the delivery order.
     /// Round robin pops one message at a time and moves its queue to the end, as kombu does after
-    /// each BRPOP; fixed orders pop a whole run from one list with <c>RPOP key count</c>.
+    /// each BRPOP; fixed orders pop runs from one list with <c>RPOP key count</c>: one message first,
+    /// then as many as the rest of the budget holds at the average size so far (a budget passed
+    /// inside a run, by larger messages, pushes the rest of it back where it was, in order).
     /// </summary>
     public static readonly RedisScript Receive = new("""
         local max = tonumber(ARGV[1])
@@ -33,7 +38,8 @@ internal static class TransportScripts
         local rotate = ARGV[5] == '1'
         local steps = (#KEYS - 2) / nq
         local order, empty, out, zadd, hset = {}, {}, {}, {}, {}
-        local taken = 0
+        local budget = tonumber(ARGV[8])
+        local taken, bytes = 0, 0
         for q = 1, nq do order[q] = q end
 
         -- Fast path: kombu's and our envelopes spell these fields one way, so they are found
@@ -91,6 +97,7 @@ internal static class TransportScripts
           out[#out + 1] = tag
           out[#out + 1] = score
           taken = taken + 1
+          bytes = bytes + #value
         end
 
         local function to_end(q)
@@ -109,7 +116,7 @@ internal static class TransportScripts
           if rotate then to_end((first - 1) % nq + 1) end
         end
 
-        while taken < max do
+        while taken < max and bytes < budget do
           local found = false
           for s = 0, steps - 1 do
             for p = 1, nq do
@@ -120,9 +127,28 @@ internal static class TransportScripts
                   local v = redis.call('RPOP', KEYS[2 + k])
                   if v then take(k, v); to_end(q); found = true else empty[k] = true end
                 else
+                  -- The first message alone, then as many as the budget left would hold at the
+                  -- average size so far: small tasks come in two pops, large ones one at a time.
                   local want = max - taken
+                  if taken == 0 then
+                    want = 1
+                  elseif bytes > 0 then
+                    local fit = math.floor((budget - bytes) * taken / bytes)
+                    if fit < 1 then fit = 1 end
+                    if fit < want then want = fit end
+                  end
                   local vs = redis.call('RPOP', KEYS[2 + k], want)
-                  if vs then for _, v in ipairs(vs) do take(k, v) end; found = true end
+                  if vs then
+                    for i, v in ipairs(vs) do
+                      if bytes >= budget then
+                        -- Over the budget: the rest goes back to the front, the first popped last.
+                        for j = #vs, i, -1 do redis.call('RPUSH', KEYS[2 + k], vs[j]) end
+                        break
+                      end
+                      take(k, v)
+                    end
+                    found = true
+                  end
                   if not vs or #vs < want then empty[k] = true end
                 end
               end

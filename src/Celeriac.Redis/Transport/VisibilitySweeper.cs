@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Celeriac.Protocol.Json;
 using Celeriac.Redis.Client;
@@ -29,8 +30,19 @@ internal sealed class VisibilitySweeper(RedisClient redis, RedisLayout layout, R
     public async Task<long> SweepAsync(CancellationToken cancellationToken)
     {
         var token = Guid.NewGuid().ToString("N");
-        var locked = await redis.ExecuteAsync(new RedisCommand("SET", layout.UnackedMutex, token, "PX",
-            (long)options.UnackedMutexExpire.TotalMilliseconds, "NX"), cancellationToken).ConfigureAwait(false);
+        RespValue locked;
+        try
+        {
+            locked = await redis.ExecuteAsync(new RedisCommand("SET", layout.UnackedMutex, token, "PX",
+                (long)options.UnackedMutexExpire.TotalMilliseconds, "NX"), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or RedisConnectionException or OperationCanceledException)
+        {
+            // No answer is not "not locked": the SET may have run (a stalled server runs it late).
+            // Release by our token, or every sweep everywhere waits out the lock's whole TTL.
+            await ReleaseAsync(token, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
         if (locked.IsNull) return 0;
         try
         {
@@ -46,14 +58,36 @@ internal sealed class VisibilitySweeper(RedisClient redis, RedisLayout layout, R
         }
         finally
         {
+            await ReleaseAsync(token, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Deletes the lock if it still holds <paramref name="token"/> (a token-checked DEL, so another
+    /// sweeper's lock is never touched). A release that gets no answer is tried again, with backoff,
+    /// until one answers or the lock would have expired anyway; a stopping consumer tries once.
+    /// </summary>
+    private async Task ReleaseAsync(string token, CancellationToken stopping)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var delay = TimeSpan.FromMilliseconds(100);
+        while (true)
+        {
             try
             {
                 await redis.EvaluateAsync(TransportScripts.ReleaseLock, [layout.UnackedMutex], [token], CancellationToken.None).ConfigureAwait(false);
+                return;
             }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
             {
-                logger.LogDebug("Could not release {Mutex}; it expires by itself: {Reason}", layout.UnackedMutex, ex.Message);
+                if (ex is ObjectDisposedException || stopping.IsCancellationRequested || Stopwatch.GetElapsedTime(started) + delay >= options.UnackedMutexExpire)
+                {
+                    logger.LogDebug("Could not release {Mutex}; it expires by itself: {Reason}", layout.UnackedMutex, ex.Message);
+                    return;
+                }
             }
+            await Task.Delay(delay, CancellationToken.None).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
         }
     }
 
@@ -89,7 +123,9 @@ internal sealed class VisibilitySweeper(RedisClient redis, RedisLayout layout, R
         var batch = new RestoreBatch(layout);
         for (var i = 0; i < entries.Length; i++)
         {
-            var tag = tagsAndScores.Span[2 * i].AsString()!;
+            // The tag as its bytes (DeliveryTags): the index, the hash and the restore script all
+            // key by exactly these, so even a tag that is not UTF-8 is removed, once.
+            var tag = tagsAndScores.Span[2 * i].Bytes;
             var score = tagsAndScores.Span[2 * i + 1].AsString()!;
             // An index entry without a hash entry (or an unreadable one) is only removed.
             var (payload, destinations) = entries[i].IsNull ? (ReadOnlyMemory<byte>.Empty, [])
@@ -99,10 +135,12 @@ internal sealed class VisibilitySweeper(RedisClient redis, RedisLayout layout, R
         return await batch.RunAsync(redis).ConfigureAwait(false);
     }
 
-    private async Task<(ReadOnlyMemory<byte> Payload, IReadOnlyList<string> Destinations)> PlanAsync(string tag, ReadOnlyMemory<byte> entry, CancellationToken cancellationToken)
+    private async Task<(ReadOnlyMemory<byte> Payload, IReadOnlyList<string> Destinations)> PlanAsync(ReadOnlyMemory<byte> tagBytes, ReadOnlyMemory<byte> entry, CancellationToken cancellationToken)
     {
+        var tag = DeliveryTags.ToText(tagBytes.Span);
         JsonObject envelope;
         string exchange, routingKey;
+        byte[] payload;
         try
         {
             // [envelope, exchange, routing_key] (vector redis_unacked_entry).
@@ -110,6 +148,9 @@ internal sealed class VisibilitySweeper(RedisClient redis, RedisLayout layout, R
             envelope = array[0] as JsonObject ?? throw new FormatException("its first item is not an envelope object");
             exchange = array[1]?.GetValue<string>() ?? "";
             routingKey = array[2]?.GetValue<string>() ?? "";
+            // Inside the try: text that is not UTF-8 can fail when it is read out ("Cannot
+            // transcode invalid UTF-8"), and then the entry is as unreadable as any other.
+            payload = Redelivery.Mark(envelope);
         }
         catch (Exception ex) when (ex is FormatException or InvalidOperationException or System.Text.Json.JsonException or ArgumentOutOfRangeException)
         {
@@ -125,7 +166,7 @@ internal sealed class VisibilitySweeper(RedisClient redis, RedisLayout layout, R
             return (ReadOnlyMemory<byte>.Empty, []);
         }
         var priority = Priority(envelope);
-        return (Redelivery.Mark(envelope), queues.Select(q => layout.QueueKey(q, priority)).ToList());
+        return (payload, queues.Select(q => layout.QueueKey(q, priority)).ToList());
     }
 
     private static int? Priority(JsonObject envelope) =>

@@ -1,5 +1,6 @@
 using Celeriac.Compliance;
 using Celeriac.Protocol.Results;
+using Celeriac.Redis.Backend;
 using Celeriac.Redis.Client;
 using Celeriac.Redis.Resp;
 using Celeriac.Redis.Tests.Backend.Support;
@@ -55,11 +56,14 @@ public sealed class RedisResultWaiterTests(RedisServerFixture redis) : IClassFix
         await Eventually.SucceedsAsync(() => SubscribersAsync(raw, channel, 0), Recovery);
 
         using var patient = new CancellationTokenSource(Recovery);
+        var listening = ListeningAsync(client, success.TaskId);
         var waiting = client.WaitForReadyAsync(success.TaskId, patient.Token).AsTask();
-        await Eventually.SucceedsAsync(() => SubscribersAsync(raw, channel, 1), Recovery);
+        await listening.WaitAsync(Recovery);
+        (await SubscribersAsync(raw, channel, 1)).Should().BeTrue();
+        var handled = HandledAsync(client, channel);
         await worker.StoreAsync([ComplianceResults.State(success.TaskId, TaskStates.Started)]);
-        await Task.Delay(200);
-        waiting.IsCompleted.Should().BeFalse("STARTED is published but is not ready");
+        (await handled.WaitAsync(Recovery)).Should().BeFalse("STARTED is published but is not ready");
+        waiting.IsCompleted.Should().BeFalse();
         await worker.StoreAsync([success]);
         (await waiting.WaitAsync(Recovery)).Status.Should().Be(TaskStates.Success);
     }
@@ -87,13 +91,17 @@ public sealed class RedisResultWaiterTests(RedisServerFixture redis) : IClassFix
         await using var raw = new RedisClient(server.Options(database: 1, query: "socket_connect_timeout=0.5"));
         var success = ComplianceResults.Success(ComplianceResults.NewId());
         using var cts = new CancellationTokenSource(Recovery * 2);
+        var channel = "celery-task-meta-" + success.TaskId;
+        var listening = ListeningAsync(client, success.TaskId);
         var waiting = client.WaitForReadyAsync(success.TaskId, cts.Token).AsTask();
-        await Eventually.SucceedsAsync(() => SubscribersAsync(raw, "celery-task-meta-" + success.TaskId, 1), Recovery);
-        await Task.Delay(300); // past the waiter's own GET
+        await listening.WaitAsync(Recovery); // subscribed, and past the waiter's own GET
 
-        await raw.ExecuteAsync(new RedisCommand("SET", "celery-task-meta-" + success.TaskId, success.ToUtf8Bytes()));
-        await Task.Delay(300);
-        waiting.IsCompleted.Should().BeFalse("nothing was published");
+        await raw.ExecuteAsync(new RedisCommand("SET", channel, success.ToUtf8Bytes()));
+        // A SET alone wakes nobody: a non-ready publish after it reaches the waiter and leaves it waiting.
+        var handled = HandledAsync(client, channel);
+        await raw.ExecuteAsync(new RedisCommand("PUBLISH", channel, ComplianceResults.State(success.TaskId, TaskStates.Started).ToUtf8Bytes()));
+        (await handled.WaitAsync(Recovery)).Should().BeFalse("nothing ready was published");
+        waiting.IsCompleted.Should().BeFalse();
         await raw.ExecuteAsync(new RedisCommand("SAVE"));
         await server.StopAsync();
         await Task.Delay(300);
@@ -125,6 +133,29 @@ public sealed class RedisResultWaiterTests(RedisServerFixture redis) : IClassFix
         }, Recovery);
 
         (await waiting.WaitAsync(Recovery)).Status.Should().Be(TaskStates.Success);
+    }
+
+    // Completes once the waiter of taskId is subscribed and its GET found nothing ready (no sleeping
+    // "long enough" for it).
+    private static Task ListeningAsync(RedisResultBackend backend, string taskId)
+    {
+        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        backend.Waiters.Listening += id =>
+        {
+            if (id == taskId) listening.TrySetResult();
+        };
+        return listening.Task;
+    }
+
+    // Completes when the next message on channel has been handled, with whether its waiter is now ready.
+    private static Task<bool> HandledAsync(RedisResultBackend backend, string channel)
+    {
+        var handled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        backend.Waiters.MessageHandled += (seen, ready) =>
+        {
+            if (seen == channel) handled.TrySetResult(ready);
+        };
+        return handled.Task;
     }
 
     private static async Task<bool> SubscribersAsync(RedisClient raw, string channel, long expected)

@@ -201,7 +201,7 @@ public sealed class LayoutTests(RedisServerFixture redis) : TransportTestBase(re
         Delta("evalsha").Should().Be(1, "one atomic pop-and-record for the whole batch");
         Delta("zrem").Should().Be(1);
         Delta("hdel").Should().Be(1);
-        Delta("rpop").Should().Be(1, "RPOP key count inside the script");
+        Delta("rpop").Should().Be(2, "inside the script: RPOP of one, then RPOP key count for the rest, sized by the byte budget");
         Delta("zadd").Should().Be(1);
         Delta("hset").Should().Be(1);
         await consumer.DisposeAsync();

@@ -116,7 +116,7 @@ public sealed class QueueOrderTests(RedisServerFixture redis) : IClassFixture<Re
         // Handed over before its record answered: the record is known once Recording completes.
         state.Recording.Should().NotBeNull();
         await state.Recording!.WaitAsync(Timeout);
-        state.RecordedTag.Should().Be(got[0].DeliveryTag, "a message taken by BRPOP is recorded like any other");
+        System.Text.Encoding.UTF8.GetString(state.RecordedTag.Span).Should().Be(got[0].DeliveryTag, "a message taken by BRPOP is recorded like any other");
         await using var raw = TestTransports.Client(redis.Server);
         (await raw.RunAsync("HEXISTS", _prefix + "unacked", got[0].DeliveryTag)).AsInt64().Should().Be(1);
         await consumer.DisposeAsync();

@@ -14,11 +14,12 @@ internal static class TestTransports
     public static string NewPrefix() => $"t{Guid.NewGuid():N}:";
 
     /// <summary>A transport on <paramref name="server"/> with the given <c>broker_transport_options</c>.</summary>
-    public static RedisTransport Create(RedisServer server, IReadOnlyDictionary<string, string>? options = null, int database = 0)
+    public static RedisTransport Create(RedisServer server, IReadOnlyDictionary<string, string>? options = null, int database = 0,
+        Microsoft.Extensions.Logging.ILoggerFactory? loggers = null)
     {
         var app = new CeleriacOptions();
         foreach (var (key, value) in options ?? new Dictionary<string, string>()) app.BrokerTransportOptions[key] = value;
-        return new RedisTransport(new ProviderContext(new Uri(server.Url(database)), app, NullLoggerFactory.Instance));
+        return new RedisTransport(new ProviderContext(new Uri(server.Url(database)), app, loggers ?? NullLoggerFactory.Instance));
     }
 
     /// <summary>A transport whose keys all start with <paramref name="prefix"/>.</summary>
