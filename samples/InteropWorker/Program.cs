@@ -4,7 +4,7 @@ using Celeriac.Redis;
 using InteropWorker;
 using Microsoft.Extensions.Logging;
 
-// The interop worker of shared/interop/CONTRACT.md. Prints one line containing "ready" once it
+// The interop worker described in docs/interop.md. Prints one line containing "ready" once it
 // consumes, stops gracefully on SIGTERM/SIGINT (exit 0), exits non-zero with a clear message on a
 // bad URL or an unreachable broker.
 WorkerSettings settings;

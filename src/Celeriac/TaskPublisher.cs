@@ -12,7 +12,7 @@ using Celeriac.Transport;
 namespace Celeriac;
 
 /// <summary>
-/// Builds task messages as a Python producer would (SPEC §1.3, §1.10, checklist §9) and publishes
+/// Builds task messages as a Python producer would (docs/protocol.md §1.3, §1.10, checklist §9) and publishes
 /// them to the routed queue, declaring each queue once.
 /// </summary>
 internal sealed class TaskPublisher(CeleriacApp app)
@@ -67,14 +67,14 @@ internal sealed class TaskPublisher(CeleriacApp app)
                 Priority = options.Priority ?? definition?.Options.Priority ?? app.Options.DefaultPriority,
                 // Celery 5.2.6's replace passes replaced_task_nesting to apply_async; kombu makes it a property.
                 Extra = options.ReplacedTaskNesting is { } nesting ? new JsonObject { ["replaced_task_nesting"] = nesting } : null,
-                // Remaining lifetime in ms at send time, clamped at 0 (SPEC §1.10).
+                // Remaining lifetime in ms at send time, clamped at 0 (docs/protocol.md §1.10).
                 Expiration = expires is { } x ? Math.Max(0, (long)(x - now).TotalMilliseconds).ToString(CultureInfo.InvariantCulture) : null,
             },
         };
     }
 
     /// <summary>
-    /// The retry of <paramref name="current"/> as Python's <c>Task.retry</c> sends it (SPEC §5.5): same
+    /// The retry of <paramref name="current"/> as Python's <c>Task.retry</c> sends it (docs/protocol.md §5.5): same
     /// id, name, workflow ids, group, embed, expiry, limits, headers and priority; <c>retries + 1</c>;
     /// the new eta; <c>parent_id</c> the task itself when it had none; our origin in the header and
     /// the original's in the properties (vector <c>task_v2_retry_republished</c>).
@@ -85,7 +85,7 @@ internal sealed class TaskPublisher(CeleriacApp app)
         properties.Extra ??= new JsonObject();
         properties.Extra["replaced_task_nesting"] = current.ReplacedTaskNesting;
         properties.Extra["origin"] = current.Origin ?? Origin;
-        // The retry is a new send: expiration is the lifetime left now, not the original's (SPEC §1.10).
+        // The retry is a new send: expiration is the lifetime left now, not the original's (docs/protocol.md §1.10).
         var now = app.Options.TimeProvider.GetUtcNow();
         properties.Expiration = current.Expires is { } x
             ? Math.Max(0, (long)(x - now).TotalMilliseconds).ToString(CultureInfo.InvariantCulture)

@@ -5,11 +5,11 @@ using Celeriac.Transport;
 namespace Celeriac.Compliance;
 
 /// <summary>
-/// What every <see cref="IBroadcast"/> must do (DESIGN §2, SPEC §2.6): fanout for events and remote
+/// What every <see cref="IBroadcast"/> must do (docs/architecture.md#seams, docs/protocol.md §2.6): fanout for events and remote
 /// control. A transport subclasses this by saying how to connect and how to read an exchange's
 /// bindings. Exchanges are fresh per test (<see cref="NewExchangeName"/>), so one broker serves
 /// all tests. Wildcards are only tested where AMQP and Redis glob patterns agree (one-word
-/// routing-key tails), because kombu subscribes with Redis globs (SPEC §2.6).
+/// routing-key tails), because kombu subscribes with Redis globs (docs/protocol.md §2.6).
 /// </summary>
 public abstract class BroadcastComplianceTests : IAsyncLifetime
 {

@@ -5,7 +5,7 @@ using Celeriac.Protocol.Results;
 namespace Celeriac.Compliance;
 
 /// <summary>
-/// What every backend with a native chord join (<see cref="IChordJoin"/>, SPEC §4.8) must do: count
+/// What every backend with a native chord join (<see cref="IChordJoin"/>, docs/protocol.md §4.8) must do: count
 /// finished header parts atomically against the recorded size plus extras, so that exactly one
 /// add — the last — sees <see cref="ChordProgress.IsComplete"/>, and hand the parts back ordered by
 /// group index. A backend subclasses it by saying how to connect; every call of the factory must

@@ -3,7 +3,7 @@ using Celeriac.Protocol.Results;
 
 namespace Celeriac.Compliance;
 
-/// <summary>Result metas the backend suite stores, shaped as a Python 5.2 worker writes them (SPEC §4.2).</summary>
+/// <summary>Result metas the backend suite stores, shaped as a Python 5.2 worker writes them (docs/protocol.md §4.2).</summary>
 public static class ComplianceResults
 {
     /// <summary>A fresh task id.</summary>

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace Celeriac.Compliance;
 
-/// <content>Group results (SPEC §4.6–4.7).</content>
+/// <content>Group results (docs/protocol.md §4.6–4.7).</content>
 public abstract partial class ResultBackendComplianceTests
 {
     [Fact]

@@ -3,7 +3,7 @@ using Celeriac.Protocol.Results;
 
 namespace Celeriac.Compliance;
 
-/// <content>Storing and reading metas; the SUCCESS guard (SPEC §4.2).</content>
+/// <content>Storing and reading metas; the SUCCESS guard (docs/protocol.md §4.2).</content>
 public abstract partial class ResultBackendComplianceTests
 {
     [Fact]

@@ -2,7 +2,7 @@ using Celeriac.Protocol.Results;
 
 namespace Celeriac.Compliance;
 
-/// <content>Waiting clients (SPEC §4.3): woken by the store of a ready state, not by anything else.</content>
+/// <content>Waiting clients (docs/protocol.md §4.3): woken by the store of a ready state, not by anything else.</content>
 public abstract partial class ResultBackendComplianceTests
 {
     [Theory]

@@ -4,7 +4,7 @@ using Celeriac.Protocol.Results;
 namespace Celeriac.Compliance;
 
 /// <summary>
-/// What every <see cref="IResultBackend"/> must do (DESIGN §2, SPEC §4.2–4.3, §4.7). A backend
+/// What every <see cref="IResultBackend"/> must do (docs/architecture.md#seams, docs/protocol.md §4.2–4.3, §4.7). A backend
 /// subclasses this in a few lines by saying how to connect, for example:
 /// <code>
 /// public sealed class RedisResultBackendComplianceTests(RedisServerFixture redis)

@@ -2,7 +2,7 @@ using Celeriac.Transport;
 
 namespace Celeriac.Compliance;
 
-/// <content>Settlement (SPEC §2.4): ack, reject, requeue to the back, restore to the front, close.</content>
+/// <content>Settlement (docs/protocol.md §2.4): ack, reject, requeue to the back, restore to the front, close.</content>
 public abstract partial class TransportComplianceTests
 {
     [Fact]
@@ -95,7 +95,7 @@ public abstract partial class TransportComplianceTests
         var next = await ConsumeAsync(queue);
         var received = await next.ReceiveExactlyAsync(7, Timeout);
 
-        // Python restores unacked messages to the front in their delivery order (SPEC §2.4).
+        // Python restores unacked messages to the front in their delivery order (docs/protocol.md §2.4).
         Ids(received).Should().Equal(sent.Where((_, i) => i != 1), "nothing unsettled is lost, and the restored ones come first");
         received.Select(d => d.Redelivered).Should().Equal(true, true, true, true, false, false, false);
         (await Transport.GetQueueDepthAsync(queue)).Should().Be(0);

@@ -4,7 +4,7 @@ using Celeriac.Transport;
 namespace Celeriac.Compliance;
 
 /// <summary>
-/// What every <see cref="ITransport"/> must do (DESIGN §2, SPEC §2.3–2.4). A transport subclasses
+/// What every <see cref="ITransport"/> must do (docs/architecture.md#seams, docs/protocol.md §2.3–2.4). A transport subclasses
 /// this in a few lines by saying how to connect, for example:
 /// <code>
 /// public sealed class RedisTransportComplianceTests(RedisServerFixture redis)

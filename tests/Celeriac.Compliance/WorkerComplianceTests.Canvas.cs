@@ -7,7 +7,7 @@ using Celeriac.Protocol.Results;
 namespace Celeriac.Compliance;
 
 /// <content>
-/// Canvases carried on by the worker through the transport and backend under test (SPEC §1.6–1.9,
+/// Canvases carried on by the worker through the transport and backend under test (docs/protocol.md §1.6–1.9,
 /// §4.8): a chain step by step, callbacks listed in <c>children</c>, a chord joined in the
 /// backend's native join, and a failed header part turning into <c>ChordError</c> on the body.
 /// </content>

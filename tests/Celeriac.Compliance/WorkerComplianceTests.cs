@@ -6,7 +6,7 @@ using Celeriac.Worker;
 namespace Celeriac.Compliance;
 
 /// <summary>
-/// What a worker does that shows at the broker (SPEC §5.2, §5.3, §5.5): held messages go back when
+/// What a worker does that shows at the broker (docs/protocol.md §5.2, §5.3, §5.5): held messages go back when
 /// it stops, retries are new messages on the same queue, rejects requeue or drop. Every transport
 /// must show the same, so a transport subclasses this in a few lines, for example:
 /// <code>

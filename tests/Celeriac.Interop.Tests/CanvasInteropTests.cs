@@ -5,7 +5,7 @@ namespace Celeriac.Interop.Tests;
 
 /// <summary>
 /// Chains, chords and link callbacks built by Python Celery 5.2 and run by the Celeriac worker,
-/// alone and taking turns with a Python worker (shared/interop/CONTRACT.md: "routing of what the
+/// alone and taking turns with a Python worker (docs/interop.md: "routing of what the
 /// worker sends itself: chain steps, chord bodies, callbacks"). The worker carries the canvas on:
 /// it publishes the next chain step with the result prepended, joins chord parts in Celery's
 /// Redis chord join, and sends link callbacks, each to the signature's queue.

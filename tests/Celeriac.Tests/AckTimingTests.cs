@@ -5,7 +5,7 @@ using Celeriac.Worker;
 
 namespace Celeriac.Tests;
 
-/// <summary>When the worker acks, rejects or gives back a message (SPEC §5.2).</summary>
+/// <summary>When the worker acks, rejects or gives back a message (docs/protocol.md §5.2).</summary>
 public sealed class AckTimingTests : IAsyncLifetime
 {
     private RecordingTransport _transport = null!;
@@ -132,7 +132,7 @@ public sealed class AckTimingTests : IAsyncLifetime
 
         _h.Broker.Depth("celery").Should().Be(0);
         _transport.For(r.Id).Should().Equal(SettleAction.Ack);
-        // Acked and abandoned: recorded as lost (SPEC §5.2), so waiters do not hang forever.
+        // Acked and abandoned: recorded as lost (docs/protocol.md §5.2), so waiters do not hang forever.
         var meta = await _h.StoredAsync(r.Id);
         meta.Status.Should().Be(TaskStates.Failure);
         meta.Exception!.Type.Should().Be("WorkerLostError");

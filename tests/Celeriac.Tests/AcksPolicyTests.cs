@@ -5,7 +5,7 @@ using Celeriac.Transport;
 namespace Celeriac.Tests;
 
 /// <summary>
-/// <c>task_acks_on_failure_or_timeout</c> with acks late (SPEC §5.2): a failure or a hard time limit
+/// <c>task_acks_on_failure_or_timeout</c> with acks late (docs/protocol.md §5.2): a failure or a hard time limit
 /// acks the message by default, and rejects it (dead letter, no requeue) when the setting is off.
 /// </summary>
 public sealed class AcksPolicyTests : IAsyncLifetime

@@ -6,7 +6,7 @@ using Celeriac.Tasks;
 namespace Celeriac.Tests;
 
 /// <summary>
-/// Exponential backoff of autoretries, with Celery's formula (SPEC §5.6):
+/// Exponential backoff of autoretries, with Celery's formula (docs/protocol.md §5.6):
 /// <c>min(max, int(max(1, base)) * 2^retries)</c>, then with jitter a random integer in <c>[0, that]</c>.
 /// </summary>
 public sealed class AutoRetryBackoffTests : IAsyncLifetime

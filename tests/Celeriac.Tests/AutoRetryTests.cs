@@ -2,7 +2,7 @@ using Celeriac.Protocol.Results;
 
 namespace Celeriac.Tests;
 
-/// <summary>Which exceptions retry a task by themselves (<c>autoretry_for</c>, SPEC §5.6).</summary>
+/// <summary>Which exceptions retry a task by themselves (<c>autoretry_for</c>, docs/protocol.md §5.6).</summary>
 public sealed class AutoRetryTests : IAsyncLifetime
 {
     private readonly RetryTestBed _bed = RetryTestBed.Create();

@@ -8,7 +8,7 @@ using Celeriac.Worker;
 
 namespace Celeriac.Tests;
 
-/// <summary>Bad input is rejected without requeue, one message at a time; the worker keeps going (SPEC §1.12, §5.2).</summary>
+/// <summary>Bad input is rejected without requeue, one message at a time; the worker keeps going (docs/protocol.md §1.12, §5.2).</summary>
 public sealed class BadInputTests : IAsyncLifetime
 {
     private readonly TestHarness _h = TestHarness.Create(o => o.AcceptContent = ["json", "pickle"]);

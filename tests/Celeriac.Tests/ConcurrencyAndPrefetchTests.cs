@@ -4,7 +4,7 @@ using Celeriac.Worker;
 
 namespace Celeriac.Tests;
 
-/// <summary>Slots bound how many tasks run at once; prefetch bounds how many messages a worker holds (SPEC §5.1).</summary>
+/// <summary>Slots bound how many tasks run at once; prefetch bounds how many messages a worker holds (docs/protocol.md §5.1).</summary>
 public sealed class ConcurrencyAndPrefetchTests : IAsyncLifetime
 {
     private readonly TestHarness _h = TestHarness.Create();

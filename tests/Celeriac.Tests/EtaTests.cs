@@ -7,7 +7,7 @@ using Celeriac.Worker;
 
 namespace Celeriac.Tests;
 
-/// <summary>ETA and countdown on a virtual clock (SPEC §5.3, §5.1): never early, no slot held, unacked while waiting.</summary>
+/// <summary>ETA and countdown on a virtual clock (docs/protocol.md §5.3, §5.1): never early, no slot held, unacked while waiting.</summary>
 public sealed class EtaTests : IAsyncLifetime
 {
     private readonly VirtualClock _clock = new();
@@ -82,7 +82,7 @@ public sealed class EtaTests : IAsyncLifetime
         foreach (var id in now) await signals.CompletedAsync(id);
 
         worker.Scheduled.Should().Be(1);
-        _transport.For(later.Id).Should().BeEmpty("an ETA task is acked only when it runs (SPEC §5.2)");
+        _transport.For(later.Id).Should().BeEmpty("an ETA task is acked only when it runs (docs/protocol.md §5.2)");
         (await _h.StoredAsync(later.Id)).Status.Should().Be(TaskStates.Pending);
 
         _clock.Advance(TimeSpan.FromHours(1));

@@ -10,7 +10,7 @@ using Celeriac.Worker;
 
 namespace Celeriac.Tests;
 
-/// <summary>Expiry (SPEC §5.4): checked on receipt and right before running; expired ⇒ REVOKED, not run, acked.</summary>
+/// <summary>Expiry (docs/protocol.md §5.4): checked on receipt and right before running; expired ⇒ REVOKED, not run, acked.</summary>
 public sealed class ExpiryTests : IAsyncLifetime
 {
     // Microseconds in the start time, so date_done has them as in the vector (Python drops a zero fraction).

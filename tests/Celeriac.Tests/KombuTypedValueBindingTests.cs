@@ -5,7 +5,7 @@ using Celeriac.Tests.Support;
 namespace Celeriac.Tests;
 
 /// <summary>
-/// kombu 5.3+ wraps rich values as {"__type__", "__value__"} (SPEC §1.11); Python callers name
+/// kombu 5.3+ wraps rich values as {"__type__", "__value__"} (docs/protocol.md §1.11); Python callers name
 /// keyword arguments in snake_case. Both bind to ordinary .NET parameters.
 /// </summary>
 public sealed class KombuTypedValueBindingTests : IAsyncLifetime

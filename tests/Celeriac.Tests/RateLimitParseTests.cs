@@ -3,7 +3,7 @@ using Celeriac.Testing;
 
 namespace Celeriac.Tests;
 
-/// <summary>Celery's rate notation (SPEC §5.9) and the token bucket that enforces it, on a virtual clock.</summary>
+/// <summary>Celery's rate notation (docs/protocol.md §5.9) and the token bucket that enforces it, on a virtual clock.</summary>
 public sealed class RateLimitParseTests
 {
     [Theory]

@@ -7,7 +7,7 @@ using Celeriac.Worker;
 namespace Celeriac.Tests;
 
 /// <summary>
-/// Per-task rate limits in a worker (SPEC §5.9): a token bucket per task type; tasks over their limit
+/// Per-task rate limits in a worker (docs/protocol.md §5.9): a token bucket per task type; tasks over their limit
 /// wait unacked without a slot, and other task types run on.
 /// </summary>
 public sealed class RateLimitWorkerTests : IAsyncLifetime

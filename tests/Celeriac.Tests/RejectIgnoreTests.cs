@@ -4,7 +4,7 @@ using Celeriac.Transport;
 namespace Celeriac.Tests;
 
 /// <summary>
-/// A task refusing its message (<c>Reject</c>) or ending without a state (<c>Ignore</c>), SPEC §5.2:
+/// A task refusing its message (<c>Reject</c>) or ending without a state (<c>Ignore</c>), docs/protocol.md §5.2:
 /// nothing is stored either way; only with acks late does Reject change what happens to the message.
 /// </summary>
 public sealed class RejectIgnoreTests : IAsyncLifetime

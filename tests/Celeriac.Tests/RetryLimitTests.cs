@@ -3,7 +3,7 @@ using Celeriac.Protocol.Results;
 
 namespace Celeriac.Tests;
 
-/// <summary>How many times, and when, a task retries (SPEC §5.5 steps 1–2).</summary>
+/// <summary>How many times, and when, a task retries (docs/protocol.md §5.5 steps 1–2).</summary>
 public sealed class RetryLimitTests : IAsyncLifetime
 {
     private readonly RetryTestBed _bed = RetryTestBed.Create();

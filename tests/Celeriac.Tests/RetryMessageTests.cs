@@ -4,7 +4,7 @@ using Celeriac.Protocol.Results;
 
 namespace Celeriac.Tests;
 
-/// <summary>What a retry message carries over from the message being retried (SPEC §5.5 step 3).</summary>
+/// <summary>What a retry message carries over from the message being retried (docs/protocol.md §5.5 step 3).</summary>
 public sealed class RetryMessageTests : IAsyncLifetime
 {
     private readonly RetryTestBed _bed = RetryTestBed.Create();
@@ -49,7 +49,7 @@ public sealed class RetryMessageTests : IAsyncLifetime
         retry.KwargsRepr.Should().Be(original.KwargsRepr);
         retry.Properties.ReplyTo.Should().Be(original.Properties.ReplyTo);
         retry.Properties.CorrelationId.Should().Be(r.Id);
-        // expiration is the lifetime left when the retry is sent, as for any send with expires (SPEC §1.10).
+        // expiration is the lifetime left when the retry is sent, as for any send with expires (docs/protocol.md §1.10).
         retry.Properties.Expiration.Should().Be("3590000");
 
         await _bed.FireAtAsync(retry.Eta!.Value);

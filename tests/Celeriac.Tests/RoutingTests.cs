@@ -3,7 +3,7 @@ using Celeriac.Tests.Support;
 
 namespace Celeriac.Tests;
 
-/// <summary>task_routes and per-task queues decide where a message goes (SPEC §5.10).</summary>
+/// <summary>task_routes and per-task queues decide where a message goes (docs/protocol.md §5.10).</summary>
 public sealed class RoutingTests
 {
     [Fact]

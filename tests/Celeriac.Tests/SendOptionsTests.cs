@@ -5,7 +5,7 @@ using Celeriac.Tests.Support;
 
 namespace Celeriac.Tests;
 
-/// <summary>apply_async's options end up on the wire as a Python producer would write them (SPEC §1.2, §1.3, §1.10).</summary>
+/// <summary>apply_async's options end up on the wire as a Python producer would write them (docs/protocol.md §1.2, §1.3, §1.10).</summary>
 public sealed class SendOptionsTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = new(2030, 1, 2, 3, 4, 5, TimeSpan.Zero);

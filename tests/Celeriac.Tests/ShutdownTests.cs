@@ -4,7 +4,7 @@ using Celeriac.Worker;
 
 namespace Celeriac.Tests;
 
-/// <summary>Staged shutdown: stop fetching, wait, cancel, give back what is unacked (DESIGN §3, SPEC §5.2).</summary>
+/// <summary>Staged shutdown: stop fetching, wait, cancel, give back what is unacked (docs/architecture.md#the-worker, docs/protocol.md §5.2).</summary>
 public sealed class ShutdownTests : IAsyncLifetime
 {
     private static readonly TimeSpan Short = TimeSpan.FromMilliseconds(200);

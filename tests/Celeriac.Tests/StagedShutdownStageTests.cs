@@ -7,7 +7,7 @@ namespace Celeriac.Tests;
 
 /// <summary>
 /// Each stage of shutdown on its own: warm waits without cancelling, cold abandons what ignores
-/// cancellation — and an abandoned body that ends later changes nothing (SPEC §5.2).
+/// cancellation — and an abandoned body that ends later changes nothing (docs/protocol.md §5.2).
 /// </summary>
 public sealed class StagedShutdownStageTests : IAsyncLifetime
 {

@@ -8,7 +8,7 @@ namespace Celeriac.Tests;
 /// <summary>
 /// The staged-shutdown test: a busy acks-late worker is stopped through the warm, soft and
 /// cold stages; afterwards every message is either done (result stored) or back in the queue —
-/// none lost, none duplicated (SPEC §5.2).
+/// none lost, none duplicated (docs/protocol.md §5.2).
 /// </summary>
 public sealed class StagedShutdownTests : IAsyncLifetime
 {

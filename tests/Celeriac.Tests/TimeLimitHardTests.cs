@@ -6,7 +6,7 @@ using Celeriac.Worker;
 
 namespace Celeriac.Tests;
 
-/// <summary>Hard time limit (SPEC §5.8, §5.2): FAILURE TimeLimitExceeded, slot freed, message settled per the acks policy.</summary>
+/// <summary>Hard time limit (docs/protocol.md §5.8, §5.2): FAILURE TimeLimitExceeded, slot freed, message settled per the acks policy.</summary>
 public sealed class TimeLimitHardTests : IAsyncLifetime
 {
     private static readonly TimeSpan Five = TimeSpan.FromSeconds(5);

@@ -6,7 +6,7 @@ using Celeriac.Worker;
 namespace Celeriac.Tests;
 
 /// <summary>
-/// Which limit applies (SPEC §5.8): the message's <c>timelimit</c> header <c>[hard, soft]</c>, each
+/// Which limit applies (docs/protocol.md §5.8): the message's <c>timelimit</c> header <c>[hard, soft]</c>, each
 /// element on its own, over the task's option, over the app's default.
 /// </summary>
 public sealed class TimeLimitPrecedenceTests : IAsyncLifetime

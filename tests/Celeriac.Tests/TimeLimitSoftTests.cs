@@ -6,7 +6,7 @@ using Celeriac.Worker;
 
 namespace Celeriac.Tests;
 
-/// <summary>Soft time limit (SPEC §5.8): the task's token fires at the limit; the task may clean up and return.</summary>
+/// <summary>Soft time limit (docs/protocol.md §5.8): the task's token fires at the limit; the task may clean up and return.</summary>
 public sealed class TimeLimitSoftTests : IAsyncLifetime
 {
     private static readonly TimeSpan Ten = TimeSpan.FromSeconds(10);

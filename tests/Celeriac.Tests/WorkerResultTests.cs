@@ -7,7 +7,7 @@ using Celeriac.Worker;
 
 namespace Celeriac.Tests;
 
-/// <summary>What the worker stores for each outcome, with Celery's rules (SPEC §4.2, §4.4, §4.5).</summary>
+/// <summary>What the worker stores for each outcome, with Celery's rules (docs/protocol.md §4.2, §4.4, §4.5).</summary>
 public sealed class WorkerResultTests : IAsyncLifetime
 {
     private readonly TestHarness _h = TestHarness.Create();

@@ -5,7 +5,7 @@ using Celeriac.Protocol.Json;
 namespace Celeriac.Protocol.Control;
 
 /// <summary>
-/// One node's reply to a control request (SPEC §7.4): the body is <c>{"&lt;node&gt;": value}</c>;
+/// One node's reply to a control request (docs/protocol.md §7.4): the body is <c>{"&lt;node&gt;": value}</c>;
 /// the ticket and clock travel as message headers.
 /// </summary>
 /// <param name="Node">Replying node name.</param>

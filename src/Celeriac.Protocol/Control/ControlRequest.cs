@@ -6,7 +6,7 @@ using Celeriac.Protocol.Messages;
 namespace Celeriac.Protocol.Control;
 
 /// <summary>
-/// A remote-control (pidbox) request (SPEC §7.2), as <c>celery inspect</c>/<c>celery control</c> send it.
+/// A remote-control (pidbox) request (docs/protocol.md §7.2), as <c>celery inspect</c>/<c>celery control</c> send it.
 /// </summary>
 internal sealed class ControlRequest
 {
@@ -48,7 +48,7 @@ internal sealed class ControlRequest
     }
 
     /// <summary>
-    /// The message headers a request carries (SPEC §7.2): <c>{"clock": ..., "expires": ...}</c>, the
+    /// The message headers a request carries (docs/protocol.md §7.2): <c>{"clock": ..., "expires": ...}</c>, the
     /// sender's Lamport clock and the Unix time after which the request is stale (a float, as
     /// Python's <c>time() + timeout</c>), or 0 when it never expires.
     /// </summary>

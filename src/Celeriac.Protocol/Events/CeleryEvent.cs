@@ -5,7 +5,7 @@ using Celeriac.Protocol.Json;
 namespace Celeriac.Protocol.Events;
 
 /// <summary>
-/// One Celery event (SPEC §6): the common fields (<c>type</c>, <c>hostname</c>, <c>timestamp</c>,
+/// One Celery event (docs/protocol.md §6): the common fields (<c>type</c>, <c>hostname</c>, <c>timestamp</c>,
 /// <c>utcoffset</c>, <c>pid</c>, <c>clock</c>) plus the type's own fields, kept as JSON.
 /// </summary>
 internal sealed class CeleryEvent
@@ -33,7 +33,7 @@ internal sealed class CeleryEvent
     /// <summary>Unix time in seconds when the event was created.</summary>
     public double Timestamp { get; }
 
-    /// <summary>Hours <em>west</em> of UTC, floored (SPEC §6.2, pitfall 10).</summary>
+    /// <summary>Hours <em>west</em> of UTC, floored (docs/protocol.md §6.2, pitfall 10).</summary>
     public int UtcOffset { get; }
 
     /// <summary>Sender process id.</summary>
@@ -88,7 +88,7 @@ internal sealed class CeleryEvent
     }
 
     /// <summary>
-    /// Reads an event message body: one object, or a <c>task.multi</c> batch array (SPEC §6.1).
+    /// Reads an event message body: one object, or a <c>task.multi</c> batch array (docs/protocol.md §6.1).
     /// </summary>
     public static IReadOnlyList<CeleryEvent> ParseBody(ReadOnlySpan<byte> utf8)
     {

@@ -5,7 +5,7 @@ namespace Celeriac.Protocol.Json;
 
 /// <summary>
 /// Date and time text as Python's <c>datetime.isoformat()</c> writes it and as Celery readers accept it
-/// (SPEC §1.10, §4.2): <c>2026-11-21T05:44:18.707527+00:00</c>, microseconds only when non-zero.
+/// (docs/protocol.md §1.10, §4.2): <c>2026-11-21T05:44:18.707527+00:00</c>, microseconds only when non-zero.
 /// </summary>
 internal static class PythonDateTime
 {
@@ -26,7 +26,7 @@ internal static class PythonDateTime
     }
 
     /// <summary>
-    /// Formats a naive UTC time as Celery 5.2/5.3 writes <c>date_done</c> (no offset; SPEC §4.2).
+    /// Formats a naive UTC time as Celery 5.2/5.3 writes <c>date_done</c> (no offset; docs/protocol.md §4.2).
     /// A <see cref="DateTimeKind.Local"/> value is converted to UTC first; an unspecified one is taken as UTC.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

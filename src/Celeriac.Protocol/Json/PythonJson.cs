@@ -10,7 +10,7 @@ namespace Celeriac.Protocol.Json;
 /// <c>dumps</c> uses): <c>", "</c> and <c>": "</c> separators, <c>ensure_ascii</c> (everything
 /// outside printable ASCII as lowercase <c>\uXXXX</c>, astral characters as surrogate pairs), and
 /// floats as Python's <c>repr</c> (<c>2.0</c>, <c>1e+16</c>). For the few places where a Python
-/// peer compares bytes rather than values: members of the chord join's sorted set (SPEC §4.8),
+/// peer compares bytes rather than values: members of the chord join's sorted set (docs/protocol.md §4.8),
 /// where the same part written twice must be the same member.
 /// </summary>
 /// <example><c>PythonJson.Dumps(new JsonArray(1, "id", "SUCCESS", 4))</c> is <c>[1, "id", "SUCCESS", 4]</c>.</example>

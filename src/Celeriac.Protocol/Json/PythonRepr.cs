@@ -9,7 +9,7 @@ namespace Celeriac.Protocol.Json;
 /// <summary>
 /// Python <c>repr()</c> of JSON values, for the display-only text Python writes with the real
 /// <c>repr</c>: exception reprs (<c>ValueError('boom')</c>) in task events and chord errors
-/// (SPEC §4.4, §6.3). Celery 5.2 computes <c>argsrepr</c>, <c>kwargsrepr</c> and the
+/// (docs/protocol.md §4.4, §6.3). Celery 5.2 computes <c>argsrepr</c>, <c>kwargsrepr</c> and the
 /// <c>task-succeeded</c> result with its own <c>saferepr</c> instead: use <see cref="PythonSafeRepr"/> for those.
 /// </summary>
 internal static class PythonRepr

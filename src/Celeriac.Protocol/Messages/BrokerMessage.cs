@@ -5,7 +5,7 @@ namespace Celeriac.Protocol.Messages;
 
 /// <summary>
 /// A message as every transport carries it, independent of the broker: flat headers, basic
-/// properties and the serialized body bytes (SPEC §1.1). Redis wraps it in the kombu envelope
+/// properties and the serialized body bytes (docs/protocol.md §1.1). Redis wraps it in the kombu envelope
 /// (<see cref="KombuEnvelope"/>); AMQP maps it to basic properties and application headers.
 /// </summary>
 internal sealed class BrokerMessage

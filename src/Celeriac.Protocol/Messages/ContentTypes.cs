@@ -1,6 +1,6 @@
 namespace Celeriac.Protocol.Messages;
 
-/// <summary>Content types Celery serializers use (SPEC §1.11) and the short names settings use.</summary>
+/// <summary>Content types Celery serializers use (docs/protocol.md §1.11) and the short names settings use.</summary>
 internal static class ContentTypes
 {
     /// <summary><c>application/json</c>, serializer name <c>json</c>: the default and the only one we speak.</summary>

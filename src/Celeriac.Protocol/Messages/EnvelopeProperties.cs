@@ -50,7 +50,7 @@ internal sealed class EnvelopeProperties
             else if (reader.ValueTextEquals("priority"u8))
             {
                 WireReader.Next(ref reader);
-                // kombu: anything that is not an integer counts as priority 0 (SPEC §2.2).
+                // kombu: anything that is not an integer counts as priority 0 (docs/protocol.md §2.2).
                 p.Priority = reader.TokenType == JsonTokenType.Null ? null : (int)Math.Clamp(WireReader.AsInt64(ref reader) ?? 0, 0, 255);
                 reader.Skip();
             }

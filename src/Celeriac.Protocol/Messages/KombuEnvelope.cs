@@ -7,7 +7,7 @@ using Celeriac.Protocol.Json;
 namespace Celeriac.Protocol.Messages;
 
 /// <summary>
-/// The JSON document kombu's virtual transports (Redis) store for one message (SPEC §1.1): base64
+/// The JSON document kombu's virtual transports (Redis) store for one message (docs/protocol.md §1.1): base64
 /// body, content type and encoding, headers, and properties with <c>delivery_info</c> and a
 /// <c>delivery_tag</c> that must be fresh for every publish.
 /// </summary>

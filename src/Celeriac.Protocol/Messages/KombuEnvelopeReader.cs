@@ -8,7 +8,7 @@ using Celeriac.Protocol.Json;
 namespace Celeriac.Protocol.Messages;
 
 /// <summary>
-/// Decodes a kombu envelope (SPEC §1.1) in one pass over its bytes, without a node tree: the
+/// Decodes a kombu envelope (docs/protocol.md §1.1) in one pass over its bytes, without a node tree: the
 /// headers stay JSON text inside the <see cref="BrokerMessage"/> (the task decoder reads them from
 /// there), the body is base64-decoded straight from the UTF-8 text, and the document is parsed only
 /// if a restore asks for it. It accepts and refuses exactly what a parse into nodes would.

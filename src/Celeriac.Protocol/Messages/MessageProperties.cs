@@ -1,7 +1,7 @@
 namespace Celeriac.Protocol.Messages;
 
 /// <summary>
-/// AMQP-style basic properties of a message (SPEC §1.2). On Redis they live in the envelope's
+/// AMQP-style basic properties of a message (docs/protocol.md §1.2). On Redis they live in the envelope's
 /// <c>properties</c>; on RabbitMQ they are the real basic properties.
 /// </summary>
 internal sealed class MessageProperties
@@ -24,7 +24,7 @@ internal sealed class MessageProperties
     /// <summary>
     /// Properties beyond the standard ones, kept as read and written after them. Python workers put
     /// some send options here when they re-publish (<c>origin</c>, <c>replaced_task_nesting</c> on
-    /// retries, SPEC A.2).
+    /// retries, docs/protocol.md Appendix A.2).
     /// </summary>
     public System.Text.Json.Nodes.JsonObject? Extra { get; set; }
 

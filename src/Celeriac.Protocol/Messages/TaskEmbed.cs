@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace Celeriac.Protocol.Messages;
 
 /// <summary>
-/// The third element of a protocol v2 body (SPEC §1.4): signatures to run after this task.
+/// The third element of a protocol v2 body (docs/protocol.md §1.4): signatures to run after this task.
 /// Signatures stay JSON objects here; the canvas layer gives them types.
 /// </summary>
 internal sealed class TaskEmbed
@@ -14,10 +14,10 @@ internal sealed class TaskEmbed
     /// <summary>Signatures sent with <c>[task_id]</c> after failure (<c>link_error</c>).</summary>
     public JsonArray? Errbacks { get; set; }
 
-    /// <summary>Remaining chain steps, reversed: the next step is the last element (SPEC §1.7).</summary>
+    /// <summary>Remaining chain steps, reversed: the next step is the last element (docs/protocol.md §1.7).</summary>
     public JsonArray? Chain { get; set; }
 
-    /// <summary>The chord body this task is a header part of (SPEC §1.9).</summary>
+    /// <summary>The chord body this task is a header part of (docs/protocol.md §1.9).</summary>
     public JsonObject? Chord { get; set; }
 
     /// <summary>True when nothing is embedded.</summary>

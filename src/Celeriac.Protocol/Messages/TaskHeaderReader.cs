@@ -5,7 +5,7 @@ using Celeriac.Protocol.Json;
 namespace Celeriac.Protocol.Messages;
 
 /// <summary>
-/// Reads task headers (SPEC §1.3) from their JSON text into a <see cref="TaskMessage"/> in one pass:
+/// Reads task headers (docs/protocol.md §1.3) from their JSON text into a <see cref="TaskMessage"/> in one pass:
 /// modelled headers into their fields, every other header into <see cref="TaskMessage.ExtraHeaders"/>
 /// as read. Type errors throw <see cref="FormatException"/> naming the header; bad times and time
 /// limits throw <see cref="InvalidMessageException"/>. Whether <c>task</c> and <c>id</c> are

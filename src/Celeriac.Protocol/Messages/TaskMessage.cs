@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace Celeriac.Protocol.Messages;
 
 /// <summary>
-/// A Celery task message in the protocol v2 model (SPEC §1.3–1.4): the header fields, the body's
+/// A Celery task message in the protocol v2 model (docs/protocol.md §1.3–1.4): the header fields, the body's
 /// <c>[args, kwargs, embed]</c> and the basic properties. Protocol v1 and hybrid messages are read
 /// into the same model by <see cref="TaskMessageCodec"/>.
 /// </summary>
@@ -54,7 +54,7 @@ internal sealed class TaskMessage
     /// <summary>Producer identity, <c>gen&lt;pid&gt;@&lt;host&gt;</c> for clients.</summary>
     public string? Origin { get; set; }
 
-    /// <summary>When true the worker does not store SUCCESS (failures still are; SPEC §4.2).</summary>
+    /// <summary>When true the worker does not store SUCCESS (failures still are; docs/protocol.md §4.2).</summary>
     public bool IgnoreResult { get; set; }
 
     /// <summary>Times the task was replaced (5.3+ header; written only when non-zero).</summary>

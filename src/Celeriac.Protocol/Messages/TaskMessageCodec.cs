@@ -10,7 +10,7 @@ namespace Celeriac.Protocol.Messages;
 /// <summary>
 /// Turns <see cref="BrokerMessage"/>s into <see cref="TaskMessage"/>s and back. Reads protocol v2,
 /// v1 (everything in the body) and hybrid messages (v1 body plus v2 headers) as the Python worker
-/// does (SPEC §1.12–1.13); writes protocol v2 exactly as Python 5.2 does.
+/// does (docs/protocol.md §1.12–1.13); writes protocol v2 exactly as Python 5.2 does.
 /// </summary>
 internal static class TaskMessageCodec
 {
@@ -85,7 +85,7 @@ internal static class TaskMessageCodec
         // Not an array: rare (protocol v1, or garbage), so read as nodes.
         var node = ParseBody(body);
         // Python reads a dict body as v1/hybrid when it has 'args', and also when the headers
-        // lack 'task' (then args and kwargs default to () and {}; SPEC §1.13).
+        // lack 'task' (then args and kwargs default to () and {}; docs/protocol.md §1.13).
         if (node is JsonObject legacy && (legacy.ContainsKey("args") || !headers.HasTask))
             return FromLegacy(legacy, message.Headers, message.Properties);
         if (!headers.HasTask)
@@ -149,7 +149,7 @@ internal static class TaskMessageCodec
 
     private static ReadOnlyMemory<byte> Decompress(ReadOnlyMemory<byte> bytes, string kind, long maxSize)
     {
-        // Python's "gzip"/"zlib" compression is a zlib (RFC 1950) stream, not a gzip file (SPEC §1.11).
+        // Python's "gzip"/"zlib" compression is a zlib (RFC 1950) stream, not a gzip file (docs/protocol.md §1.11).
         if (kind is not ("application/x-gzip" or "zlib" or "gzip"))
             throw new InvalidMessageException($"compression '{kind}' is not supported");
         // One byte past the limit is room enough to tell "exactly at" from "over".

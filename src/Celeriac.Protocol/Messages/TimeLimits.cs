@@ -2,7 +2,7 @@ namespace Celeriac.Protocol.Messages;
 
 /// <summary>
 /// Per-message time limits in seconds; on the wire the header <c>timelimit</c> is <c>[hard, soft]</c>
-/// — hard first (SPEC §1.3, pitfall 1).
+/// — hard first (docs/protocol.md §1.3, pitfall 1).
 /// </summary>
 /// <param name="Hard">Hard limit in seconds, or null.</param>
 /// <param name="Soft">Soft limit in seconds, or null.</param>

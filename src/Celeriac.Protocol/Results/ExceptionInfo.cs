@@ -5,7 +5,7 @@ using Celeriac.Protocol.Json;
 namespace Celeriac.Protocol.Results;
 
 /// <summary>
-/// An exception as Celery stores it with a JSON result serializer (SPEC §4.4):
+/// An exception as Celery stores it with a JSON result serializer (docs/protocol.md §4.4):
 /// <c>{"exc_type", "exc_message": [args...], "exc_module"}</c>.
 /// </summary>
 /// <param name="Type">Class name, e.g. <c>ValueError</c> or <c>InvalidOperationException</c>.</param>

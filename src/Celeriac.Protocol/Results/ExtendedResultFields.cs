@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace Celeriac.Protocol.Results;
 
-/// <summary>The fields <c>result_extended=True</c> adds to result meta (SPEC §4.2).</summary>
+/// <summary>The fields <c>result_extended=True</c> adds to result meta (docs/protocol.md §4.2).</summary>
 /// <param name="Name">Task name.</param>
 /// <param name="Args">Positional arguments.</param>
 /// <param name="Kwargs">Keyword arguments.</param>

@@ -5,7 +5,7 @@ using Celeriac.Protocol.Json;
 namespace Celeriac.Protocol.Results;
 
 /// <summary>
-/// A saved group result (SPEC §4.7): what <c>GroupResult.save()</c> stores under
+/// A saved group result (docs/protocol.md §4.7): what <c>GroupResult.save()</c> stores under
 /// <c>celery-taskset-meta-&lt;group_id&gt;</c>, the object <c>{"result": &lt;group tuple&gt;}</c>.
 /// </summary>
 internal sealed class GroupResultMeta

@@ -6,7 +6,7 @@ using Celeriac.Protocol.Json;
 namespace Celeriac.Protocol.Results;
 
 /// <summary>
-/// The stored state of one task (SPEC §4.2): what a Redis backend keeps under
+/// The stored state of one task (docs/protocol.md §4.2): what a Redis backend keeps under
 /// <c>celery-task-meta-&lt;id&gt;</c> and publishes on the channel of the same name.
 /// </summary>
 public sealed class ResultMeta
@@ -24,7 +24,7 @@ public sealed class ResultMeta
     public string? Traceback { get; init; }
 
     /// <summary>
-    /// Result tuples of tasks sent from inside this one (SPEC §4.6); empty when none. Null only when
+    /// Result tuples of tasks sent from inside this one (docs/protocol.md §4.6); empty when none. Null only when
     /// read as null: Python writes that for a meta stored outside a task, and we write back what we read.
     /// </summary>
     public JsonArray? Children { get; init; } = new();

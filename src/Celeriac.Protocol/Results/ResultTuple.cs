@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace Celeriac.Protocol.Results;
 
 /// <summary>
-/// A result reference as Celery nests it in <c>children</c> and group metas (SPEC §4.6):
+/// A result reference as Celery nests it in <c>children</c> and group metas (docs/protocol.md §4.6):
 /// <c>[[id, parent], null]</c> for one task, <c>[[group_id, parent], [member, ...]]</c> for a group.
 /// </summary>
 /// <param name="Id">Task id, or group id for a group.</param>

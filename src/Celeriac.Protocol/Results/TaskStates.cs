@@ -1,6 +1,6 @@
 namespace Celeriac.Protocol.Results;
 
-/// <summary>Celery's task state names and state sets (SPEC §4.1).</summary>
+/// <summary>Celery's task state names and state sets (docs/protocol.md §4.1).</summary>
 public static class TaskStates
 {
     /// <summary>Unknown or not yet run; never stored, a missing key reads as this.</summary>

@@ -3,7 +3,7 @@ using Celeriac.Redis.Client;
 namespace Celeriac.Redis.Backend;
 
 /// <summary>
-/// The Lua script that adds one chord part exactly once (SPEC §4.8, made idempotent). Python's
+/// The Lua script that adds one chord part exactly once (docs/protocol.md §4.8, made idempotent). Python's
 /// pipeline — <c>ZADD</c>, <c>ZCOUNT</c>, <c>GET .t</c>, <c>GET .s</c>, <c>EXPIRE</c> ×3 — sees the
 /// total again when a redelivered header task adds its part a second time (an identical member
 /// adds nothing, a different result adds a second member), and then sends the body twice. This

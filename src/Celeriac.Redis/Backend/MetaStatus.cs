@@ -6,7 +6,7 @@ namespace Celeriac.Redis.Backend;
 
 /// <summary>
 /// Reads just the <c>status</c> of a result meta. The subscriber loop sees every message for every
-/// waited task (STARTED, PROGRESS, RETRY, …); it only needs to know whether one is READY (SPEC §4.1),
+/// waited task (STARTED, PROGRESS, RETRY, …); it only needs to know whether one is READY (docs/protocol.md §4.1),
 /// and each woken waiter parses its own copy of the full meta.
 /// </summary>
 internal static class MetaStatus

@@ -6,8 +6,8 @@ namespace Celeriac.Redis.Backend;
 /// <summary>
 /// What the Redis result backend takes from the app's options: where Redis is, the key layout
 /// (<c>global_keyprefix</c> of <c>result_backend_transport_options</c>, joined with <c>_</c>;
-/// SPEC §4.10), the TTL every write sets (<c>result_expires</c>, SPEC §4.2) and whether the chord
-/// join keeps parts in a sorted set or a list (<c>result_chord_ordered</c>, SPEC §4.8).
+/// docs/protocol.md §4.10), the TTL every write sets (<c>result_expires</c>, docs/protocol.md §4.2) and whether the chord
+/// join keeps parts in a sorted set or a list (<c>result_chord_ordered</c>, docs/protocol.md §4.8).
 /// </summary>
 internal sealed record RedisBackendSettings
 {

@@ -9,7 +9,7 @@ using Celeriac.Redis.Resp;
 namespace Celeriac.Redis.Backend;
 
 /// <summary>
-/// Celery's native chord join on Redis (SPEC §4.8), on the same keys and nearly command for command as
+/// Celery's native chord join on Redis (docs/protocol.md §4.8), on the same keys and nearly command for command as
 /// <c>RedisBackend.on_chord_part_return</c> sends them (vector
 /// <c>result_redis_chord_join_commands</c>), so C# and Python workers can finish each other's
 /// chords: the size in <c>&lt;gid&gt;.s</c>, extras in <c>&lt;gid&gt;.t</c>, parts in

@@ -13,7 +13,7 @@ namespace Celeriac.Redis.Backend;
 
 /// <summary>
 /// The <c>redis://</c> / <c>rediss://</c> result backend, wire-compatible with Celery 5.2's
-/// <c>RedisBackend</c> (SPEC §4): results under <c>celery-task-meta-&lt;id&gt;</c> written with
+/// <c>RedisBackend</c> (docs/protocol.md §4): results under <c>celery-task-meta-&lt;id&gt;</c> written with
 /// SETEX and published on the channel of the same name, a guard that never overwrites SUCCESS,
 /// waiters woken by pub/sub, saved groups under <c>celery-taskset-meta-&lt;gid&gt;</c>, and the
 /// native chord join. Commands go over one pipelined connection; waiters share one subscriber
@@ -21,7 +21,7 @@ namespace Celeriac.Redis.Backend;
 /// </summary>
 internal sealed class RedisResultBackend : IResultBackend, IChordJoin
 {
-    /// <summary>Redis's largest string (512 MB); Celery refuses bigger values before sending them (SPEC §4.2).</summary>
+    /// <summary>Redis's largest string (512 MB); Celery refuses bigger values before sending them (docs/protocol.md §4.2).</summary>
     public const int MaxValueBytes = 536_870_912;
 
     /// <summary>Most keys in one <c>MGET</c> of <see cref="GetManyAsync"/>.</summary>
@@ -57,7 +57,7 @@ internal sealed class RedisResultBackend : IResultBackend, IChordJoin
 
     /// <inheritdoc />
     /// <remarks>
-    /// One round trip per batch (SPEC §4.2 per meta): see <see cref="ResultWriter"/>. The bytes
+    /// One round trip per batch (docs/protocol.md §4.2 per meta): see <see cref="ResultWriter"/>. The bytes
     /// stored and published are exactly <see cref="ResultMeta.ToUtf8Bytes"/>.
     /// </remarks>
     public ValueTask StoreAsync(IReadOnlyList<ResultMeta> results, CancellationToken cancellationToken = default)
@@ -126,7 +126,7 @@ internal sealed class RedisResultBackend : IResultBackend, IChordJoin
 
     /// <inheritdoc />
     /// <remarks>
-    /// <c>{"result": &lt;tuple&gt;}</c> with the same SETEX + PUBLISH as a task meta (SPEC §4.7),
+    /// <c>{"result": &lt;tuple&gt;}</c> with the same SETEX + PUBLISH as a task meta (docs/protocol.md §4.7),
     /// without the SUCCESS guard, as Celery's <c>_save_group</c>.
     /// </remarks>
     public async ValueTask SaveGroupAsync(string groupId, JsonArray resultTuple, CancellationToken cancellationToken = default)

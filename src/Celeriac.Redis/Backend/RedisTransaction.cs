@@ -5,7 +5,7 @@ namespace Celeriac.Redis.Backend;
 
 /// <summary>
 /// <c>MULTI</c> … <c>EXEC</c> in one round trip, as redis-py's default (transactional) pipeline
-/// sends what Celery's backend does (SPEC §4.2, §4.8). The shared connection writes a batch
+/// sends what Celery's backend does (docs/protocol.md §4.2, §4.8). The shared connection writes a batch
 /// contiguously, so no other caller's command lands inside the transaction.
 /// </summary>
 internal static class RedisTransaction

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace Celeriac.Redis.Backend;
 
 /// <summary>
-/// Waiting clients as Celery's Redis result consumer does it (SPEC §4.3): <c>SUBSCRIBE</c> to the
+/// Waiting clients as Celery's Redis result consumer does it (docs/protocol.md §4.3): <c>SUBSCRIBE</c> to the
 /// task's channel first, then <c>GET</c> the key once, then wait for a published READY meta. One
 /// subscriber connection carries every waiter: waiters of the same task share one entry, and a
 /// channel is subscribed when its first waiter comes and unsubscribed when its last one leaves
@@ -94,7 +94,7 @@ internal sealed class ResultWaiters : IAsyncDisposable
         {
             await waited.Subscribed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
             // Subscribed first, then one GET: a meta stored before the subscription is read here,
-            // one stored after it is published to us (SPEC §4.3).
+            // one stored after it is published to us (docs/protocol.md §4.3).
             // The pump reads the keys of a whole SUBSCRIBE at once (ReadOnceAsync); a waiter reads
             // its own only when that did not happen (joined an entry already live, or the read failed).
             if (!waited.Ready.Task.IsCompleted && !waited.Read)
@@ -257,7 +257,7 @@ internal sealed class ResultWaiters : IAsyncDisposable
         Tell(channels, failure);
     }
 
-    // Subscribed first, then one read of every key of the SUBSCRIBE in one MGET (SPEC §4.3, in
+    // Subscribed first, then one read of every key of the SUBSCRIBE in one MGET (docs/protocol.md §4.3, in
     // bulk): a thousand waiters arriving together (a group's join) cost one round trip, not a
     // thousand GETs. A failed read is not the waiters' failure: each then reads its own key.
     private async Task ReadOnceAsync(string[] channels, CancellationToken stopping)

@@ -3,11 +3,11 @@ using Celeriac.Redis.Client;
 namespace Celeriac.Redis.Backend;
 
 /// <summary>
-/// The Lua script that stores result metas as Celery's Redis backend does (SPEC §4.2), a whole
+/// The Lua script that stores result metas as Celery's Redis backend does (docs/protocol.md §4.2), a whole
 /// batch per call: for each key, <c>GET</c> it and skip the write when the stored status is
 /// <c>SUCCESS</c> (the 5.x guard against a redelivered duplicate); otherwise <c>SETEX</c> (or
 /// <c>SET</c> without expiry) and <c>PUBLISH</c> the same bytes on the channel named like the key,
-/// which is what wakes waiting clients (SPEC §4.3). A script runs atomically, so the guard and the
+/// which is what wakes waiting clients (docs/protocol.md §4.3). A script runs atomically, so the guard and the
 /// write cannot interleave with another worker's, and metas of one batch apply in order.
 /// </summary>
 internal static class StoreResultsScript

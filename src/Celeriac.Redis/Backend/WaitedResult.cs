@@ -10,7 +10,7 @@ internal sealed class WaitedResult(string taskId, string channel)
     /// <summary>The task id.</summary>
     public string TaskId { get; } = taskId;
 
-    /// <summary>The result key, which is also the channel its metas are published on (SPEC §4.3).</summary>
+    /// <summary>The result key, which is also the channel its metas are published on (docs/protocol.md §4.3).</summary>
     public string Channel { get; } = channel;
 
     /// <summary>Waiters sharing the entry; changed only under <see cref="ResultWaiters"/>' lock.</summary>

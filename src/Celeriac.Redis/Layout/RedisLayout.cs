@@ -5,12 +5,12 @@ using System.Text.RegularExpressions;
 namespace Celeriac.Redis.Layout;
 
 /// <summary>
-/// Every key and channel name Celery and kombu use on Redis, in one place (SPEC §2.1–2.8, §4.2,
+/// Every key and channel name Celery and kombu use on Redis, in one place (docs/protocol.md §2.1–2.8, §4.2,
 /// §4.7, §4.8). The broker side honours kombu's <c>broker_transport_options</c>
 /// (<c>global_keyprefix</c> prepended verbatim to keys and channels, <c>sep</c>,
 /// <c>priority_steps</c>, the <c>unacked*</c> key names); the result side honours
 /// <c>result_backend_transport_options</c>' <c>global_keyprefix</c>, which Celery joins with
-/// <c>_</c> (SPEC §4.10).
+/// <c>_</c> (docs/protocol.md §4.10).
 /// </summary>
 internal sealed class RedisLayout
 {
@@ -75,7 +75,7 @@ internal sealed class RedisLayout
 
     /// <summary>
     /// The keys a consumer pops from, in kombu's order: by priority step first, then by queue
-    /// (<c>q1, q2, q1\x06\x163, q2\x06\x163, …</c>; SPEC §2.3).
+    /// (<c>q1, q2, q1\x06\x163, q2\x06\x163, …</c>; docs/protocol.md §2.3).
     /// </summary>
     public IReadOnlyList<string> ConsumeKeys(IReadOnlyList<string> queues) =>
         PrioritySteps.SelectMany(step => queues.Select(q => QueueKey(q, step))).ToList();
@@ -102,7 +102,7 @@ internal sealed class RedisLayout
     }
 
     /// <summary>
-    /// kombu's topic pattern for a binding key (SPEC §2.5): words regex-escaped, <c>*</c> → <c>.*?[^\.]</c>,
+    /// kombu's topic pattern for a binding key (docs/protocol.md §2.5): words regex-escaped, <c>*</c> → <c>.*?[^\.]</c>,
     /// <c>#</c> → <c>.*?</c>, joined with <c>\.</c>, anchored. Looser than AMQP, replicated on purpose.
     /// </summary>
     public static string TopicPattern(string bindingKey)
@@ -116,7 +116,7 @@ internal sealed class RedisLayout
         return "^" + string.Join(@"\.", words) + "$";
     }
 
-    /// <summary>The channel a fanout publish goes to: <c>/&lt;db&gt;.exchange/routing_key</c>, or without the key when empty (SPEC §2.6).</summary>
+    /// <summary>The channel a fanout publish goes to: <c>/&lt;db&gt;.exchange/routing_key</c>, or without the key when empty (docs/protocol.md §2.6).</summary>
     public string FanoutChannel(string exchange, string routingKey = "") =>
         _brokerPrefix + "/" + Database.ToString(CultureInfo.InvariantCulture) + "." + exchange + (routingKey.Length > 0 ? "/" + routingKey : "");
 
@@ -147,7 +147,7 @@ internal sealed class RedisLayout
     /// <summary>A saved group result: <c>celery-taskset-meta-&lt;gid&gt;</c>.</summary>
     public string GroupMetaKey(string groupId) => _resultPrefix + "celery-taskset-meta-" + groupId;
 
-    /// <summary>Chord join: the finished parts, <c>celery-taskset-meta-&lt;gid&gt;.j</c> (SPEC §4.8).</summary>
+    /// <summary>Chord join: the finished parts, <c>celery-taskset-meta-&lt;gid&gt;.j</c> (docs/protocol.md §4.8).</summary>
     public string ChordJoinKey(string groupId) => GroupMetaKey(groupId) + ".j";
 
     /// <summary>Chord join: the header size, <c>celery-taskset-meta-&lt;gid&gt;.s</c>.</summary>

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace Celeriac.Redis.Transport;
 
 /// <summary>
-/// <c>BRPOP &lt;keys&gt; 1</c> on a connection of its own (SPEC §2.3). A pop in flight is never
+/// <c>BRPOP &lt;keys&gt; 1</c> on a connection of its own (docs/protocol.md §2.3). A pop in flight is never
 /// cancelled on the client side (its reply, a popped message, would be dropped); instead a
 /// cancelled wait sends <c>CLIENT UNBLOCK</c> for this connection from the shared one, which ends the
 /// pop on the server as if it had timed out, so stopping does not wait out the second. Where the

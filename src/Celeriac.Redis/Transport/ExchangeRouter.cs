@@ -7,9 +7,9 @@ using Celeriac.Redis.Resp;
 namespace Celeriac.Redis.Transport;
 
 /// <summary>
-/// Finds the queues a named exchange routes to, as kombu's virtual exchanges do (SPEC §2.2, §2.5):
+/// Finds the queues a named exchange routes to, as kombu's virtual exchanges do (docs/protocol.md §2.2, §2.5):
 /// the exchange's type from a local, in-process declaration table (undeclared means direct; Celery's
-/// <c>celeryev</c> and <c>celery.pidbox</c> are fanout on Redis, SPEC §2.7), the bindings from the
+/// <c>celeryev</c> and <c>celery.pidbox</c> are fanout on Redis, docs/protocol.md §2.7), the bindings from the
 /// <c>_kombu.binding.&lt;exchange&gt;</c> set. Binding sets are cached for a second, and a lookup
 /// that finds no queue in a cached set reads the set again before giving up, so a queue bound a
 /// moment ago by another process is not missed.

@@ -2,7 +2,7 @@ namespace Celeriac.Redis.Transport;
 
 /// <summary>
 /// The order in which a consumer offers its queues to Redis, as kombu's cycle classes keep it
-/// (<c>round_robin_cycle</c>, <c>sorted_cycle</c>, <c>priority_cycle</c>; SPEC §2.3). Not
+/// (<c>round_robin_cycle</c>, <c>sorted_cycle</c>, <c>priority_cycle</c>; docs/protocol.md §2.3). Not
 /// thread-safe: the consumer only touches it while it holds its receive gate.
 /// </summary>
 internal sealed class QueueCycle

@@ -3,7 +3,7 @@ using Celeriac.Protocol.Json;
 
 namespace Celeriac.Redis.Transport;
 
-/// <summary>How kombu marks a message it gives back to a queue (<c>_do_restore_message</c>, SPEC §2.4).</summary>
+/// <summary>How kombu marks a message it gives back to a queue (<c>_do_restore_message</c>, docs/protocol.md §2.4).</summary>
 internal static class Redelivery
 {
     /// <summary>

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace Celeriac.Redis.Transport;
 
 /// <summary>
-/// A fanout subscription on Redis (SPEC §2.6): its own pub/sub connection with PSUBSCRIBE on the
+/// A fanout subscription on Redis (docs/protocol.md §2.6): its own pub/sub connection with PSUBSCRIBE on the
 /// exchange's channels, and the binding member kombu writes for the queue. Payloads are whole
 /// kombu envelopes; one that cannot be read arrives as a message with
 /// <see cref="BroadcastMessage.Malformed"/> set. Disposing unsubscribes and removes the binding.
@@ -59,7 +59,7 @@ internal sealed class RedisBroadcastSubscription(RedisClient redis, RedisSubscri
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
-            // A stale member is harmless; kombu leaves them behind after crashes too (SPEC §2.5).
+            // A stale member is harmless; kombu leaves them behind after crashes too (docs/protocol.md §2.5).
             logger.LogDebug("Could not remove the binding of {Exchange}: {Reason}", exchange, ex.Message);
         }
         finally

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Celeriac.Redis.Transport;
 
-/// <content>Receiving: atomic script calls that pop and record; BRPOP only when the lists are empty (SPEC §2.3).</content>
+/// <content>Receiving: atomic script calls that pop and record; BRPOP only when the lists are empty (docs/protocol.md §2.3).</content>
 internal sealed partial class RedisConsumer
 {
     public async ValueTask<IReadOnlyList<TransportDelivery>> ReceiveAsync(int maxCount, CancellationToken cancellationToken)
@@ -209,7 +209,7 @@ internal sealed partial class RedisConsumer
     }
 
     private static InvalidMessageException Untagged() =>
-        new("envelope's properties.delivery_tag must be a non-empty string and properties.delivery_info.exchange a string (SPEC §1.1)");
+        new("envelope's properties.delivery_tag must be a non-empty string and properties.delivery_info.exchange a string (docs/protocol.md §1.1)");
 
     /// <summary>Decodes a list element; a reader failure makes it malformed rather than costing the batch.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

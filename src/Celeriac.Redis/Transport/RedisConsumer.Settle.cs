@@ -3,7 +3,7 @@ using Celeriac.Transport;
 
 namespace Celeriac.Redis.Transport;
 
-/// <content>Settling in batches (SPEC §2.4): acks as one ZREM + one HDEL; give-backs as one script call.</content>
+/// <content>Settling in batches (docs/protocol.md §2.4): acks as one ZREM + one HDEL; give-backs as one script call.</content>
 internal sealed partial class RedisConsumer
 {
     public async ValueTask SettleAsync(IReadOnlyList<Settlement> settlements, CancellationToken cancellationToken = default)

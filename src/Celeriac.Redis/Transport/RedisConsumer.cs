@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace Celeriac.Redis.Transport;
 
 /// <summary>
-/// A consumer of kombu's Redis lists (SPEC §2.3–2.4). A receive takes up to the asked number of
+/// A consumer of kombu's Redis lists (docs/protocol.md §2.3–2.4). A receive takes up to the asked number of
 /// messages in one atomic script call that also records them in <c>unacked</c>; only when that
 /// finds nothing does it block in <c>BRPOP</c>. Settlements go in batches: one pipelined
 /// ZREM + HDEL for all acks and rejects, one script call for everything given back. Disposing
@@ -15,7 +15,7 @@ namespace Celeriac.Redis.Transport;
 /// consumer lives it sweeps for anyone's deliveries whose visibility timeout passed.
 /// </summary>
 /// <remarks>
-/// Malformed input (SPEC §1.1): a list element kombu could not record — not JSON, not an object,
+/// Malformed input (docs/protocol.md §1.1): a list element kombu could not record — not JSON, not an object,
 /// no string <c>properties.delivery_tag</c> or <c>delivery_info.exchange</c> — is popped, not
 /// recorded, logged, and handed on as a <see cref="TransportDelivery.Malformed"/> delivery; one
 /// kombu could record but we cannot read (bad base64, …) is recorded as usual and handed on the

@@ -4,7 +4,7 @@ using Celeriac.Transport;
 
 namespace Celeriac.Redis.Transport;
 
-/// <content>Fanout (SPEC §2.6–2.7): PUBLISH to <c>/&lt;db&gt;.exchange/routing_key</c>, PSUBSCRIBE plus the binding member.</content>
+/// <content>Fanout (docs/protocol.md §2.6–2.7): PUBLISH to <c>/&lt;db&gt;.exchange/routing_key</c>, PSUBSCRIBE plus the binding member.</content>
 internal sealed partial class RedisTransport
 {
     /// <inheritdoc />

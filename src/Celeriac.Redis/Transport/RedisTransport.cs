@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace Celeriac.Redis.Transport;
 
 /// <summary>
-/// The <c>redis://</c> / <c>rediss://</c> transport, with kombu's Redis layout exactly (SPEC §2), so
+/// The <c>redis://</c> / <c>rediss://</c> transport, with kombu's Redis layout exactly (docs/protocol.md §2), so
 /// Python Celery and Celeriac share queues, acks, restores and fanout. Tasks are LPUSHed to lists
 /// and popped from the other end; priorities use kombu's per-step lists; delivered messages are
 /// recorded in <c>unacked</c> / <c>unacked_index</c> until settled, and restored by whichever
@@ -61,7 +61,7 @@ internal sealed partial class RedisTransport : ITransport, IBroadcast
         var envelope = KombuEnvelope.Encode(message, route);
         if (route.Exchange.Length == 0)
         {
-            // The anonymous exchange: the routing key is the queue (SPEC §2.2).
+            // The anonymous exchange: the routing key is the queue (docs/protocol.md §2.2).
             await LeftPushAsync([route.RoutingKey], message.Properties.Priority, envelope, cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -74,7 +74,7 @@ internal sealed partial class RedisTransport : ITransport, IBroadcast
         if (queues.Count == 0 && Options.DeadLetterQueue is { } deadLetter) queues = [deadLetter];
         if (queues.Count == 0)
         {
-            // kombu warns and drops an unroutable message too (SPEC §2.2).
+            // kombu warns and drops an unroutable message too (docs/protocol.md §2.2).
             _logger.LogWarning("Message to exchange '{Exchange}' with routing key '{RoutingKey}' matches no queue; dropped", route.Exchange, route.RoutingKey);
             return;
         }
@@ -86,7 +86,7 @@ internal sealed partial class RedisTransport : ITransport, IBroadcast
     {
         ArgumentException.ThrowIfNullOrEmpty(queue);
         // What Python's queue_declare + queue_bind write for Celery's queue: the same-named direct
-        // exchange bound with the queue name (SPEC §2.2 item 4, vector redis_bindings_and_subscriptions).
+        // exchange bound with the queue name (docs/protocol.md §2.2 item 4, vector redis_bindings_and_subscriptions).
         await _redis.ExecuteAsync(new RedisCommand("SADD", Layout.BindingKey(queue), Layout.BindingMember(queue, "", queue)), cancellationToken).ConfigureAwait(false);
         _router.Invalidate(queue);
     }
@@ -97,7 +97,7 @@ internal sealed partial class RedisTransport : ITransport, IBroadcast
     /// </summary>
     public void DeclareExchange(string exchange, ExchangeKind kind) => _router.Declare(exchange, kind);
 
-    /// <summary>Binds a queue to an exchange: the binding member kombu writes, with a topic pattern for topic exchanges (SPEC §2.5).</summary>
+    /// <summary>Binds a queue to an exchange: the binding member kombu writes, with a topic pattern for topic exchanges (docs/protocol.md §2.5).</summary>
     public async ValueTask BindQueueAsync(string queue, string exchange, string routingKey, CancellationToken cancellationToken = default)
     {
         var member = Layout.BindingMember(routingKey, _router.PatternFor(exchange, routingKey), queue);
@@ -110,7 +110,7 @@ internal sealed partial class RedisTransport : ITransport, IBroadcast
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         if (queues.Count == 0) throw new ArgumentException("A consumer needs at least one queue.", nameof(queues));
-        // kombu restores timed-out deliveries when a consumer starts (SPEC §2.4); this also proves
+        // kombu restores timed-out deliveries when a consumer starts (docs/protocol.md §2.4); this also proves
         // the server is reachable before the worker says it is ready.
         if (_sweeper is not null) await _sweeper.SweepAsync(cancellationToken).ConfigureAwait(false);
         else await _redis.ConnectAsync(cancellationToken).ConfigureAwait(false);

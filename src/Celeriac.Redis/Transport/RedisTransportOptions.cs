@@ -4,7 +4,7 @@ using Celeriac.Redis.Layout;
 namespace Celeriac.Redis.Transport;
 
 /// <summary>
-/// The <c>broker_transport_options</c> kombu's Redis transport reads (SPEC §2.8), parsed from the
+/// The <c>broker_transport_options</c> kombu's Redis transport reads (docs/protocol.md §2.8), parsed from the
 /// app's string dictionary. Unknown options are ignored, as kombu ignores them; a known option
 /// with a bad value fails with an <see cref="ArgumentException"/> that names it, before anything
 /// connects.

@@ -11,7 +11,7 @@ internal static class TransportScripts
 {
     /// <summary>
     /// Pops up to ARGV[1] messages in kombu's order and records each one for ack emulation
-    /// (SPEC §2.3–2.4): <c>ZADD unacked_index &lt;time&gt; &lt;tag&gt;</c> and
+    /// (docs/protocol.md §2.3–2.4): <c>ZADD unacked_index &lt;time&gt; &lt;tag&gt;</c> and
     /// <c>HSET unacked &lt;tag&gt; "[&lt;envelope as read&gt;, &lt;exchange&gt;, &lt;routing key&gt;]"</c>,
     /// the same entry kombu writes (vector <c>redis_unacked_entry</c>).
     /// KEYS: unacked, unacked_index, then the consume keys, step-major (q1, q2, q1·3, q2·3, …).
@@ -169,7 +169,7 @@ internal static class TransportScripts
     /// <summary>
     /// Gives messages back to lists (requeue: LPUSH, the back; restore: RPUSH, the front), each only
     /// if this caller removes its <c>unacked</c> entry, so a sweep racing a consumer (or two sweeps)
-    /// can never push one message twice (SPEC §2.4). An item with a score is also skipped when the
+    /// can never push one message twice (docs/protocol.md §2.4). An item with a score is also skipped when the
     /// index holds another score for its tag: the message was restored and delivered again since,
     /// and the entry is someone else's now.
     /// KEYS: unacked, unacked_index, then the destination lists of every item in order.

@@ -10,7 +10,7 @@ namespace Celeriac.Redis.Transport;
 
 /// <summary>
 /// Restores deliveries whose visibility timeout passed, whoever took them — a Celeriac or a Python
-/// worker that died (SPEC §2.4). Under the <c>unacked_mutex</c> lock (skipped while another process
+/// worker that died (docs/protocol.md §2.4). Under the <c>unacked_mutex</c> lock (skipped while another process
 /// holds it, as kombu does): <c>ZREVRANGEBYSCORE unacked_index &lt;now - timeout&gt; 0 WITHSCORES</c>,
 /// then each entry is routed again from its exchange and routing key, marked redelivered and
 /// pushed to the front of its queue by <see cref="TransportScripts.Restore"/>.

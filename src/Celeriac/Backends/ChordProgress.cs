@@ -29,7 +29,7 @@ internal readonly record struct ChordProgress(long Ready, long? Size, long Extra
     /// <summary>
     /// True for exactly the add that completed the header — it added its part, and with it the
     /// count reached size + extra: send the body. Python's join also fires when a redelivered part
-    /// is added again after the header is complete (SPEC §4.8); ours does not.
+    /// is added again after the header is complete (docs/protocol.md §4.8); ours does not.
     /// </summary>
     /// <remarks>
     /// The completing add also records a claim (<see cref="ChordClaim"/>). If the worker that saw

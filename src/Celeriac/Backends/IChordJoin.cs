@@ -3,11 +3,11 @@ using Celeriac.Protocol.Results;
 namespace Celeriac.Backends;
 
 /// <summary>
-/// A backend's native chord join (SPEC §4.8): the header size, the finished parts and an atomic
+/// A backend's native chord join (docs/protocol.md §4.8): the header size, the finished parts and an atomic
 /// count, so exactly one worker — the one that adds the last part — sends the chord body; and a
 /// claim on that send, so that if the worker dies before it is done, the redelivered part takes
 /// the send over after a lease (<see cref="ChordClaim"/>, <see cref="ChordProgress.ShouldSendBody"/>).
-/// Backends without it use <c>celery.chord_unlock</c> (SPEC §4.9).
+/// Backends without it use <c>celery.chord_unlock</c> (docs/protocol.md §4.9).
 /// </summary>
 internal interface IChordJoin
 {

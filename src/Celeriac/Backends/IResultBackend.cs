@@ -10,7 +10,7 @@ internal interface IResultBackend : IAsyncDisposable
 {
     /// <summary>
     /// Stores metas in one batch and wakes whoever waits on them. A stored SUCCESS is never
-    /// overwritten (a redelivered duplicate must not replace a good result; SPEC §4.2).
+    /// overwritten (a redelivered duplicate must not replace a good result; docs/protocol.md §4.2).
     /// </summary>
     ValueTask StoreAsync(IReadOnlyList<ResultMeta> results, CancellationToken cancellationToken = default);
 
@@ -40,7 +40,7 @@ internal interface IResultBackend : IAsyncDisposable
     /// <summary>Deletes a task's stored result.</summary>
     ValueTask ForgetAsync(string taskId, CancellationToken cancellationToken = default);
 
-    /// <summary>Saves a group result tuple (SPEC §4.7) under the group id.</summary>
+    /// <summary>Saves a group result tuple (docs/protocol.md §4.7) under the group id.</summary>
     ValueTask SaveGroupAsync(string groupId, JsonArray resultTuple, CancellationToken cancellationToken = default);
 
     /// <summary>The saved group result tuple, or null.</summary>

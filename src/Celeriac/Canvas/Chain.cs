@@ -5,7 +5,7 @@ namespace Celeriac.Canvas;
 
 /// <summary>
 /// Tasks run one after another, each receiving the previous result (Celery's <c>chain</c>, wire
-/// task <c>celery.chain</c>, SPEC §1.7). Applying it sends only the first step; the remaining
+/// task <c>celery.chain</c>, docs/protocol.md §1.7). Applying it sends only the first step; the remaining
 /// steps travel in its <c>embed.chain</c>, reversed, each frozen with its id. The result is the
 /// last step's, whose <see cref="AsyncResult.Parent"/> leads back through the steps.
 /// </summary>

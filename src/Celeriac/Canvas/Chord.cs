@@ -6,10 +6,10 @@ namespace Celeriac.Canvas;
 
 /// <summary>
 /// A group whose results, once all are in, are passed as one list to a body (Celery's
-/// <c>chord</c>, wire task <c>celery.chord</c>, SPEC §1.9). Applying it records the header size
+/// <c>chord</c>, wire task <c>celery.chord</c>, docs/protocol.md §1.9). Applying it records the header size
 /// in the result backend, sends every header task with <c>group_index</c> and <c>embed.chord</c> =
 /// the body; the worker that finishes the last part sends the body. With a backend that has no
-/// native join, a <c>celery.chord_unlock</c> task polls instead (SPEC §4.9). Needs a result backend.
+/// native join, a <c>celery.chord_unlock</c> task polls instead (docs/protocol.md §4.9). Needs a result backend.
 /// </summary>
 /// <example>
 /// <code>

@@ -6,8 +6,8 @@ using Microsoft.Extensions.Logging;
 namespace Celeriac.Canvas;
 
 /// <summary>
-/// The end of a chord, shared by the native join (SPEC §4.8) and <c>celery.chord_unlock</c>
-/// (SPEC §4.9): send the body with the header's results, or — when a part failed, or the join
+/// The end of a chord, shared by the native join (docs/protocol.md §4.8) and <c>celery.chord_unlock</c>
+/// (docs/protocol.md §4.9): send the body with the header's results, or — when a part failed, or the join
 /// or the send did — send the body's errbacks and store FAILURE <c>ChordError</c> under the
 /// body's task id (Celery's <c>chord_error_from_stack</c>).
 /// </summary>

@@ -7,7 +7,7 @@ namespace Celeriac.Canvas;
 /// <summary>
 /// Celery's <c>chord.run</c> and the backend's <c>apply_chord</c>: freezes the body and the header,
 /// prepares the join (nothing for a native join but saving a header with nested groups;
-/// <c>celery.chord_unlock</c> otherwise, SPEC §4.9), then sends the header.
+/// <c>celery.chord_unlock</c> otherwise, docs/protocol.md §4.9), then sends the header.
 /// </summary>
 internal static class ChordRun
 {
@@ -27,7 +27,7 @@ internal static class ChordRun
         options.Remove("task_id");
         foreach (var (key, value) in options) body.Options[key] = value?.DeepClone();
         var bodyResult = body.FreezeCore(new FreezeOptions { Id = taskId, RootId = rootId, ReplyTo = app.Publisher.Oid });
-        // ... but never the header's: a header task must not carry the chain or an outer chord (SPEC §1.9).
+        // ... but never the header's: a header task must not carry the chain or an outer chord (docs/protocol.md §1.9).
         options.Remove("chain");
         options.Remove("chord");
         // Nor the chord's own place in an outer header (a replaced part): it would override every

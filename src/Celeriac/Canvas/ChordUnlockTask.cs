@@ -7,7 +7,7 @@ namespace Celeriac.Canvas;
 
 /// <summary>
 /// <c>celery.chord_unlock(group_id, callback, interval=None, max_retries=None, result=None)</c>
-/// (SPEC §4.9): the producer sends it for backends without a native chord join. It checks the
+/// (docs/protocol.md §4.9): the producer sends it for backends without a native chord join. It checks the
 /// header's results (the <c>result</c> kwarg holds their tuples), retries itself every
 /// <c>interval</c> (default <c>result_chord_retry_interval</c>) while one is not ready, then sends
 /// the body with the results, or fails it with <c>ChordError</c>.

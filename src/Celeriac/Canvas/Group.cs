@@ -5,7 +5,7 @@ using Celeriac.Protocol.Results;
 namespace Celeriac.Canvas;
 
 /// <summary>
-/// Tasks run in parallel (Celery's <c>group</c>, wire task <c>celery.group</c>, SPEC §1.8): applying
+/// Tasks run in parallel (Celery's <c>group</c>, wire task <c>celery.group</c>, docs/protocol.md §1.8): applying
 /// it sends one message per member, each with header <c>group</c> = the group id, and returns a
 /// <see cref="GroupResult"/>. Nested groups are flattened. Partial arguments given when applying
 /// go to every mutable member.

@@ -5,7 +5,7 @@ using Celeriac.Protocol.Results;
 namespace Celeriac.Canvas;
 
 /// <summary>
-/// Reads a chord header's results from their result tuples (SPEC §4.6), as Celery's
+/// Reads a chord header's results from their result tuples (docs/protocol.md §4.6), as Celery's
 /// <c>GroupResult.join</c> does for <c>celery.chord_unlock</c> and for a header saved as a group:
 /// values in header order, a nested group as a nested list, and the first failure in that order.
 /// </summary>

@@ -6,7 +6,7 @@ namespace Celeriac.Canvas;
 /// <summary>
 /// How a worker sends the signatures a finished task carries (callbacks, errbacks, the next chain
 /// step, a chord body): each is cloned with the extra arguments and options Celery's worker passes
-/// (SPEC §1.5 — args prepended unless immutable, <c>parent_id</c>, <c>root_id</c>, <c>priority</c>,
+/// (docs/protocol.md §1.5 — args prepended unless immutable, <c>parent_id</c>, <c>root_id</c>, <c>priority</c>,
 /// <c>chain</c>), then sent through <see cref="Signature.SendWorkflowAsync"/>, so it goes to its own
 /// <c>queue</c> option or the normal route of its task.
 /// </summary>
@@ -30,7 +30,7 @@ internal static class LinkedSends
         SendAsync(app, new Group(members), args, options, cancellationToken);
 
     /// <summary>
-    /// Sends errbacks the old-style way (SPEC §1.6): all of them as one group with args
+    /// Sends errbacks the old-style way (docs/protocol.md §1.6): all of them as one group with args
     /// <c>[failed_task_id]</c>, <c>parent_id</c> = the failed task, <c>root_id</c> = its root.
     /// A Celeriac worker cannot call a Python errback in-process, so a new-style errback
     /// <c>(request, exc, traceback)</c> is sent too and receives only the id.

@@ -49,7 +49,7 @@ internal static class Replacement
         }
 
         // The task's remaining chain steps run after the replacement, keeping their frozen ids;
-        // embed.chain is reversed (SPEC §1.7), so the next step is its last element.
+        // embed.chain is reversed (docs/protocol.md §1.7), so the next step is its last element.
         var steps = message.Embed.Chain ?? [];
         for (var i = steps.Count - 1; i >= 0; i--)
         {

@@ -5,7 +5,7 @@ using Celeriac.Protocol.Results;
 namespace Celeriac.Canvas;
 
 /// <summary>
-/// A task call that has not been sent yet (Celery's <c>signature</c>, SPEC §1.5): the task name,
+/// A task call that has not been sent yet (Celery's <c>signature</c>, docs/protocol.md §1.5): the task name,
 /// partial args and kwargs, execution options and whether it is immutable. Its wire form is the
 /// JSON object Python Celery writes, so a signature built here can be a callback, chain step or
 /// chord body of a message a Python worker runs, and the other way round.
@@ -97,7 +97,7 @@ public partial class Signature
     internal virtual CeleriacApp? BoundApp => App;
 
     /// <summary>
-    /// A copy with more arguments and options applied (Celery's <c>clone</c>, SPEC §1.5): extra args
+    /// A copy with more arguments and options applied (Celery's <c>clone</c>, docs/protocol.md §1.5): extra args
     /// are prepended and extra kwargs merged (both skipped when immutable); extra options override
     /// the signature's, except a <c>group_id</c> it already has.
     /// </summary>
@@ -138,7 +138,7 @@ public partial class Signature
     /// <summary>The errbacks added with <see cref="LinkError"/>.</summary>
     public IReadOnlyList<Signature> Errbacks => OptionList("link_error");
 
-    /// <summary>The wire form: <c>{"task", "args", "kwargs", "options", "subtask_type", "immutable"}</c> (SPEC §1.5).</summary>
+    /// <summary>The wire form: <c>{"task", "args", "kwargs", "options", "subtask_type", "immutable"}</c> (docs/protocol.md §1.5).</summary>
     public virtual JsonObject ToJson() => new()
     {
         ["task"] = Task,

@@ -5,7 +5,7 @@ namespace Celeriac.Canvas;
 
 /// <summary>
 /// Chooses the signature type for a wire <c>subtask_type</c>: <c>group</c>, <c>chain</c> and
-/// <c>chord</c> get their composite types (SPEC §1.5); anything else stays a plain signature that
+/// <c>chord</c> get their composite types (docs/protocol.md §1.5); anything else stays a plain signature that
 /// keeps its <c>subtask_type</c>, so a kind we do not model still round-trips unchanged.
 /// <c>celery.map</c>, <c>celery.starmap</c> and <c>celery.chunks</c> have no subtask type on the
 /// wire; they are recognised by name (and shape) so a copy still sends like the original.

@@ -8,7 +8,7 @@ namespace Celeriac.Canvas;
 /// <summary>
 /// Turns a signature's <c>options</c> (Celery's <c>apply_async</c> keywords) into the send
 /// options of one message, as Python's <c>Task.apply_async</c> → <c>send_task</c> maps them
-/// (SPEC §1.5): <c>task_id</c> → id, <c>group_id</c>/<c>group_index</c> → group headers,
+/// (docs/protocol.md §1.5): <c>task_id</c> → id, <c>group_id</c>/<c>group_index</c> → group headers,
 /// <c>link</c>/<c>link_error</c>/<c>chain</c>/<c>chord</c> → embed, routing, timing, limits,
 /// priority, headers. Keys Celeriac does not use are ignored, as Python's producer ignores them.
 /// </summary>

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace Celeriac.Canvas;
 
 /// <summary>
-/// A composite made of a list of signatures, <c>kwargs.tasks</c> on the wire (SPEC §1.5): what
+/// A composite made of a list of signatures, <c>kwargs.tasks</c> on the wire (docs/protocol.md §1.5): what
 /// <see cref="Chain"/> and <see cref="Group"/> share.
 /// </summary>
 public abstract class TaskListSignature : Signature

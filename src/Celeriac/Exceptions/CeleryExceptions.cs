@@ -1,6 +1,6 @@
 namespace Celeriac.Exceptions;
 
-/// <summary>The exceptions Celery itself raises, with the Python names peers expect (SPEC §4.4).</summary>
+/// <summary>The exceptions Celery itself raises, with the Python names peers expect (docs/protocol.md §4.4).</summary>
 public static class CeleryExceptions
 {
     /// <summary><c>celery.exceptions</c>.</summary>

@@ -2,7 +2,7 @@ using Celeriac.Protocol.Results;
 
 namespace Celeriac.Exceptions;
 
-/// <summary>Turns .NET exceptions into the stored form (SPEC §4.4).</summary>
+/// <summary>Turns .NET exceptions into the stored form (docs/protocol.md §4.4).</summary>
 internal static class ExceptionInfoFactory
 {
     /// <summary>

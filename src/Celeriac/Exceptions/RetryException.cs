@@ -6,7 +6,7 @@ namespace Celeriac.Exceptions;
 /// <summary>
 /// Celery's <c>Retry</c>: the task asked to run again later. Get one from
 /// <see cref="TaskContext.Retry"/> and throw it; the worker publishes the retry message (same id,
-/// <c>retries + 1</c>, an eta) and stores RETRY (SPEC §5.5).
+/// <c>retries + 1</c>, an eta) and stores RETRY (docs/protocol.md §5.5).
 /// </summary>
 public sealed class RetryException : CeleryException
 {

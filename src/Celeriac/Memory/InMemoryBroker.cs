@@ -45,7 +45,7 @@ internal sealed class InMemoryBroker
 
     internal IEnumerable<InMemoryQueue> Route(DeliveryInfo route)
     {
-        // Anonymous exchange: the routing key is the queue (SPEC §2.2). A named exchange routes
+        // Anonymous exchange: the routing key is the queue (docs/protocol.md §2.2). A named exchange routes
         // directly to the same-named queues Celery declares (exchange = queue = routing key).
         if (route.Exchange.Length == 0) return [Queue(route.RoutingKey)];
         return _queues.TryGetValue(route.RoutingKey, out var q) ? [q] : [Queue(route.Exchange)];

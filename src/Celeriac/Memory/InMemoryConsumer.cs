@@ -6,7 +6,7 @@ namespace Celeriac.Memory;
 /// <summary>
 /// Consumer of the in-memory broker. Delivered messages stay tracked until settled; whatever is
 /// unsettled when the consumer is disposed goes back to the front of its queue, as kombu restores
-/// unacked messages when a channel closes (SPEC §2.4).
+/// unacked messages when a channel closes (docs/protocol.md §2.4).
 /// </summary>
 internal sealed class InMemoryConsumer(InMemoryBroker broker, InMemoryQueue[] queues) : ITransportConsumer
 {
@@ -83,7 +83,7 @@ internal sealed class InMemoryConsumer(InMemoryBroker broker, InMemoryQueue[] qu
             }
         }
         // Restored messages go to the front in their delivery order, as kombu restores unacked
-        // messages (last delivered pushed first; SPEC §2.4).
+        // messages (last delivered pushed first; docs/protocol.md §2.4).
         if (restores is not null)
             foreach (var (stored, _, queue) in restores.OrderByDescending(r => r.Sequence))
                 broker.Queue(queue).Enqueue(stored with { Redelivered = true }, front: true);

@@ -6,7 +6,7 @@ namespace Celeriac.Memory;
 
 /// <summary>
 /// The <c>memory://</c> result backend: a view of an <see cref="InMemoryResultStore"/>, with the
-/// native chord join (SPEC §4.8) so chords work without <c>celery.chord_unlock</c>.
+/// native chord join (docs/protocol.md §4.8) so chords work without <c>celery.chord_unlock</c>.
 /// </summary>
 internal sealed class InMemoryResultBackend : IResultBackend, IChordJoin
 {

@@ -16,7 +16,7 @@ internal sealed class InMemoryResultStore
     private readonly ConcurrentDictionary<string, (ResultMeta Meta, DateTimeOffset? ExpiresAt)> _results = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, JsonArray> _groups = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TaskCompletionSource<ResultMeta>> _waiters = new(StringComparer.Ordinal);
-    // Chord joins (SPEC §4.8), read and written only under _writeLock: the count a part sees must
+    // Chord joins (docs/protocol.md §4.8), read and written only under _writeLock: the count a part sees must
     // include exactly the parts added before it, so one add — the last — completes the chord.
     private readonly Dictionary<string, ChordState> _chords = new(StringComparer.Ordinal);
     private readonly object _writeLock = new();
@@ -34,7 +34,7 @@ internal sealed class InMemoryResultStore
     {
         lock (_writeLock)
         {
-            // Never replace a SUCCESS (SPEC §4.2): a redelivered duplicate must not undo a good result.
+            // Never replace a SUCCESS (docs/protocol.md §4.2): a redelivered duplicate must not undo a good result.
             if (_results.TryGetValue(meta.TaskId, out var existing) && existing.Meta.Status == TaskStates.Success) return;
             meta = Snapshot(meta);
             _results[meta.TaskId] = (meta, expiresAt);
@@ -169,7 +169,7 @@ internal sealed class InMemoryResultStore
         return chord;
     }
 
-    /// <summary>One chord's join: the .s, .t and .j keys of SPEC §4.8, and our .f claim, in one place.</summary>
+    /// <summary>One chord's join: the .s, .t and .j keys of docs/protocol.md §4.8, and our .f claim, in one place.</summary>
     private sealed class ChordState
     {
         public long? Size { get; set; }

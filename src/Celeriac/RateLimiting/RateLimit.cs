@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Celeriac.RateLimiting;
 
 /// <summary>
-/// A rate in Celery's notation (SPEC §5.9): <c>"10/s"</c>, <c>"100/m"</c>, <c>"1000/h"</c>,
+/// A rate in Celery's notation (docs/protocol.md §5.9): <c>"10/s"</c>, <c>"100/m"</c>, <c>"1000/h"</c>,
 /// <c>"0.5/s"</c>, or a plain number per second. Zero or empty means no limit.
 /// </summary>
 internal readonly record struct RateLimit(double PerSecond)

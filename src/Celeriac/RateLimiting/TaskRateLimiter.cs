@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace Celeriac.RateLimiting;
 
 /// <summary>
-/// Per-task-type rate limits of one worker (SPEC §5.9): a token bucket per task name. A request
+/// Per-task-type rate limits of one worker (docs/protocol.md §5.9): a token bucket per task name. A request
 /// over its limit waits here, in order, without an execution slot, so other task types run on;
 /// an alarm on the app's clock releases it when its token is due. The alarm logs what its
 /// callback throws (<see cref="ClockAlarm"/>): a timer callback must never end the process.

@@ -42,7 +42,7 @@ public class AsyncResult : ITaskResult
     public ITaskResult? Parent { get; internal set; }
 
     /// <summary>
-    /// Results of the tasks this one sent (callbacks, chain steps, groups; SPEC §4.6), from the
+    /// Results of the tasks this one sent (callbacks, chain steps, groups; docs/protocol.md §4.6), from the
     /// meta last read: call <see cref="RefreshAsync"/> or wait first.
     /// </summary>
     public IReadOnlyList<ITaskResult> Children =>
@@ -125,7 +125,7 @@ public class AsyncResult : ITaskResult
         return IsReady;
     }
 
-    /// <summary>Celery's <c>as_tuple()</c>: <c>[[id, parent tuple or null], null]</c> (SPEC §4.6).</summary>
+    /// <summary>Celery's <c>as_tuple()</c>: <c>[[id, parent tuple or null], null]</c> (docs/protocol.md §4.6).</summary>
     public JsonArray AsTuple() => new(new JsonArray(Id, Parent?.AsTuple()), null);
 
     /// <summary>Deletes the stored result.</summary>

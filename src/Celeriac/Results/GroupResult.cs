@@ -8,7 +8,7 @@ namespace Celeriac;
 /// <summary>
 /// The results of a group's members, in order, under the group id (Celery's <c>GroupResult</c>).
 /// Returned when a <see cref="Canvas.Group"/> is applied; <see cref="SaveAsync"/> stores it as
-/// <c>celery-taskset-meta-&lt;id&gt;</c> (SPEC §4.7) so another process can
+/// <c>celery-taskset-meta-&lt;id&gt;</c> (docs/protocol.md §4.7) so another process can
 /// <see cref="RestoreAsync"/> it by id.
 /// </summary>
 /// <example>
@@ -61,7 +61,7 @@ public sealed class GroupResult : ITaskResult
     /// <inheritdoc />
     public ITaskResult? Parent { get; internal set; }
 
-    /// <summary>Celery's <c>as_tuple()</c>: <c>[[group_id, parent or null], [member tuples]]</c> (SPEC §4.6).</summary>
+    /// <summary>Celery's <c>as_tuple()</c>: <c>[[group_id, parent or null], [member tuples]]</c> (docs/protocol.md §4.6).</summary>
     public JsonArray AsTuple() => new(new JsonArray(Id, Parent?.AsTuple()), new JsonArray(Results.Select(r => (JsonNode?)r.AsTuple()).ToArray()));
 
     /// <summary>Stores this group under its id (<c>GroupResult.save()</c>) so <see cref="RestoreAsync"/> finds it.</summary>

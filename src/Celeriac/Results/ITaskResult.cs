@@ -15,7 +15,7 @@ public interface ITaskResult
     /// <summary>The result this one follows in a chain (Celery's <c>result.parent</c>), or null.</summary>
     ITaskResult? Parent { get; }
 
-    /// <summary>The result tuple Celery stores in <c>children</c> and saved groups (SPEC §4.6): <c>[[id, parent], members]</c>.</summary>
+    /// <summary>The result tuple Celery stores in <c>children</c> and saved groups (docs/protocol.md §4.6): <c>[[id, parent], members]</c>.</summary>
     JsonArray AsTuple();
 
     /// <summary>Reads the backend: true once the task (every member, for a group) is ready.</summary>

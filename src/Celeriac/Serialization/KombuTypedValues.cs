@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 namespace Celeriac.Serialization;
 
 /// <summary>
-/// kombu ≥ 5.3 wraps rich Python values as <c>{"__type__": tag, "__value__": value}</c> (SPEC §1.11).
+/// kombu ≥ 5.3 wraps rich Python values as <c>{"__type__": tag, "__value__": value}</c> (docs/protocol.md §1.11).
 /// <see cref="Normalize"/> rewrites them, anywhere in a tree, into the plain JSON .NET binds
 /// natively: datetime/date/time → ISO text, decimal → number, uuid → GUID text, bytes/base64 →
 /// base64 text (for <c>byte[]</c>). Unknown tags are an error, as in kombu's decoder.

@@ -6,7 +6,7 @@ namespace Celeriac.Serialization;
 
 /// <summary>
 /// <see cref="DateTime"/> as Python isoformat text; reads offsets, kombu 5.2's <c>Z</c>, naive text
-/// (as UTC) and kombu 5.3's <c>{"__type__": "datetime", "__value__": ...}</c> (SPEC §1.11).
+/// (as UTC) and kombu 5.3's <c>{"__type__": "datetime", "__value__": ...}</c> (docs/protocol.md §1.11).
 /// </summary>
 internal sealed class PythonDateTimeConverter : JsonConverter<DateTime>
 {

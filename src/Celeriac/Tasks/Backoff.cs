@@ -20,7 +20,7 @@ public readonly record struct Backoff(double BaseSeconds)
     public static implicit operator Backoff(double baseSeconds) => new(baseSeconds);
 
     /// <summary>
-    /// Celery's countdown (SPEC §5.6): <c>factor = int(max(1, base))</c>;
+    /// Celery's countdown (docs/protocol.md §5.6): <c>factor = int(max(1, base))</c>;
     /// <c>min(max, factor * 2^retries)</c>; with jitter a random integer in <c>[0, that]</c>.
     /// </summary>
     public TimeSpan Countdown(int retries, TimeSpan max, bool jitter, Random? random = null)

@@ -5,7 +5,7 @@ namespace Celeriac.Transport;
 /// <summary>
 /// Fanout publish/subscribe, for Celery's events (<c>celeryev</c>) and remote control
 /// (<c>celery.pidbox</c>). No acks, no persistence: a subscriber gets what is published while it
-/// listens. On Redis this is PUBLISH/PSUBSCRIBE plus the <c>_kombu.binding.*</c> sets (SPEC §2.6–2.7).
+/// listens. On Redis this is PUBLISH/PSUBSCRIBE plus the <c>_kombu.binding.*</c> sets (docs/protocol.md §2.6–2.7).
 /// A transport that supports it implements this interface next to <see cref="ITransport"/>.
 /// </summary>
 internal interface IBroadcast

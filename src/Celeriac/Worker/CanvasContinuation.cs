@@ -9,7 +9,7 @@ namespace Celeriac.Worker;
 
 /// <summary>
 /// Carries a canvas on after a task whose message has an <c>embed</c> ran, in Celery's order
-/// (SPEC §5.12, celery/app/trace.py and <c>mark_as_failure</c>):
+/// (docs/protocol.md §5.12, celery/app/trace.py and <c>mark_as_failure</c>):
 /// <list type="bullet">
 /// <item>Success: callbacks (one directly, several as one group), then the next chain step, are
 /// sent before SUCCESS is stored, and <c>children</c> lists them; the chord part is added after.</item>
@@ -124,7 +124,7 @@ internal sealed class CanvasContinuation
 
         if (message.Embed.Chain is { Count: > 0 } chain)
         {
-            // The next step is the last element; the rest travels on as its chain (SPEC §1.7).
+            // The next step is the last element; the rest travels on as its chain (docs/protocol.md §1.7).
             var rest = (JsonArray)chain.DeepClone();
             var next = rest[^1];
             rest.RemoveAt(rest.Count - 1);
@@ -146,7 +146,7 @@ internal sealed class CanvasContinuation
         if (message.Embed.Chord is { } body)
             await JoinAsync(message, message.Id, TaskStates.Failure, exc, message.Group, message.GroupIndex, body).ConfigureAwait(false);
 
-        // So a client waiting on the chain's last result does not hang (SPEC §1.7).
+        // So a client waiting on the chain's last result does not hang (docs/protocol.md §1.7).
         foreach (var node in message.Embed.Chain ?? [])
         {
             if (node is not JsonObject { } step || step["options"] is not JsonObject options) continue;

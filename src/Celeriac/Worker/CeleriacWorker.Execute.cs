@@ -111,7 +111,7 @@ public sealed partial class CeleriacWorker
         // Expiry is checked again right before running: an ETA or a queue wait may have outlived it.
         if (RevokeIfExpired(request)) return;
 
-        // Early ack: just before execution (SPEC §5.2). A crash from here on loses the task,
+        // Early ack: just before execution (docs/protocol.md §5.2). A crash from here on loses the task,
         // which is Celery's default contract; acks_late moves the ack after the run.
         if (!acksLate) completer.Settle(delivery, SettleAction.Ack);
         // Started goes through the completer like every signal, so whoever sees it also sees the
@@ -153,7 +153,7 @@ public sealed partial class CeleriacWorker
                 Finish(_app.Recorder.Retry(task, message, outcome, scope), TaskStates.Retry);
                 return;
             case OutcomeKind.Rejected:
-                // Early-acked messages are gone already: Reject changes nothing then (SPEC §5.2).
+                // Early-acked messages are gone already: Reject changes nothing then (docs/protocol.md §5.2).
                 Finish(null, TaskStates.Rejected, outcome.Requeue ? SettleAction.Requeue : SettleAction.Reject);
                 return;
             case OutcomeKind.Ignored:

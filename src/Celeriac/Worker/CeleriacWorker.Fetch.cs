@@ -108,7 +108,7 @@ public sealed partial class CeleriacWorker
         var task = _app.Tasks.Find(message.Task);
         if (task is null)
         {
-            // As Celery: log, store FAILURE NotRegistered, reject without requeue (SPEC §1.12).
+            // As Celery: log, store FAILURE NotRegistered, reject without requeue (docs/protocol.md §1.12).
             _log.LogError("Received unregistered task '{Task}' (id {TaskId}) from {Queue}; rejected. Registered: {Known}",
                 message.Task, message.Id, delivery.Queue, string.Join(", ", _app.Tasks.Names));
             var error = CeleryExceptions.NotRegistered(message.Task).ToExceptionInfo();
@@ -127,11 +127,11 @@ public sealed partial class CeleriacWorker
             Restore(request);
             return;
         }
-        // Expired already on receipt: not run, stored REVOKED (SPEC §5.4).
+        // Expired already on receipt: not run, stored REVOKED (docs/protocol.md §5.4).
         if (RevokeIfExpired(request)) return;
         Signals.Raise(new WorkerSignal(WorkerSignalKind.Received, message.Id));
 
-        // An ETA in the future waits without a slot and without counting against prefetch (SPEC §5.3).
+        // An ETA in the future waits without a slot and without counting against prefetch (docs/protocol.md §5.3).
         if (message.Eta is { } eta && eta > _app.Options.TimeProvider.GetUtcNow())
         {
             _credit.Park();
@@ -189,7 +189,7 @@ public sealed partial class CeleriacWorker
         return RateLimiting.RateLimit.Parse(_app.Tasks.Find(taskName)?.Options.RateLimit ?? _app.Options.DefaultRateLimit);
     }
 
-    /// <summary>Revokes an expired request: REVOKED <c>TaskRevokedError("expired")</c>, message acked (SPEC §5.4).</summary>
+    /// <summary>Revokes an expired request: REVOKED <c>TaskRevokedError("expired")</c>, message acked (docs/protocol.md §5.4).</summary>
     private bool RevokeIfExpired(TaskRequest request)
     {
         if (request.Message.Expires is not { } expires || expires > _app.Options.TimeProvider.GetUtcNow()) return false;

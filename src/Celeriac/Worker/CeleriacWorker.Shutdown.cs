@@ -59,7 +59,7 @@ public sealed partial class CeleriacWorker
                         _completer.Settle(request.Delivery, SettleAction.Restore, signal: new WorkerSignal(WorkerSignalKind.Restored, request.Message.Id));
                         continue;
                     }
-                    // Acked early, so it will not run again: record it lost as Celery does (SPEC §5.2),
+                    // Acked early, so it will not run again: record it lost as Celery does (docs/protocol.md §5.2),
                     // or its waiters would wait forever.
                     // As a failure (mark_as_failure), its canvas is carried on: chain steps failed, chord part added, errbacks sent.
                     var lost = CeleryExceptions.WorkerLost($"Worker {Hostname} shut down before task {request.Message.Id} finished").ToExceptionInfo();

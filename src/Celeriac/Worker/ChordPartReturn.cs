@@ -7,11 +7,11 @@ using Microsoft.Extensions.Logging;
 namespace Celeriac.Worker;
 
 /// <summary>
-/// Celery's <c>on_chord_part_return</c> for backends with a native join (SPEC §4.8): after a header
+/// Celery's <c>on_chord_part_return</c> for backends with a native join (docs/protocol.md §4.8): after a header
 /// part's SUCCESS, FAILURE or REVOKED is stored, add the part; the add that completes the header
 /// reads the parts in group-index order and sends the body with them, or fails the body with
 /// <c>ChordError</c> when a part failed. Backends without <see cref="IChordJoin"/> do nothing here:
-/// the producer sent <c>celery.chord_unlock</c> for them (SPEC §4.9).
+/// the producer sent <c>celery.chord_unlock</c> for them (docs/protocol.md §4.9).
 /// </summary>
 /// <remarks>
 /// The completing add claims the body (<see cref="ChordClaim"/>, lease

@@ -3,7 +3,7 @@ namespace Celeriac.Worker;
 /// <summary>
 /// The prefetch credit. A delivery holds one credit from fetch until it is settled; while it is
 /// parked (ETA or rate limit) it does not count, as Celery raises the prefetch count by one for
-/// each held ETA task (SPEC §5.1) — but parked deliveries are bounded: at the bound the worker
+/// each held ETA task (docs/protocol.md §5.1) — but parked deliveries are bounded: at the bound the worker
 /// stops fetching instead of filling memory.
 /// </summary>
 /// <param name="limit">Prefetch credit (concurrency × multiplier).</param>

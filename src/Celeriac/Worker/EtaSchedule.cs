@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace Celeriac.Worker;
 
 /// <summary>
-/// Requests waiting for their ETA (SPEC §5.3). One alarm on the app's clock, set for the earliest;
+/// Requests waiting for their ETA (docs/protocol.md §5.3). One alarm on the app's clock, set for the earliest;
 /// when it rings every due request is handed on, in ETA order. Holds no execution slot. An ETA
 /// however far ahead (months, years) is held: the alarm waits in bounded steps (<see cref="ClockAlarm"/>),
 /// where one .NET timer would throw past about 49.7 days.

@@ -7,7 +7,7 @@ namespace Celeriac.Worker;
 
 /// <summary>
 /// Decides which metas to store for a run, with Celery's asymmetric <c>ignore_result</c> rules
-/// (SPEC §4.2): the header suppresses SUCCESS only; the task setting suppresses STARTED and
+/// (docs/protocol.md §4.2): the header suppresses SUCCESS only; the task setting suppresses STARTED and
 /// SUCCESS, and failures too unless errors are stored even if ignored.
 /// </summary>
 internal sealed class ResultRecorder(CeleriacOptions options)
@@ -33,7 +33,7 @@ internal sealed class ResultRecorder(CeleriacOptions options)
         StoresErrors(task) ? Build(message, TaskStates.Failure, error.ToJson(), traceback, Now, scope) : null;
 
     /// <summary>
-    /// RETRY, stored after the retry message went out (SPEC §4.5): the exception passed to retry (or
+    /// RETRY, stored after the retry message went out (docs/protocol.md §4.5): the exception passed to retry (or
     /// null), the Retry traceback, the retried task itself as a child, no <c>date_done</c>.
     /// </summary>
     public ResultMeta? Retry(TaskDefinition? task, TaskMessage message, TaskOutcome outcome, ExecutionScope scope)

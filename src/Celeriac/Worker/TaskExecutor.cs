@@ -108,7 +108,7 @@ internal sealed class TaskExecutor(CeleriacApp app)
         TaskOutcome.Failure(ExceptionInfoFactory.From(ex), ExceptionInfoFactory.Traceback(ex), ex, runtime);
 
     /// <summary>
-    /// Effective limits: the message's <c>timelimit</c> header, else the task's, else the app's (SPEC §5.8),
+    /// Effective limits: the message's <c>timelimit</c> header, else the task's, else the app's (docs/protocol.md §5.8),
     /// each element on its own. As Python's worker (<c>time_limit or task.time_limit</c>), a header value
     /// of 0 counts as not set.
     /// </summary>
@@ -154,7 +154,7 @@ internal sealed class TaskExecutor(CeleriacApp app)
 
     /// <summary>
     /// Publishes the retry (same id, retries + 1, the eta) before RETRY is stored, as Python does
-    /// (SPEC §5.5). Eager runs re-run in place instead, so nothing is published.
+    /// (docs/protocol.md §5.5). Eager runs re-run in place instead, so nothing is published.
     /// </summary>
     private async Task<TaskOutcome> RetryAsync(TaskMessage message, ExecutionScope scope, RetryException retry, TimeSpan runtime)
     {

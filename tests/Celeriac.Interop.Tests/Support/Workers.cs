@@ -53,7 +53,7 @@ internal static class PythonWorker
     }
 }
 
-/// <summary>The Celeriac InteropWorker sample as a process (<c>dotnet InteropWorker.dll …</c>), per shared/interop/CONTRACT.md.</summary>
+/// <summary>The Celeriac InteropWorker sample as a process (<c>dotnet InteropWorker.dll …</c>), per docs/interop.md.</summary>
 internal static class CeleriacWorkerProcess
 {
     public static async Task<ManagedProcess> StartAsync(Endpoints endpoints, IEnumerable<string> queues, params string[] options)

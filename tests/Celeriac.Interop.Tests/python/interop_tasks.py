@@ -1,4 +1,4 @@
-"""The interop contract's tasks (shared/interop/CONTRACT.md) for a Python Celery 5.2 worker.
+"""The interop contract's tasks (docs/interop.md) for a Python Celery 5.2 worker.
 
 Same names and behaviour as samples/InteropWorker, so a Python worker and a Celeriac worker can
 serve one queue. Configured from the environment, like the Celeriac worker:

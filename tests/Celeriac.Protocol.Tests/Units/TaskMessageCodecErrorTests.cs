@@ -5,7 +5,7 @@ using Celeriac.Protocol.Messages;
 namespace Celeriac.Protocol.Tests.Units;
 
 /// <summary>
-/// Messages a Python worker would reject (SPEC §1.12) are refused with a reason a log reader can act on.
+/// Messages a Python worker would reject (docs/protocol.md §1.12) are refused with a reason a log reader can act on.
 /// </summary>
 public class TaskMessageCodecErrorTests
 {

@@ -7,7 +7,7 @@ namespace Celeriac.Protocol.Tests.Vectors;
 
 /// <summary>
 /// result_redis_chord_join_commands: the Redis backend's native chord join seen with MONITOR
-/// (SPEC §4.8). What it holds, for the canvas work that will implement the join:
+/// (docs/protocol.md §4.8). What it holds, for the canvas work that will implement the join:
 /// <list type="bullet">
 /// <item><c>SETEX/PUBLISH celery-taskset-meta-&lt;gid&gt;.s</c> = chord size, written by the producer;</item>
 /// <item>per header task: its STARTED/SUCCESS/FAILURE metas (SETEX + PUBLISH), then

@@ -5,7 +5,7 @@ using Celeriac.Protocol.Tests.Support;
 namespace Celeriac.Protocol.Tests.Vectors;
 
 /// <summary>
-/// Result tuples (SPEC §4.6): the saved group meta (<c>result_group_saved</c>) and the
+/// Result tuples (docs/protocol.md §4.6): the saved group meta (<c>result_group_saved</c>) and the
 /// <c>children</c> lists of task metas parse into <see cref="ResultTuple"/>s and write back as Python's.
 /// </summary>
 public class GroupResultVectorTests

@@ -103,7 +103,7 @@ public class InteropEnvelopeVectorTests
     [Fact]
     public void Unknown_task_names_are_not_a_decoding_matter()
     {
-        // The worker, not the codec, decides a name is unknown (NotRegistered, SPEC §1.12).
+        // The worker, not the codec, decides a name is unknown (NotRegistered, docs/protocol.md §1.12).
         var c = Case("unknown task name");
         TaskMessageCodec.Decode(KombuEnvelope.Decode(c.Utf8("raw")).Message, Accept).Task.Should().Be("tasks.nope");
         c.Obj("stored_result").Obj("result").Str("exc_type").Should().Be("NotRegistered");

@@ -6,7 +6,7 @@ using Celeriac.Protocol.Tests.Support;
 namespace Celeriac.Protocol.Tests.Vectors;
 
 /// <summary>
-/// kombu's Redis bookkeeping (SPEC §2): the <c>unacked</c> entry holds an envelope we must read,
+/// kombu's Redis bookkeeping (docs/protocol.md §2): the <c>unacked</c> entry holds an envelope we must read,
 /// and the binding-set members, subscriptions and BRPOP key order a Redis transport must reproduce.
 /// </summary>
 public class RedisBookkeepingVectorTests
@@ -97,7 +97,7 @@ public class RedisBookkeepingVectorTests
         var brpop = Vector.Load(VectorCatalog.BindingsAndSubscriptions).Arr("example_worker_brpop").Select(x => x!.GetValue<string>());
         brpop.Should().Equal("BRPOP", "celery", "celery" + Sep + "3", "celery" + Sep + "6", "celery" + Sep + "9", "1");
 
-        // Priority 5 lands on step 3 (SPEC §2.2), as captured.
+        // Priority 5 lands on step 3 (docs/protocol.md §2.2), as captured.
         var priority5 = Vector.Load("task_v2_04_priority_5");
         priority5.Arr("messages")[0].Str("redis_key").Should().Be("celery" + Sep + "3");
         priority5.Arr("redis_keys_after_publish").Select(k => k!.GetValue<string>()).Should().Contain("celery" + Sep + "3");

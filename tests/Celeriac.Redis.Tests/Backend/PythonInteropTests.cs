@@ -65,7 +65,7 @@ public sealed class PythonInteropTests(RedisServerFixture redis) : IClassFixture
         got["state"]!.GetValue<string>().Should().Be("FAILURE");
         var raised = got["raised"]!;
         raised["exc_type"]!.GetValue<string>().Should().Be(pythonType);
-        raised["exc_module"]!.GetValue<string>().Should().Be(pythonModule, "an unknown module makes Python synthesize the class (SPEC §4.4)");
+        raised["exc_module"]!.GetValue<string>().Should().Be(pythonModule, "an unknown module makes Python synthesize the class (docs/protocol.md §4.4)");
         raised["message"]!.GetValue<string>().Should().Be("it broke: é");
     }
 

@@ -10,7 +10,7 @@ using Celeriac.Redis.Tests.Infrastructure;
 
 namespace Celeriac.Redis.Tests.Backend;
 
-/// <summary>The chord join's keys and commands against SPEC §4.8 and the MONITOR capture of Python's.</summary>
+/// <summary>The chord join's keys and commands against docs/protocol.md §4.8 and the MONITOR capture of Python's.</summary>
 public sealed class RedisChordJoinWireTests(RedisServerFixture redis) : RawBackendDbTestBase(redis)
 {
 
@@ -45,7 +45,7 @@ public sealed class RedisChordJoinWireTests(RedisServerFixture redis) : RawBacke
 
         progress.Select(p => p.IsComplete).Should().Equal(false, false, true);
         read.Select(p => p.Result!.GetValue<int>()).Should().Equal(2, 4, 6);
-        // The capture filtered out the two GETs of each pipeline (SPEC §4.8 lists them: GET .t, GET .s).
+        // The capture filtered out the two GETs of each pipeline (docs/protocol.md §4.8 lists them: GET .t, GET .s).
         seen.Where(c => c.Name == "GET").Select(c => c.Arguments[1]).Should().Equal(Enumerable.Repeat(new[] { prefix + ".t", prefix + ".s" }, 3).SelectMany(k => k));
         // Our one addition: before each ZADD, the script looks for the task's part at its score.
         seen.Where(c => c.Name == "ZRANGEBYSCORE").Select(c => string.Join(' ', c.Arguments[1..]))

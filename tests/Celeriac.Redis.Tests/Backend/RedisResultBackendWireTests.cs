@@ -10,7 +10,7 @@ using Celeriac.Redis.Tests.Infrastructure;
 
 namespace Celeriac.Redis.Tests.Backend;
 
-/// <summary>What the backend leaves in Redis, byte for byte (SPEC §4.2, §4.3, §4.7, §4.10).</summary>
+/// <summary>What the backend leaves in Redis, byte for byte (docs/protocol.md §4.2, §4.3, §4.7, §4.10).</summary>
 public sealed class RedisResultBackendWireTests(RedisServerFixture redis) : RawBackendDbTestBase(redis)
 {
 

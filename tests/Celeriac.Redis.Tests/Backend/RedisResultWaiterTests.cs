@@ -8,7 +8,7 @@ using Celeriac.Redis.Tests.Infrastructure;
 
 namespace Celeriac.Redis.Tests.Backend;
 
-/// <summary>Waiting clients on pub/sub (SPEC §4.3): many at once, unsubscribing, and Redis restarts.</summary>
+/// <summary>Waiting clients on pub/sub (docs/protocol.md §4.3): many at once, unsubscribing, and Redis restarts.</summary>
 public sealed class RedisResultWaiterTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
     private static readonly TimeSpan Recovery = TimeSpan.FromSeconds(15);

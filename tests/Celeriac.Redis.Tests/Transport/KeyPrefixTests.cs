@@ -6,7 +6,7 @@ using Celeriac.Transport;
 
 namespace Celeriac.Redis.Tests.Transport;
 
-/// <summary><c>global_keyprefix</c> reaches every key and channel the transport touches (SPEC §2.8).</summary>
+/// <summary><c>global_keyprefix</c> reaches every key and channel the transport touches (docs/protocol.md §2.8).</summary>
 public sealed class KeyPrefixTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);

@@ -11,7 +11,7 @@ using Celeriac.Transport;
 namespace Celeriac.Redis.Tests.Transport;
 
 /// <summary>
-/// What the transport leaves in Redis, key by key, against the Python captures (SPEC §2.1–2.4,
+/// What the transport leaves in Redis, key by key, against the Python captures (docs/protocol.md §2.1–2.4,
 /// vectors <c>task_v2_04_priority_5</c>, <c>redis_unacked_entry</c>, <c>redis_bindings_and_subscriptions</c>).
 /// Every test has its own key prefix, and the prefix is cut off before comparing names.
 /// </summary>
@@ -62,7 +62,7 @@ public sealed class LayoutTests(RedisServerFixture redis) : TransportTestBase(re
         var consumer = await Transport.ConsumeAsync([queue]);
         var received = await consumer.ReceiveExactlyAsync(sent.Count, Timeout, maxCount: 4);
 
-        // Each step list is FIFO; lower steps first (on Redis a lower number runs earlier, SPEC §2.2).
+        // Each step list is FIFO; lower steps first (on Redis a lower number runs earlier, docs/protocol.md §2.2).
         var expected = sent.OrderBy(s => Math.Min(s.Priority, 9) / 3).Select(s => s.Id);
         received.Select(ComplianceMessages.IdOf).Should().Equal(expected);
         await consumer.DisposeAsync();

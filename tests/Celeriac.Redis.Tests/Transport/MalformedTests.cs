@@ -7,7 +7,7 @@ using Celeriac.Transport;
 namespace Celeriac.Redis.Tests.Transport;
 
 /// <summary>
-/// Garbage in a queue list becomes a malformed delivery the worker rejects (SPEC §1.1): never a
+/// Garbage in a queue list becomes a malformed delivery the worker rejects (docs/protocol.md §1.1): never a
 /// crash, never a loop, and never silently gone — dropped on reject, or kept in the
 /// <c>deadletter_queue</c> as it came when one is set.
 /// </summary>

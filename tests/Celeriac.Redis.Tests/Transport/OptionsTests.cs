@@ -2,7 +2,7 @@ using Celeriac.Redis.Transport;
 
 namespace Celeriac.Redis.Tests.Transport;
 
-/// <summary>Parsing <c>broker_transport_options</c> as Celery users write them (SPEC §2.8).</summary>
+/// <summary>Parsing <c>broker_transport_options</c> as Celery users write them (docs/protocol.md §2.8).</summary>
 public sealed class OptionsTests
 {
     [Fact]

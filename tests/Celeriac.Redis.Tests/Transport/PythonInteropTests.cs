@@ -12,7 +12,7 @@ namespace Celeriac.Redis.Tests.Transport;
 /// <summary>
 /// Python Celery 5.2.6 / kombu 5.2.4 on the same Redis (and the same <c>global_keyprefix</c>): tasks
 /// Python sends are ours to run, and each side's visibility sweep restores the other's messages
-/// when a consumer died holding them (SPEC §2.4). The Python side is <c>python/kombu_peer.py</c>.
+/// when a consumer died holding them (docs/protocol.md §2.4). The Python side is <c>python/kombu_peer.py</c>.
 /// </summary>
 public sealed class PythonInteropTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>, IAsyncLifetime
 {

@@ -7,7 +7,7 @@ using Celeriac.Transport;
 
 namespace Celeriac.Redis.Tests.Transport;
 
-/// <summary><c>queue_order_strategy</c> and priority steps across several queues (SPEC §2.3).</summary>
+/// <summary><c>queue_order_strategy</c> and priority steps across several queues (docs/protocol.md §2.3).</summary>
 public sealed class QueueOrderTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);

@@ -9,7 +9,7 @@ using Celeriac.Transport;
 namespace Celeriac.Redis.Tests.Transport;
 
 /// <summary>
-/// Named exchanges (SPEC §2.2, §2.5–2.7): direct and topic routing through the
+/// Named exchanges (docs/protocol.md §2.2, §2.5–2.7): direct and topic routing through the
 /// <c>_kombu.binding.*</c> sets, fanout by PUBLISH, and the members kombu writes for each.
 /// </summary>
 public sealed class RoutingTests(RedisServerFixture redis) : TransportTestBase(redis)

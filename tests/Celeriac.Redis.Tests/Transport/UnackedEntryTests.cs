@@ -8,7 +8,7 @@ namespace Celeriac.Redis.Tests.Transport;
 /// <summary>
 /// The receive script finds each envelope's delivery tag, exchange and routing key without
 /// decoding it when the envelope is spelled as kombu spells it, and decodes it otherwise. Either
-/// way the <c>unacked</c> entry must be the one kombu would write (SPEC §2.4): keyed by the real
+/// way the <c>unacked</c> entry must be the one kombu would write (docs/protocol.md §2.4): keyed by the real
 /// tag, holding <c>[envelope, exchange, routing key]</c> — also when a decoy of either name sits
 /// in the headers, which a text search alone would take for the real one.
 /// </summary>

@@ -9,7 +9,7 @@ using Celeriac.Transport;
 namespace Celeriac.Redis.Tests.Transport;
 
 /// <summary>
-/// The visibility sweep (SPEC §2.4): what a dead consumer held comes back after the timeout, once,
+/// The visibility sweep (docs/protocol.md §2.4): what a dead consumer held comes back after the timeout, once,
 /// marked redelivered; the lock keeps sweeps apart; a sweep and a consumer's own restore never
 /// both push one message.
 /// </summary>

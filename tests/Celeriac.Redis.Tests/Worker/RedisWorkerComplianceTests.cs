@@ -8,7 +8,7 @@ namespace Celeriac.Redis.Tests.Worker;
 
 /// <summary>
 /// The worker suite on a real redis-server: broker in db 0, results and the native chord join in
-/// db 1, so the canvas tests join chords through Celery's Redis keys (SPEC §4.8). Tests keep
+/// db 1, so the canvas tests join chords through Celery's Redis keys (docs/protocol.md §4.8). Tests keep
 /// apart by queue name and fresh ids.
 /// </summary>
 public sealed class RedisWorkerComplianceTests(RedisServerFixture redis) : WorkerComplianceTests, IClassFixture<RedisServerFixture>

@@ -4,7 +4,7 @@ using Celeriac.Protocol.Results;
 
 namespace Celeriac.Tests.Canvas;
 
-/// <summary>Link callbacks after success and errbacks after failure (SPEC §1.6, §4.6).</summary>
+/// <summary>Link callbacks after success and errbacks after failure (docs/protocol.md §1.6, §4.6).</summary>
 public sealed class CallbackTests : IAsyncLifetime
 {
     private CanvasBed _c = null!;

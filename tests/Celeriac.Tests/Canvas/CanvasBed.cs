@@ -42,7 +42,7 @@ internal sealed class CanvasBed : IAsyncDisposable
     public async Task<AsyncResult> SendAsync(Signature signature) => (AsyncResult)await signature.SendWorkflowAsync(App, CancellationToken.None);
 
     /// <summary>
-    /// A chain as Python sends it (SPEC §1.7): every step frozen, the first carrying the others
+    /// A chain as Python sends it (docs/protocol.md §1.7): every step frozen, the first carrying the others
     /// reversed in its <c>chain</c> option. Returns the first step, ready to send.
     /// </summary>
     public static Signature Chain(params Signature[] steps)

@@ -4,7 +4,7 @@ using Celeriac.Protocol.Results;
 
 namespace Celeriac.Tests.Canvas;
 
-/// <summary>Chains of plain signatures carried on step by step by the worker (SPEC §1.7).</summary>
+/// <summary>Chains of plain signatures carried on step by step by the worker (docs/protocol.md §1.7).</summary>
 public sealed class ChainTests : IAsyncLifetime
 {
     private CanvasBed _c = null!;

@@ -6,7 +6,7 @@ using Celeriac.Protocol.Results;
 namespace Celeriac.Tests.Canvas;
 
 /// <summary>
-/// Chords built by hand from plain signatures, the way a Python producer sends them (SPEC §1.9,
+/// Chords built by hand from plain signatures, the way a Python producer sends them (docs/protocol.md §1.9,
 /// vector task_v2_07_chord_header): the size set in the join, each header message with
 /// <c>group</c>, <c>group_index</c> and <c>embed.chord</c> = the frozen body.
 /// </summary>

@@ -1,4 +1,4 @@
-"""Python Celery 5.2 on the other side of Celeriac's Redis result backend (SPEC section 4).
+"""Python Celery 5.2 on the other side of Celeriac's Redis result backend (docs/protocol.md section 4).
 
 Run with /usr/bin/python3 (python3-celery, python3-redis):
 
