@@ -103,6 +103,7 @@ internal sealed class ResultWaiters : IAsyncDisposable
                 if (!stored.IsNull && MetaStatus.IsReady(stored.Bytes.Span)) waited.Ready.TrySetResult(stored.Bytes);
                 else Listening?.Invoke(taskId);
             }
+            else if (!waited.Ready.Task.IsCompleted) Listening?.Invoke(taskId);   // the pump's MGET found nothing ready
             var ready = await waited.Ready.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
             // Each waiter parses its own copy: callers may change the JSON they get.
             return ResultMeta.Parse(ready.Span, taskId);
