@@ -26,6 +26,9 @@ internal sealed class VisibilitySweeper(RedisClient redis, RedisLayout layout, R
 {
     private const int EntriesPerRound = 200;
 
+    /// <summary>The release started after a SET that got no answer (for tests: it never throws).</summary>
+    internal Task LateRelease { get; private set; } = Task.CompletedTask;
+
     /// <summary>One sweep; returns how many messages went back to their queues (0 when another process holds the lock).</summary>
     public async Task<long> SweepAsync(CancellationToken cancellationToken)
     {
@@ -39,8 +42,11 @@ internal sealed class VisibilitySweeper(RedisClient redis, RedisLayout layout, R
         catch (Exception ex) when (ex is TimeoutException or RedisConnectionException or OperationCanceledException)
         {
             // No answer is not "not locked": the SET may have run (a stalled server runs it late).
-            // Release by our token, or every sweep everywhere waits out the lock's whole TTL.
-            await ReleaseAsync(token, cancellationToken).ConfigureAwait(false);
+            // Release by our token, or every sweep everywhere waits out the lock's whole TTL. The
+            // retries run on their own, not in the caller's way: a broker that is down would
+            // otherwise hold whoever swept (a consumer being opened) for the lock's whole TTL.
+            // They end once a release answers, the lock would have expired, or the client is disposed.
+            LateRelease = Task.Run(() => ReleaseAsync(token, CancellationToken.None), CancellationToken.None);
             throw;
         }
         if (locked.IsNull) return 0;
@@ -78,7 +84,7 @@ internal sealed class VisibilitySweeper(RedisClient redis, RedisLayout layout, R
                 await redis.EvaluateAsync(TransportScripts.ReleaseLock, [layout.UnackedMutex], [token], CancellationToken.None).ConfigureAwait(false);
                 return;
             }
-            catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+            catch (Exception ex)
             {
                 if (ex is ObjectDisposedException || stopping.IsCancellationRequested || Stopwatch.GetElapsedTime(started) + delay >= options.UnackedMutexExpire)
                 {

@@ -71,7 +71,9 @@ public sealed class RestartTests
 
         var open = async () => await transport.ConsumeAsync(["q"]);
 
+        var refused = System.Diagnostics.Stopwatch.StartNew();
         await open.Should().ThrowAsync<RedisConnectionException>();
+        refused.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(60), "a refused connection fails the open at once, not after the sweep lock's 300 s TTL");
         await server.StartAgainAsync();
         var consumer = await Eventually.SucceedsAsync(async () => await transport.ConsumeAsync(["q"]), Timeout);
         await transport.PublishAsync(ComplianceMessages.Task(), DeliveryInfo.ToQueue("q"));

@@ -37,6 +37,7 @@ public sealed class SweepLockTests(RedisServerFixture redis) : IClassFixture<Red
         var sweep = async () => await transport.Sweeper!.SweepAsync(CancellationToken.None);
         await sweep.Should().ThrowAsync<TimeoutException>();
         await stall;
+        await transport.Sweeper!.LateRelease.WaitAsync(TimeSpan.FromSeconds(30));
 
         (await raw.ExecuteAsync(new RedisCommand("EXISTS", _prefix + "unacked_mutex"))).AsInt64()
             .Should().Be(0, "the sweep released by its token what its timed-out SET locked, instead of leaving it for 120 s");
