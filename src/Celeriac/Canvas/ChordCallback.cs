@@ -56,7 +56,7 @@ internal static class ChordCallback
             JsonArray list => list,
             JsonObject one => [one.DeepClone()],
             _ => null,
-        }, (node, ex) => log.LogError("Chord body {TaskId} has an errback that is not a signature ({Reason}): {Errback}", bodyId, ex.Message, node?.ToJsonString()));
+        }, (node, ex) => log.LogError("Chord body {TaskId} has an errback that is not a signature ({Reason}): {Errback}", bodyId, ex.Message, Celeriac.Protocol.Json.CeleryJson.ToJsonString(node)));
         if (errbacks.Count > 0)
         {
             try

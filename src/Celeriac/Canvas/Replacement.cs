@@ -60,7 +60,7 @@ internal static class Replacement
             }
             catch (Protocol.Messages.InvalidMessageException ex)
             {
-                return new InvalidOperationException($"Task {context.TaskId} cannot be replaced: its chain step {steps[i]?.ToJsonString()} is not a signature ({ex.Message})", ex);
+                return new InvalidOperationException($"Task {context.TaskId} cannot be replaced: its chain step {Celeriac.Protocol.Json.CeleryJson.ToJsonString(steps[i])} is not a signature ({ex.Message})", ex);
             }
             replacement = replacement | step;
         }

@@ -202,7 +202,7 @@ public partial class Signature
             .ConfigureAwait(false);
 
     /// <inheritdoc />
-    public override string ToString() => $"{Task}({string.Join(", ", Args.Select(a => a?.ToJsonString() ?? "None"))})";
+    public override string ToString() => $"{Task}({string.Join(", ", Args.Select(a => a is null ? "None" : Celeriac.Protocol.Json.CeleryJson.ToJsonString(a)))})";
 
     private Signature AppendOption(string key, Signature signature)
     {

@@ -115,7 +115,7 @@ internal static class SignatureOptions
         null => null,
         JsonObject { Count: 2 } typed when typed["__value__"] is JsonValue v && v.TryGetValue<string>(out var text) => PythonDateTime.Parse(text),
         JsonValue v when v.TryGetValue<string>(out var text) => PythonDateTime.Parse(text),
-        _ => throw new FormatException($"'{node.ToJsonString()}' is not a date and time"),
+        _ => throw new FormatException($"'{Celeriac.Protocol.Json.CeleryJson.ToJsonString(node)}' is not a date and time"),
     };
 
     /// <summary>A queue or exchange given by name, or as the kombu entity Python serializes as a dict with <c>name</c>.</summary>
@@ -124,6 +124,6 @@ internal static class SignatureOptions
         null => null,
         JsonValue v when v.TryGetValue<string>(out var name) => name,
         JsonObject o when o["name"] is JsonValue n && n.TryGetValue<string>(out var name) => name,
-        _ => throw new FormatException($"'{node.ToJsonString()}' is not a name"),
+        _ => throw new FormatException($"'{Celeriac.Protocol.Json.CeleryJson.ToJsonString(node)}' is not a name"),
     };
 }

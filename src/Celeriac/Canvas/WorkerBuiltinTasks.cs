@@ -28,7 +28,7 @@ internal static class WorkerBuiltinTasks
         app.Task("celery.starmap", (JsonNode task, JsonArray it, TaskContext context) =>
             InProcessCall.EachAsync(context, task, it, item => item is JsonArray args
                 ? (JsonArray)args.DeepClone()
-                : throw new Exceptions.TaskArgumentException($"celery.starmap items must be lists of arguments, got {item?.ToJsonString() ?? "None"}")));
+                : throw new Exceptions.TaskArgumentException($"celery.starmap items must be lists of arguments, got {(item is null ? "None" : Celeriac.Protocol.Json.CeleryJson.ToJsonString(item))}")));
         app.Task("celery.accumulate", (Delegate)((TaskArguments all) => Accumulate(all)));
         // Redis and memory results expire by themselves, as Celery's backend_cleanup is a no-op for Redis.
         app.Task("celery.backend_cleanup", () => { });

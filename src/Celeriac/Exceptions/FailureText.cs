@@ -109,7 +109,7 @@ internal static class FailureText
                     return node.DeepClone();
                 }
                 // A string or a number too long for what is left: kept as cut text.
-                var text = node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : node.ToJsonString();
+                var text = node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : Celeriac.Protocol.Json.CeleryJson.ToJsonString(node);
                 var cut = Cut(text, budget);
                 budget = 0;
                 return cut;
@@ -119,7 +119,7 @@ internal static class FailureText
     private static int ScalarLength(JsonNode node) => node.GetValueKind() switch
     {
         JsonValueKind.String => node.GetValue<string>().Length,
-        JsonValueKind.Number => node.ToJsonString().Length,
+        JsonValueKind.Number => Celeriac.Protocol.Json.CeleryJson.ToJsonString(node).Length,
         _ => 5,
     };
 }

@@ -216,7 +216,7 @@ internal sealed class CanvasContinuation
 
     private void Bad(TaskMessage message, string what, JsonNode? node, Exception ex) =>
         _log.LogError("Task {Task}[{TaskId}] carries a {What} that is not a signature ({Reason}); skipped: {Signature}",
-            message.Task, message.Id, what, ex.Message, node?.ToJsonString());
+            message.Task, message.Id, what, ex.Message, Celeriac.Protocol.Json.CeleryJson.ToJsonString(node));
 
     /// <summary>Stores and waits until the meta is visible, so what runs next can read it.</summary>
     private async Task StoreAsync(ResultMeta? meta, ExecutionScope scope)
