@@ -114,9 +114,8 @@ internal static class CeleryJson
         }
         catch (JsonException)
         {
-            var utf8 = System.Text.Encoding.UTF8.GetBytes(json);
-            if (!NonFiniteJson.TryRewrite(utf8, out var rewritten)) throw;
-            return NonFiniteJson.Restore(JsonNode.Parse(rewritten, NodeOptions, DocumentOptions));
+            // The UTF-8 path knows Python's bare tokens; the text is malformed JSON either way.
+            return Parse(System.Text.Encoding.UTF8.GetBytes(json));
         }
     }
 

@@ -105,13 +105,7 @@ internal static class NonFiniteJson
                 }
                 return array;
             case JsonValue value when value.GetValueKind() == JsonValueKind.String:
-                return value.GetValue<string>() switch
-                {
-                    NaNMarker => JsonValue.Create(double.NaN),
-                    InfinityMarker => JsonValue.Create(double.PositiveInfinity),
-                    NegativeInfinityMarker => JsonValue.Create(double.NegativeInfinity),
-                    _ => value,
-                };
+                return FromMarker(value.GetValue<string>()) is { } d ? JsonValue.Create(d) : value;
             default:
                 return node;
         }
@@ -125,6 +119,9 @@ internal static class NonFiniteJson
         NegativeInfinityMarker => double.NegativeInfinity,
         _ => null,
     };
+
+    private static string Marker(double value) =>
+        double.IsNaN(value) ? NaNMarker : value > 0 ? InfinityMarker : NegativeInfinityMarker;
 
     /// <summary>Whether the tree holds a non-finite number anywhere.</summary>
     public static bool Contains(JsonNode? node) => node switch
@@ -144,7 +141,7 @@ internal static class NonFiniteJson
     {
         JsonObject obj => new JsonObject(obj.Select(p => KeyValuePair.Create(p.Key, WithMarkers(p.Value))), obj.Options),
         JsonArray array => new JsonArray(array.Select(WithMarkers).ToArray()),
-        JsonValue value when Of(value) is { } d => JsonValue.Create(double.IsNaN(d) ? NaNMarker : d > 0 ? InfinityMarker : NegativeInfinityMarker),
+        JsonValue value when Of(value) is { } d => JsonValue.Create(Marker(d)),
         _ => node?.DeepClone(),
     };
 

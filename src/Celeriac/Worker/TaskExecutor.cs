@@ -20,9 +20,9 @@ internal sealed class TaskExecutor(CeleriacApp app)
     {
         var clock = app.Options.TimeProvider;
         var (hard, soft) = Limits(task, message);
-        // A limit beyond what one timer can wait (a peer's time_limit of months) is kept by an alarm in steps.
-        using var softLimit = soft is { } s ? (s <= ClockAlarm.MaxTimerWait ? new CancellationTokenSource(s, clock) : new CancellationTokenSource()) : null;
-        using var softAlarm = soft > ClockAlarm.MaxTimerWait ? ClockAlarm.CancelAfter(softLimit!, soft.Value, clock, _log) : null;
+        // An alarm, not the source's own timer: a peer may send a time_limit of months, past what one timer can wait.
+        using var softLimit = soft is null ? null : new CancellationTokenSource();
+        using var softAlarm = soft is { } s ? ClockAlarm.CancelAfter(softLimit!, s, clock, _log) : null;
         // Without limits the task's token is the worker's own: no sources to allocate per message.
         using var hardLimit = hard is null ? null : new CancellationTokenSource();
         using var token = softLimit is null && hardLimit is null
