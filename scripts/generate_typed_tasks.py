@@ -113,14 +113,14 @@ def handle(n, returns):
 
 
 # Where a parameter bound by type may stand: Celery's bind=True puts the request first, .NET puts a
-# token last. (position, type, doc); a shape is a separate overload because the handle's generic
-# parameters must leave the bound one out.
-BOUND = [(None, "", None),
-         ("first", "TaskContext", "a <see cref=\"TaskContext\"/> first"),
-         ("last", "TaskContext", "a <see cref=\"TaskContext\"/> last"),
-         ("last", "CancellationToken", "a <see cref=\"CancellationToken\"/> last"),
-         ("last", "ILogger", "an <c>ILogger</c> last (from the app's logger factory)"),
-         ("last", "ILogger<TCategory>", "an <c>ILogger&lt;TCategory&gt;</c> last (from the app's logger factory)")]
+# token or a logger last. (file, position, type, doc); a shape is a separate overload because the
+# handle's generic parameters must leave the bound one out. One file per kind of bound parameter.
+BOUND = [("", None, "", None),
+         ("Context", "first", "TaskContext", "a <see cref=\"TaskContext\"/> first"),
+         ("Context", "last", "TaskContext", "a <see cref=\"TaskContext\"/> last"),
+         ("Cancellation", "last", "CancellationToken", "a <see cref=\"CancellationToken\"/> last"),
+         ("Logger", "last", "ILogger", "an <c>ILogger</c> last (from the app's logger factory)"),
+         ("Logger", "last", "ILogger<TCategory>", "an <c>ILogger&lt;TCategory&gt;</c> last (from the app's logger factory)")]
 KINDS = [
     ("result", "{args}TResult", True, "returning <typeparamref name=\"TResult\"/>"),
     ("async result", "{args}Task<TResult>", True, "returning <c>Task&lt;TResult&gt;</c>"),
@@ -129,50 +129,67 @@ KINDS = [
 ]
 
 
-def overloads():
-    lines = [HEADER, "using Celeriac.Tasks;", "using Microsoft.Extensions.Logging;", "", "namespace Celeriac;", "",
-             "/// <content>Typed task registration: the handle's send methods take the delegate's argument types.</content>",
-             "public sealed partial class CeleriacApp", "{"]
+def delegate_type(params, func):
+    return "Action" + generic(params) if func is None else "Func<" + func.format(args="".join(p + ", " for p in params)) + ">"
+
+
+def partial_file(suffix, what, usings, members):
+    lines = [HEADER] + [f"using {u};" for u in usings] + ["", "namespace Celeriac;", "",
+             f"/// <content>Typed task registration{what}: the handle's send methods take the delegate's argument types.</content>",
+             "public sealed partial class CeleriacApp", "{"] + members
+    lines[-1] = "}"
+    lines.append("")
+    write(f"src/Celeriac/CeleriacApp.TaskOverloads{'.' + suffix if suffix else ''}.cs", "\n".join(lines))
+
+
+def typed_overloads(file):
+    members = []
     for n in range(MAX + 1):
-        for position, bound, bound_doc in BOUND:
+        for _, position, bound, bound_doc in (b for b in BOUND if b[0] == file):
             if position == "first" and n == 0:
                 continue  # the same overload as TaskContext last
             params = ([bound] if position == "first" else []) + ts(n) + ([bound] if position == "last" else [])
             for kind, func, returns, kind_doc in KINDS:
                 # ILogger<TCategory>'s category is a type parameter of the overload, never of the handle.
                 type_params = ts(n) + (["TCategory"] if "TCategory" in bound else []) + (["TResult"] if returns else [])
-                if func is None:
-                    delegate = "Action" + generic(params)
-                else:
-                    delegate = "Func<" + func.format(args="".join(p + ", " for p in params)) + ">"
                 wire = ", ".join(f"typeof({t})" for t in ts(n))
                 doc = f"Registers a task of {n} argument{'s' if n != 1 else ''} {kind_doc}"
                 doc += f", taking {bound_doc} (bound by the worker, not sent)." if bound else "."
-                lines += [
+                members += [
                     f"    /// <summary>{doc}</summary>",
                     "    /// <param name=\"name\">Stable task name, e.g. <c>tasks.add</c>; Python peers use the same string.</param>",
                     "    /// <param name=\"function\">The task body.</param><param name=\"configure\">Task options.</param>",
-                    f"    public {handle_type(n, returns)} Task{generic(type_params)}(string name, {delegate} function, Action<TaskOptions>? configure = null) =>",
+                    f"    public {handle_type(n, returns)} Task{generic(type_params)}(string name, {delegate_type(params, func)} function, Action<TaskOptions>? configure = null) =>",
                     f"        new(Register(name, function, configure, [{wire}]));",
                     "",
                 ]
+    return members
+
+
+def arguments_overloads():
     # A task taking TaskArguments (*args, **kwargs) has no argument types to check: its handle is the
     # untyped one, and these overloads, more specific than Func<T1, TResult>, say so without a cast.
+    members = []
     for bound, bound_doc in [("", ""), ("CancellationToken", " and a <see cref=\"CancellationToken\"/>"), ("TaskContext", " and a <see cref=\"TaskContext\"/>")]:
         params = ["TaskArguments"] + ([bound] if bound else [])
         for kind, func, returns, kind_doc in KINDS:
-            delegate = "Action" + generic(params) if func is None else "Func<" + func.format(args="".join(p + ", " for p in params)) + ">"
-            lines += [
+            members += [
                 f"    /// <summary>Registers a task taking all the message's arguments (<see cref=\"TaskArguments\"/>){bound_doc}, {kind_doc}; its handle is untyped.</summary>",
                 "    /// <param name=\"name\">Stable task name, e.g. <c>tasks.echo</c>; Python peers use the same string.</param>",
                 "    /// <param name=\"function\">The task body.</param><param name=\"configure\">Task options.</param>",
-                f"    public CeleriacTask Task{generic(['TResult'] if returns else [])}(string name, {delegate} function, Action<TaskOptions>? configure = null) =>",
+                f"    public CeleriacTask Task{generic(['TResult'] if returns else [])}(string name, {delegate_type(params, func)} function, Action<TaskOptions>? configure = null) =>",
                 "        Register(name, function, configure, wire: null);",
                 "",
             ]
-    lines[-1] = "}"
-    lines.append("")
-    write("src/Celeriac/CeleriacApp.TaskOverloads.cs", "\n".join(lines))
+    return members
+
+
+def overloads():
+    partial_file("", "", ["Celeriac.Tasks"], typed_overloads(""))
+    partial_file("Context", " with a TaskContext", ["Celeriac.Tasks"], typed_overloads("Context"))
+    partial_file("Cancellation", " with a CancellationToken", ["Celeriac.Tasks"], typed_overloads("Cancellation"))
+    partial_file("Logger", " with a logger", ["Celeriac.Tasks", "Microsoft.Extensions.Logging"], typed_overloads("Logger"))
+    partial_file("Arguments", " of TaskArguments tasks (untyped handles)", ["Celeriac.Tasks"], arguments_overloads())
 
 
 for n in range(MAX + 1):
