@@ -83,6 +83,9 @@ public sealed partial class CeleriacApp : IAsyncDisposable
 
     internal CanvasContinuation Continuation { get; }
 
+    /// <summary>This process's Lamport clock (Celery's <c>app.clock</c>), shared by its worker, events and control (docs/protocol.md §6.2).</summary>
+    internal Protocol.Events.LamportClock Clock { get; } = new();
+
     /// <summary>
     /// Registers a task from any delegate (any arity, sync or async, with or without a result) and
     /// returns an untyped handle. A lambda with typed parameters picks a typed overload instead,

@@ -36,4 +36,12 @@ internal sealed partial class RedisTransport
         }
         return new RedisBroadcastSubscription(_redis, subscriber, Layout, exchange, member, patterns, _logger);
     }
+
+    /// <inheritdoc />
+    public ValueTask SendDirectAsync(string exchange, string routingKey, BrokerMessage message, CancellationToken cancellationToken = default) =>
+        PublishAsync(message, new DeliveryInfo(exchange, routingKey), cancellationToken); // LPUSH to each bound queue (docs/protocol.md §2.7)
+
+    /// <inheritdoc />
+    public ValueTask<IBroadcastSubscription> OpenDirectQueueAsync(string exchange, string routingKey, string queue, CancellationToken cancellationToken = default) =>
+        throw new NotImplementedException("reply queues on Redis: the control-client work adds them");
 }

@@ -70,5 +70,13 @@ internal sealed class InMemoryTransport : ITransport, IBroadcast
     }
 
     /// <inheritdoc />
+    public ValueTask SendDirectAsync(string exchange, string routingKey, BrokerMessage message, CancellationToken cancellationToken = default) =>
+        PublishAsync(exchange, routingKey, message, cancellationToken); // a plain key matches only itself, as a direct binding does
+
+    /// <inheritdoc />
+    public ValueTask<IBroadcastSubscription> OpenDirectQueueAsync(string exchange, string routingKey, string queue, CancellationToken cancellationToken = default) =>
+        SubscribeAsync(exchange, routingKey, queue, cancellationToken);
+
+    /// <inheritdoc />
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

@@ -19,4 +19,18 @@ internal interface IBroadcast
     /// keeps bindings. Disposing the subscription removes the binding.
     /// </summary>
     ValueTask<IBroadcastSubscription> SubscribeAsync(string exchange, string bindingKey, string queue, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sends to the queues bound to the direct <paramref name="exchange"/> with exactly
+    /// <paramref name="routingKey"/> (control replies to <c>reply.celery.pidbox</c>, docs/protocol.md §7.4);
+    /// dropped when none is bound (the client has gone).
+    /// </summary>
+    ValueTask SendDirectAsync(string exchange, string routingKey, BrokerMessage message, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Opens a private queue bound to the direct <paramref name="exchange"/> with
+    /// <paramref name="routingKey"/>, consumed without acks (a control client's reply queue
+    /// <c>&lt;oid&gt;.reply.celery.pidbox</c>, docs/protocol.md §7.1). Disposing it removes the binding and the queue.
+    /// </summary>
+    ValueTask<IBroadcastSubscription> OpenDirectQueueAsync(string exchange, string routingKey, string queue, CancellationToken cancellationToken = default);
 }

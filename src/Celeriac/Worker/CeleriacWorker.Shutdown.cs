@@ -17,6 +17,7 @@ public sealed partial class CeleriacWorker
         }
         if (_consumer is null || _completer is null) return;
         _log.LogInformation("{Hostname} stopping: no more fetching", Hostname);
+        await StopControlAsync().ConfigureAwait(false);
 
         // 1. Stop fetching and stop starting reserved tasks.
         await _fetching.CancelAsync().ConfigureAwait(false);
@@ -83,6 +84,7 @@ public sealed partial class CeleriacWorker
         // 6. Flush results and settlements, then close the consumer (it restores anything unsettled).
         await _completer.CompleteAsync().ConfigureAwait(false);
         await _consumer.DisposeAsync().ConfigureAwait(false);
+        await StopEventsAsync().ConfigureAwait(false);
         _log.LogInformation("{Hostname} stopped after {Processed} task(s)", Hostname, Processed);
         Signals.Raise(new WorkerSignal(WorkerSignalKind.Stopped));
     }

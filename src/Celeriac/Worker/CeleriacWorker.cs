@@ -95,6 +95,8 @@ public sealed partial class CeleriacWorker : IAsyncDisposable
         _completer = new WorkerCompleter(_app.Backend, _consumer, Released, Signals, _log);
         _slots = Enumerable.Range(0, Options.Concurrency).Select(_ => Task.Run(SlotAsync)).ToArray();
         _fetchLoop = Task.Run(FetchAsync);
+        await StartControlAsync(cancellationToken).ConfigureAwait(false);
+        await StartEventsAsync(cancellationToken).ConfigureAwait(false);
         _log.LogInformation("{Hostname} ready: consuming {Queues} with {Slots} slots, prefetch {Prefetch}",
             Hostname, string.Join(",", Options.Queues), Options.Concurrency, Options.PrefetchMultiplier == 0 ? "unlimited" : Options.PrefetchLimit.ToString());
         Signals.Raise(new WorkerSignal(WorkerSignalKind.Ready));
