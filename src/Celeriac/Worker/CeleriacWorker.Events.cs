@@ -12,6 +12,11 @@ public sealed partial class CeleriacWorker
     /// <summary>Sends a <c>worker-heartbeat</c> now, in the shape the <c>heartbeat</c> command asks for (docs/protocol.md §6.4).</summary>
     internal void SendRequestedHeartbeat() => throw new NotImplementedException();
 
+    /// <summary>Sends <c>task-revoked</c> for a request (when task events are on).</summary>
+    internal void TaskRevokedEvent(TaskRequest request, bool terminated, bool expired, int? signum)
+    {
+    }
+
     /// <summary>Starts the event dispatcher and sends <c>worker-online</c>; called once the worker consumes.</summary>
     private Task StartEventsAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -90,6 +90,7 @@ public sealed partial class CeleriacWorker : IAsyncDisposable
     private async Task StartCoreAsync(CancellationToken cancellationToken)
     {
         var transport = _app.Transport;
+        await StartRevokesAsync(cancellationToken).ConfigureAwait(false);
         foreach (var queue in Options.Queues) await transport.DeclareQueueAsync(queue, cancellationToken).ConfigureAwait(false);
         _consumer = await transport.ConsumeAsync(Options.Queues.ToList(), cancellationToken).ConfigureAwait(false);
         _completer = new WorkerCompleter(_app.Backend, _consumer, Released, Signals, _log);
