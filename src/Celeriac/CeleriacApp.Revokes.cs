@@ -4,5 +4,5 @@ namespace Celeriac;
 public sealed partial class CeleriacApp
 {
     /// <summary>Records revoked ids where every worker, also one started later, will see them.</summary>
-    internal Task RememberRevokedAsync(IReadOnlyCollection<string> taskIds, CancellationToken cancellationToken) => Task.CompletedTask;
+    internal System.Threading.Tasks.Task RememberRevokedAsync(IReadOnlyCollection<string> taskIds, CancellationToken cancellationToken) => System.Threading.Tasks.Task.CompletedTask;
 }
