@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Celeriac.Serialization;
 using Celeriac.Transport;
@@ -154,6 +155,25 @@ public sealed class CeleriacOptions
     /// </summary>
     public TimeSpan WorkerSoftShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Most revoked ids a worker holds (Celery's <c>CELERY_WORKER_REVOKES_MAX</c>, read from the
+    /// environment for the default as Celery does). Default 50,000; the oldest go first.
+    /// </summary>
+    public int WorkerRevokesMax { get; set; } = EnvironmentNumber("CELERY_WORKER_REVOKES_MAX", 50_000, s => int.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture));
+
+    /// <summary>
+    /// How long a revoke holds (Celery's <c>CELERY_WORKER_REVOKE_EXPIRES</c>, read from the environment
+    /// for the default). Default 3 hours (10,800 s). A task past its own expiry is discarded as expired anyway.
+    /// </summary>
+    public TimeSpan WorkerRevokeExpires { get; set; } =
+        TimeSpan.FromSeconds(EnvironmentNumber("CELERY_WORKER_REVOKE_EXPIRES", 10_800.0, s => double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture)));
+
+    /// <summary>
+    /// How often a running worker reads the revokes the broker keeps (ours; Celery has no such store),
+    /// so a revoke it missed while its mailbox was away still holds. Default 1 s.
+    /// </summary>
+    public TimeSpan WorkerRevokeRefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Node name of workers (<c>-n</c>); default <c>celeriac@&lt;host&gt;</c>.</summary>
     public string? Hostname { get; set; }
 
@@ -197,6 +217,9 @@ public sealed class CeleriacOptions
         if (TaskTimeLimit <= TimeSpan.Zero || TaskSoftTimeLimit <= TimeSpan.Zero) problems.Add("time limits must be positive");
         if (ResultChordRetryInterval < TimeSpan.Zero) problems.Add("result_chord_retry_interval must not be negative");
         if (ChordClaimLease <= TimeSpan.Zero) problems.Add("ChordClaimLease must be positive");
+        if (WorkerRevokesMax < 1) problems.Add("worker_revokes_max must be at least 1");
+        if (WorkerRevokeExpires <= TimeSpan.Zero) problems.Add("worker_revoke_expires must be positive");
+        if (WorkerRevokeRefreshInterval <= TimeSpan.Zero) problems.Add("worker_revoke_refresh_interval must be positive");
         if (problems.Count > 0) throw new ArgumentException("Invalid Celeriac settings: " + string.Join("; ", problems));
     }
 
@@ -214,6 +237,15 @@ public sealed class CeleriacOptions
         if (schemeEnd <= 0 || !Uri.CheckSchemeName(url[..schemeEnd]))
             return $"{setting} '{url}' has no scheme; {Example}";
         return Uri.TryCreate(url, UriKind.Absolute, out _) ? null : $"{setting} '{url}' is not a valid URL; {Example}";
+    }
+
+    /// <summary>A default read from the environment, as Celery reads these at import; unset or unreadable keeps <paramref name="fallback"/>.</summary>
+    private static T EnvironmentNumber<T>(string name, T fallback, Func<string, T> parse)
+    {
+        var text = Environment.GetEnvironmentVariable(name);
+        if (string.IsNullOrWhiteSpace(text)) return fallback;
+        try { return parse(text.Trim()); }
+        catch (Exception ex) when (ex is FormatException or OverflowException) { return fallback; }
     }
 
     internal static bool IsDisabled(string? url) => string.IsNullOrWhiteSpace(url) || url.Equals("disabled", StringComparison.OrdinalIgnoreCase);

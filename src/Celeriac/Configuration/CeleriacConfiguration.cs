@@ -76,6 +76,9 @@ public static class CeleriacConfiguration
         Add((o, s) => o.WorkerShutdownTimeout = OptionalSeconds(s) ?? TimeSpan.Zero, "WorkerShutdownTimeout", "worker_shutdown_timeout");
         Add((o, s) => o.WorkerSoftShutdownTimeout = OptionalSeconds(s) ?? TimeSpan.Zero, "WorkerSoftShutdownTimeout", "worker_soft_shutdown_timeout");
         Add((o, s) => o.Hostname = s.Value, "Hostname", "worker_hostname");
+        Add((o, s) => o.WorkerRevokesMax = Int(s), "WorkerRevokesMax", "worker_revokes_max", "CELERY_WORKER_REVOKES_MAX");
+        Add((o, s) => o.WorkerRevokeExpires = OptionalSeconds(s) ?? TimeSpan.FromSeconds(10_800), "WorkerRevokeExpires", "worker_revoke_expires", "CELERY_WORKER_REVOKE_EXPIRES");
+        Add((o, s) => o.WorkerRevokeRefreshInterval = OptionalSeconds(s) ?? TimeSpan.FromSeconds(1), "WorkerRevokeRefreshInterval", "worker_revoke_refresh_interval");
         return map;
     }
 

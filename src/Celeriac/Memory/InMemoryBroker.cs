@@ -37,6 +37,9 @@ internal sealed class InMemoryBroker
     public IReadOnlyList<(string BindingKey, string Queue)> BroadcastBindings(string exchange) =>
         _exchanges.TryGetValue(exchange, out var e) ? e.Subscriptions.Select(s => (s.BindingKey, s.Queue)).ToList() : [];
 
+    /// <summary>Revokes kept for every app and worker on this broker (docs/architecture.md, "Revokes that hold").</summary>
+    internal Revocation.InMemoryRevokeStore Revokes { get; } = new();
+
     internal InMemoryExchange Exchange(string name) => _exchanges.GetOrAdd(name, n => new InMemoryExchange(n));
 
     internal InMemoryQueue Queue(string name) => _queues.GetOrAdd(name, n => new InMemoryQueue(n));

@@ -4,7 +4,7 @@ using Celeriac.Transport;
 namespace Celeriac.Memory;
 
 /// <summary>The <c>memory://</c> transport: a view of an <see cref="InMemoryBroker"/>, with fanout for events and remote control.</summary>
-internal sealed class InMemoryTransport : ITransport, IBroadcast
+internal sealed class InMemoryTransport : ITransport, IBroadcast, Revocation.IRevokeStore
 {
     internal InMemoryTransport(InMemoryBroker broker) => Broker = broker;
 
@@ -76,6 +76,14 @@ internal sealed class InMemoryTransport : ITransport, IBroadcast
     /// <inheritdoc />
     public ValueTask<IBroadcastSubscription> OpenDirectQueueAsync(string exchange, string routingKey, string queue, CancellationToken cancellationToken = default) =>
         SubscribeAsync(exchange, routingKey, queue, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask RememberAsync(IReadOnlyCollection<string> taskIds, Revocation.RevokeRetention retention, CancellationToken cancellationToken = default) =>
+        Broker.Revokes.RememberAsync(taskIds, retention, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<Revocation.RevokeStoreRead> ReadAsync(double? cursor, Revocation.RevokeRetention retention, CancellationToken cancellationToken = default) =>
+        Broker.Revokes.ReadAsync(cursor, retention, cancellationToken);
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

@@ -35,7 +35,14 @@ internal sealed class TaskRateLimiter(TimeProvider clock, Func<string, RateLimit
     {
         lock (_lock)
         {
-            if (_lanes.TryGetValue(taskName, out var lane)) lane.Bucket.SetRate(rate);
+            if (!_lanes.TryGetValue(taskName, out var lane)) return;
+            lane.Bucket.SetRate(rate);
+            // Requests already waiting go at the new pace, not at the old one's next token.
+            if (lane.Waiting.Count > 0)
+            {
+                lane.Armed = false;
+                ArmIfIdle(lane);
+            }
         }
     }
 

@@ -106,10 +106,10 @@ public sealed partial class CeleriacWorker
     {
         var (delivery, message, task, acksLate, acksOnFailure) = (request.Delivery, request.Message, request.Task, request.AcksLate, request.AcksOnFailure);
         var completer = _completer!;
-        var scope = Scope(delivery, _cancelTasks.Token);
+        var scope = RunScope(request);
 
-        // Expiry is checked again right before running: an ETA or a queue wait may have outlived it.
-        if (RevokeIfExpired(request)) return;
+        // Expiry and revokes are checked again right before running: an ETA or a queue wait may have outlived it.
+        if (RevokeIfExpired(request) || RevokeIfRevoked(request)) return;
 
         // Early ack: just before execution (docs/protocol.md §5.2). A crash from here on loses the task,
         // which is Celery's default contract; acks_late moves the ack after the run.
@@ -121,12 +121,12 @@ public sealed partial class CeleriacWorker
         else completer.Signal(startedSignal);
 
         var outcome = await _app.Executor.ExecuteAsync(task, message, scope).ConfigureAwait(false);
-        // The cold stage of shutdown may have abandoned this run and already given its message back
-        // or recorded it lost. Whoever takes the request out of _running first reports the outcome;
+        // The cold stage of shutdown (or a terminate) may have abandoned this run and already given
+        // its message back or recorded it lost (or revoked). Whoever takes the request out of _running first reports the outcome;
         // a body that ends after being abandoned must not also store a result or settle.
         if (!_running.TryRemove(request, out _))
         {
-            _log.LogWarning("Task {Task}[{TaskId}] ended ({Outcome}) after shutdown abandoned it; the outcome is dropped",
+            _log.LogWarning("Task {Task}[{TaskId}] ended ({Outcome}) after shutdown or terminate abandoned it; the outcome is dropped",
                 message.Task, message.Id, outcome.Kind);
             return;
         }

@@ -128,7 +128,7 @@ public sealed partial class CeleriacWorker
             return;
         }
         // Expired already on receipt: not run, stored REVOKED (docs/protocol.md §5.4).
-        if (RevokeIfExpired(request)) return;
+        if (RevokeIfExpired(request) || RevokeIfRevoked(request)) return;
         Signals.Raise(new WorkerSignal(WorkerSignalKind.Received, message.Id));
 
         // An ETA in the future waits without a slot and without counting against prefetch (docs/protocol.md §5.3).
@@ -151,6 +151,7 @@ public sealed partial class CeleriacWorker
         _credit.Unpark();
         try
         {
+            if (RevokeIfRevoked(request)) return;
             Admit(request);
         }
         catch (Exception ex)
@@ -175,6 +176,7 @@ public sealed partial class CeleriacWorker
     private void RateReleased(TaskRequest request)
     {
         _credit.Unpark();
+        if (RevokeIfRevoked(request)) return;
         ToSlot(request);
     }
 
@@ -186,6 +188,7 @@ public sealed partial class CeleriacWorker
     private RateLimiting.RateLimit RateOf(string taskName)
     {
         if (_app.Options.WorkerDisableRateLimits) return RateLimiting.RateLimit.None;
+        if (_remoteLimits.RateOf(taskName) is { } remote) return remote; // set by the rate_limit command
         return RateLimiting.RateLimit.Parse(_app.Tasks.Find(taskName)?.Options.RateLimit ?? _app.Options.DefaultRateLimit);
     }
 
@@ -194,24 +197,30 @@ public sealed partial class CeleriacWorker
     {
         if (request.Message.Expires is not { } expires || expires > _app.Options.TimeProvider.GetUtcNow()) return false;
         _log.LogInformation("Task {Task}[{TaskId}] expired at {Expires}; not run", request.Message.Task, request.Message.Id, expires);
-        var scope = Scope(request.Delivery, CancellationToken.None);
-        var meta = _app.Recorder.Revoked(request.Task, request.Message, "expired", scope);
-        var signal = new WorkerSignal(WorkerSignalKind.Completed, request.Message.Id, Protocol.Results.TaskStates.Revoked, "expired");
-        if (request.Message.Embed.Chord is null) _completer!.Settle(request.Delivery, SettleAction.Ack, meta, signal);
-        else _background.Track(RevokeChordPartAsync(request, meta, scope, signal), $"revoke of expired chord part {request.Message.Id}");
+        Revoke(request, "expired");
         return true;
     }
 
-    /// <summary>An expired chord header part still counts in the join (Celery's <c>mark_as_revoked</c>); acked once joined.</summary>
-    private async Task RevokeChordPartAsync(TaskRequest request, Protocol.Results.ResultMeta? meta, ExecutionScope scope, WorkerSignal signal)
+    /// <summary>Stores REVOKED <c>TaskRevokedError(reason)</c> (expired, revoked, terminated) and acks the message (docs/protocol.md §5.4, §5.7).</summary>
+    private void Revoke(TaskRequest request, string reason)
+    {
+        var scope = Scope(request.Delivery, CancellationToken.None);
+        var meta = _app.Recorder.Revoked(request.Task, request.Message, reason, scope);
+        var signal = new WorkerSignal(WorkerSignalKind.Completed, request.Message.Id, Protocol.Results.TaskStates.Revoked, reason);
+        if (request.Message.Embed.Chord is null) _completer!.Settle(request.Delivery, SettleAction.Ack, meta, signal);
+        else _background.Track(RevokeChordPartAsync(request, meta, scope, signal, reason), $"revoke ({reason}) of chord part {request.Message.Id}");
+    }
+
+    /// <summary>A revoked chord header part still counts in the join (Celery's <c>mark_as_revoked</c>); acked once joined.</summary>
+    private async Task RevokeChordPartAsync(TaskRequest request, Protocol.Results.ResultMeta? meta, ExecutionScope scope, WorkerSignal signal, string reason)
     {
         try
         {
-            await _app.Continuation.RevokedAsync(request.Message, meta, "expired", scope).ConfigureAwait(false);
+            await _app.Continuation.RevokedAsync(request.Message, meta, reason, scope).ConfigureAwait(false);
         }
         finally
         {
-            // Expired, so it never runs whatever the join did: acked even when the join failed (logged by the tracker).
+            // Revoked, so it never runs whatever the join did: acked even when the join failed (logged by the tracker).
             _completer!.Settle(request.Delivery, SettleAction.Ack, signal: signal);
         }
     }

@@ -19,15 +19,15 @@ internal sealed class TaskExecutor(CeleriacApp app)
     public async ValueTask<TaskOutcome> ExecuteAsync(TaskDefinition task, TaskMessage message, ExecutionScope scope)
     {
         var clock = app.Options.TimeProvider;
-        var (hard, soft) = Limits(task, message);
+        var (hard, soft) = Limits(task, message, scope.RemoteLimits);
         // An alarm, not the source's own timer: a peer may send a time_limit of months, past what one timer can wait.
         using var softLimit = soft is null ? null : new CancellationTokenSource();
         using var softAlarm = soft is { } s ? ClockAlarm.CancelAfter(softLimit!, s, clock, _log) : null;
-        // Without limits the task's token is the worker's own: no sources to allocate per message.
+        // Without limits or terminate (eager) the task's token is the worker's own: no sources to allocate per message.
         using var hardLimit = hard is null ? null : new CancellationTokenSource();
-        using var token = softLimit is null && hardLimit is null
+        using var token = softLimit is null && hardLimit is null && !scope.Terminate.CanBeCanceled
             ? null
-            : CancellationTokenSource.CreateLinkedTokenSource(scope.Cancellation, softLimit?.Token ?? default, hardLimit?.Token ?? default);
+            : CancellationTokenSource.CreateLinkedTokenSource([scope.Cancellation, scope.Terminate, softLimit?.Token ?? default, hardLimit?.Token ?? default]);
         var context = new TaskContext(app, message, scope.Hostname, scope.Queue, scope.IsEager, token?.Token ?? scope.Cancellation)
         {
             StatePort = scope.StatePort,
@@ -41,12 +41,21 @@ internal sealed class TaskExecutor(CeleriacApp app)
         // With a hard limit the body runs on its own thread-pool item, so a synchronous body that
         // never yields cannot hold the slot past the limit: the slot is freed and the body abandoned.
         var run = hard is null ? InvokeAsync(task, context) : Task.Run(() => InvokeAsync(task, context));
-        if (hard is { } h && !await FinishesWithinAsync(run, h, clock, _log).ConfigureAwait(false))
+        // A terminated run that ignores its token is abandoned the same way after its grace period.
+        var cut = run.IsCompleted || (hard is null && !scope.Terminate.CanBeCanceled)
+            ? Cut.None
+            : await FinishesWithinAsync(run, hard, scope, clock, _log).ConfigureAwait(false);
+        if (cut == Cut.HardLimit)
         {
             await hardLimit!.CancelAsync().ConfigureAwait(false);
-            _ = run.ContinueWith(t => _ = t.Exception, TaskScheduler.Default); // abandoned: observe, never rethrow
-            var limit = CeleryExceptions.TimeLimitExceeded(h.TotalSeconds);
+            Abandon(run);
+            var limit = CeleryExceptions.TimeLimitExceeded(hard!.Value.TotalSeconds);
             return TaskOutcome.Failure(limit.ToExceptionInfo(), null, limit, Elapsed());
+        }
+        if (cut == Cut.Terminated)
+        {
+            Abandon(run);
+            return Terminated(Elapsed());
         }
 
         try
@@ -83,6 +92,10 @@ internal sealed class TaskExecutor(CeleriacApp app)
         {
             return TaskOutcome.Interrupt(Elapsed());
         }
+        catch (OperationCanceledException) when (scope.Terminate.IsCancellationRequested)
+        {
+            return Terminated(Elapsed());
+        }
         catch (Exception ex) when (ShouldAutoRetry(task, ex))
         {
             return AutoRetry(task, message, context, ex) is { } retry
@@ -104,6 +117,19 @@ internal sealed class TaskExecutor(CeleriacApp app)
         return context.Retry(exc, countdown) as RetryException;
     }
 
+    /// <summary>
+    /// A terminated run. The worker recorded it REVOKED when it terminated it and took it out of its
+    /// running set, so it drops this outcome; it is a failure only so nothing would run it again.
+    /// </summary>
+    private static TaskOutcome Terminated(TimeSpan runtime)
+    {
+        var revoked = CeleryExceptions.TaskRevoked("terminated");
+        return TaskOutcome.Failure(revoked.ToExceptionInfo(), null, revoked, runtime);
+    }
+
+    /// <summary>The body runs on and is left to end on its own: observed, never rethrown.</summary>
+    private static void Abandon(Task run) => _ = run.ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
+
     private static TaskOutcome Failed(Exception ex, TimeSpan runtime) =>
         TaskOutcome.Failure(ExceptionInfoFactory.From(ex), ExceptionInfoFactory.Traceback(ex), ex, runtime);
 
@@ -112,10 +138,12 @@ internal sealed class TaskExecutor(CeleriacApp app)
     /// each element on its own. As Python's worker (<c>time_limit or task.time_limit</c>), a header value
     /// of 0 counts as not set.
     /// </summary>
-    private (TimeSpan? Hard, TimeSpan? Soft) Limits(TaskDefinition task, TaskMessage message)
+    private (TimeSpan? Hard, TimeSpan? Soft) Limits(TaskDefinition task, TaskMessage message, RemoteTaskLimits? remote)
     {
-        var hard = message.TimeLimits.Hard is { } mh && mh > 0 ? Seconds(mh) : task.Options.TimeLimit ?? app.Options.TaskTimeLimit;
-        var soft = message.TimeLimits.Soft is { } ms && ms > 0 ? Seconds(ms) : task.Options.SoftTimeLimit ?? app.Options.TaskSoftTimeLimit;
+        // The time_limit command replaces the task's own limits on this worker, as Celery's sets task.time_limit.
+        var (taskHard, taskSoft) = remote?.TimeLimitsOf(task.Name) ?? (task.Options.TimeLimit, task.Options.SoftTimeLimit);
+        var hard = message.TimeLimits.Hard is { } mh && mh > 0 ? Seconds(mh) : taskHard ?? app.Options.TaskTimeLimit;
+        var soft = message.TimeLimits.Soft is { } ms && ms > 0 ? Seconds(ms) : taskSoft ?? app.Options.TaskSoftTimeLimit;
         return (hard > TimeSpan.Zero ? hard : null, soft > TimeSpan.Zero ? soft : null);
     }
 
@@ -137,13 +165,27 @@ internal sealed class TaskExecutor(CeleriacApp app)
         }
     }
 
-    private static async Task<bool> FinishesWithinAsync(Task run, TimeSpan limit, TimeProvider clock, Microsoft.Extensions.Logging.ILogger log)
+    private enum Cut { None, HardLimit, Terminated }
+
+    /// <summary>Waits for the run, or its hard limit, or the end of the grace after a terminate, whichever comes first.</summary>
+    private static async Task<Cut> FinishesWithinAsync(Task run, TimeSpan? hard, ExecutionScope scope, TimeProvider clock, Microsoft.Extensions.Logging.ILogger log)
     {
         using var stop = new CancellationTokenSource();
-        var timer = ClockAlarm.DelayAsync(limit, clock, log, stop.Token);
-        var first = await Task.WhenAny(run, timer).ConfigureAwait(false);
+        var limit = hard is { } h ? ClockAlarm.DelayAsync(h, clock, log, stop.Token) : null;
+        var terminated = scope.Terminate.CanBeCanceled ? AfterTerminateAsync(scope.Terminate, scope.TerminateGrace, clock, log, stop.Token) : null;
+        var first = await Task.WhenAny(limit is null ? terminated is null ? [run] : [run, terminated] : terminated is null ? [run, limit] : [run, limit, terminated]).ConfigureAwait(false);
         await stop.CancelAsync().ConfigureAwait(false);
-        return first == run;
+        return first == run ? Cut.None : first == limit ? Cut.HardLimit : Cut.Terminated;
+    }
+
+    /// <summary>Ends <paramref name="grace"/> after <paramref name="terminate"/> fires; cancelled (never ending first) when the run ends.</summary>
+    private static async Task AfterTerminateAsync(CancellationToken terminate, TimeSpan grace, TimeProvider clock, Microsoft.Extensions.Logging.ILogger log, CancellationToken stop)
+    {
+        var fired = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (terminate.Register(() => fired.TrySetResult()))
+        using (stop.Register(() => fired.TrySetCanceled()))
+            await fired.Task.ConfigureAwait(false);
+        await ClockAlarm.DelayAsync(grace, clock, log, stop).ConfigureAwait(false);
     }
 
     /// <summary>autoretry_for matches (subclasses too), dont_autoretry_for does not; Retry/Reject/Ignore never autoretry.</summary>
