@@ -45,6 +45,12 @@ internal sealed class RedisLayout
     /// <summary>Priority steps, ascending, starting at 0.</summary>
     public IReadOnlyList<int> PrioritySteps { get; }
 
+    /// <summary>
+    /// Celeriac's revoke store (no kombu key; docs/architecture.md "Revokes that hold"): a sorted set of
+    /// revoked task ids scored by the server's time of the revoke, in the broker's database.
+    /// </summary>
+    public string RevokedKey => _brokerPrefix + "celeriac.revoked";
+
     /// <summary>The ack-emulation hash: delivery tag → <c>[envelope, exchange, routing_key]</c>.</summary>
     public string Unacked { get; }
 

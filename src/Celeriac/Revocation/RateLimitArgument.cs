@@ -20,9 +20,9 @@ internal static class RateLimitArgument
         error = null;
         disables = IsFalsy(value);
         if (disables) return true;
-        if (value is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue(out double perSecond))
+        if (value is JsonValue v && v.GetValueKind() == JsonValueKind.Number)
         {
-            rate = Positive(perSecond);
+            rate = Positive(CeleryJson.AsDouble(v) ?? 0);
             return true;
         }
         if (value is not JsonValue s || s.GetValueKind() != JsonValueKind.String)
@@ -65,7 +65,7 @@ internal static class RateLimitArgument
         {
             JsonValueKind.False or JsonValueKind.Null => true,
             JsonValueKind.String => v.GetValue<string>().Length == 0,
-            JsonValueKind.Number => v.TryGetValue(out double d) && d == 0,
+            JsonValueKind.Number => CeleryJson.AsDouble(v) == 0,
             _ => false,
         },
         _ => false,

@@ -58,7 +58,7 @@ public sealed partial class CeleriacWorker
     {
         double seconds;
         if (node is not JsonValue v) return null;
-        if (v.GetValueKind() == JsonValueKind.Number) seconds = v.GetValue<double>();
+        if (v.GetValueKind() == JsonValueKind.Number) seconds = Protocol.Json.CeleryJson.AsDouble(v) ?? double.NaN;
         else if (v.GetValueKind() != JsonValueKind.String || !double.TryParse(v.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture, out seconds)) return null;
         if (double.IsNaN(seconds) || seconds <= 0) return null;
         // A peer may send any float: past TimeSpan's range is as good as no end.

@@ -73,7 +73,8 @@ public sealed partial class CeleriacWorker
         foreach (var (id, value) in revoked)
         {
             var at = value is JsonArray { Count: > 0 } pair ? pair[0] : value;
-            if (at is JsonValue number && number.TryGetValue(out double timestamp) && double.IsFinite(timestamp))
+            if (at is JsonValue number && number.GetValueKind() == System.Text.Json.JsonValueKind.Number
+                && Protocol.Json.CeleryJson.AsDouble(number) is { } timestamp && double.IsFinite(timestamp))
             {
                 if (Revoked.Add(id, timestamp, now)) merged.Add(id);
             }
@@ -192,7 +193,7 @@ public sealed partial class CeleriacWorker
     /// <summary><c>task_id</c> as Celery's <c>maybe_list</c> reads it: one id or a list, each once, in order.</summary>
     private static List<string> TaskIds(JsonNode? node)
     {
-        IEnumerable<JsonNode?> items = node is JsonArray list ? list : node is null ? [] : [node];
+        var items = node is JsonArray list ? list.ToList() : node is null ? [] : new List<JsonNode?> { node };
         return items.OfType<JsonValue>().Select(v => v.ToString()).Where(id => id.Length > 0).Distinct(StringComparer.Ordinal).ToList();
     }
 
