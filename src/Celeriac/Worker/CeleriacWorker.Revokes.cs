@@ -105,7 +105,8 @@ public sealed partial class CeleriacWorker
         try
         {
             var token = _fetching.Token;
-            using var timer = new PeriodicTimer(_app.Options.WorkerRevokeRefreshInterval, _app.Options.TimeProvider);
+            // Real time, not the app's clock: this polls the broker, and a virtual clock in tests times tasks, not I/O.
+            using var timer = new PeriodicTimer(_app.Options.WorkerRevokeRefreshInterval);
             while (await timer.WaitForNextTickAsync(token).ConfigureAwait(false))
             {
                 try
