@@ -167,25 +167,31 @@ internal sealed class TaskExecutor(CeleriacApp app)
 
     private enum Cut { None, HardLimit, Terminated }
 
-    /// <summary>Waits for the run, or its hard limit, or the end of the grace after a terminate, whichever comes first.</summary>
+    /// <summary>
+    /// Waits for the run, or its hard limit, or the end of the grace after a terminate, whichever
+    /// comes first. A run that is never terminated costs one registration on its terminate token and
+    /// no timer: the grace is timed only once a terminate comes, and nothing throws on the way.
+    /// </summary>
     private static async Task<Cut> FinishesWithinAsync(Task run, TimeSpan? hard, ExecutionScope scope, TimeProvider clock, Microsoft.Extensions.Logging.ILogger log)
     {
-        using var stop = new CancellationTokenSource();
-        var limit = hard is { } h ? ClockAlarm.DelayAsync(h, clock, log, stop.Token) : null;
-        var terminated = scope.Terminate.CanBeCanceled ? AfterTerminateAsync(scope.Terminate, scope.TerminateGrace, clock, log, stop.Token) : null;
-        var first = await Task.WhenAny(limit is null ? terminated is null ? [run] : [run, terminated] : terminated is null ? [run, limit] : [run, limit, terminated]).ConfigureAwait(false);
-        await stop.CancelAsync().ConfigureAwait(false);
+        var terminated = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var onTerminate = scope.Terminate.CanBeCanceled
+            ? scope.Terminate.Register(() => _ = GraceThenAsync(terminated, scope.TerminateGrace, clock, log))
+            : default;
+        using var stop = hard is null ? null : new CancellationTokenSource();
+        var limit = hard is { } h ? ClockAlarm.DelayAsync(h, clock, log, stop!.Token) : null;
+        var first = limit is null
+            ? await Task.WhenAny(run, terminated.Task).ConfigureAwait(false)
+            : await Task.WhenAny(run, limit, terminated.Task).ConfigureAwait(false);
+        if (stop is not null) await stop.CancelAsync().ConfigureAwait(false);
         return first == run ? Cut.None : first == limit ? Cut.HardLimit : Cut.Terminated;
     }
 
-    /// <summary>Ends <paramref name="grace"/> after <paramref name="terminate"/> fires; cancelled (never ending first) when the run ends.</summary>
-    private static async Task AfterTerminateAsync(CancellationToken terminate, TimeSpan grace, TimeProvider clock, Microsoft.Extensions.Logging.ILogger log, CancellationToken stop)
+    /// <summary>Gives a terminated body its grace period, then lets the executor abandon it.</summary>
+    private static async Task GraceThenAsync(TaskCompletionSource terminated, TimeSpan grace, TimeProvider clock, Microsoft.Extensions.Logging.ILogger log)
     {
-        var fired = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using (terminate.Register(() => fired.TrySetResult()))
-        using (stop.Register(() => fired.TrySetCanceled()))
-            await fired.Task.ConfigureAwait(false);
-        await ClockAlarm.DelayAsync(grace, clock, log, stop).ConfigureAwait(false);
+        await ClockAlarm.DelayAsync(grace, clock, log, CancellationToken.None).ConfigureAwait(false);
+        terminated.TrySetResult();
     }
 
     /// <summary>autoretry_for matches (subclasses too), dont_autoretry_for does not; Retry/Reject/Ignore never autoretry.</summary>
