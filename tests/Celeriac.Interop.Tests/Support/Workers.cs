@@ -25,7 +25,7 @@ internal sealed record Endpoints(string BrokerUrl, string BackendUrl, string Rec
 internal static class PythonWorker
 {
     public static async Task<ManagedProcess> StartAsync(Endpoints endpoints, IEnumerable<string> queues, int concurrency = 2,
-        double? visibilityTimeout = null, bool acksLate = false)
+        double? visibilityTimeout = null, bool acksLate = false, bool events = false)
     {
         var node = $"py-{Guid.NewGuid():N}"[..11];
         var env = new Dictionary<string, string?>
@@ -37,7 +37,9 @@ internal static class PythonWorker
         };
         var worker = ManagedProcess.Start($"python worker {node}", Prerequisites.Python,
             ["-m", "celery", "-A", "interop_tasks", "worker", "-P", "prefork", "-c", concurrency.ToString(CultureInfo.InvariantCulture),
-             "-Q", string.Join(",", queues), "-n", node + "@%h", "--without-mingle", "--without-gossip", "--without-heartbeat", "-l", "info"],
+             "-Q", string.Join(",", queues), "-n", node + "@%h", "--without-mingle", "--without-gossip", "-l", "info",
+             // -E: task events; event heartbeats stay on only then (--without-heartbeat stops worker-heartbeat).
+             .. (events ? new[] { "-E" } : ["--without-heartbeat"])],
             Prerequisites.PythonDirectory, endpoints.Environment(env),
             line => line.Contains($"{node}@", StringComparison.Ordinal) && line.Contains(" ready.", StringComparison.Ordinal));
         try
