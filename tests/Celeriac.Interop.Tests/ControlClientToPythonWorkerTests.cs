@@ -140,4 +140,25 @@ public sealed class ControlClientToPythonWorkerTests(PythonEventsWorkerCluster c
         await stop.CancelAsync();
         await running;
     }
+
+    [InteropFact]
+    public async Task A_clients_reply_queue_is_the_one_kombu_would_make_and_goes_away_with_the_app()
+    {
+        var endpoints = cluster.Endpoints;
+        var app = CeleriacApp.Create(o => { o.UseRedis(); o.BrokerUrl = endpoints.BrokerUrl; });
+        var before = await cluster.Broker.ListAsync("SMEMBERS", "_kombu.binding.reply.celery.pidbox");
+        (await app.Control.Inspect([cluster.Node]).PingAsync()).Should().ContainKey(cluster.Node);
+
+        var members = await cluster.Broker.ListAsync("SMEMBERS", "_kombu.binding.reply.celery.pidbox");
+        var mine = members.Except(before).Select(m => m.Split("\u0006\u0016")).Where(p => p.Length == 3 && p[2] == p[0] + ".reply.celery.pidbox").ToList();
+        mine.Should().ContainSingle("the binding is routing key <oid>, empty pattern, queue <oid>.reply.celery.pidbox: {0}", string.Join(" | ", members));
+        await app.DisposeAsync();
+
+        var after = await cluster.Broker.ListAsync("SMEMBERS", "_kombu.binding.reply.celery.pidbox");
+        foreach (var binding in mine)
+        {
+            after.Should().NotContain(string.Join("\u0006\u0016", binding));
+            (await cluster.Broker.IntegerAsync("EXISTS", binding[2])).Should().Be(0);
+        }
+    }
 }

@@ -138,4 +138,27 @@ public sealed class ClusterStateTests
         await stop.CancelAsync();
         await running;
     }
+
+    [Fact]
+    public async Task Events_applied_from_many_threads_while_others_read_snapshots_are_all_counted()
+    {
+        var state = new ClusterState(_clock, maxTasks: 100_000);
+        var events = Enumerable.Range(0, 4000).Select(i => Task(i % 2 == 0 ? "task-received" : "task-started", $"t{i / 2}")).ToList();
+        using var stop = new CancellationTokenSource();
+        var reader = System.Threading.Tasks.Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested) _ = state.Tasks.Count + state.Workers.Count;
+        });
+
+        await System.Threading.Tasks.Task.WhenAll(Enumerable.Range(0, 4).Select(p => System.Threading.Tasks.Task.Run(() =>
+        {
+            for (var i = p; i < events.Count; i += 4) state.Apply(events[i]);
+        })));
+        await stop.CancelAsync();
+        await reader;
+
+        state.EventCount.Should().Be(4000);
+        state.Tasks.Should().HaveCount(2000);
+        state.Tasks.Should().OnlyContain(t => t.State == "STARTED", "started wins over received whatever the order");
+    }
 }
