@@ -261,6 +261,28 @@ public sealed class ControlClientTests : IAsyncLifetime
         for (var i = 0; i < 20; i++) new ControlResponse(results[i]["celery@a"]).Ok.Should().Be($"m{i}");
     }
 
+    [Fact]
+    public async Task A_malformed_reply_is_dropped_and_the_next_one_still_counts()
+    {
+        var broadcast = (Celeriac.Transport.IBroadcast)_app.Transport;
+        await using var pidbox = await broadcast.SubscribeAsync("celery.pidbox", "", "celery@bad.celery.pidbox");
+        var answering = Task.Run(async () =>
+        {
+            var request = Protocol.Control.ControlRequest.Parse((await pidbox.ReceiveAsync(CancellationToken.None))!.Message!.Body.Span);
+            var to = request.ReplyTo!.Value;
+            var headers = Protocol.Control.ControlReply.Headers(request.Ticket!, 1);
+            await broadcast.SendDirectAsync(to.Exchange, to.RoutingKey, new Protocol.Messages.BrokerMessage(headers, new Protocol.Messages.MessageProperties { DeliveryMode = 1 }, "not json"u8.ToArray()));
+            await broadcast.SendDirectAsync(to.Exchange, to.RoutingKey, new Protocol.Messages.BrokerMessage(headers, new Protocol.Messages.MessageProperties { DeliveryMode = 1 }, """{"a": 1, "b": 2}"""u8.ToArray()));
+            await broadcast.SendDirectAsync(to.Exchange, to.RoutingKey, new Protocol.Messages.BrokerMessage(headers, new Protocol.Messages.MessageProperties { DeliveryMode = 1 }, """{"celery@bad": {"ok": "pong"}}"""u8.ToArray()));
+        });
+
+        var replies = await _app.Control.PingAsync(new ControlCallOptions { Destination = ["celery@bad"], Timeout = TimeSpan.FromSeconds(5) });
+        await answering;
+
+        replies.Keys.Should().Equal("celery@bad");
+        replies["celery@bad"].Ok.Should().Be("pong");
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);

@@ -61,11 +61,16 @@ internal sealed class ControlReplyQueue(IBroadcast broadcast, LamportClock clock
             {
                 message = await queue.ReceiveAsync(_stop.Token).ConfigureAwait(false);
             }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // A broker hiccup: the broadcasts waiting now time out; keep listening for later ones.
                 logger.LogWarning(ex, "Reading control replies failed; retrying");
-                await Task.Delay(TimeSpan.FromMilliseconds(200)).ConfigureAwait(false);
+                try { await Task.Delay(TimeSpan.FromMilliseconds(200), _stop.Token).ConfigureAwait(false); }
+                catch (OperationCanceledException) { return; }
                 continue;
             }
             if (message is null) return;
