@@ -3,6 +3,8 @@
 # Not a test: prints a table (drain rate, round-trip median/p95, peak memory) and the ratios.
 # `bench/run.sh collect` runs the other scenario: send 20,000 bench.add and collect every result
 # (Python's ResultSet.join_native and a Celeriac GroupResult join, against either worker).
+# `bench/run.sh ping [--target python|celeriac]` times `inspect ping` round trips from the .NET
+# control client and from Python's app.control.inspect() against one worker.
 # Needs redis-server, python3-celery, python3-redis (installed here when run as root).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -16,6 +18,11 @@ if (( ${#missing[@]} )); then
   else echo "error: install ${missing[*]}" >&2; exit 1; fi
 fi
 dotnet build samples/InteropWorker -c Release -v q -nologo >/dev/null
+if [[ ${1:-} == ping ]]; then
+  shift
+  dotnet build bench/Ping -c Release -v q -nologo >/dev/null
+  exec /usr/bin/python3 bench/ping.py "$@"
+fi
 if [[ ${1:-} == collect ]]; then
   shift
   dotnet build bench/Collect -c Release -v q -nologo >/dev/null

@@ -11,7 +11,7 @@ namespace Celeriac.Compliance;
 /// all tests. Wildcards are only tested where AMQP and Redis glob patterns agree (one-word
 /// routing-key tails), because kombu subscribes with Redis globs (docs/protocol.md §2.6).
 /// </summary>
-public abstract class BroadcastComplianceTests : IAsyncLifetime
+public abstract partial class BroadcastComplianceTests : IAsyncLifetime
 {
     /// <summary>How long any single expectation may take.</summary>
     protected static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);

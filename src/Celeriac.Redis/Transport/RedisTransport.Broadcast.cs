@@ -42,6 +42,13 @@ internal sealed partial class RedisTransport
         PublishAsync(message, new DeliveryInfo(exchange, routingKey), cancellationToken); // LPUSH to each bound queue (docs/protocol.md §2.7)
 
     /// <inheritdoc />
-    public ValueTask<IBroadcastSubscription> OpenDirectQueueAsync(string exchange, string routingKey, string queue, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException("reply queues on Redis: the control-client work adds them");
+    public async ValueTask<IBroadcastSubscription> OpenDirectQueueAsync(string exchange, string routingKey, string queue, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        // queue_bind on a direct exchange: the member routes exactly routingKey to the list (docs/protocol.md §2.7).
+        var member = Layout.BindingMember(routingKey, "", queue);
+        await _redis.ExecuteAsync(new RedisCommand("SADD", Layout.BindingKey(exchange), member), cancellationToken).ConfigureAwait(false);
+        _router.Invalidate(exchange);
+        return new RedisDirectQueue(_redis, Layout, exchange, member, queue, _logger);
+    }
 }

@@ -25,4 +25,18 @@ public sealed class RedisBroadcastComplianceTests(RedisServerFixture redis) : Br
             .Select(b => (b.RoutingKey, b.Queue))
             .ToList();
     }
+
+    [Fact]
+    public async Task Disposing_a_reply_queue_deletes_its_lists_with_unread_replies()
+    {
+        var exchange = NewExchangeName();
+        var queue = await Broadcast.OpenDirectQueueAsync(exchange, "oid-left", "oid-left.reply.celery.pidbox");
+        await Broadcast.SendDirectAsync(exchange, "oid-left", Event("unread"));
+        (await _transport!.Client.RunAsync("LLEN", _transport.Layout.QueueKey("oid-left.reply.celery.pidbox"))).AsInt64().Should().Be(1);
+
+        await queue.DisposeAsync();
+
+        foreach (var key in _transport.Layout.QueueKeys("oid-left.reply.celery.pidbox"))
+            (await _transport.Client.RunAsync("EXISTS", key)).AsInt64().Should().Be(0, $"{key} is deleted");
+    }
 }
