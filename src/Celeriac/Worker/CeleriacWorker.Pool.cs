@@ -25,6 +25,9 @@ public sealed partial class CeleriacWorker
     /// <summary>Execution slots now (what <c>stats</c> reports as <c>max-concurrency</c>).</summary>
     internal int Concurrency => Volatile.Read(ref _slotTarget);
 
+    /// <summary>Slot loops running now: above <see cref="Concurrency"/> while surplus ones finish their task after a shrink.</summary>
+    internal int LiveSlots => Volatile.Read(ref _slotLive);
+
     /// <summary>The autoscaler's bounds, or null when the pool has a fixed size.</summary>
     internal (int Max, int Min)? AutoscaleBounds => _autoscaler?.Bounds;
 
