@@ -44,9 +44,11 @@ public sealed partial class CeleriacWorker
                 {
                     more = await reader.WaitToReadAsync(SlotIdleToken).ConfigureAwait(false);
                 }
-                catch (OperationCanceledException) when (!_taking.IsCancellationRequested)
+                catch (OperationCanceledException)
                 {
-                    continue; // woken because the pool shrank: see whether this loop is surplus
+                    // Woken because the pool shrank: see whether this loop is surplus (or stopping).
+                    if (_taking.IsCancellationRequested) return;
+                    continue;
                 }
                 if (!more) return;
                 if (_taking.IsCancellationRequested) return;

@@ -138,7 +138,7 @@ public sealed partial class CeleriacWorker
     {
         lock (_pool)
         {
-            Volatile.Write(ref _slotWake, CancellationTokenSource.CreateLinkedTokenSource(_taking.Token));
+            Volatile.Write(ref _slotWake, new CancellationTokenSource());
             _slotsStarted = true;
             ResizePool(_slotTarget);
         }
@@ -167,10 +167,10 @@ public sealed partial class CeleriacWorker
         if (shrinking)
         {
             // Idle loops wait on this token: waking them lets the surplus ones retire now rather than
-            // at the next message. Not disposed: a loop may still be reading it; it is linked to
-            // _taking, which the worker disposes.
+            // at the next message. Not disposed (a loop may be reading it), which costs nothing: it
+            // is linked to nothing and has no timer, and a wait's registration ends with the wait.
             var wake = _slotWake!;
-            Volatile.Write(ref _slotWake, CancellationTokenSource.CreateLinkedTokenSource(_taking.Token));
+            Volatile.Write(ref _slotWake, new CancellationTokenSource());
             wake.Cancel();
         }
         var missing = target - _slotLive;
@@ -194,6 +194,9 @@ public sealed partial class CeleriacWorker
         }
     }
 
-    /// <summary>What an idle slot loop waits with: cancelled at stop, or to wake it when the pool shrinks.</summary>
+    /// <summary>
+    /// What an idle slot loop waits with besides the reserved channel: cancelled to wake it when the
+    /// pool shrinks. A stop wakes it by completing the channel.
+    /// </summary>
     private CancellationToken SlotIdleToken => Volatile.Read(ref _slotWake)!.Token;
 }
