@@ -32,6 +32,13 @@ public sealed partial class CeleriacWorker
     internal (int Max, int Min)? AutoscaleBounds => _autoscaler?.Bounds;
 
     /// <summary>
+    /// What <c>stats</c> reports as <c>autoscaler</c> when autoscaling (Celery's <c>Autoscaler.info()</c>:
+    /// <c>max</c>, <c>min</c>, <c>current</c> slots and <c>qty</c>, the backlog), or null.
+    /// </summary>
+    internal (int Max, int Min, int Current, int Qty)? AutoscalerInfo =>
+        _autoscaler?.Bounds is { } bounds ? (bounds.Max, bounds.Min, Concurrency, Backlog()) : null;
+
+    /// <summary>
     /// Adds <paramref name="n"/> slots. Refused while autoscaling, as Celery 5.2.6 refuses it
     /// (the <c>autoscale</c> command moves the bounds instead).
     /// </summary>

@@ -43,6 +43,7 @@ public sealed class AutoscaleTests : IAsyncLifetime
 
         worker.Concurrency.Should().Be(4, "a backlog of 6 grows the pool to MAX at once");
         await blocker.RunningAsync(4);
+        worker.AutoscalerInfo.Should().Be((4, 1, 4, 6), "Celery's stats: max, min, current, qty (4 running + 2 waiting)");
 
         blocker.Open();
         await signals.CompletionsAsync(6);
