@@ -31,6 +31,7 @@ try
         o.LoggerFactory = loggers;
         if (settings.Hostname is { } name) o.Hostname = name;
         if (settings.Concurrency is { } c) o.WorkerConcurrency = c;
+        if (settings.Autoscale is { } scale) o.WorkerAutoscale = scale;
         if (settings.PrefetchMultiplier is { } p) o.WorkerPrefetchMultiplier = p;
         if (settings.VisibilityTimeout is { } vt) o.BrokerTransportOptions["visibility_timeout"] = vt.ToString(System.Globalization.CultureInfo.InvariantCulture);
     });
@@ -59,7 +60,8 @@ catch (Exception ex) when (ex is not OperationCanceledException)
     Console.Error.WriteLine($"error: cannot start consuming from {settings.Broker}: {ex.Message}");
     return 1;
 }
-Console.WriteLine($"{worker.Hostname} ready: consuming {string.Join(",", settings.Queues)} from {settings.Broker}");
+Console.WriteLine($"{worker.Hostname} ready: consuming {string.Join(",", settings.Queues)} from {settings.Broker}" +
+    (settings.Autoscale is { } bounds ? $" (autoscale {bounds.Max},{bounds.Min})" : ""));
 
 try { await Task.Delay(Timeout.Infinite, stop.Token); }
 catch (OperationCanceledException) { }

@@ -12,6 +12,7 @@ internal sealed record WorkerSettings
     public string? Backend { get; init; }
     public IReadOnlyList<string> Queues { get; init; } = ["celery"];
     public int? Concurrency { get; init; }
+    public (int Max, int Min)? Autoscale { get; init; }
     public int? PrefetchMultiplier { get; init; }
     public string? Hostname { get; init; }
     public bool Events { get; init; }
@@ -37,6 +38,7 @@ internal sealed record WorkerSettings
                 "--backend" => s with { Backend = Value() },
                 "--queues" or "-Q" => s with { Queues = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
                 "--concurrency" or "-c" => s with { Concurrency = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--autoscale" => s with { Autoscale = ParseAutoscale(Value()) },
                 "--prefetch-multiplier" => s with { PrefetchMultiplier = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--hostname" or "-n" => s with { Hostname = Value() },
                 "--events" or "-E" => s with { Events = true },
@@ -49,7 +51,17 @@ internal sealed record WorkerSettings
         return s;
     }
 
+    /// <summary><c>MAX,MIN</c> as Celery's <c>--autoscale</c> reads it; MIN may be left out (0).</summary>
+    private static (int Max, int Min) ParseAutoscale(string value)
+    {
+        var parts = value.Split(',', 2, StringSplitOptions.TrimEntries);
+        var max = int.Parse(parts[0], CultureInfo.InvariantCulture);
+        var min = parts.Length < 2 || parts[1].Length == 0 ? 0 : int.Parse(parts[1], CultureInfo.InvariantCulture);
+        if (max < 1 || min < 0 || min > max) throw new ArgumentException($"--autoscale {value}: needs MAX ≥ 1 and 0 ≤ MIN ≤ MAX");
+        return (max, min);
+    }
+
     public const string Usage =
         "usage: InteropWorker [--broker URL] [--backend URL|disabled] [--queues a,b] [--concurrency N] " +
-        "[--prefetch-multiplier N] [--hostname NAME] [--events] [--acks-late] [--visibility-timeout SECONDS]";
+        "[--autoscale MAX,MIN] [--prefetch-multiplier N] [--hostname NAME] [--events] [--acks-late] [--visibility-timeout SECONDS]";
 }

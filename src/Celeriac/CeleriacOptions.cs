@@ -143,6 +143,16 @@ public sealed class CeleriacOptions
     /// <summary>The default number of worker slots on this machine.</summary>
     public static int DefaultConcurrency => Math.Clamp(Environment.ProcessorCount * 5, 4, 20);
 
+    /// <summary>
+    /// Autoscaled worker slots (Celery's <c>worker --autoscale MAX,MIN</c>; bound from
+    /// <c>worker_autoscale</c> / <c>autoscale</c> as <c>"MAX,MIN"</c>), or null for a fixed
+    /// <see cref="WorkerConcurrency"/>. See <see cref="Worker.WorkerOptions.Autoscale"/>.
+    /// </summary>
+    public (int Max, int Min)? WorkerAutoscale { get; set; }
+
+    /// <summary>How long after growing an autoscaled pool may shrink (Celery's <c>AUTOSCALE_KEEPALIVE</c>). Default 30 s.</summary>
+    public TimeSpan WorkerAutoscaleKeepalive { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Messages reserved per slot (<c>worker_prefetch_multiplier</c>). Default 4; 0 means no limit.</summary>
     public int WorkerPrefetchMultiplier { get; set; } = 4;
 
@@ -209,6 +219,8 @@ public sealed class CeleriacOptions
         if (Protocol.Messages.ContentTypes.Resolve(TaskSerializer) != Protocol.Messages.ContentTypes.Json) problems.Add($"task_serializer '{TaskSerializer}' is not supported (only json)");
         if (Protocol.Messages.ContentTypes.Resolve(ResultSerializer) != Protocol.Messages.ContentTypes.Json) problems.Add($"result_serializer '{ResultSerializer}' is not supported (only json)");
         if (WorkerConcurrency < 1) problems.Add("worker_concurrency must be at least 1");
+        if (WorkerAutoscale is { } scale && (scale.Max < 1 || scale.Min < 0 || scale.Min > scale.Max)) problems.Add($"worker_autoscale {scale.Max},{scale.Min} needs 1 ≤ max and 0 ≤ min ≤ max");
+        if (WorkerAutoscaleKeepalive <= TimeSpan.Zero) problems.Add("worker_autoscale_keepalive must be positive");
         if (WorkerPrefetchMultiplier < 0) problems.Add("worker_prefetch_multiplier must not be negative");
         if (DefaultPriority is < 0 or > 255) problems.Add("task_default_priority must be 0–255");
         if (WorkerEtaTaskLimit < 1) problems.Add("worker_eta_task_limit must be at least 1");

@@ -23,6 +23,21 @@ internal sealed class QueueCycle
     /// <summary>True when a pop changes the order (round robin over more than one queue).</summary>
     public bool Rotates => _strategy == QueueOrderStrategy.RoundRobin && _queues.Count > 1;
 
+    /// <summary>
+    /// Adds a queue (the <c>add_consumer</c> command): in its sorted place for the sorted cycle, else
+    /// last, as kombu's cycles add a consumer's queue; false when it is there already.
+    /// </summary>
+    public bool Add(string queue)
+    {
+        if (_queues.Contains(queue, StringComparer.Ordinal)) return false;
+        _queues.Add(queue);
+        if (_strategy == QueueOrderStrategy.Sorted) _queues.Sort(StringComparer.Ordinal);
+        return true;
+    }
+
+    /// <summary>Removes a queue (the <c>cancel_consumer</c> command); false when it was not there.</summary>
+    public bool Remove(string queue) => _queues.Remove(queue);
+
     /// <summary>After a pop from <paramref name="queue"/>: round robin moves it to the end; the others keep their order.</summary>
     public void Rotate(string queue)
     {

@@ -26,13 +26,22 @@ internal sealed partial class RedisConsumer
         try
         {
             if (_closing.IsCancellationRequested) return [];
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token);
+            // The wake token is read before ChangePending is: a change counts itself, then wakes.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token, WakeToken);
             var max = Math.Min(maxCount, MaxPerCall);
-            var taken = await TakeAsync(max, first: null).ConfigureAwait(false);
+            var taken = _cycle.Current.Count == 0 ? [] : await TakeAsync(max, first: null).ConfigureAwait(false);
             // Nothing waiting: block on the server for up to a second at a time, checking for a stop
-            // between pops (a pop is never abandoned mid-flight; BlockingPop ends it server-side).
-            while (taken.Count == 0 && !stop.IsCancellationRequested)
+            // (or a change of queues, which needs the gate) between pops; a pop is never abandoned
+            // mid-flight, BlockingPop ends it server-side.
+            while (taken.Count == 0 && !stop.IsCancellationRequested && !ChangePending)
             {
+                if (_cycle.Current.Count == 0)
+                {
+                    // Every queue cancelled: nothing to pop until one is added (which wakes this) or a stop.
+                    try { await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false); }
+                    catch (OperationCanceledException) { }
+                    break;
+                }
                 var keys = _layout.ConsumeKeys(_cycle.Current);
                 if (await _blocking.PopAsync(keys, stop.Token).ConfigureAwait(false) is { } popped)
                     taken = await TakeAsync(max, popped).ConfigureAwait(false);

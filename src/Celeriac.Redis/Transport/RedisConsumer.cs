@@ -23,7 +23,7 @@ namespace Celeriac.Redis.Transport;
 /// <c>deadletter_queue</c> set, LPUSHes the element as it came to that queue. A restore or requeue
 /// puts it back as it came. Python Celery 5.2 would stop the worker on most of these instead.
 /// </remarks>
-internal sealed partial class RedisConsumer : ITransportConsumer
+internal sealed partial class RedisConsumer : ITransportConsumer, IQueueSetConsumer
 {
     // One script call pops at most this many, so it never holds the server for long.
     private const int MaxPerCall = 1000;
@@ -63,13 +63,12 @@ internal sealed partial class RedisConsumer : ITransportConsumer
         _logger = logger;
         _closed = closed;
         _cycle = new QueueCycle(queues, options.QueueOrder);
+        _names = queues.Distinct(StringComparer.Ordinal).ToArray();
         _blocking = new BlockingPop(redis, logger);
         _deadLetterKey = options.DeadLetterQueue is { } deadLetter ? layout.QueueKey(deadLetter) : null;
         _sweeping = sweeper is null ? Task.CompletedTask : sweeper.RunAsync(_closing.Token);
     }
 
-    /// <summary>The queues this consumer pops, in their current order.</summary>
-    public IReadOnlyList<string> Queues => _cycle.Current;
 
     /// <summary>Deliveries handed out and not yet settled.</summary>
     public int Unsettled => _unsettled.Count;

@@ -72,6 +72,8 @@ public static class CeleriacConfiguration
         Add((o, s) => o.WorkerEtaTaskLimit = Int(s), "WorkerEtaTaskLimit", "worker_eta_task_limit");
         Add((o, s) => o.WorkerMaxMessageSize = long.Parse(s.Value ?? "", NumberStyles.Integer, CultureInfo.InvariantCulture), "WorkerMaxMessageSize", "worker_max_message_size");
         Add((o, s) => o.WorkerConcurrency = Int(s), "WorkerConcurrency", "worker_concurrency", "concurrency");
+        Add((o, s) => o.WorkerAutoscale = Autoscale(s.Value), "WorkerAutoscale", "worker_autoscale", "autoscale");
+        Add((o, s) => o.WorkerAutoscaleKeepalive = OptionalSeconds(s) ?? TimeSpan.FromSeconds(30), "WorkerAutoscaleKeepalive", "worker_autoscale_keepalive", "autoscale_keepalive");
         Add((o, s) => o.WorkerPrefetchMultiplier = Int(s), "WorkerPrefetchMultiplier", "worker_prefetch_multiplier");
         Add((o, s) => o.WorkerShutdownTimeout = OptionalSeconds(s) ?? TimeSpan.Zero, "WorkerShutdownTimeout", "worker_shutdown_timeout");
         Add((o, s) => o.WorkerSoftShutdownTimeout = OptionalSeconds(s) ?? TimeSpan.Zero, "WorkerSoftShutdownTimeout", "worker_soft_shutdown_timeout");
@@ -90,6 +92,21 @@ public static class CeleriacConfiguration
     };
 
     private static int Int(IConfigurationSection s) => int.Parse(s.Value ?? "", NumberStyles.Integer, CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// <c>MAX,MIN</c> as Celery's <c>--autoscale</c> reads it (MIN may be left out: 0); empty or
+    /// <c>None</c> turns autoscaling off. (Celery's <c>worker_autoscaler</c> setting names the
+    /// autoscaler's class, not its bounds, so it is not read here.)
+    /// </summary>
+    internal static (int Max, int Min)? Autoscale(string? value)
+    {
+        var v = value?.Trim();
+        if (string.IsNullOrEmpty(v) || v is "None" or "null") return null;
+        var comma = v.IndexOf(',', StringComparison.Ordinal);
+        var max = int.Parse(comma < 0 ? v : v[..comma], NumberStyles.Integer, CultureInfo.InvariantCulture);
+        var min = comma < 0 || v[(comma + 1)..].Trim().Length == 0 ? 0 : int.Parse(v[(comma + 1)..], NumberStyles.Integer, CultureInfo.InvariantCulture);
+        return (max, min);
+    }
 
     /// <summary>Seconds as a number (Celery) or a TimeSpan (<c>1.00:00:00</c>); empty or <c>None</c> is null.</summary>
     private static TimeSpan? OptionalSeconds(IConfigurationSection s)

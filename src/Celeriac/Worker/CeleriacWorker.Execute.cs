@@ -35,8 +35,22 @@ public sealed partial class CeleriacWorker
         var reader = _reserved.Reader;
         try
         {
-            while (await reader.WaitToReadAsync(_taking.Token).ConfigureAwait(false))
+            while (true)
             {
+                // Between tasks: a loop the pool no longer needs (it shrank) leaves here, never mid-task.
+                if (RetireSlot()) return;
+                bool more;
+                try
+                {
+                    more = await reader.WaitToReadAsync(SlotIdleToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Woken because the pool shrank: see whether this loop is surplus (or stopping).
+                    if (_taking.IsCancellationRequested) return;
+                    continue;
+                }
+                if (!more) return;
                 if (_taking.IsCancellationRequested) return;
                 if (!reader.TryRead(out var request)) continue;
                 // Registered before it runs: a synchronous task body runs inline here and would

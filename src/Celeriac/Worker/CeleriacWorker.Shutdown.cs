@@ -23,6 +23,7 @@ public sealed partial class CeleriacWorker
         await _fetching.CancelAsync().ConfigureAwait(false);
         await _fetchLoop.ConfigureAwait(false);
         await _taking.CancelAsync().ConfigureAwait(false);
+        StopPool();
         _reserved.Writer.TryComplete();
 
         // 2. Reserved but not started, waiting for an ETA or a rate-limit token: back to the front

@@ -44,11 +44,12 @@ public sealed partial class CeleriacWorker : IAsyncDisposable
         _app = app;
         Options = options;
         _log = app.Options.LoggerFactory.CreateLogger("Celeriac.Worker");
-        _credit = new CreditGate(options.PrefetchLimit, options.EtaTaskLimit, options.Concurrency);
+        _credit = new CreditGate(options.PrefetchLimit, options.EtaTaskLimit, options.Autoscale?.Min ?? options.Concurrency);
         _etas = new EtaSchedule(app.Options.TimeProvider, EtaDue, _log);
         _rates = new RateLimiting.TaskRateLimiter(app.Options.TimeProvider, RateOf, RateReleased, _log);
         _accept = app.Options.AcceptedContentTypes;
         _background = new BackgroundWork(_log);
+        InitPool();
     }
 
     /// <summary>This worker's settings.</summary>
@@ -94,12 +95,13 @@ public sealed partial class CeleriacWorker : IAsyncDisposable
         foreach (var queue in Options.Queues) await transport.DeclareQueueAsync(queue, cancellationToken).ConfigureAwait(false);
         _consumer = await transport.ConsumeAsync(Options.Queues.ToList(), cancellationToken).ConfigureAwait(false);
         _completer = new WorkerCompleter(_app.Backend, _consumer, Released, Signals, _log);
-        _slots = Enumerable.Range(0, Options.Concurrency).Select(_ => Task.Run(SlotAsync)).ToArray();
+        StartPool();
         _fetchLoop = Task.Run(FetchAsync);
         await StartControlAsync(cancellationToken).ConfigureAwait(false);
         await StartEventsAsync(cancellationToken).ConfigureAwait(false);
-        _log.LogInformation("{Hostname} ready: consuming {Queues} with {Slots} slots, prefetch {Prefetch}",
-            Hostname, string.Join(",", Options.Queues), Options.Concurrency, Options.PrefetchMultiplier == 0 ? "unlimited" : Options.PrefetchLimit.ToString());
+        _log.LogInformation("{Hostname} ready: consuming {Queues} with {Slots} slots{Autoscale}, prefetch {Prefetch}",
+            Hostname, string.Join(",", Options.Queues), Concurrency, Options.Autoscale is { } scale ? $" (autoscale {scale.Max},{scale.Min})" : "",
+            Options.PrefetchMultiplier == 0 ? "unlimited" : Options.PrefetchLimit.ToString());
         Signals.Raise(new WorkerSignal(WorkerSignalKind.Ready));
     }
 
@@ -137,6 +139,8 @@ public sealed partial class CeleriacWorker : IAsyncDisposable
         _taking.Dispose();
         _cancelTasks.Dispose();
         _etas.Dispose();
+        StopPool();
+        _queueChanges.Dispose();
     }
 
     private void Released(TransportDelivery delivery)

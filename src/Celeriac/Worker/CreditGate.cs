@@ -12,6 +12,8 @@ namespace Celeriac.Worker;
 internal sealed class CreditGate(int limit, int parkedLimit, int slots)
 {
     private readonly object _lock = new();
+    private int _limit = limit;
+    private int _slots = slots;
     private int _held;
     private int _parked;
     private TaskCompletionSource? _changed;
@@ -41,11 +43,11 @@ internal sealed class CreditGate(int limit, int parkedLimit, int slots)
             Task wait;
             lock (_lock)
             {
-                var free = limit - (_held - _parked);
+                var free = _limit - (_held - _parked);
                 // Any message of a batch may turn out to be an ETA one and park: never ask for more
                 // than the parking bound still has room for, or one batch overshoots it.
                 var room = parkedLimit - _parked;
-                var wanted = _held - _parked > slots ? Math.Min(max, (limit + 1) / 2) : 1;
+                var wanted = _held - _parked > _slots ? Math.Min(max, (_limit + 1) / 2) : 1;
                 if (free >= wanted && room > 0)
                 {
                     var n = Math.Min(max, Math.Min(free, room));
@@ -56,6 +58,21 @@ internal sealed class CreditGate(int limit, int parkedLimit, int slots)
             }
             await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The pool grew or shrank (docs/protocol.md §5.1: the prefetch count follows the pool, as Celery's
+    /// <c>_update_prefetch_count</c>). Credit already held stays held: a smaller limit only means
+    /// fetching waits until enough is settled.
+    /// </summary>
+    public void Resize(int limit, int slots)
+    {
+        lock (_lock)
+        {
+            _limit = limit;
+            _slots = slots;
+        }
+        Wake();
     }
 
     /// <summary>Gives credit back: asked for but not delivered, or settled.</summary>

@@ -36,8 +36,25 @@ public sealed class WorkerOptions
     /// <summary>The most messages asked of the broker in one round trip.</summary>
     public int MaxFetchBatch { get; set; } = 256;
 
-    /// <summary>Unsettled messages the worker may hold: slots × multiplier, unbounded when the multiplier is 0.</summary>
-    public int PrefetchLimit => PrefetchMultiplier == 0 ? int.MaxValue / 2 : checked(Concurrency * PrefetchMultiplier);
+    /// <summary>
+    /// Autoscaling (Celery's <c>--autoscale MAX,MIN</c>), or null for a pool of
+    /// <see cref="Concurrency"/> slots. The pool starts at Min slots, grows with the backlog up to
+    /// Max and shrinks back to Min once <see cref="AutoscaleKeepalive"/> has passed without growing;
+    /// prefetch is Max × <see cref="PrefetchMultiplier"/>. <see cref="Concurrency"/> is then ignored.
+    /// </summary>
+    public (int Max, int Min)? Autoscale { get; set; }
+
+    /// <summary>How long after it last grew an autoscaled pool may shrink (Celery's <c>AUTOSCALE_KEEPALIVE</c>). Default 30 s.</summary>
+    public TimeSpan AutoscaleKeepalive { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Unsettled messages the worker may hold: slots × multiplier (the autoscaler's Max × multiplier),
+    /// unbounded when the multiplier is 0.
+    /// </summary>
+    public int PrefetchLimit => PrefetchFor(Autoscale?.Max ?? Concurrency);
+
+    /// <summary>The prefetch credit for <paramref name="slots"/> slots.</summary>
+    internal int PrefetchFor(int slots) => PrefetchMultiplier == 0 ? int.MaxValue / 2 : checked(Math.Max(slots, 1) * PrefetchMultiplier);
 
     /// <summary>The node name used when none is set.</summary>
     public static string DefaultHostname(CeleriacOptions options) => options.Hostname ?? $"celeriac@{Environment.MachineName}";
@@ -52,6 +69,8 @@ public sealed class WorkerOptions
         CancelGracePeriod = app.WorkerSoftShutdownTimeout,
         EtaTaskLimit = app.WorkerEtaTaskLimit,
         MaxMessageSize = app.WorkerMaxMessageSize,
+        Autoscale = app.WorkerAutoscale,
+        AutoscaleKeepalive = app.WorkerAutoscaleKeepalive,
     };
 
     internal void Validate()
@@ -64,6 +83,9 @@ public sealed class WorkerOptions
         if (EtaTaskLimit < 1) throw new ArgumentException("EtaTaskLimit must be at least 1.");
         if (ShutdownTimeout < TimeSpan.Zero && ShutdownTimeout != Timeout.InfiniteTimeSpan) throw new ArgumentException("ShutdownTimeout must not be negative (Timeout.InfiniteTimeSpan waits for as long as tasks run).");
         if (CancelGracePeriod < TimeSpan.Zero && CancelGracePeriod != Timeout.InfiniteTimeSpan) throw new ArgumentException("CancelGracePeriod must not be negative (Timeout.InfiniteTimeSpan waits for as long as tasks run).");
+        if (Autoscale is { } bounds && (bounds.Max < 1 || bounds.Min < 0 || bounds.Min > bounds.Max))
+            throw new ArgumentException($"Autoscale ({bounds.Max},{bounds.Min}) needs 1 ≤ Max and 0 ≤ Min ≤ Max.");
+        if (AutoscaleKeepalive <= TimeSpan.Zero) throw new ArgumentException("AutoscaleKeepalive must be positive (it stops the pool shrinking too fast).");
         if (MaxMessageSize < 0) throw new ArgumentException("MaxMessageSize must not be negative (0 means no limit).");
     }
 }
