@@ -1,0 +1,37 @@
+namespace Celeriac.Control.Mailbox.Commands;
+
+/// <summary>
+/// <c>pool_grow</c>, <c>pool_shrink</c> and <c>autoscale</c>: the number of execution slots at run
+/// time. Unlike Celery 5.2.6, which refuses <c>pool_grow</c>/<c>pool_shrink</c> under autoscale,
+/// the worker applies them to the autoscaler's bounds.
+/// </summary>
+internal static class PoolCommands
+{
+    public static IEnumerable<ControlCommand> All =>
+    [
+        ControlCommand.Sync("pool_grow", (c, a) =>
+        {
+            c.Worker.GrowPool(Count(a));
+            return ControlCommand.Ok("pool will grow");
+        }),
+        ControlCommand.Sync("pool_shrink", (c, a) =>
+        {
+            c.Worker.ShrinkPool(Count(a));
+            return ControlCommand.Ok("pool will shrink");
+        }),
+        ControlCommand.Sync("autoscale", (c, a) =>
+        {
+            // Celery raises ValueError('Autoscale not enabled'); the error reply is its repr.
+            if (c.Worker.AutoscaleBounds is not { } bounds) throw new InvalidOperationException("Autoscale not enabled");
+            c.Worker.SetAutoscale(a.Int("max") ?? bounds.Max, a.Int("min") ?? bounds.Min);
+            var now = c.Worker.AutoscaleBounds ?? bounds;
+            return ControlCommand.Ok($"autoscale now max={now.Max} min={now.Min}");
+        }),
+    ];
+
+    private static int Count(ControlArguments arguments)
+    {
+        var n = arguments.Int("n") ?? 1;
+        return n >= 0 ? n : throw new ControlArgumentException($"'n' must not be negative, not {n}");
+    }
+}
