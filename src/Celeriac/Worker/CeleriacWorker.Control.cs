@@ -29,6 +29,9 @@ public sealed partial class CeleriacWorker
     /// ready, so a request sent right after <c>ready</c> is answered. A transport without fanout
     /// gets no remote control (logged).
     /// </summary>
+    /// <summary>A test seam: commands the mailbox looks up before the panel's.</summary>
+    internal IReadOnlyList<ControlCommand> ExtraControlCommandsForTests { get; set; } = [];
+
     private async Task StartControlAsync(CancellationToken cancellationToken)
     {
         if (_app.Transport is not IBroadcast broadcast)
@@ -37,7 +40,7 @@ public sealed partial class CeleriacWorker
             return;
         }
         var context = new ControlContext(this, _app, _requests, _app.Options.TimeProvider.GetUtcNow());
-        var mailbox = new WorkerMailbox(broadcast, context, ControlLog) { HandlerTimeout = ControlHandlerTimeout };
+        var mailbox = new WorkerMailbox(broadcast, context, ControlLog) { HandlerTimeout = ControlHandlerTimeout, ExtraCommands = ExtraControlCommandsForTests };
         await mailbox.StartAsync(cancellationToken).ConfigureAwait(false);
         _mailbox = mailbox;
     }

@@ -9,6 +9,13 @@ namespace Celeriac.Control.Mailbox;
 /// </summary>
 internal static class ControlPanel
 {
+    // Before Commands: static fields initialise in order.
+    private static readonly (string Alias, string Name)[] Aliases =
+    [
+        ("dump_conf", "conf"), ("dump_schedule", "scheduled"), ("dump_reserved", "reserved"),
+        ("dump_active", "active"), ("dump_revoked", "revoked"), ("dump_tasks", "registered"),
+    ];
+
     private static readonly FrozenDictionary<string, ControlCommand> Commands = Build();
 
     /// <summary>The command named <paramref name="name"/>, if the worker knows it.</summary>
@@ -34,10 +41,4 @@ internal static class ControlPanel
         foreach (var (alias, name) in Aliases) all.Add(alias, all[name] with { Name = alias });
         return all.ToFrozenDictionary(StringComparer.Ordinal);
     }
-
-    private static readonly (string Alias, string Name)[] Aliases =
-    [
-        ("dump_conf", "conf"), ("dump_schedule", "scheduled"), ("dump_reserved", "reserved"),
-        ("dump_active", "active"), ("dump_revoked", "revoked"), ("dump_tasks", "registered"),
-    ];
 }

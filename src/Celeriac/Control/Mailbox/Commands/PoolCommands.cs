@@ -1,3 +1,5 @@
+using Celeriac.Exceptions;
+
 namespace Celeriac.Control.Mailbox.Commands;
 
 /// <summary>
@@ -22,7 +24,7 @@ internal static class PoolCommands
         ControlCommand.Sync("autoscale", (c, a) =>
         {
             // Celery raises ValueError('Autoscale not enabled'); the error reply is its repr.
-            if (c.Worker.AutoscaleBounds is not { } bounds) throw new InvalidOperationException("Autoscale not enabled");
+            if (c.Worker.AutoscaleBounds is not { } bounds) throw new CeleryException("ValueError", "builtins", "Autoscale not enabled");
             c.Worker.SetAutoscale(a.Int("max") ?? bounds.Max, a.Int("min") ?? bounds.Min);
             var now = c.Worker.AutoscaleBounds ?? bounds;
             return ControlCommand.Ok($"autoscale now max={now.Max} min={now.Min}");
