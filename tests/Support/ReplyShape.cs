@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Celeriac.Tests.Control;
+namespace Celeriac.TestSupport;
 
 /// <summary>
 /// Compares a reply with a captured one by structure, as a monitoring tool reads it: the same keys
