@@ -7,7 +7,4 @@ internal sealed record ControlContext(CeleriacWorker Worker, CeleriacApp App, Tr
 {
     /// <summary>This node's name.</summary>
     public string Hostname => Worker.Hostname;
-
-    /// <summary>Now on the app's clock, as Unix seconds.</summary>
-    public double UnixNow() => App.Options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
 }
