@@ -40,20 +40,20 @@ public sealed class ControlCliInteropTests(ControlCluster cluster) : IClassFixtu
     [InteropFact]
     public async Task Inspect_active_and_query_task_show_a_running_task_as_the_python_worker_shows_its_own()
     {
-        var ourTask = await cluster.Client.SendTaskAsync("interop.sleep", [6], options: new TaskSendOptions { Queue = ControlCluster.CeleriacQueue });
-        var pythonTask = await cluster.Client.SendTaskAsync("interop.sleep", [6], options: new TaskSendOptions { Queue = ControlCluster.PythonQueue });
+        var ourTask = await cluster.Client.SendTaskAsync("interop.sleep", [25], options: new TaskSendOptions { Queue = ControlCluster.CeleriacQueue });
+        var pythonTask = await cluster.Client.SendTaskAsync("interop.sleep", [25], options: new TaskSendOptions { Queue = ControlCluster.PythonQueue });
         JsonArray ours = [], python = [];
         await Poll.UntilAsync(async () =>
         {
             ours = (await Cli.InspectAsync(cluster.CeleriacNode, "active"))!.AsArray();
             python = (await Cli.InspectAsync(cluster.PythonNode, "active"))!.AsArray();
             return ours.Count > 0 && python.Count > 0;
-        }, TimeSpan.FromSeconds(30), () => $"both should list a running task: ours {ours.Text()}, Python's {python.Text()}");
+        }, TimeSpan.FromSeconds(20), () => $"both should list a running task: ours {ours.Text()}, Python's {python.Text()}");
 
         ours.Should().ContainSingle();
         ours[0]!["id"]!.GetValue<string>().Should().Be(ourTask.Id);
         ReplyShape.AssertSame(python[0], ours[0]);
-        ours[0]!["args"].Text().Should().Be("[6]");
+        ours[0]!["args"].Text().Should().Be("[25]");
 
         var ourQuery = (await Cli.InspectAsync(cluster.CeleriacNode, "query_task", ourTask.Id))!.AsObject();
         var pythonQuery = (await Cli.InspectAsync(cluster.PythonNode, "query_task", pythonTask.Id))!.AsObject();
