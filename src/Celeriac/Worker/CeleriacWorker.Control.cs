@@ -45,10 +45,16 @@ public sealed partial class CeleriacWorker
         _mailbox = mailbox;
     }
 
-    /// <summary>Closes the mailbox; called first when the worker stops.</summary>
-    private async Task StopControlAsync()
+    /// <summary>
+    /// Closes the mailbox; called first when the worker stops. It stops taking commands at once and
+    /// finishes closing as tracked background work, so the stop goes straight on to stop fetching.
+    /// </summary>
+    private Task StopControlAsync()
     {
-        if (_mailbox is { } mailbox) await mailbox.DisposeAsync().ConfigureAwait(false);
+        if (_mailbox is not { } mailbox) return Task.CompletedTask;
+        mailbox.Close();
+        _background.Track(mailbox.DisposeAsync().AsTask(), "closing the remote-control mailbox");
+        return Task.CompletedTask;
     }
 
     /// <summary>

@@ -33,6 +33,8 @@ internal sealed class WorkerMailbox : IAsyncDisposable
     private IBroadcastSubscription? _subscription;
     private Task _receiving = Task.CompletedTask;
     private Task _executing = Task.CompletedTask;
+    private int _closed;
+    private int _disposed;
 
     public WorkerMailbox(IBroadcast broadcast, ControlContext context, ILogger log)
     {
@@ -201,6 +203,8 @@ internal sealed class WorkerMailbox : IAsyncDisposable
     /// <summary>Replies <c>{node: value}</c> with the ticket and a forwarded clock (docs/protocol.md §7.4).</summary>
     private async Task ReplyAsync(string? ticket, DeliveryInfo replyTo, JsonNode? value, CancellationToken token)
     {
+        // A handler may hand back a node that belongs to the worker's own state: the reply takes a copy.
+        if (value?.Parent is not null) value = value.DeepClone();
         var body = CeleryJson.ToUtf8Bytes(new JsonObject { [_context.Hostname] = value });
         var headers = new JsonObject { ["ticket"] = ticket, ["clock"] = _context.App.Clock.Forward() };
         var message = new BrokerMessage(headers, new MessageProperties { DeliveryMode = 1 }, body);
@@ -228,12 +232,22 @@ internal sealed class WorkerMailbox : IAsyncDisposable
     private static string ExceptionInfo(string type, string message) =>
         Protocol.Results.ExceptionInfo.Of(type, "builtins", message).Repr;
 
-    /// <summary>Stops reading; waits a moment for a command under way.</summary>
+    /// <summary>
+    /// Stops taking requests, at once and without waiting: the worker's stop calls it first and
+    /// must not be held up before it stops fetching. <see cref="DisposeAsync"/> then waits for the loops.
+    /// </summary>
+    public void Close()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0) return;
+        _pending.Writer.TryComplete();
+        _stopping.Cancel();
+    }
+
+    /// <summary>Stops reading (<see cref="Close"/>), waits a moment for a command under way, unsubscribes.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (_stopping.IsCancellationRequested) return;
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        _pending.Writer.TryComplete();
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        Close();
         try
         {
             await Task.WhenAll(_receiving, _executing).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
