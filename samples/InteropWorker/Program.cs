@@ -5,7 +5,7 @@ using InteropWorker;
 using Microsoft.Extensions.Logging;
 
 // The interop worker described in docs/interop.md. Prints one line containing "ready" once it
-// consumes, stops gracefully on SIGTERM/SIGINT (exit 0), exits non-zero with a clear message on a
+// consumes, answers remote control, stops gracefully on SIGTERM/SIGINT or a remote shutdown (exit 0), exits non-zero with a clear message on a
 // bad URL or an unreachable broker.
 WorkerSettings settings;
 try
@@ -63,8 +63,7 @@ catch (Exception ex) when (ex is not OperationCanceledException)
 Console.WriteLine($"{worker.Hostname} ready: consuming {string.Join(",", settings.Queues)} from {settings.Broker}" +
     (settings.Autoscale is { } bounds ? $" (autoscale {bounds.Max},{bounds.Min})" : ""));
 
-try { await Task.Delay(Timeout.Infinite, stop.Token); }
-catch (OperationCanceledException) { }
-await worker.StopAsync();
+// Runs until SIGTERM/SIGINT or a remote `shutdown` (celery control shutdown); either way a graceful stop, exit 0.
+await worker.RunAsync(stop.Token);
 await app.DisposeAsync();
 return 0;

@@ -78,6 +78,7 @@ public sealed partial class CeleriacWorker
                 finally
                 {
                     _running.TryRemove(request, out _);
+                    _requests.Finished(request);
                     done.TrySetResult();
                 }
             }
@@ -124,6 +125,7 @@ public sealed partial class CeleriacWorker
 
         // Expiry and revokes are checked again right before running: an ETA or a queue wait may have outlived it.
         if (RevokeIfExpired(request) || RevokeIfRevoked(request)) return;
+        TrackStarted(request);
 
         // Early ack: just before execution (docs/protocol.md §5.2). A crash from here on loses the task,
         // which is Celery's default contract; acks_late moves the ack after the run.

@@ -105,13 +105,16 @@ public sealed partial class CeleriacWorker : IAsyncDisposable
         Signals.Raise(new WorkerSignal(WorkerSignalKind.Ready));
     }
 
-    /// <summary>Starts, runs until <paramref name="stoppingToken"/> fires, then stops gracefully.</summary>
+    /// <summary>
+    /// Starts, runs until <paramref name="stoppingToken"/> fires or the worker is told to stop (a
+    /// remote <c>shutdown</c>, <see cref="StopAsync"/>), then stops gracefully.
+    /// </summary>
     public async Task RunAsync(CancellationToken stoppingToken)
     {
         await StartAsync(stoppingToken).ConfigureAwait(false);
         try
         {
-            await Task.Delay(Timeout.Infinite, stoppingToken).ConfigureAwait(false);
+            await StopRequested.WaitAsync(stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -128,7 +131,11 @@ public sealed partial class CeleriacWorker : IAsyncDisposable
     /// </summary>
     public Task StopAsync()
     {
-        lock (_lifecycle) return _stopping ??= StopCoreAsync(_starting);
+        lock (_lifecycle)
+        {
+            _stopRequested.TrySetResult();
+            return _stopping ??= StopCoreAsync(_starting);
+        }
     }
 
     /// <summary>Stops the worker (as <see cref="StopAsync"/>) and releases what it holds; safe to call more than once.</summary>
@@ -145,6 +152,7 @@ public sealed partial class CeleriacWorker : IAsyncDisposable
 
     private void Released(TransportDelivery delivery)
     {
+        _requests.Settled(delivery);
         if (_held.TryRemove(delivery, out _)) _credit.Release(1);
     }
 }
