@@ -27,6 +27,15 @@ public sealed class ControlCliInteropTests(ControlCluster cluster) : IClassFixtu
     }
 
     [InteropFact]
+    public async Task The_dotnet_clients_ping_without_a_destination_gets_pong_from_both_workers()
+    {
+        var replies = await cluster.Client.Control.Inspect(timeout: TimeSpan.FromSeconds(3)).PingAsync();
+
+        replies.Should().ContainKey(cluster.CeleriacNode).WhoseValue.Ok.Should().Be("pong");
+        replies.Should().ContainKey(cluster.PythonNode).WhoseValue.Ok.Should().Be("pong");
+    }
+
+    [InteropFact]
     public async Task Inspect_stats_has_the_keys_and_shapes_of_the_python_workers()
     {
         var python = await Cli.InspectAsync(cluster.PythonNode, "stats");

@@ -45,8 +45,9 @@ public sealed class DurableRevokeTests(RedisServerFixture redis) : IClassFixture
         var id = Guid.NewGuid().ToString();
         await using (var client = App())
         {
-            // What app.Control.RevokeAsync does before it broadcasts; no worker is listening.
-            await client.RememberRevokedAsync([id], CancellationToken.None);
+            // The public call: no worker is listening to its broadcast, only the broker keeps the revoke.
+            var replies = await client.Control.RevokeAsync([id], options: new Control.ControlCallOptions { Reply = true, Timeout = TimeSpan.FromMilliseconds(300) });
+            replies.Should().BeEmpty("no worker was running");
         }
 
         await using var app = App();
