@@ -199,6 +199,7 @@ public sealed partial class CeleriacApp : IAsyncDisposable
     /// <summary>Closes the broker and backend connections.</summary>
     public async ValueTask DisposeAsync()
     {
+        await StopClientEventsAsync().ConfigureAwait(false);
         if (_transport.IsValueCreated) await _transport.Value.DisposeAsync().ConfigureAwait(false);
         if (_backend.IsValueCreated) await _backend.Value.DisposeAsync().ConfigureAwait(false);
     }

@@ -76,6 +76,8 @@ public static class CeleriacConfiguration
         Add((o, s) => o.WorkerShutdownTimeout = OptionalSeconds(s) ?? TimeSpan.Zero, "WorkerShutdownTimeout", "worker_shutdown_timeout");
         Add((o, s) => o.WorkerSoftShutdownTimeout = OptionalSeconds(s) ?? TimeSpan.Zero, "WorkerSoftShutdownTimeout", "worker_soft_shutdown_timeout");
         Add((o, s) => o.Hostname = s.Value, "Hostname", "worker_hostname");
+        Add((o, s) => o.WorkerSendTaskEvents = Bool(s), "WorkerSendTaskEvents", "worker_send_task_events");
+        Add((o, s) => o.TaskSendSentEvent = Bool(s), "TaskSendSentEvent", "task_send_sent_event");
         return map;
     }
 

@@ -113,6 +113,7 @@ public sealed partial class CeleriacWorker
                 message.Task, message.Id, delivery.Queue, string.Join(", ", _app.Tasks.Names));
             var error = CeleryExceptions.NotRegistered(message.Task).ToExceptionInfo();
             var meta = _app.Recorder.Failure(null, message, error, null, Scope(delivery, CancellationToken.None));
+            UnknownTaskEvent(message.Id, message.Task);
             _completer!.Settle(delivery, SettleAction.Reject, meta,
                 new WorkerSignal(WorkerSignalKind.Rejected, message.Id, Protocol.Results.TaskStates.Failure, $"unregistered task '{message.Task}'"));
             return;
@@ -130,6 +131,7 @@ public sealed partial class CeleriacWorker
         // Expired already on receipt: not run, stored REVOKED (docs/protocol.md §5.4).
         if (RevokeIfExpired(request)) return;
         Signals.Raise(new WorkerSignal(WorkerSignalKind.Received, message.Id));
+        TaskEvents?.Send("task-received", Events.TaskEventFields.Received(message));
 
         // An ETA in the future waits without a slot and without counting against prefetch (docs/protocol.md §5.3).
         if (message.Eta is { } eta && eta > _app.Options.TimeProvider.GetUtcNow())
@@ -196,6 +198,7 @@ public sealed partial class CeleriacWorker
         _log.LogInformation("Task {Task}[{TaskId}] expired at {Expires}; not run", request.Message.Task, request.Message.Id, expires);
         var scope = Scope(request.Delivery, CancellationToken.None);
         var meta = _app.Recorder.Revoked(request.Task, request.Message, "expired", scope);
+        TaskRevokedEvent(request, terminated: false, expired: true, signum: null);
         var signal = new WorkerSignal(WorkerSignalKind.Completed, request.Message.Id, Protocol.Results.TaskStates.Revoked, "expired");
         if (request.Message.Embed.Chord is null) _completer!.Settle(request.Delivery, SettleAction.Ack, meta, signal);
         else _background.Track(RevokeChordPartAsync(request, meta, scope, signal), $"revoke of expired chord part {request.Message.Id}");

@@ -36,6 +36,25 @@ public sealed class WorkerOptions
     /// <summary>The most messages asked of the broker in one round trip.</summary>
     public int MaxFetchBatch { get; set; } = 256;
 
+    /// <summary>
+    /// Send events at all (docs/protocol.md §6.4): <c>worker-online</c>, a <c>worker-heartbeat</c> every
+    /// <see cref="HeartbeatInterval"/>, <c>worker-offline</c>, and task events when
+    /// <see cref="SendTaskEvents"/> is on. Default true, as a Celery worker always sends its worker
+    /// events; turned off, monitors (<c>celery events</c>, Flower, <c>ClusterState</c>) never see
+    /// this worker, as a Celery worker run with <c>--without-heartbeat --without-gossip</c> and no <c>-E</c>.
+    /// </summary>
+    public bool SendEvents { get; set; } = true;
+
+    /// <summary>
+    /// Send task events (<c>task-received</c>, <c>task-started</c>, <c>task-succeeded</c>, …): Celery's
+    /// <c>-E</c>/<c>worker_send_task_events</c>, from <see cref="CeleriacOptions.WorkerSendTaskEvents"/>.
+    /// The <c>enable_events</c> and <c>disable_events</c> commands switch them at run time.
+    /// </summary>
+    public bool SendTaskEvents { get; set; }
+
+    /// <summary>Seconds between heartbeats, sent as <c>freq</c> (Celery's <c>--heartbeat-interval</c>). Default 2 s.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Unsettled messages the worker may hold: slots × multiplier, unbounded when the multiplier is 0.</summary>
     public int PrefetchLimit => PrefetchMultiplier == 0 ? int.MaxValue / 2 : checked(Concurrency * PrefetchMultiplier);
 
@@ -52,6 +71,7 @@ public sealed class WorkerOptions
         CancelGracePeriod = app.WorkerSoftShutdownTimeout,
         EtaTaskLimit = app.WorkerEtaTaskLimit,
         MaxMessageSize = app.WorkerMaxMessageSize,
+        SendTaskEvents = app.WorkerSendTaskEvents,
     };
 
     internal void Validate()
@@ -64,6 +84,7 @@ public sealed class WorkerOptions
         if (EtaTaskLimit < 1) throw new ArgumentException("EtaTaskLimit must be at least 1.");
         if (ShutdownTimeout < TimeSpan.Zero && ShutdownTimeout != Timeout.InfiniteTimeSpan) throw new ArgumentException("ShutdownTimeout must not be negative (Timeout.InfiniteTimeSpan waits for as long as tasks run).");
         if (CancelGracePeriod < TimeSpan.Zero && CancelGracePeriod != Timeout.InfiniteTimeSpan) throw new ArgumentException("CancelGracePeriod must not be negative (Timeout.InfiniteTimeSpan waits for as long as tasks run).");
+        if (HeartbeatInterval <= TimeSpan.Zero || HeartbeatInterval > ClockAlarm.MaxTimerWait) throw new ArgumentException("HeartbeatInterval must be positive (and under 49 days).");
         if (MaxMessageSize < 0) throw new ArgumentException("MaxMessageSize must not be negative (0 means no limit).");
     }
 }
