@@ -30,7 +30,7 @@ public sealed partial class CeleriacApp
         lock (_clientEventsLock)
         {
             return _clientEvents ??= new EventDispatcher(broadcast, TaskPublisher.Origin, Clock, Options.TimeProvider,
-                Options.LoggerFactory.CreateLogger("Celeriac.Events"));
+                Options.LoggerFactory.CreateLogger("Celeriac.Events"), batchTaskEvents: false);
         }
     }
 

@@ -42,6 +42,7 @@ internal sealed class EventDispatcher : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly JsonObject _headers;
+    private readonly int _batch;
     private readonly int _pid = Environment.ProcessId;
     private readonly object _lock = new();
     // Oldest first. The loop's round (being published) stays at the front until it is out, so an
@@ -56,8 +57,16 @@ internal sealed class EventDispatcher : IAsyncDisposable
     private long _droppedReported;
     private bool _failing;
 
-    public EventDispatcher(IBroadcast broadcast, string hostname, LamportClock clock, TimeProvider time, ILogger log, int capacity = DefaultCapacity)
+    /// <param name="broadcast">Where events are published.</param>
+    /// <param name="hostname">The sender's node name.</param>
+    /// <param name="clock">The process's Lamport clock.</param>
+    /// <param name="time">Time for the events' timestamps and offsets.</param>
+    /// <param name="log">Where outages and drops are logged.</param>
+    /// <param name="batchTaskEvents">A worker batches <c>task-*</c> events as <c>task.multi</c>; a client sends its <c>task-sent</c> alone, as Python's does.</param>
+    /// <param name="capacity">Events held at most while the broker cannot take them.</param>
+    public EventDispatcher(IBroadcast broadcast, string hostname, LamportClock clock, TimeProvider time, ILogger log, bool batchTaskEvents = true, int capacity = DefaultCapacity)
     {
+        _batch = batchTaskEvents ? BatchSize : 0;
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _broadcast = broadcast;
         Hostname = hostname;
@@ -193,7 +202,7 @@ internal sealed class EventDispatcher : IAsyncDisposable
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
             timeout.CancelAfter(PublishTimeout);
             var sends = new List<Task>();
-            foreach (var (routingKey, body) in EventWire.Messages(round, BatchSize))
+            foreach (var (routingKey, body) in EventWire.Messages(round, _batch))
                 sends.Add(_broadcast.PublishAsync(Exchange, routingKey, Message(body), timeout.Token).AsTask());
             await Task.WhenAll(sends).ConfigureAwait(false);
             return true;

@@ -17,14 +17,15 @@ internal static class EventWire
 
     /// <summary>
     /// The messages for <paramref name="events"/> in order: a run of <c>task-*</c> events becomes
-    /// arrays of at most <paramref name="batchSize"/>; any other event goes alone with its own routing key.
+    /// arrays of at most <paramref name="batchSize"/>; any other event, and every event when
+    /// <paramref name="batchSize"/> is 0, goes alone with its own routing key.
     /// </summary>
     public static IEnumerable<(string RoutingKey, byte[] Body)> Messages(IReadOnlyList<CeleryEvent> events, int batchSize)
     {
         var i = 0;
         while (i < events.Count)
         {
-            if (!IsBuffered(events[i]))
+            if (batchSize == 0 || !IsBuffered(events[i]))
             {
                 yield return (events[i].RoutingKey, One(events[i]));
                 i++;

@@ -26,10 +26,13 @@ public sealed partial class CeleriacWorker
     /// <summary>Events dropped because the broker could not take them (0 when events are off).</summary>
     internal long EventsDropped => _events?.Dropped ?? 0;
 
-    /// <summary>Turns task events on or off (the <c>enable_events</c>/<c>disable_events</c> commands); false when already so.</summary>
+    /// <summary>
+    /// Turns task events on or off (the <c>enable_events</c>/<c>disable_events</c> commands); false when
+    /// already so, or when <see cref="WorkerOptions.SendEvents"/> has turned all events off.
+    /// </summary>
     internal bool SetTaskEvents(bool enabled)
     {
-        if (TaskEventsEnabled == enabled) return false;
+        if (!Options.SendEvents || TaskEventsEnabled == enabled) return false;
         Volatile.Write(ref _taskEventsSwitch, enabled ? 1 : 2);
         _log.LogInformation("Events of group {{task}} {State} by remote", enabled ? "enabled" : "disabled");
         return true;
