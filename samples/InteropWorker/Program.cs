@@ -28,6 +28,7 @@ try
         o.BrokerUrl = settings.Broker;
         o.ResultBackend = settings.Backend;
         o.AcksLate = settings.AcksLate;
+        o.WorkerSendTaskEvents = settings.Events; // --events: Celery's -E (worker events are always sent)
         o.LoggerFactory = loggers;
         if (settings.Hostname is { } name) o.Hostname = name;
         if (settings.Concurrency is { } c) o.WorkerConcurrency = c;
