@@ -20,12 +20,12 @@ internal sealed record Endpoints(string BrokerUrl, string BackendUrl, string Rec
 
 /// <summary>
 /// Python Celery 5.2's prefork worker with the contract's tasks (<c>python/interop_tasks.py</c>):
-/// <c>python3 -m celery -A interop_tasks worker -P prefork -c 2 -Q queues -n py-…@%h</c>.
+/// <c>python3 -m celery -A interop_tasks worker -P prefork -c 2 -Q queues -n py-…@%h</c>, with <c>-E</c> when asked for events.
 /// </summary>
 internal static class PythonWorker
 {
     public static async Task<ManagedProcess> StartAsync(Endpoints endpoints, IEnumerable<string> queues, int concurrency = 2,
-        double? visibilityTimeout = null, bool acksLate = false)
+        double? visibilityTimeout = null, bool acksLate = false, bool events = false)
     {
         var node = $"py-{Guid.NewGuid():N}"[..11];
         var env = new Dictionary<string, string?>
@@ -37,7 +37,9 @@ internal static class PythonWorker
         };
         var worker = ManagedProcess.Start($"python worker {node}", Prerequisites.Python,
             ["-m", "celery", "-A", "interop_tasks", "worker", "-P", "prefork", "-c", concurrency.ToString(CultureInfo.InvariantCulture),
-             "-Q", string.Join(",", queues), "-n", node + "@%h", "--without-mingle", "--without-gossip", "--without-heartbeat", "-l", "info"],
+             "-Q", string.Join(",", queues), "-n", node + "@%h", "--without-mingle", "--without-gossip",
+             // -E: task events; worker events (and their heartbeats) need the heart left on.
+             .. (events ? (string[])["-E"] : ["--without-heartbeat"]), "-l", "info"],
             Prerequisites.PythonDirectory, endpoints.Environment(env),
             line => line.Contains($"{node}@", StringComparison.Ordinal) && line.Contains(" ready.", StringComparison.Ordinal));
         try
