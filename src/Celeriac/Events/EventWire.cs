@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Celeriac.Protocol.Events;
 using Celeriac.Protocol.Json;
@@ -37,6 +38,17 @@ internal static class EventWire
         }
     }
 
+    /// <summary>
+    /// A float field Python reads back as a float: the plain writer where it keeps a fraction or an
+    /// exponent (any non-integral value; <c>2.5E-05</c> where Python would write <c>2.5e-05</c>, the
+    /// same float to every JSON reader), <see cref="CeleryJson.PythonFloat"/> for whole numbers, which
+    /// the plain writer would turn into ints (<c>2</c> for <c>2.0</c>). Keeps the common case free of a parse.
+    /// </summary>
+    public static System.Text.Json.Nodes.JsonNode Float(double value) =>
+        double.IsFinite(value) && !double.IsInteger(value)
+            ? System.Text.Json.Nodes.JsonValue.Create(value)
+            : CeleryJson.PythonFloat(value);
+
     /// <summary>One event as its own message body.</summary>
     public static byte[] One(CeleryEvent e) => CeleryJson.ToUtf8Bytes(e, static (w, ev) => Write(w, ev));
 
@@ -51,6 +63,7 @@ internal static class EventWire
     private static bool IsBuffered(CeleryEvent e) => e.Type.StartsWith(BufferedGroup + "-", StringComparison.Ordinal);
 
     // The same object as CeleryEvent.ToJson, written straight to the writer: no copy of the fields per event.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Write(Utf8JsonWriter w, CeleryEvent e)
     {
         w.WriteStartObject();
@@ -65,7 +78,8 @@ internal static class EventWire
         }
         // A float always: a whole-second timestamp must not reach Python as an int.
         w.WritePropertyName("timestamp");
-        w.WriteRawValue(PythonRepr.FormatFloat(e.Timestamp), skipInputValidation: true);
+        if (double.IsInteger(e.Timestamp)) w.WriteRawValue(PythonRepr.FormatFloat(e.Timestamp), skipInputValidation: true);
+        else w.WriteNumberValue(e.Timestamp); // shortest round-trip digits with a fraction, as Python's repr for Unix times
         w.WriteString("type", e.Type);
         w.WriteEndObject();
     }

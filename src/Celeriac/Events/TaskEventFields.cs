@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Celeriac.Protocol.Json;
 using Celeriac.Protocol.Messages;
@@ -15,6 +16,7 @@ internal static class TaskEventFields
     public const int ResultReprMaxSize = 1024;
 
     /// <summary><c>task-received</c>: what monitors learn the task's name, arguments and workflow from.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static JsonObject Received(TaskMessage m) => new()
     {
         ["uuid"] = m.Id,
@@ -46,14 +48,16 @@ internal static class TaskEventFields
     };
 
     /// <summary><c>task-started</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static JsonObject Started(string id) => new() { ["uuid"] = id };
 
     /// <summary><c>task-succeeded</c>: the result as Python's <c>saferepr</c> (a string), the runtime in float seconds.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static JsonObject Succeeded(string id, JsonNode? value, TimeSpan runtime) => new()
     {
         ["uuid"] = id,
         ["result"] = PythonSafeRepr.Format(value, ResultReprMaxSize),
-        ["runtime"] = CeleryJson.PythonFloat(runtime.TotalSeconds),
+        ["runtime"] = EventWire.Float(runtime.TotalSeconds),
     };
 
     /// <summary><c>task-failed</c>: the exception's repr and the traceback; an unknown task has no traceback field.</summary>
