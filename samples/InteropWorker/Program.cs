@@ -44,7 +44,6 @@ catch (Exception ex) when (ex is ArgumentException or UriFormatException)
 
 await using var record = RecordTarget.From(settings);
 InteropTasks.Register(app, record);
-if (settings.Events) Console.Error.WriteLine("warning: --events is not supported yet; no events are sent");
 
 using var stop = new CancellationTokenSource();
 using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
