@@ -10,7 +10,7 @@ namespace Celeriac.Events;
 
 /// <summary>
 /// Sends Celery events (docs/protocol.md §6) to the <c>celeryev</c> exchange from a loop of its own:
-/// <see cref="Send"/> only stamps the event (Lamport clock, time, offset) and queues it, so no task
+/// <c>Send</c> only stamps the event (Lamport clock, time, offset) and queues it, so no task
 /// ever waits on the broker. The loop takes what has queued up since it last woke and publishes it
 /// in one pipelined round: <c>task-*</c> events as <c>task.multi</c> arrays of at most
 /// <see cref="BatchSize"/>, other events one per message as Python sends them. While the broker is
@@ -48,7 +48,7 @@ internal sealed class EventDispatcher : IAsyncDisposable
     private readonly object _lock = new();
     // Oldest first. The loop's round (being published) stays at the front until it is out, so an
     // outage drops from it first: those are the oldest events.
-    private readonly List<CeleryEvent> _pending = [];
+    private readonly List<QueuedEvent> _pending = [];
     private readonly Channel<byte> _wake = Channel.CreateBounded<byte>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
@@ -104,11 +104,16 @@ internal sealed class EventDispatcher : IAsyncDisposable
     /// </summary>
     // Hot path (three calls per task with task events on): compiled optimized at once, as the
     // worker's own per-message code is; tiered compilation would run it slow through a short drain.
+    public void Send(string type, JsonObject fields) => Enqueue(type, fields, null);
+
+    /// <summary>As <see cref="Send(string, JsonObject)"/>, with fields the loop writes when it serializes the event.</summary>
+    public void Send(string type, EventBody body) => Enqueue(type, null, body);
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Send(string type, JsonObject fields)
+    private void Enqueue(string type, JsonObject? fields, EventBody? body)
     {
         var now = _time.GetUtcNow();
-        var e = new CeleryEvent(type, Hostname, UnixSeconds(now), CachedUtcOffset(now), _pid, _clock.Forward(), fields);
+        var e = new QueuedEvent(type, UnixSeconds(now), CachedUtcOffset(now), _clock.Forward(), fields, body);
         var dropped = false;
         lock (_lock)
         {
@@ -181,7 +186,7 @@ internal sealed class EventDispatcher : IAsyncDisposable
                 _wake.Reader.TryRead(out _);
                 while (!_stop.IsCancellationRequested)
                 {
-                    List<CeleryEvent> round;
+                    List<QueuedEvent> round;
                     lock (_lock)
                     {
                         if (_pending.Count == 0) break;
@@ -212,14 +217,14 @@ internal sealed class EventDispatcher : IAsyncDisposable
         }
     }
 
-    private async Task<bool> TryPublishAsync(List<CeleryEvent> round)
+    private async Task<bool> TryPublishAsync(List<QueuedEvent> round)
     {
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
             timeout.CancelAfter(PublishTimeout);
             var sends = new List<Task>();
-            foreach (var (routingKey, body) in EventWire.Messages(round, _batch))
+            foreach (var (routingKey, body) in EventWire.Messages(round, _batch, Hostname, _pid))
                 sends.Add(_broadcast.PublishAsync(Exchange, routingKey, Message(body), timeout.Token).AsTask());
             await Task.WhenAll(sends).ConfigureAwait(false);
             return true;

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Celeriac.Protocol.Events;
 using Celeriac.Protocol.Json;
 
 namespace Celeriac.Events;
@@ -21,60 +20,54 @@ internal static class EventWire
     /// arrays of at most <paramref name="batchSize"/>; any other event, and every event when
     /// <paramref name="batchSize"/> is 0, goes alone with its own routing key.
     /// </summary>
-    public static IEnumerable<(string RoutingKey, byte[] Body)> Messages(IReadOnlyList<CeleryEvent> events, int batchSize)
+    public static IEnumerable<(string RoutingKey, byte[] Body)> Messages(IReadOnlyList<QueuedEvent> events, int batchSize, string hostname, int pid)
     {
         var i = 0;
         while (i < events.Count)
         {
             if (batchSize == 0 || !IsBuffered(events[i]))
             {
-                yield return (events[i].RoutingKey, One(events[i]));
+                yield return (events[i].Type.Replace('-', '.'), One(events[i], hostname, pid));
                 i++;
                 continue;
             }
             var start = i;
             while (i < events.Count && i - start < batchSize && IsBuffered(events[i])) i++;
-            yield return (BufferedGroup + ".multi", Many(events, start, i - start));
+            yield return (BufferedGroup + ".multi", Many(events, start, i - start, hostname, pid));
         }
     }
 
-    /// <summary>
-    /// A float field Python reads back as a float: the plain writer where it keeps a fraction or an
-    /// exponent (any non-integral value; <c>2.5E-05</c> where Python would write <c>2.5e-05</c>, the
-    /// same float to every JSON reader), <see cref="CeleryJson.PythonFloat"/> for whole numbers, which
-    /// the plain writer would turn into ints (<c>2</c> for <c>2.0</c>). Keeps the common case free of a parse.
-    /// </summary>
-    public static System.Text.Json.Nodes.JsonNode Float(double value) =>
-        double.IsFinite(value) && !double.IsInteger(value)
-            ? System.Text.Json.Nodes.JsonValue.Create(value)
-            : CeleryJson.PythonFloat(value);
-
     /// <summary>One event as its own message body.</summary>
-    public static byte[] One(CeleryEvent e) => CeleryJson.ToUtf8Bytes(e, static (w, ev) => Write(w, ev));
+    public static byte[] One(QueuedEvent e, string hostname, int pid) =>
+        CeleryJson.ToUtf8Bytes((e, hostname, pid), static (w, s) => Write(w, s.e, s.hostname, s.pid));
 
-    private static byte[] Many(IReadOnlyList<CeleryEvent> events, int start, int count) =>
-        CeleryJson.ToUtf8Bytes((events, start, count), static (w, s) =>
+    private static byte[] Many(IReadOnlyList<QueuedEvent> events, int start, int count, string hostname, int pid) =>
+        CeleryJson.ToUtf8Bytes((events, start, count, hostname, pid), static (w, s) =>
         {
             w.WriteStartArray();
-            for (var k = s.start; k < s.start + s.count; k++) Write(w, s.events[k]);
+            for (var k = s.start; k < s.start + s.count; k++) Write(w, s.events[k], s.hostname, s.pid);
             w.WriteEndArray();
         });
 
-    private static bool IsBuffered(CeleryEvent e) => e.Type.StartsWith(BufferedGroup + "-", StringComparison.Ordinal);
+    private static bool IsBuffered(QueuedEvent e) => e.Type.StartsWith(BufferedGroup + "-", StringComparison.Ordinal);
 
-    // The same object as CeleryEvent.ToJson, written straight to the writer: no copy of the fields per event.
+    // The object CeleryEvent.ToJson makes, written straight to the writer: no copy of the fields per event.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Write(Utf8JsonWriter w, CeleryEvent e)
+    private static void Write(Utf8JsonWriter w, QueuedEvent e, string hostname, int pid)
     {
         w.WriteStartObject();
-        w.WriteString("hostname", e.Hostname);
+        w.WriteString("hostname", hostname);
         w.WriteNumber("utcoffset", e.UtcOffset);
-        w.WriteNumber("pid", e.Pid);
+        w.WriteNumber("pid", pid);
         w.WriteNumber("clock", e.Clock);
-        foreach (var (key, value) in e.Fields)
+        e.Body?.WriteFields(w);
+        if (e.Fields is { } fields)
         {
-            w.WritePropertyName(key);
-            CeleryJson.WriteNode(w, value);
+            foreach (var (key, value) in fields)
+            {
+                w.WritePropertyName(key);
+                CeleryJson.WriteNode(w, value);
+            }
         }
         // A float always: a whole-second timestamp must not reach Python as an int.
         w.WritePropertyName("timestamp");

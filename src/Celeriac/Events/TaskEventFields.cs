@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Celeriac.Protocol.Json;
 using Celeriac.Protocol.Messages;
@@ -8,27 +7,13 @@ namespace Celeriac.Events;
 
 /// <summary>
 /// The fields of each task event, named and ordered as Celery 5.2.6 sends them (docs/protocol.md §6.3;
-/// <c>celery/worker/strategy.py</c>, <c>celery/worker/request.py</c>, <c>celery/app/amqp.py</c>).
+/// <c>celery/worker/strategy.py</c>, <c>celery/worker/request.py</c>, <c>celery/app/amqp.py</c>); the three
+/// every task sends (received, started, succeeded) are <see cref="TaskEventBodies"/>.
 /// </summary>
 internal static class TaskEventFields
 {
     /// <summary>Celery's <c>resultrepr_maxsize</c>: a <c>task-succeeded</c> result repr is cut to 1024 characters.</summary>
     public const int ResultReprMaxSize = 1024;
-
-    /// <summary><c>task-received</c>: what monitors learn the task's name, arguments and workflow from.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static JsonObject Received(TaskMessage m) => new()
-    {
-        ["uuid"] = m.Id,
-        ["name"] = m.Shadow ?? m.Task,
-        ["args"] = ArgsRepr(m),
-        ["kwargs"] = KwargsRepr(m),
-        ["root_id"] = m.RootId,
-        ["parent_id"] = m.ParentId,
-        ["retries"] = m.Retries,
-        ["eta"] = Iso(m.Eta),
-        ["expires"] = Iso(m.Expires),
-    };
 
     /// <summary><c>task-sent</c> (the producer, with <c>task_send_sent_event</c>): as <c>as_task_v2</c> plus where it went.</summary>
     public static JsonObject Sent(TaskMessage m, string queue, string exchange, string routingKey) => new()
@@ -45,19 +30,6 @@ internal static class TaskEventFields
         ["queue"] = queue,
         ["exchange"] = exchange,
         ["routing_key"] = routingKey,
-    };
-
-    /// <summary><c>task-started</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static JsonObject Started(string id) => new() { ["uuid"] = id };
-
-    /// <summary><c>task-succeeded</c>: the result as Python's <c>saferepr</c> (a string), the runtime in float seconds.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static JsonObject Succeeded(string id, JsonNode? value, TimeSpan runtime) => new()
-    {
-        ["uuid"] = id,
-        ["result"] = PythonSafeRepr.Format(value, ResultReprMaxSize),
-        ["runtime"] = EventWire.Float(runtime.TotalSeconds),
     };
 
     /// <summary><c>task-failed</c>: the exception's repr and the traceback; an unknown task has no traceback field.</summary>
@@ -94,9 +66,9 @@ internal static class TaskEventFields
 
     // Taken from the message's argsrepr/kwargsrepr headers as Celery does; a message without them
     // (protocol 1, other producers) gets saferepr of the values, which is how Python writes the headers.
-    private static string ArgsRepr(TaskMessage m) => m.ArgsRepr ?? PythonSafeRepr.FormatTuple(m.Args);
+    internal static string ArgsRepr(TaskMessage m) => m.ArgsRepr ?? PythonSafeRepr.FormatTuple(m.Args);
 
-    private static string KwargsRepr(TaskMessage m) => m.KwargsRepr ?? PythonSafeRepr.Format(m.Kwargs);
+    internal static string KwargsRepr(TaskMessage m) => m.KwargsRepr ?? PythonSafeRepr.Format(m.Kwargs);
 
     private static string? Iso(DateTimeOffset? t) => t is { } v ? PythonDateTime.Format(v) : null;
 }

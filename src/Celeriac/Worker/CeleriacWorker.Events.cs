@@ -98,7 +98,7 @@ public sealed partial class CeleriacWorker
         switch (outcome.Kind)
         {
             case OutcomeKind.Succeeded:
-                events.Send("task-succeeded", TaskEventFields.Succeeded(message.Id, outcome.Value, outcome.Runtime));
+                events.Send("task-succeeded", TaskEventBodies.Succeeded(message.Id, outcome.Value, outcome.Runtime));
                 break;
             case OutcomeKind.Failed:
                 events.Send("task-failed", TaskEventFields.Failed(message.Id, outcome.Error, outcome.Traceback));

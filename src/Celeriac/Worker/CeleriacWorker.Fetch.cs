@@ -131,7 +131,7 @@ public sealed partial class CeleriacWorker
         // Expired already on receipt: not run, stored REVOKED (docs/protocol.md §5.4).
         if (RevokeIfExpired(request)) return;
         Signals.Raise(new WorkerSignal(WorkerSignalKind.Received, message.Id));
-        TaskEvents?.Send("task-received", Events.TaskEventFields.Received(message));
+        TaskEvents?.Send("task-received", Events.TaskEventBodies.Received(message));
 
         // An ETA in the future waits without a slot and without counting against prefetch (docs/protocol.md §5.3).
         if (message.Eta is { } eta && eta > _app.Options.TimeProvider.GetUtcNow())

@@ -57,7 +57,7 @@ public sealed class EventOutageTests : IAsyncLifetime
         var dispatcher = new EventDispatcher(transport, "celeriac@outage", new LamportClock(), TimeProvider.System, NullLogger.Instance, capacity: 100);
 
         var watch = Stopwatch.StartNew();
-        for (var i = 0; i < 1000; i++) dispatcher.Send("task-started", TaskEventFields.Started(i.ToString()));
+        for (var i = 0; i < 1000; i++) dispatcher.Send("task-started", TaskEventBodies.Started(i.ToString()));
         watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(2));
         dispatcher.Dropped.Should().Be(900);
         dispatcher.Pending.Should().Be(100);
