@@ -34,7 +34,7 @@ public sealed class TaskEventTests : IAsyncLifetime
     public async Task A_success_sends_received_started_succeeded_in_Celerys_shape_in_task_multi_batches()
     {
         var add = _h.App.Task("tasks.add", (int a, int b) => a + b);
-        var (_, signals) = await _h.StartWorkerAsync();
+        var (_, signals) = await _h.StartWorkerAsync(w => w.SendEvents = true);
         var r = await add.DelayAsync(2, 3);
         await signals.CompletedAsync(r.Id);
         var succeeded = await _sink.WaitForAsync("task-succeeded", e => (string?)e["uuid"] == r.Id);
@@ -62,7 +62,7 @@ public sealed class TaskEventTests : IAsyncLifetime
     public async Task Results_are_Pythons_saferepr_cut_to_1024_characters()
     {
         var text = _h.App.Task("ev.text", () => new string('x', 5000));
-        var (_, signals) = await _h.StartWorkerAsync();
+        var (_, signals) = await _h.StartWorkerAsync(w => w.SendEvents = true);
         var r = await text.DelayAsync();
         var e = await _sink.WaitForAsync("task-succeeded", x => (string?)x["uuid"] == r.Id);
         var result = e["result"]!.GetValue<string>();
@@ -74,7 +74,7 @@ public sealed class TaskEventTests : IAsyncLifetime
     public async Task A_failure_sends_task_failed_with_the_exception_repr_and_the_traceback()
     {
         var fail = _h.App.Task("ev.fail", int () => throw new InvalidOperationException("boom"));
-        await _h.StartWorkerAsync();
+        await _h.StartWorkerAsync(w => w.SendEvents = true);
         var r = await fail.DelayAsync();
         var e = await _sink.WaitForAsync("task-failed", x => (string?)x["uuid"] == r.Id);
         Keys(e).Should().Equal(VectorKeys("event_task_failed", "task-failed"));
@@ -88,7 +88,7 @@ public sealed class TaskEventTests : IAsyncLifetime
         var flaky = _h.App.Task("ev.flaky", (Celeriac.TaskContext ctx) =>
             ctx.Retries == 0 ? throw ctx.Retry(new InvalidOperationException("not yet"), countdown: TimeSpan.Zero) : 1);
         var refusing = _h.App.Task("ev.refuse", (Celeriac.TaskContext ctx) => ctx.Retries >= 0 ? throw ctx.Reject(requeue: false) : 0);
-        await _h.StartWorkerAsync();
+        await _h.StartWorkerAsync(w => w.SendEvents = true);
         var r = await flaky.DelayAsync();
         var retried = await _sink.WaitForAsync("task-retried", x => (string?)x["uuid"] == r.Id);
         Keys(retried).Should().Equal(VectorKeys("event_task_retried", "task-retried"));
@@ -105,7 +105,7 @@ public sealed class TaskEventTests : IAsyncLifetime
     [Fact]
     public async Task An_unknown_task_sends_task_failed_with_only_uuid_and_NotRegistered()
     {
-        var (_, signals) = await _h.StartWorkerAsync();
+        var (_, signals) = await _h.StartWorkerAsync(w => w.SendEvents = true);
         var r = await _h.SendAsync("ev.nobody");
         var e = await _sink.WaitForAsync("task-failed", x => (string?)x["uuid"] == r.Id);
         Keys(e).Should().Equal("hostname", "utcoffset", "pid", "clock", "uuid", "exception", "timestamp", "type");
@@ -118,7 +118,7 @@ public sealed class TaskEventTests : IAsyncLifetime
     {
         var task = _h.App.Task("ev.expired", () => 1);
         var r = await task.ApplyAsync(options: new TaskSendOptions { Expires = DateTimeOffset.UtcNow.AddSeconds(-5) });
-        var (_, signals) = await _h.StartWorkerAsync();
+        var (_, signals) = await _h.StartWorkerAsync(w => w.SendEvents = true);
         var e = await _sink.WaitForAsync("task-revoked", x => (string?)x["uuid"] == r.Id);
         Keys(e).Should().Equal(VectorKeys("event_task_revoked_expired", "task-revoked"));
         e["expired"]!.GetValue<bool>().Should().BeTrue();
@@ -131,7 +131,7 @@ public sealed class TaskEventTests : IAsyncLifetime
     public async Task Task_events_follow_the_switch_and_are_off_by_default()
     {
         var task = _h.App.Task("ev.switch", () => 1);
-        var (worker, signals) = await _h.StartWorkerAsync(w => w.SendTaskEvents = false);
+        var (worker, signals) = await _h.StartWorkerAsync(w => { w.SendEvents = true; w.SendTaskEvents = false; });
         worker.TaskEventsEnabled.Should().BeFalse();
         var off = await task.DelayAsync();
         await signals.CompletedAsync(off.Id);
@@ -153,7 +153,7 @@ public sealed class TaskEventTests : IAsyncLifetime
     public async Task Many_task_events_go_in_batches_of_at_most_24()
     {
         var task = _h.App.Task("ev.many", (int i) => i);
-        var (worker, signals) = await _h.StartWorkerAsync(w => w.Concurrency = 8);
+        var (worker, signals) = await _h.StartWorkerAsync(w => { w.SendEvents = true; w.Concurrency = 8; });
         for (var i = 0; i < 200; i++) await task.DelayAsync(i);
         await signals.CompletionsAsync(200);
         await worker.StopAsync();

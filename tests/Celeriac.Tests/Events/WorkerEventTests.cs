@@ -41,7 +41,7 @@ public sealed class WorkerEventTests : IAsyncLifetime
     [Fact]
     public async Task Online_then_a_heartbeat_every_2_s_of_the_apps_clock_then_offline_with_Celerys_fields()
     {
-        var (worker, _) = await _h.StartWorkerAsync(w => w.Hostname = "celeriac@events");
+        var (worker, _) = await _h.StartWorkerAsync(w => { w.SendEvents = true; w.Hostname = "celeriac@events"; });
         var online = await _sink.WaitForAsync("worker-online");
         Keys(online).Should().Equal(VectorKeys("event_worker_online", "worker-online"));
         online["hostname"]!.GetValue<string>().Should().Be("celeriac@events");
@@ -82,7 +82,7 @@ public sealed class WorkerEventTests : IAsyncLifetime
     [Fact]
     public async Task The_heartbeat_interval_is_configurable_and_sent_as_freq()
     {
-        await _h.StartWorkerAsync(w => w.HeartbeatInterval = TimeSpan.FromSeconds(5));
+        await _h.StartWorkerAsync(w => { w.SendEvents = true; w.HeartbeatInterval = TimeSpan.FromSeconds(5); });
         (await _sink.WaitForAsync("worker-online"))["freq"]!.ToJsonString().Should().Be("5.0");
         await _clock.WaitForTimersAsync(1);
         _clock.Advance(TimeSpan.FromSeconds(4));
@@ -98,7 +98,7 @@ public sealed class WorkerEventTests : IAsyncLifetime
         var gate = new TaskCompletionSource();
         var slow = _h.App.Task("ev.slow", async () => { await gate.Task; return 1; });
         var quick = _h.App.Task("ev.quick", () => 2);
-        var (_, signals) = await _h.StartWorkerAsync();
+        var (_, signals) = await _h.StartWorkerAsync(w => w.SendEvents = true);
         await signals.CompletedAsync((await quick.DelayAsync()).Id);
         var running = await slow.DelayAsync();
         await signals.WaitForAsync(WorkerSignalKind.Started, running.Id);
@@ -114,7 +114,7 @@ public sealed class WorkerEventTests : IAsyncLifetime
     [Fact]
     public async Task The_requested_heartbeat_has_the_heartbeat_commands_shape()
     {
-        var (worker, _) = await _h.StartWorkerAsync();
+        var (worker, _) = await _h.StartWorkerAsync(w => w.SendEvents = true);
         await _sink.WaitForAsync("worker-online");
         worker.SendRequestedHeartbeat();
         var beat = await _sink.WaitForAsync("worker-heartbeat");
