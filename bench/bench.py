@@ -89,7 +89,7 @@ class PeakMemory(threading.Thread):
             time.sleep(0.05)
 
 
-def start_worker(kind, server, concurrency):
+def start_worker(kind, server, concurrency, extra=()):
     env = dict(os.environ, CELERY_BROKER_URL=server.url(0), CELERY_RESULT_BACKEND=server.url(1))
     if kind == "celeriac":
         dll = os.path.join(ROOT, "samples/InteropWorker/bin/Release/net10.0/InteropWorker.dll")
@@ -101,6 +101,7 @@ def start_worker(kind, server, concurrency):
         cmd = [sys.executable, "-m", "celery", "-A", "bench_tasks", "worker", "-P", "prefork", "-c", "2",
                "-Q", "celery", "-n", "python@bench", "--without-mingle", "--without-gossip", "-l", "info"]
         ready_stream = "stderr"
+    cmd += list(extra)
     proc = subprocess.Popen(cmd, cwd=HERE, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     stream = proc.stdout if ready_stream == "stdout" else proc.stderr
     ready = threading.Event()
@@ -122,12 +123,12 @@ def prefill(app, n):
         return [app.send_task("bench.noop", producer=producer).id for _ in range(n)]
 
 
-def drain(kind, server, app, n, concurrency):
+def drain(kind, server, app, n, concurrency, extra=()):
     r0, r1 = redis.Redis(host="127.0.0.1", port=server.port, db=0), redis.Redis(host="127.0.0.1", port=server.port, db=1)
     r0.flushall()
     prefill(app, n)
     assert r0.llen("celery") == n, "prefill did not land in the queue"
-    proc = start_worker(kind, server, concurrency)
+    proc = start_worker(kind, server, concurrency, extra)
     memory = PeakMemory(proc.pid)
     memory.start()
     started = time.perf_counter()

@@ -5,6 +5,8 @@
 # (Python's ResultSet.join_native and a Celeriac GroupResult join, against either worker).
 # `bench/run.sh ping [--target python|celeriac]` times `inspect ping` round trips from the .NET
 # control client and from Python's app.control.inspect() against one worker.
+# `bench/run.sh events` drains 20,000 bench.noop with task events off and on, for both workers,
+# with an event subscriber counting what they send, and prints each worker's on/off ratio.
 # Needs redis-server, python3-celery, python3-redis (installed here when run as root).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -27,6 +29,10 @@ if [[ ${1:-} == collect ]]; then
   shift
   dotnet build bench/Collect -c Release -v q -nologo >/dev/null
   exec /usr/bin/python3 bench/collect.py "$@"
+fi
+if [[ ${1:-} == events ]]; then
+  shift
+  exec /usr/bin/python3 bench/events.py "$@"
 fi
 dotnet build bench/RoundTrip -c Release -v q -nologo >/dev/null
 exec /usr/bin/python3 bench/bench.py "$@"

@@ -28,6 +28,7 @@ try
         o.BrokerUrl = settings.Broker;
         o.ResultBackend = settings.Backend;
         o.AcksLate = settings.AcksLate;
+        o.WorkerSendTaskEvents = settings.Events; // --events: Celery's -E (worker events are always sent)
         o.LoggerFactory = loggers;
         if (settings.Hostname is { } name) o.Hostname = name;
         if (settings.Concurrency is { } c) o.WorkerConcurrency = c;
@@ -44,7 +45,6 @@ catch (Exception ex) when (ex is ArgumentException or UriFormatException)
 
 await using var record = RecordTarget.From(settings);
 InteropTasks.Register(app, record);
-if (settings.Events) Console.Error.WriteLine("warning: --events is not supported yet; no events are sent");
 
 using var stop = new CancellationTokenSource();
 using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });

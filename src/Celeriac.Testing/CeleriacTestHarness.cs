@@ -65,11 +65,19 @@ public sealed class CeleriacTestHarness : IAsyncDisposable
     /// <summary>Messages the worker refused so far, in order.</summary>
     public IReadOnlyCollection<RejectedMessage> Rejections => _rejections.ToArray();
 
-    /// <summary>Starts a worker on the app's queues.</summary>
+    /// <summary>
+    /// Starts a worker on the app's queues. It sends no events (<see cref="WorkerOptions.SendEvents"/>
+    /// off, which <paramref name="configure"/> may turn on): its heartbeat would otherwise be one more
+    /// timer on a <see cref="VirtualClock"/>, which then holds only the timers the tasks' own code sets.
+    /// </summary>
     public async Task StartWorkerAsync(Action<WorkerOptions>? configure = null)
     {
         if (_worker is not null) throw new InvalidOperationException("The worker is already started.");
-        var worker = App.CreateWorker(configure);
+        var worker = App.CreateWorker(w =>
+        {
+            w.SendEvents = false;
+            configure?.Invoke(w);
+        });
         worker.Signals.Raised += Observe;
         _worker = worker;
         await worker.StartAsync().ConfigureAwait(false);

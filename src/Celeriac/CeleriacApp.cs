@@ -200,6 +200,7 @@ public sealed partial class CeleriacApp : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Volatile.Read(ref _control) is { } control) await control.DisposeAsync().ConfigureAwait(false);
+        await StopClientEventsAsync().ConfigureAwait(false);
         if (_transport.IsValueCreated) await _transport.Value.DisposeAsync().ConfigureAwait(false);
         if (_backend.IsValueCreated) await _backend.Value.DisposeAsync().ConfigureAwait(false);
     }

@@ -183,6 +183,17 @@ public sealed class CeleriacOptions
     /// so a revoke it missed while its mailbox was away still holds. Default 1 s.
     /// </summary>
     public TimeSpan WorkerRevokeRefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// Workers send task events (<c>worker_send_task_events</c>, the worker's <c>-E</c>): <c>task-received</c>,
+    /// <c>task-started</c>, <c>task-succeeded</c>, <c>task-failed</c>, … for monitors such as
+    /// <c>celery events</c> and Flower (docs/protocol.md §6.3). Default false, as in Celery.
+    /// </summary>
+    public bool WorkerSendTaskEvents { get; set; }
+
+    /// <summary>
+    /// Clients send a <c>task-sent</c> event for every task they publish (<c>task_send_sent_event</c>).
+    /// Default false, as in Celery.
+    /// </summary>
+    public bool TaskSendSentEvent { get; set; }
 
     /// <summary>Node name of workers (<c>-n</c>); default <c>celeriac@&lt;host&gt;</c>.</summary>
     public string? Hostname { get; set; }

@@ -17,7 +17,8 @@ namespace Celeriac;
 /// </summary>
 internal sealed class TaskPublisher(CeleriacApp app)
 {
-    private static readonly string Origin = $"gen{Environment.ProcessId}@{Environment.MachineName}";
+    /// <summary>This process's anonymous node name, Celery's <c>anon_nodename()</c>: the <c>origin</c> header and the <c>task-sent</c> sender.</summary>
+    internal static readonly string Origin = $"gen{Environment.ProcessId}@{Environment.MachineName}";
     private readonly ConcurrentDictionary<string, Task> _declared = new(StringComparer.Ordinal);
 
     /// <summary>A stable per-app id Celery calls the oid; sent as <c>reply_to</c>.</summary>
@@ -140,6 +141,7 @@ internal sealed class TaskPublisher(CeleriacApp app)
         var queue = route.Exchange.Length == 0 ? route.RoutingKey : null;
         if (queue is not null) await DeclareOnceAsync(transport, queue).ConfigureAwait(false);
         await transport.PublishAsync(TaskMessageCodec.Encode(message), route, cancellationToken).ConfigureAwait(false);
+        if (app.Options.TaskSendSentEvent) app.TaskSentEvent(message, route);
     }
 
     /// <summary>

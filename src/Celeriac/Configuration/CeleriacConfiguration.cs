@@ -81,6 +81,8 @@ public static class CeleriacConfiguration
         Add((o, s) => o.WorkerRevokesMax = Int(s), "WorkerRevokesMax", "worker_revokes_max", "CELERY_WORKER_REVOKES_MAX");
         Add((o, s) => o.WorkerRevokeExpires = OptionalSeconds(s) ?? TimeSpan.FromSeconds(10_800), "WorkerRevokeExpires", "worker_revoke_expires", "CELERY_WORKER_REVOKE_EXPIRES");
         Add((o, s) => o.WorkerRevokeRefreshInterval = OptionalSeconds(s) ?? TimeSpan.FromSeconds(1), "WorkerRevokeRefreshInterval", "worker_revoke_refresh_interval");
+        Add((o, s) => o.WorkerSendTaskEvents = Bool(s), "WorkerSendTaskEvents", "worker_send_task_events");
+        Add((o, s) => o.TaskSendSentEvent = Bool(s), "TaskSendSentEvent", "task_send_sent_event");
         return map;
     }
 

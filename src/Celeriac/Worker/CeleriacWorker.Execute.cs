@@ -135,6 +135,7 @@ public sealed partial class CeleriacWorker
         var startedSignal = new WorkerSignal(WorkerSignalKind.Started, message.Id);
         if (_app.Recorder.Started(task, message, scope) is { } started) completer.Store(started, startedSignal);
         else completer.Signal(startedSignal);
+        TaskEvents?.Send("task-started", Events.TaskEventBodies.Started(message.Id));
 
         var outcome = await _app.Executor.ExecuteAsync(task, message, scope).ConfigureAwait(false);
         // The cold stage of shutdown (or a terminate) may have abandoned this run and already given
@@ -147,6 +148,7 @@ public sealed partial class CeleriacWorker
             return;
         }
         Interlocked.Increment(ref _processed);
+        OutcomeEvent(message, outcome);
         switch (outcome.Kind)
         {
             case OutcomeKind.Interrupted when acksLate:

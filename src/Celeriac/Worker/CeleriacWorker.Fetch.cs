@@ -113,6 +113,7 @@ public sealed partial class CeleriacWorker
                 message.Task, message.Id, delivery.Queue, string.Join(", ", _app.Tasks.Names));
             var error = CeleryExceptions.NotRegistered(message.Task).ToExceptionInfo();
             var meta = _app.Recorder.Failure(null, message, error, null, Scope(delivery, CancellationToken.None));
+            UnknownTaskEvent(message.Id, message.Task);
             _completer!.Settle(delivery, SettleAction.Reject, meta,
                 new WorkerSignal(WorkerSignalKind.Rejected, message.Id, Protocol.Results.TaskStates.Failure, $"unregistered task '{message.Task}'"));
             return;
@@ -131,6 +132,7 @@ public sealed partial class CeleriacWorker
         if (RevokeIfExpired(request) || RevokeIfRevoked(request)) return;
         Signals.Raise(new WorkerSignal(WorkerSignalKind.Received, message.Id));
         _requests.Received(request);
+        TaskEvents?.Send("task-received", Events.TaskEventBodies.Received(message));
 
         // An ETA in the future waits without a slot and without counting against prefetch (docs/protocol.md §5.3).
         if (message.Eta is { } eta && eta > _app.Options.TimeProvider.GetUtcNow())
@@ -199,6 +201,7 @@ public sealed partial class CeleriacWorker
         if (request.Message.Expires is not { } expires || expires > _app.Options.TimeProvider.GetUtcNow()) return false;
         _log.LogInformation("Task {Task}[{TaskId}] expired at {Expires}; not run", request.Message.Task, request.Message.Id, expires);
         Revoke(request, "expired");
+        TaskRevokedEvent(request, terminated: false, expired: true, signum: null);
         return true;
     }
 

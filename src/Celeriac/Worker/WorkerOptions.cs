@@ -56,6 +56,25 @@ public sealed class WorkerOptions
     /// <summary>The prefetch credit for <paramref name="slots"/> slots.</summary>
     internal int PrefetchFor(int slots) => PrefetchMultiplier == 0 ? int.MaxValue / 2 : checked(Math.Max(slots, 1) * PrefetchMultiplier);
 
+    /// <summary>
+    /// Send events at all (docs/protocol.md §6.4): <c>worker-online</c>, a <c>worker-heartbeat</c> every
+    /// <see cref="HeartbeatInterval"/>, <c>worker-offline</c>, and task events when
+    /// <see cref="SendTaskEvents"/> is on. Default true, as a Celery worker always sends its worker
+    /// events; turned off, monitors (<c>celery events</c>, Flower, <c>ClusterState</c>) never see
+    /// this worker, as a Celery worker run with <c>--without-heartbeat --without-gossip</c> and no <c>-E</c>.
+    /// </summary>
+    public bool SendEvents { get; set; } = true;
+
+    /// <summary>
+    /// Send task events (<c>task-received</c>, <c>task-started</c>, <c>task-succeeded</c>, …): Celery's
+    /// <c>-E</c>/<c>worker_send_task_events</c>, from <see cref="CeleriacOptions.WorkerSendTaskEvents"/>.
+    /// The <c>enable_events</c> and <c>disable_events</c> commands switch them at run time.
+    /// </summary>
+    public bool SendTaskEvents { get; set; }
+
+    /// <summary>Seconds between heartbeats, sent as <c>freq</c> (Celery's <c>--heartbeat-interval</c>). Default 2 s.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>The node name used when none is set.</summary>
     public static string DefaultHostname(CeleriacOptions options) => options.Hostname ?? $"celeriac@{Environment.MachineName}";
 
@@ -71,6 +90,7 @@ public sealed class WorkerOptions
         MaxMessageSize = app.WorkerMaxMessageSize,
         Autoscale = app.WorkerAutoscale,
         AutoscaleKeepalive = app.WorkerAutoscaleKeepalive,
+        SendTaskEvents = app.WorkerSendTaskEvents,
     };
 
     internal void Validate()
@@ -86,6 +106,7 @@ public sealed class WorkerOptions
         if (Autoscale is { } bounds && (bounds.Max < 1 || bounds.Min < 0 || bounds.Min > bounds.Max))
             throw new ArgumentException($"Autoscale ({bounds.Max},{bounds.Min}) needs 1 ≤ Max and 0 ≤ Min ≤ Max.");
         if (AutoscaleKeepalive <= TimeSpan.Zero) throw new ArgumentException("AutoscaleKeepalive must be positive (it stops the pool shrinking too fast).");
+        if (HeartbeatInterval <= TimeSpan.Zero || HeartbeatInterval > ClockAlarm.MaxTimerWait) throw new ArgumentException("HeartbeatInterval must be positive (and under 49 days).");
         if (MaxMessageSize < 0) throw new ArgumentException("MaxMessageSize must not be negative (0 means no limit).");
     }
 }

@@ -39,7 +39,10 @@ internal sealed class TestHarness : IAsyncDisposable
 
     public InMemoryBroker Broker => InMemoryBroker.Named(Name);
 
-    /// <summary>Creates and starts a worker with short shutdown timeouts; the recorder is subscribed before the start.</summary>
+    /// <summary>
+    /// Creates and starts a worker with short shutdown timeouts and no events (their heartbeat timer
+    /// would be one more on a virtual clock; event tests turn them on); the recorder is subscribed before the start.
+    /// </summary>
     public async Task<(CeleriacWorker Worker, SignalRecorder Signals)> StartWorkerAsync(Action<WorkerOptions>? configure = null)
     {
         var worker = App.CreateWorker(w =>
@@ -47,6 +50,7 @@ internal sealed class TestHarness : IAsyncDisposable
             w.Concurrency = 2;
             w.ShutdownTimeout = TimeSpan.FromSeconds(2);
             w.CancelGracePeriod = TimeSpan.FromSeconds(1);
+            w.SendEvents = false;
             configure?.Invoke(w);
         });
         var signals = new SignalRecorder(worker);
