@@ -183,6 +183,8 @@ public sealed class CeleriacOptions
     /// so a revoke it missed while its mailbox was away still holds. Default 1 s.
     /// </summary>
     public TimeSpan WorkerRevokeRefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// Workers send task events (<c>worker_send_task_events</c>, the worker's <c>-E</c>): <c>task-received</c>,
     /// <c>task-started</c>, <c>task-succeeded</c>, <c>task-failed</c>, … for monitors such as
     /// <c>celery events</c> and Flower (docs/protocol.md §6.3). Default false, as in Celery.
