@@ -8,8 +8,9 @@ in its own process PSUBSCRIBEs to /0.celeryev/* all along, unpacks every event (
 included) and counts them by sender and type, so the events are really consumed. Each setting is
 drained --repeat times and the fastest drain counts (the machine may be shared). Prints each
 worker's drain rates, the events it sent, the CPU time the worker (process tree) and redis-server
-spent (redis-server's includes the prefill), the subscriber's CPU time (on a small machine it
-competes with the worker for the cores), how long after the drain the subscriber had counted every event ("events lag"), and the
+spent (redis-server's includes the prefill), the subscriber's CPU time (it runs at the lowest
+priority by default, as a monitor on another machine would take no cores from the worker;
+--subscriber-nice 0 lets it compete on a small machine), how long after the drain the subscriber had counted every event ("events lag"), and the
 ratio rate(on) / rate(off) (goal for Celeriac: >= 0.8).
 
 Run it through `bench/run.sh events`, which builds the Celeriac worker first.
@@ -32,8 +33,12 @@ import bench  # noqa: E402  (the shared redis-server, worker start and drain hel
 HOSTS = {"celeriac": "celeriac@bench", "python": "python@bench"}
 
 
-def subscriber(port, counts, ready):
+def subscriber(port, counts, ready, niceness):
     """Counts events per (hostname, type) into the shared dict; runs until terminated."""
+    # A monitor normally runs on another machine; on a small one it would take cores from the
+    # worker being measured. At a low priority it uses idle CPU only and still counts every event
+    # (the lag column shows how long after the drain it had them all).
+    os.nice(niceness)
     client = redis.Redis(host="127.0.0.1", port=port, db=0)
     pubsub = client.pubsub(ignore_subscribe_messages=True)
     pubsub.psubscribe("/0.celeryev/*")
@@ -91,13 +96,14 @@ def main():
     parser.add_argument("--celeriac-concurrency", type=int, default=0, help="0 = the library's default")
     parser.add_argument("--only", choices=["celeriac", "python"])
     parser.add_argument("--repeat", type=int, default=2, help="drains per setting; the fastest counts (the machine may be shared)")
+    parser.add_argument("--subscriber-nice", type=int, default=19, help="niceness of the counting subscriber (0 = compete with the worker for the cores)")
     args = parser.parse_args()
 
     server = bench.RedisServer()
     manager = multiprocessing.Manager()
     counts = manager.dict()
     ready = multiprocessing.Event()
-    sub = multiprocessing.Process(target=subscriber, args=(server.port, counts, ready), daemon=True)
+    sub = multiprocessing.Process(target=subscriber, args=(server.port, counts, ready, args.subscriber_nice), daemon=True)
     sub.start()
     ready.wait(10)
     results = collections.OrderedDict()
