@@ -10,7 +10,7 @@ internal static class WorkerInspectCommands
         ControlCommand.Sync("ping", (_, _) => ControlCommand.Ok("pong")),
         ControlCommand.Sync("clock", (c, _) => new JsonObject { ["clock"] = c.App.Clock.Value }),
         ControlCommand.Sync("hello", Hello),
-        ControlCommand.Sync("stats", (c, _) => WorkerStats.Build(c)),
+        ControlCommand.Sync("stats", (c, _) => StatsReply.Build(c)),
     ];
 
     /// <summary>

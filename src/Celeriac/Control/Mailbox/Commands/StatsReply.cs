@@ -11,7 +11,7 @@ namespace Celeriac.Control.Mailbox.Commands;
 /// <c>max-concurrency</c>), the broker connection (password never shown), the prefetch count and
 /// the process's resource usage.
 /// </summary>
-internal static class WorkerStats
+internal static class StatsReply
 {
     public static JsonObject Build(ControlContext context)
     {
