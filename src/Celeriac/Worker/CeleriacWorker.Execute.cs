@@ -143,7 +143,10 @@ public sealed partial class CeleriacWorker
         // a body that ends after being abandoned must not also store a result or settle.
         if (!_running.TryRemove(request, out _))
         {
-            _log.LogWarning("Task {Task}[{TaskId}] ended ({Outcome}) after shutdown or terminate abandoned it; the outcome is dropped",
+            // A terminated task ending as asked is expected (it is stored REVOKED already); one that
+            // outlived shutdown's patience is worth a warning.
+            _log.Log(request.Termination.IsCancellationRequested ? LogLevel.Debug : LogLevel.Warning,
+                "Task {Task}[{TaskId}] ended ({Outcome}) after shutdown or terminate abandoned it; the outcome is dropped",
                 message.Task, message.Id, outcome.Kind);
             return;
         }

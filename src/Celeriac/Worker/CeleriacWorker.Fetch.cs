@@ -60,7 +60,7 @@ public sealed partial class CeleriacWorker
                 // The broker went away: keep the worker alive and retry with capped backoff.
                 _credit.Release(asked);
                 var delay = TimeSpan.FromMilliseconds(Math.Min(10_000, 100 * Math.Pow(2, Math.Min(failures++, 7))));
-                _log.LogError(ex, "Fetching from {Queues} failed; retrying in {Delay}", string.Join(",", Options.Queues), delay);
+                _log.LogError(ex, "Fetching from {Queues} failed; retrying in {Delay}", string.Join(",", ConsumingQueues), delay);
                 try { await Task.Delay(delay, token).ConfigureAwait(false); }
                 catch (OperationCanceledException) { return; }
                 continue;
