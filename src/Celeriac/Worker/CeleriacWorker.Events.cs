@@ -91,7 +91,10 @@ public sealed partial class CeleriacWorker
     private void UnknownTaskEvent(string id, string name) =>
         TaskEvents?.Send("task-failed", TaskEventFields.Failed(id, $"NotRegistered({PythonRepr.FormatString(name)})", null, withTraceback: false));
 
-    /// <summary>The event that tells how a run ended; none for ignored or interrupted runs (Celery sends none either).</summary>
+    /// <summary>
+    /// The event that tells how a run ended; none for ignored runs (Celery sends none either). A run
+    /// lost to shutdown or to a fault of the worker's own comes here as the failure it is recorded as.
+    /// </summary>
     private void OutcomeEvent(Protocol.Messages.TaskMessage message, TaskOutcome outcome)
     {
         if (TaskEvents is not { } events) return;

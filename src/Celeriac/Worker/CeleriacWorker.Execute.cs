@@ -105,6 +105,7 @@ public sealed partial class CeleriacWorker
         var signal = new WorkerSignal(WorkerSignalKind.Completed, message.Id, TaskStates.Failure, ex.Message);
         try
         {
+            OutcomeEvent(message, TaskOutcome.Failure(ExceptionInfoFactory.From(ex), ExceptionInfoFactory.Traceback(ex), ex, TimeSpan.Zero));
             var meta = _app.Recorder.Failure(request.Task, message, ExceptionInfoFactory.From(ex), ExceptionInfoFactory.Traceback(ex), Scope(request.Delivery, CancellationToken.None));
             if (unsettled) _completer!.Settle(request.Delivery, SettleAction.Reject, meta, signal);
             else if (meta is not null) _completer!.Store(meta, signal);
@@ -162,6 +163,7 @@ public sealed partial class CeleriacWorker
                 // Lost as a failure (Celery's mark_as_failure): its chain, chord part and errbacks too.
                 var lost = CeleryExceptions.WorkerLost($"Worker {Hostname} shut down before task {message.Id} finished").ToExceptionInfo();
                 outcome = TaskOutcome.Failure(lost, null, null, outcome.Runtime);
+                OutcomeEvent(message, outcome); // monitors see it failed, not started forever
                 Finish(await CarriedAsync(_app.Recorder.Failure(task, message, lost, null, scope)).ConfigureAwait(false), TaskStates.Failure);
                 return;
             case OutcomeKind.Failed:

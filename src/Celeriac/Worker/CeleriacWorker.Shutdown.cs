@@ -65,6 +65,7 @@ public sealed partial class CeleriacWorker
                     // or its waiters would wait forever.
                     // As a failure (mark_as_failure), its canvas is carried on: chain steps failed, chord part added, errbacks sent.
                     var lost = CeleryExceptions.WorkerLost($"Worker {Hostname} shut down before task {request.Message.Id} finished").ToExceptionInfo();
+                    OutcomeEvent(request.Message, TaskOutcome.Failure(lost, null, null, TimeSpan.Zero));
                     var scope = Scope(request.Delivery, CancellationToken.None);
                     var meta = _app.Recorder.Failure(request.Task, request.Message, lost, null, scope);
                     if (!request.Message.Embed.IsEmpty)

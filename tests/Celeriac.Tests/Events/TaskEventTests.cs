@@ -71,6 +71,32 @@ public sealed class TaskEventTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_task_lost_at_shutdown_sends_task_failed_with_WorkerLostError_so_monitors_do_not_show_it_running()
+    {
+        var hang = _h.App.Task("ev.hang", async (CancellationToken ct) => { await Task.Delay(Timeout.Infinite, ct); return 0; });
+        var (worker, _) = await _h.StartWorkerAsync(w => { w.SendEvents = true; w.ShutdownTimeout = TimeSpan.FromMilliseconds(50); });
+        var r = await hang.DelayAsync();
+        await _sink.WaitForAsync("task-started", x => (string?)x["uuid"] == r.Id);
+
+        await worker.StopAsync();
+
+        var e = await _sink.WaitForAsync("task-failed", x => (string?)x["uuid"] == r.Id);
+        e["exception"]!.GetValue<string>().Should().StartWith("WorkerLostError(");
+    }
+
+    [Fact]
+    public async Task A_fault_inside_the_worker_sends_task_failed_as_it_is_recorded()
+    {
+        var add = _h.App.Task("tasks.add", (int a, int b) => a + b);
+        var (worker, _) = await _h.StartWorkerAsync(w => w.SendEvents = true);
+        worker.SlotFaultForTests = _ => throw new InvalidOperationException("a bug in the worker");
+        var r = await add.DelayAsync(1, 2);
+
+        var e = await _sink.WaitForAsync("task-failed", x => (string?)x["uuid"] == r.Id);
+        e["exception"]!.GetValue<string>().Should().Contain("a bug in the worker");
+    }
+
+    [Fact]
     public async Task A_failure_sends_task_failed_with_the_exception_repr_and_the_traceback()
     {
         var fail = _h.App.Task("ev.fail", int () => throw new InvalidOperationException("boom"));
