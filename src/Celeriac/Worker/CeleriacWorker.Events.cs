@@ -83,7 +83,7 @@ public sealed partial class CeleriacWorker
     {
         ["freq"] = CeleryJson.PythonFloat(Options.HeartbeatInterval.TotalSeconds),
         ["active"] = Active,
-        ["processed"] = Processed,
+        ["processed"] = _requests.Accepted, // as Celery: tasks accepted (started), not finished
         ["loadavg"] = WorkerInfo.LoadAverage(),
     }));
 

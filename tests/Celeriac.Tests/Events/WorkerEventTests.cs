@@ -107,7 +107,7 @@ public sealed class WorkerEventTests : IAsyncLifetime
         _clock.Advance(TimeSpan.FromSeconds(2));
         var beat = await _sink.WaitForAsync("worker-heartbeat");
         beat["active"]!.GetValue<int>().Should().Be(1);
-        beat["processed"]!.GetValue<long>().Should().Be(1);
+        beat["processed"]!.GetValue<long>().Should().Be(2, "as Celery counts it: tasks accepted, the running one included");
         gate.SetResult();
     }
 

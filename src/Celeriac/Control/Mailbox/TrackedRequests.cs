@@ -17,6 +17,10 @@ internal sealed class TrackedRequests
     private readonly ConcurrentDictionary<TransportDelivery, TrackedRequest> _held = new(ReferenceEqualityComparer.Instance);
     private readonly ConcurrentDictionary<string, StrongBox<long>> _totals = new(StringComparer.Ordinal);
     private long _sequence;
+    private long _accepted;
+
+    /// <summary>Requests that began running since start: what Celery's heartbeats report as <c>processed</c> (its <c>task_accepted</c> count).</summary>
+    public long Accepted => Interlocked.Read(ref _accepted);
 
     /// <summary>A valid request was reserved (it may wait for its ETA or a rate-limit token first).</summary>
     public void Received(TaskRequest request) =>
@@ -29,6 +33,7 @@ internal sealed class TrackedRequests
         tracked.Start(unixTime);
         var total = _totals.GetOrAdd(request.Message.DisplayName, static _ => new StrongBox<long>());
         Interlocked.Increment(ref total.Value);
+        Interlocked.Increment(ref _accepted);
     }
 
     /// <summary>Its message was settled: one that never started leaves (a running one stays until it ends).</summary>
