@@ -187,13 +187,14 @@ internal sealed class EventDispatcher : IAsyncDisposable
                 while (!_stop.IsCancellationRequested)
                 {
                     List<QueuedEvent> round;
+                    int taken;
                     lock (_lock)
                     {
                         if (_pending.Count == 0) break;
-                        _inRound = Math.Min(_pending.Count, RoundLimit);
+                        taken = _inRound = Math.Min(_pending.Count, RoundLimit);
                         round = _pending.GetRange(0, _inRound);
                     }
-                    if (await TryPublishAsync(round).ConfigureAwait(false))
+                    if (await TryPublishAsync(round, taken).ConfigureAwait(false))
                     {
                         lock (_lock)
                         {
@@ -217,8 +218,16 @@ internal sealed class EventDispatcher : IAsyncDisposable
         }
     }
 
-    private async Task<bool> TryPublishAsync(List<QueuedEvent> round)
+    private async Task<bool> TryPublishAsync(List<QueuedEvent> round, int taken)
     {
+        // Sends that overflowed the buffer since the round was taken dropped its oldest events (and
+        // counted them): they are not published after all, or one event would be both.
+        lock (_lock)
+        {
+            var gone = taken - _inRound;
+            if (gone > 0) round.RemoveRange(0, Math.Min(gone, round.Count));
+        }
+        if (round.Count == 0) return true;
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
