@@ -11,9 +11,9 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_CLI_UI_LANGUAGE=en
 ci=false; [[ ${CI:-} == true || ${CI:-} == 1 ]] && ci=true
 
 # Debian packages the tests need: a real redis-server (and openssl for its TLS tests), and Python
-# Celery 5.2.6 with its Redis and AMQP clients for the interop tests (run with /usr/bin/python3). Later
-# stages add rabbitmq-server.
-REQUIRED_PACKAGES=(redis-server openssl python3-celery python3-redis python3-amqp)
+# Celery 5.2.6 with its Redis and AMQP clients for the interop tests (run with /usr/bin/python3), and a real
+# rabbitmq-server (the tests start private instances on free ports; the system service is not used).
+REQUIRED_PACKAGES=(redis-server rabbitmq-server openssl python3-celery python3-redis python3-amqp)
 
 apt_updated=false
 ensure_packages() {

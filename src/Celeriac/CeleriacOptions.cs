@@ -93,6 +93,21 @@ public sealed class CeleriacOptions
     /// <summary>How long <c>celery.chord_unlock</c> waits between checks of the header (<c>result_chord_retry_interval</c>). Default 1 s.</summary>
     public TimeSpan ResultChordRetryInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// The highest priority the task queues take (<c>task_queue_max_priority</c>): on RabbitMQ every
+    /// queue is declared with <c>x-max-priority</c> = this value unless its own arguments set one, as
+    /// Celery does, so Python and .NET peers declare the same queue. Null (default): no priority queues.
+    /// </summary>
+    public int? TaskQueueMaxPriority { get; set; }
+
+    /// <summary>
+    /// The queues with settings of their own (<c>task_queues</c>): exchange, exchange type, routing key
+    /// and queue arguments such as dead-lettering (<c>x-dead-letter-exchange</c>, <c>x-message-ttl</c>,
+    /// <c>x-max-length</c>). A queue not listed here is Celery's default: a durable queue bound to the
+    /// same-named direct exchange with its name as key.
+    /// </summary>
+    public IList<TaskQueue> TaskQueues { get; set; } = new List<TaskQueue>();
+
     /// <summary>Task name or glob (<c>tasks.*</c>) to queue (<c>task_routes</c>); first match wins.</summary>
     public IDictionary<string, string> Routes { get; set; } = new Dictionary<string, string>();
 

@@ -12,7 +12,7 @@ namespace Celeriac.Packaging.Tests;
 /// </summary>
 public sealed class PackageTests : IDisposable
 {
-    private static readonly string[] Packages = ["Celeriac.Protocol", "Celeriac", "Celeriac.Redis", "Celeriac.Testing"];
+    private static readonly string[] Packages = ["Celeriac.Protocol", "Celeriac", "Celeriac.Redis", "Celeriac.RabbitMQ", "Celeriac.Testing"];
     private const string Suffix = "packtest";
 
     private readonly string _output = Directory.CreateTempSubdirectory("celeriac-pack-").FullName;

@@ -15,6 +15,7 @@ public sealed class PublicApiTests
         typeof(Celeriac.Protocol.Results.ResultMeta).Assembly.GetName().Name!,
         typeof(CeleriacApp).Assembly.GetName().Name!,
         typeof(RedisCeleriacOptionsExtensions).Assembly.GetName().Name!,
+        typeof(RabbitMqCeleriacOptionsExtensions).Assembly.GetName().Name!,
         typeof(Celeriac.Testing.CeleriacTestHarness).Assembly.GetName().Name!,
     ];
 
