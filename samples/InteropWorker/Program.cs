@@ -24,7 +24,7 @@ try
 {
     app = CeleriacApp.Create(o =>
     {
-        o.UseRedis();
+        o.UseRedis().UseRabbitMq();
         o.BrokerUrl = settings.Broker;
         o.ResultBackend = settings.Backend;
         o.AcksLate = settings.AcksLate;
