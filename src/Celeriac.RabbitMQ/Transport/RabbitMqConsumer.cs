@@ -30,6 +30,7 @@ internal sealed partial class RabbitMqConsumer : ITransportConsumer, IQueueSetCo
     private readonly CancellationTokenSource _closing = new();
     private ConsumerLink? _link;
     private ushort _prefetch;
+    private ushort _basePrefetch;
     private long _stale;
     private bool _disposed;
 
@@ -72,7 +73,7 @@ internal sealed partial class RabbitMqConsumer : ITransportConsumer, IQueueSetCo
                 if (_buffer.Count > 0) return _buffer.Take(maxCount);
                 arrived = _buffer.WaitAsync();
                 starving = _link is { } link && link.IsLive
-                    && (_prefetch == 0 || _subscriptions.Count < _queues.Count || _subscriptions.Values.Any(s => s.Starves(maxCount)));
+                    && (_prefetch == 0 || _subscriptions.Count < _queues.Count || _subscriptions.Values.Any(s => s.Starves(maxCount) || s.Oversized(maxCount, _basePrefetch)));
             }
             try
             {
