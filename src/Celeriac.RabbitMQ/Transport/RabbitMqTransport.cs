@@ -183,7 +183,7 @@ internal sealed partial class RabbitMqTransport : ITransport
         }
         foreach (var consumer in ConsumersOf(queue))
         {
-            await consumer.CatchUpAsync(cancellationToken).ConfigureAwait(false);
+            await consumer.CatchUpAsync(queue, countReady: false, cancellationToken).ConfigureAwait(false);
             purged += await consumer.PurgeWaitingAsync(queue, cancellationToken).ConfigureAwait(false);
         }
         return purged;
@@ -194,14 +194,18 @@ internal sealed partial class RabbitMqTransport : ITransport
     {
         try
         {
-            var ok = await OnDeclareChannelAsync(channel => channel.QueueDeclarePassiveAsync(queue, cancellationToken), cancellationToken).ConfigureAwait(false);
-            long waiting = ok.MessageCount;
-            // Delivered after that count and not yet buffered would be missed: catch up first.
+            // Delivered after the ready count and not yet buffered would be missed: catch up with each
+            // consumer, reading the count on a consumer's own channel, after its acks (RabbitMqConsumer.CatchUpAsync).
+            long? ready = null;
+            long waiting = 0;
             foreach (var consumer in ConsumersOf(queue))
             {
-                await consumer.CatchUpAsync(cancellationToken).ConfigureAwait(false);
+                var counted = await consumer.CatchUpAsync(queue, countReady: ready is null, cancellationToken).ConfigureAwait(false);
+                ready ??= counted;
                 waiting += consumer.WaitingCount(queue);
             }
+            ready ??= (await OnDeclareChannelAsync(channel => channel.QueueDeclarePassiveAsync(queue, cancellationToken), cancellationToken).ConfigureAwait(false)).MessageCount;
+            waiting += ready.Value;
             return waiting;
         }
         catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
