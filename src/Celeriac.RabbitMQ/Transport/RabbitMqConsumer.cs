@@ -43,6 +43,9 @@ internal sealed partial class RabbitMqConsumer : ITransportConsumer, IQueueSetCo
         _closed = closed;
     }
 
+    /// <summary>consumer_timeout safety (Delay/): far ETAs deferred, long-held deliveries leased; null when off.</summary>
+    internal Delay.ConsumerTimeoutGuard? Guard { get; init; }
+
     /// <inheritdoc />
     public IReadOnlyList<string> Queues
     {
@@ -230,6 +233,7 @@ internal sealed partial class RabbitMqConsumer : ITransportConsumer, IQueueSetCo
         }
         await _closing.CancelAsync().ConfigureAwait(false);
         _closed(this);
+        if (Guard is { } guard) await guard.DisposeAsync().ConfigureAwait(false); // its acks need the channel still open
         if (link is not null) await RetireAsync(link).ConfigureAwait(false);
         if (StaleSettlements > 0)
             _logger.LogInformation("{Count} deliveries of lost channels were settled by the worker after the loss; the broker redelivered them", StaleSettlements);
@@ -243,6 +247,7 @@ internal sealed partial class RabbitMqConsumer : ITransportConsumer, IQueueSetCo
         IReadOnlyBasicProperties properties, ReadOnlyMemory<byte> body)
     {
         var delivery = BuildDelivery(subscription, deliveryTag, redelivered, exchange, routingKey, properties, body);
+        if (Guard is { } guard && guard.TryDefer(delivery, (RabbitMqDeliveryState)delivery.State!, properties)) return; // a far ETA: into the delay topology
         bool kept;
         lock (_lock)
         {
@@ -251,6 +256,7 @@ internal sealed partial class RabbitMqConsumer : ITransportConsumer, IQueueSetCo
             {
                 subscription.Delivered();
                 _buffer.Add(delivery);
+                Guard?.Track(delivery);
             }
         }
         if (!kept && !_closing.IsCancellationRequested && subscription.Link.IsLive)
@@ -290,6 +296,8 @@ internal sealed partial class RabbitMqConsumer : ITransportConsumer, IQueueSetCo
     /// <summary>Acks, rejects or requeues one delivery on its own channel: the one place settling reaches the broker.</summary>
     private async ValueTask SettleOnBrokerAsync(RabbitMqDeliveryState state, SettleAction action, CancellationToken cancellationToken)
     {
+        // A leased delivery was acked on its channel already: it settles through its lease.
+        if (Guard is { } guard && await guard.TrySettleLeasedAsync(state, action, cancellationToken).ConfigureAwait(false)) return;
         if (!state.Link.IsLive)
         {
             // Its channel is gone: the broker has put the message back already and redelivers it.

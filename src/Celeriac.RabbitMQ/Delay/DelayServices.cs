@@ -1,0 +1,47 @@
+using Celeriac.RabbitMQ.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace Celeriac.RabbitMQ.Delay;
+
+/// <summary>
+/// What a transport shares among its consumers to keep them clear of the broker's
+/// <c>consumer_timeout</c>: the options, one channel for declarations, the delay topology and the
+/// lease queues. Each consumer gets a <see cref="ConsumerTimeoutGuard"/> of its own.
+/// </summary>
+internal sealed class DelayServices : IDisposable
+{
+    private readonly DelayChannel _channel;
+
+    /// <summary>Services for <paramref name="transport"/>.</summary>
+    /// <exception cref="FormatException">A transport option is malformed.</exception>
+    public DelayServices(RabbitMqTransport transport, ILogger logger)
+    {
+        Transport = transport;
+        Logger = logger;
+        Options = DelayOptions.From(transport.Options.BrokerTransportOptions, transport.Options.BrokerNativeDelayedDeliveryQueueType);
+        _channel = new DelayChannel(transport.Connection);
+        Delayed = new DelayedDelivery(transport, _channel, Options, logger);
+        LeaseQueues = new LeaseQueues(_channel);
+    }
+
+    /// <summary>The transport.</summary>
+    public RabbitMqTransport Transport { get; }
+
+    /// <summary>The options.</summary>
+    public DelayOptions Options { get; }
+
+    /// <summary>The delay topology.</summary>
+    public DelayedDelivery Delayed { get; }
+
+    /// <summary>The lease queues.</summary>
+    public LeaseQueues LeaseQueues { get; }
+
+    /// <summary>Where the parts log.</summary>
+    public ILogger Logger { get; }
+
+    /// <summary>A guard for a new consumer.</summary>
+    public ConsumerTimeoutGuard CreateGuard() => new(this);
+
+    /// <inheritdoc />
+    public void Dispose() => _channel.Dispose();
+}
