@@ -141,7 +141,14 @@ internal sealed class AmqpConnection : IAsyncDisposable
         };
         if (_settings.UseTls)
         {
-            factory.Ssl = new SslOption { Enabled = true, ServerName = _settings.Host };
+            var check = new AmqpCertificateCheck(_settings);
+            factory.Ssl = new SslOption
+            {
+                Enabled = true,
+                ServerName = _settings.ServerName ?? _settings.Host,
+                CertificateValidationCallback = check.Validate,
+                Certs = _settings.ClientCertificates(),
+            };
         }
         return factory;
     }

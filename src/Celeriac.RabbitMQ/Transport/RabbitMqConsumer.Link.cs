@@ -16,6 +16,7 @@ internal sealed partial class RabbitMqConsumer
     private readonly SemaphoreSlim _ops = new(1, 1);
     private int _links;
     private Task? _resuming;
+    private bool _poisoned;
 
     /// <summary>Opens the channel. Queues are subscribed at the first receive, when the worker says how many it wants.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -153,6 +154,9 @@ internal sealed partial class RabbitMqConsumer
         lock (_lock)
         {
             if (_disposed || !ReferenceEquals(_link, link)) return Task.CompletedTask;
+            // RabbitMQ.Client closes the connection with 502 when it cannot read a delivery's headers:
+            // the poison is back at the head of its queue, and must be taken off before consuming again.
+            if (e.ReplyCode == 502 && e.Initiator == ShutdownInitiator.Library) _poisoned = true;
             link.Retired = true;
             _link = null;
             _subscriptions.Clear();
@@ -178,6 +182,7 @@ internal sealed partial class RabbitMqConsumer
                 await _ops.WaitAsync(token).ConfigureAwait(false);
                 try
                 {
+                    if (_poisoned) await QuarantineAsync(token).ConfigureAwait(false);
                     await OpenLinkAsync(redeclare: true, token).ConfigureAwait(false);
                 }
                 finally
@@ -199,6 +204,16 @@ internal sealed partial class RabbitMqConsumer
                         string.Join(",", Queues), attempt, e.Message);
             }
         }
+    }
+
+    private async Task QuarantineAsync(CancellationToken cancellationToken)
+    {
+        List<string> queues;
+        int depth;
+        lock (_lock) (queues, depth) = (_queues.ToList(), Math.Clamp(_prefetch * 2, 64, 4096));
+        var rejected = await PoisonQuarantine.RunAsync(_connection.Settings, queues, depth, _logger, cancellationToken).ConfigureAwait(false);
+        _poisoned = false;
+        if (rejected == 0) _logger.LogWarning("The connection failed reading a delivery, but no unreadable message was found at the head of {Queues}", string.Join(",", queues));
     }
 
     /// <summary>No delay for the first try (a restarted broker is often back at once), then 100 ms doubling to 5 s, jittered.</summary>
