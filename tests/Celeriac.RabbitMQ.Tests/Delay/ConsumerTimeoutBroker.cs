@@ -33,6 +33,7 @@ public sealed class ConsumerTimeoutBroker : IAsyncLifetime
     internal IReadOnlyList<string> TimeoutsLogged() =>
         Directory.EnumerateFiles(Server.Directory, "*.log", SearchOption.AllDirectories)
             .SelectMany(f => ReadShared(f).Split('\n'))
+            .Concat(Server.Log.Split('\n'))
             .Where(l => l.Contains("timed out waiting for delivery acknowledgement", StringComparison.Ordinal) || l.Contains("delivery acknowledgement on channel", StringComparison.Ordinal))
             .ToList();
 
