@@ -30,7 +30,7 @@ internal sealed class CeleryTopology
         if (!arguments.ContainsKey("x-queue-type") && string.Equals(_options.TaskDefaultQueueType, "quorum", StringComparison.OrdinalIgnoreCase))
             arguments["x-queue-type"] = "quorum";
         var quorum = arguments.TryGetValue("x-queue-type", out var type) && string.Equals(type?.ToString(), "quorum", StringComparison.OrdinalIgnoreCase);
-        // RabbitMQ before 4.0 refuses x-max-priority on a quorum queue; Celery 5.5 leaves it off there too.
+        // RabbitMQ 3.10 refuses x-max-priority on a quorum queue (406 invalid arg): priorities are left off there.
         if (_options.TaskQueueMaxPriority is { } max && !arguments.ContainsKey("x-max-priority") && !quorum) arguments["x-max-priority"] = max;
         return arguments.Count == 0 ? null : arguments;
     }
