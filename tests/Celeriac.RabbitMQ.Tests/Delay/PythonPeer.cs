@@ -11,12 +11,24 @@ internal static class PythonPeer
     /// <summary>Runs <paramref name="script"/> with <paramref name="arguments"/>; returns (exit code, stdout, stderr).</summary>
     public static async Task<(int Exit, string Output, string Errors)> RunAsync(string script, TimeSpan timeout, params object[] arguments)
     {
+        using var process = Start(script, arguments);
+        return await WaitAsync(process, timeout);
+    }
+
+    /// <summary>Starts <paramref name="script"/>; the caller waits for it (<see cref="WaitAsync"/>) or kills it.</summary>
+    public static Process Start(string script, params object[] arguments)
+    {
         if (!File.Exists(Python)) throw new InvalidOperationException($"{Python} was not found; these tests need Debian's Python with Celery 5.2.6 (apt-get install python3-celery).");
         var start = new ProcessStartInfo(Python) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add(script);
         foreach (var argument in arguments) start.ArgumentList.Add(Convert.ToString(argument, CultureInfo.InvariantCulture)!);
-        using var process = Process.Start(start)!;
+        return Process.Start(start)!;
+    }
+
+    /// <summary>Waits for a started script; returns (exit code, stdout, stderr); kills it after <paramref name="timeout"/>.</summary>
+    public static async Task<(int Exit, string Output, string Errors)> WaitAsync(Process process, TimeSpan timeout)
+    {
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         using var cancel = new CancellationTokenSource(timeout);
