@@ -39,6 +39,31 @@ internal sealed class DelayServices : IDisposable
     /// <summary>Where the parts log.</summary>
     public ILogger Logger { get; }
 
+    /// <summary>
+    /// Where consumed queues are quorum queues, declares the delay topology and binds them at once, as a
+    /// Celery 5.5 worker does when it detects quorum queues: Celery 5.5 clients then publish countdowns
+    /// for them straight into the topology, and what comes out must find the queue. Failures are
+    /// logged, not thrown: consuming goes on, and the first deferral tries again.
+    /// </summary>
+    public async Task BindQuorumQueuesAsync(IEnumerable<string> queues, CancellationToken cancellationToken)
+    {
+        if (!Options.DelayedDelivery) return;
+        foreach (var queue in queues)
+        {
+            var arguments = Transport.Topology.ArgumentsFor(Transport.Topology.QueueFor(queue));
+            if (arguments is null || !arguments.TryGetValue("x-queue-type", out var type) || !string.Equals(type?.ToString(), "quorum", StringComparison.OrdinalIgnoreCase))
+                continue;
+            try
+            {
+                await Delayed.EnsureBoundAsync(queue, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+            {
+                Logger.LogWarning(e, "Binding quorum queue {Queue} to the delay topology failed; the first far ETA tries again", queue);
+            }
+        }
+    }
+
     /// <summary>A guard for a new consumer.</summary>
     public ConsumerTimeoutGuard CreateGuard() => new(this);
 

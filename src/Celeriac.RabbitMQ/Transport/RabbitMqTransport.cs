@@ -165,6 +165,7 @@ internal sealed partial class RabbitMqTransport : ITransport
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         if (queues.Count == 0) throw new ArgumentException("A consumer needs at least one queue.", nameof(queues));
+        await Delay.BindQuorumQueuesAsync(queues, cancellationToken).ConfigureAwait(false); // as Celery 5.5 does for quorum queues
         var consumer = new RabbitMqConsumer(Connection, Topology, queues, _logger, c => _consumers.TryRemove(c, out _)) { Guard = Delay.CreateGuard() };
         await consumer.StartAsync(cancellationToken).ConfigureAwait(false);
         _consumers.TryAdd(consumer, 0);

@@ -38,6 +38,9 @@ public sealed class QuorumQueueTests(RabbitMqFixture rabbit) : IClassFixture<Rab
         declared[1].Should().Be("quorum");
         declared[2].Should().Be("true");
         declared[3].Should().Contain("x-queue-type").And.NotContain("x-max-priority");
+        var bindings = await rabbit.Server.ListAsync("bindings", rabbit.VirtualHost, "source_name", "destination_name", "routing_key");
+        bindings.Should().Contain(b => b[0] == "celery_delayed_delivery" && b[1] == queue && b[2] == "#." + queue,
+            "a quorum queue is bound to the delay topology when consumed, as Celery 5.5 binds it, so Celery 5.5 clients' countdowns reach it");
     }
 
     [RabbitMqFact]
