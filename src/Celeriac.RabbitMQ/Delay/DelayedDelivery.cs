@@ -13,25 +13,29 @@ namespace Celeriac.RabbitMQ.Delay;
 /// </summary>
 internal sealed class DelayedDelivery(RabbitMqTransport transport, DelayChannel channel, DelayOptions options, ILogger logger)
 {
-    private readonly HashSet<string> _bound = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _bound = new(StringComparer.Ordinal);
     private long _declaredIn = -1;
 
     /// <summary>Declares the topology when this connection has not yet, and binds <paramref name="queue"/> to its exit.</summary>
-    public Task EnsureBoundAsync(string queue, CancellationToken cancellationToken) =>
-        channel.RunAsync(async c =>
+    public Task EnsureBoundAsync(string queue, CancellationToken cancellationToken)
+    {
+        // The usual case, without the channel's lock: declared in this connection, queue bound.
+        if (Interlocked.Read(ref _declaredIn) == transport.Connection.Generation && _bound.ContainsKey(queue)) return Task.CompletedTask;
+        return channel.RunAsync(async c =>
         {
             var generation = transport.Connection.Generation;
-            if (_declaredIn != generation)
+            if (Interlocked.Read(ref _declaredIn) != generation)
             {
                 _bound.Clear();
                 await NativeDelayTopology.DeclareAsync(c, options.QueueType, cancellationToken).ConfigureAwait(false);
-                _declaredIn = generation;
+                Interlocked.Exchange(ref _declaredIn, generation);
                 logger.LogInformation("Declared Celery 5.5's delayed delivery topology ({Type} queues celery_delayed_0…27)", options.QueueType);
             }
-            if (_bound.Contains(queue)) return;
+            if (_bound.ContainsKey(queue)) return;
             await NativeDelayTopology.BindQueueAsync(c, queue, RoutingKeyOf(queue), cancellationToken).ConfigureAwait(false);
-            _bound.Add(queue);
+            _bound.TryAdd(queue, 0);
         }, cancellationToken);
+    }
 
     /// <summary>The key a delayed message for <paramref name="queue"/> ends with: the queue's routing key (its name for Celery's default queues).</summary>
     public string RoutingKeyOf(string queue) => transport.Topology.QueueFor(queue).BindingKey;
