@@ -19,6 +19,13 @@ internal sealed class DelayServices : IDisposable
         Transport = transport;
         Logger = logger;
         Options = DelayOptions.From(transport.Options.BrokerTransportOptions, transport.Options.BrokerNativeDelayedDeliveryQueueType);
+        if (!transport.TransportOptions.ConfirmPublish && (Options.DelayedDelivery || Options.Lease))
+        {
+            // A deferral or lease acks the original once its copy is published: unconfirmed, that copy could be lost.
+            Options = Options with { DelayedDelivery = false, Lease = false };
+            logger.LogWarning("confirm_publish is off: far ETAs are held unacked and long tasks are not leased, as in Celery; " +
+                "RabbitMQ's consumer_timeout may close the channel (the tasks are then delivered again)");
+        }
         _channel = new DelayChannel(transport.Connection);
         Delayed = new DelayedDelivery(transport, _channel, Options, logger);
         LeaseQueues = new LeaseQueues(_channel);
