@@ -139,4 +139,44 @@ public sealed class ConsumerTimeoutTests(ConsumerTimeoutBroker broker) : IClassF
             await dying.DisposeAsync();
         }
     }
+
+    [RabbitMqFact]
+    public async Task A_leased_delivery_requeued_comes_back_once_and_one_rejected_goes_to_its_dead_letter_queue()
+    {
+        var vhost = await broker.Server.CreateVirtualHostAsync();
+        var queue = RabbitMqTestTransports.NewQueue("ct");
+        var dead = queue + ".dead";
+        await using var transport = RabbitMqTestTransports.Create(broker.Server.Url(vhost), o =>
+        {
+            Options(o, leaseDuration: "30");
+            var settings = new TaskQueue(queue);
+            settings.Arguments["x-dead-letter-exchange"] = "";
+            settings.Arguments["x-dead-letter-routing-key"] = dead;
+            o.TaskQueues.Add(settings);
+        });
+        await transport.DeclareQueueAsync(queue);
+        await transport.DeclareQueueAsync(dead);
+        var first = RabbitMqTestTransports.NewTask("ct.requeued");
+        var second = RabbitMqTestTransports.NewTask("ct.rejected");
+        await transport.PublishAsync(first, DeliveryInfo.ToQueue(queue));
+        await transport.PublishAsync(second, DeliveryInfo.ToQueue(queue));
+        var consumer = (RabbitMqConsumer)await transport.ConsumeAsync([queue]);
+        var held = await consumer.ReceiveExactlyAsync(2, Timeout);
+        await Eventually.SucceedsAsync(() => Task.FromResult(consumer.Guard!.Leases!.Leased.Should().Be(2)), Timeout);
+
+        await consumer.SettleAsync(held.Single(d => RabbitMqTestTransports.IdOf(d.Message!) == RabbitMqTestTransports.IdOf(second)), SettleAction.Reject);
+        await consumer.SettleAsync(held.Single(d => RabbitMqTestTransports.IdOf(d.Message!) == RabbitMqTestTransports.IdOf(first)), SettleAction.Requeue);
+
+        var again = await consumer.ReceiveOneAsync(Timeout);
+        RabbitMqTestTransports.IdOf(again.Message!).Should().Be(RabbitMqTestTransports.IdOf(first));
+        await consumer.SettleAsync(again, SettleAction.Ack);
+        await using var deadConsumer = await transport.ConsumeAsync([dead]);
+        var rejected = await deadConsumer.ReceiveOneAsync(Timeout);
+        RabbitMqTestTransports.IdOf(rejected.Message!).Should().Be(RabbitMqTestTransports.IdOf(second));
+        await deadConsumer.SettleAsync(rejected, SettleAction.Ack);
+        using var quiet = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        (await consumer.ReceiveAsync(10, quiet.Token)).Should().BeEmpty("the requeued task came back once");
+        (await broker.Server.ListAsync("queues", vhost, "name")).Should().NotContain(q => q[0].StartsWith("celeriac.lease.", StringComparison.Ordinal));
+        await consumer.DisposeAsync();
+    }
 }

@@ -77,4 +77,17 @@ public sealed class DelayOptionsTests
         copy.Expiration.Should().BeNull();
         original.Headers.Should().ContainKey("x-death", "the original is left alone");
     }
+
+    [Fact]
+    public void The_eta_is_read_from_the_amqp_headers_as_py_amqp_and_rabbitmq_client_write_it()
+    {
+        static BasicProperties With(object? eta) => new() { Headers = new Dictionary<string, object?> { ["eta"] = eta, ["id"] = "x" } };
+
+        ConsumerTimeoutGuard.EtaOf(With(System.Text.Encoding.UTF8.GetBytes("2030-01-01T00:00:00.500000+00:00")))
+            .Should().Be(new DateTimeOffset(2030, 1, 1, 0, 0, 0, 500, TimeSpan.Zero));
+        ConsumerTimeoutGuard.EtaOf(With("2030-01-01T01:00:00+01:00")).Should().Be(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        ConsumerTimeoutGuard.EtaOf(With(null)).Should().BeNull("no ETA: nothing to defer");
+        ConsumerTimeoutGuard.EtaOf(With("soon")).Should().BeNull("an unreadable ETA is the worker's to report");
+        ConsumerTimeoutGuard.EtaOf(new BasicProperties()).Should().BeNull();
+    }
 }
