@@ -16,6 +16,14 @@ internal sealed class AmqpConnectException(string message, Exception inner) : Ex
         return false;
     }
 
+    /// <summary>Whether the TLS handshake failed (an untrusted certificate, say: retrying cannot help).</summary>
+    public static bool IsTlsRefused(Exception e)
+    {
+        for (Exception? cause = e; cause is not null; cause = cause.InnerException)
+            if (cause is System.Security.Authentication.AuthenticationException) return true;
+        return false;
+    }
+
     /// <summary>The innermost useful reason of a failed connect.</summary>
     public static string Describe(Exception e)
     {

@@ -91,6 +91,9 @@ internal sealed class AmqpConnection : IAsyncDisposable
                 var reason = AmqpConnectException.Describe(e);
                 if (AmqpConnectException.IsLoginRefused(e))
                     throw new AmqpConnectException($"RabbitMQ at {_settings} refused the login of user '{_settings.UserName}' (wrong user or password, or no access to virtual host '{_settings.VirtualHost}'): {reason}", e);
+                if (AmqpConnectException.IsTlsRefused(e))
+                    throw new AmqpConnectException($"The TLS handshake with RabbitMQ at {_settings} failed: {reason}. Is the broker's certificate issued for " +
+                        $"'{_settings.ServerName ?? _settings.Host}' and signed by a CA in ssl_ca_certs (or the system store)? ssl_cert_reqs=none skips the check (tests only).", e);
                 if (tries != 0 && attempt >= tries)
                     throw new AmqpConnectException($"Cannot connect to RabbitMQ at {_settings}{(first && tries > 1 ? $" after {attempt} tries" : "")}: {reason}", e);
                 var delay = TimeSpan.FromMilliseconds(Math.Min(2000, 100 * Math.Pow(2, Math.Min(attempt - 1, 10))));

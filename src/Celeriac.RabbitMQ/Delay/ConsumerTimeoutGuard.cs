@@ -33,6 +33,19 @@ internal sealed class ConsumerTimeoutGuard : IAsyncDisposable
         if (options.Lease) _leases = new LeaseKeeper(services.Transport, services.LeaseQueues, options, options.LeaseAfter, services.Logger);
     }
 
+    /// <summary>Set by the consumer: tells it a delivery was acked or requeued on its channel by the guard.</summary>
+    public Action<RabbitMqDeliveryState> Settled
+    {
+        get => _settled;
+        set
+        {
+            _settled = value;
+            if (_leases is not null) _leases.Settled = value;
+        }
+    }
+
+    private Action<RabbitMqDeliveryState> _settled = _ => { };
+
     /// <summary>Deliveries republished into the delay topology so far.</summary>
     public long Deferred => Interlocked.Read(ref _deferred);
 
@@ -68,8 +81,9 @@ internal sealed class ConsumerTimeoutGuard : IAsyncDisposable
         var wait = eta - DateTimeOffset.UtcNow;
         if (wait <= options.DelayedDeliveryThreshold) return false;
         var copy = DeliveryCopy.Properties(properties);
-        state.Subscription.Delivered();
-        var run = DeferAsync(delivery.Queue, (long)Math.Floor(wait.TotalSeconds), copy, message.Body, state);
+        var seconds = (long)Math.Floor(wait.TotalSeconds);
+        // Off the consumer's lock and dispatch thread: the publish waits for its confirm.
+        var run = Task.Run(() => DeferAsync(delivery.Queue, seconds, copy, message.Body, state));
         lock (_pendingLock) _pending.Add(run);
         _ = run.ContinueWith(t => { lock (_pendingLock) _pending.Remove(t); }, TaskScheduler.Default);
         return true;
@@ -98,10 +112,10 @@ internal sealed class ConsumerTimeoutGuard : IAsyncDisposable
             Interlocked.Exchange(ref _blockedUntil, Environment.TickCount64 + 30_000);
             logger.LogWarning(e, "Republishing a delivery from {Queue} with an ETA {Seconds} s away into the delay topology failed; " +
                 "it goes back to its queue and deliveries are held as usual for 30 s", queue, seconds);
-            await OriginalAck.RequeueAsync(state).ConfigureAwait(false);
+            await OriginalAck.RequeueAsync(state, _settled).ConfigureAwait(false);
             return;
         }
-        if (await OriginalAck.AckAsync(state).ConfigureAwait(false))
+        if (await OriginalAck.AckAsync(state, _settled).ConfigureAwait(false))
         {
             Interlocked.Increment(ref _deferred);
             logger.LogDebug("A delivery from {Queue} waits {Seconds} s in the delay topology", queue, seconds);

@@ -41,6 +41,9 @@ internal sealed class LeaseKeeper : IAsyncDisposable
     /// <summary>How long a delivery is held before it is leased.</summary>
     public TimeSpan LeaseAfter { get; set; }
 
+    /// <summary>Tells the consumer a delivery was acked on its channel here.</summary>
+    public Action<RabbitMqDeliveryState> Settled { get; set; } = _ => { };
+
     /// <summary>Leases taken so far (renewals not counted).</summary>
     public long Leased => Interlocked.Read(ref _leased);
 
@@ -202,7 +205,7 @@ internal sealed class LeaseKeeper : IAsyncDisposable
                 await _queues.DeleteAsync(old!, cancellationToken).ConfigureAwait(false);
                 Interlocked.Increment(ref _renewed);
             }
-            else if (!await OriginalAck.AckAsync(lease.State).ConfigureAwait(false))
+            else if (!await OriginalAck.AckAsync(lease.State, Settled).ConfigureAwait(false))
             {
                 // The channel closed under us: the broker has the original back; the copy must go.
                 await _queues.DeleteAsync(name, cancellationToken).ConfigureAwait(false);

@@ -5,17 +5,18 @@ namespace Celeriac.RabbitMQ.Delay;
 
 /// <summary>
 /// Acks or requeues a delivery on its own channel once its copy is safely elsewhere (a delay queue,
-/// a lease queue), keeping the subscription's unacked count as the consumer does.
+/// a lease queue), then tells the consumer (the channel's outstanding tags,
+/// the subscription's unacked count), as its own settlements do.
 /// </summary>
 internal static class OriginalAck
 {
     /// <summary>Acks the delivery; false when its channel is gone (the broker has put it back and redelivers it).</summary>
-    public static Task<bool> AckAsync(RabbitMqDeliveryState state) => SettleAsync(state, requeue: null);
+    public static Task<bool> AckAsync(RabbitMqDeliveryState state, Action<RabbitMqDeliveryState> settled) => SettleAsync(state, requeue: null, settled);
 
     /// <summary>Gives the delivery back to its queue; false when its channel is gone (then the broker did).</summary>
-    public static Task<bool> RequeueAsync(RabbitMqDeliveryState state) => SettleAsync(state, requeue: true);
+    public static Task<bool> RequeueAsync(RabbitMqDeliveryState state, Action<RabbitMqDeliveryState> settled) => SettleAsync(state, requeue: true, settled);
 
-    private static async Task<bool> SettleAsync(RabbitMqDeliveryState state, bool? requeue)
+    private static async Task<bool> SettleAsync(RabbitMqDeliveryState state, bool? requeue, Action<RabbitMqDeliveryState> settled)
     {
         if (!state.Link.IsLive) return false;
         try
@@ -27,7 +28,7 @@ internal static class OriginalAck
         {
             return false;
         }
-        state.Subscription.Settled();
+        settled(state);
         return true;
     }
 }

@@ -44,7 +44,18 @@ internal sealed partial class RabbitMqConsumer : ITransportConsumer, IQueueSetCo
     }
 
     /// <summary>consumer_timeout safety (Delay/): far ETAs deferred, long-held deliveries leased; null when off.</summary>
-    internal Delay.ConsumerTimeoutGuard? Guard { get; init; }
+    internal Delay.ConsumerTimeoutGuard? Guard
+    {
+        get => _guard;
+        init
+        {
+            _guard = value;
+            // What the guard acks itself (a deferral, a lease) leaves the channel's outstanding tags as any settlement does.
+            if (value is not null) value.Settled = state => Settled([state]);
+        }
+    }
+
+    private readonly Delay.ConsumerTimeoutGuard? _guard;
 
     /// <inheritdoc />
     public IReadOnlyList<string> Queues
@@ -85,66 +96,6 @@ internal sealed partial class RabbitMqConsumer : ITransportConsumer, IQueueSetCo
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return [];
-            }
-        }
-    }
-
-    /// <inheritdoc />
-    public async ValueTask SettleAsync(IReadOnlyList<Settlement> settlements, CancellationToken cancellationToken = default)
-    {
-        List<TransportDelivery>? restored = null;
-        HashSet<ConsumerLink>? requeuedOn = null;
-        foreach (var (delivery, action) in settlements)
-        {
-            if (!delivery.TryMarkSettled()) continue;
-            var state = (RabbitMqDeliveryState)delivery.State!;
-            if (action == SettleAction.Restore && CanRestoreLocally(state))
-            {
-                (restored ??= []).Add(AsRedelivered(delivery));
-                continue;
-            }
-            await SettleOnBrokerAsync(state, action, cancellationToken).ConfigureAwait(false);
-            if (action is SettleAction.Requeue or SettleAction.Restore) (requeuedOn ??= []).Add(state.Link);
-        }
-        if (requeuedOn is not null) await AwaitRequeuedAsync(requeuedOn, cancellationToken).ConfigureAwait(false);
-        if (restored is null) return;
-        List<TransportDelivery> giveBack;
-        lock (_lock)
-        {
-            // Still unacked on the broker and still ours: back to the front of the local buffer, as
-            // Celery restores to the front (docs/protocol.md §2.4) — a broker requeue would come after what is buffered.
-            giveBack = restored.Where(d => !CanRestoreLocally((RabbitMqDeliveryState)d.State!)).ToList();
-            _buffer.Restore(giveBack.Count == 0 ? restored : restored.Except(giveBack).ToList());
-        }
-        foreach (var delivery in giveBack)
-            await SettleOnBrokerAsync((RabbitMqDeliveryState)delivery.State!, SettleAction.Restore, cancellationToken).ConfigureAwait(false);
-        if (giveBack.Count > 0) await AwaitRequeuedAsync(giveBack.Select(d => ((RabbitMqDeliveryState)d.State!).Link).ToHashSet(), cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// basic.reject has no reply: a round trip on the same channel after it (the channel hands the
-    /// reject to the queue before it answers) means a settle that returned has put the message back
-    /// in its queue, as on the other brokers — depth and another consumer see it at once. Only
-    /// batches that requeue pay for it.
-    /// </summary>
-    private async ValueTask AwaitRequeuedAsync(IEnumerable<ConsumerLink> links, CancellationToken cancellationToken)
-    {
-        foreach (var link in links)
-        {
-            if (!link.IsLive || link.Qos == 0) continue;
-            await _ops.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                // The same prefetch again: changes nothing, only waits for the channel.
-                if (link.IsLive) await link.Channel.BasicQosAsync(0, link.Qos, global: false, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException && !link.IsLive)
-            {
-                // Lost meanwhile: the broker requeued everything of the channel anyway.
-            }
-            finally
-            {
-                _ops.Release();
             }
         }
     }
@@ -247,21 +198,22 @@ internal sealed partial class RabbitMqConsumer : ITransportConsumer, IQueueSetCo
         IReadOnlyBasicProperties properties, ReadOnlyMemory<byte> body)
     {
         var delivery = BuildDelivery(subscription, deliveryTag, redelivered, exchange, routingKey, properties, body);
-        if (Guard is { } guard && guard.TryDefer(delivery, (RabbitMqDeliveryState)delivery.State!, properties)) return; // a far ETA: into the delay topology
         bool kept;
         lock (_lock)
         {
             kept = !_disposed && ReferenceEquals(_link, subscription.Link) && _queues.Contains(subscription.Queue, StringComparer.Ordinal);
+            subscription.Delivered();
+            subscription.Link.Outstanding.Add(deliveryTag);
+            // A far ETA goes into the delay topology instead (Delay/ConsumerTimeoutGuard); it acks it once its copy is confirmed.
+            if (Guard is { } guard && guard.TryDefer(delivery, (RabbitMqDeliveryState)delivery.State!, properties)) return;
             if (kept)
             {
-                subscription.Delivered();
                 _buffer.Add(delivery);
                 Guard?.Track(delivery);
             }
         }
         if (!kept && !_closing.IsCancellationRequested && subscription.Link.IsLive)
         {
-            subscription.Delivered();
             delivery.TryMarkSettled();
             await SettleOnBrokerAsync((RabbitMqDeliveryState)delivery.State!, SettleAction.Restore, CancellationToken.None).ConfigureAwait(false);
         }
@@ -280,53 +232,6 @@ internal sealed partial class RabbitMqConsumer : ITransportConsumer, IQueueSetCo
         catch (InvalidMessageException malformed)
         {
             return new TransportDelivery(malformed, subscription.Queue, tag, state);
-        }
-    }
-
-    private static TransportDelivery AsRedelivered(TransportDelivery delivery) =>
-        delivery.Message is { } message
-            ? new TransportDelivery(message, delivery.Queue, delivery.Route, delivery.DeliveryTag, redelivered: true, delivery.State)
-            : new TransportDelivery(delivery.Malformed!, delivery.Queue, delivery.DeliveryTag, delivery.State);
-
-    private bool CanRestoreLocally(RabbitMqDeliveryState state)
-    {
-        lock (_lock) return !_disposed && ReferenceEquals(_link, state.Link) && state.Link.IsLive && _queues.Contains(state.Subscription.Queue, StringComparer.Ordinal);
-    }
-
-    /// <summary>Acks, rejects or requeues one delivery on its own channel: the one place settling reaches the broker.</summary>
-    private async ValueTask SettleOnBrokerAsync(RabbitMqDeliveryState state, SettleAction action, CancellationToken cancellationToken)
-    {
-        // A leased delivery was acked on its channel already: it settles through its lease.
-        if (Guard is { } guard && await guard.TrySettleLeasedAsync(state, action, cancellationToken).ConfigureAwait(false)) return;
-        if (!state.Link.IsLive)
-        {
-            // Its channel is gone: the broker has put the message back already and redelivers it.
-            Interlocked.Increment(ref _stale);
-            _logger.LogDebug("Delivery {Tag} of a lost channel not settled ({Action}); the broker redelivers it", state.Tag, action);
-            return;
-        }
-        try
-        {
-            var channel = state.Link.Channel;
-            switch (action)
-            {
-                case SettleAction.Ack:
-                    await channel.BasicAckAsync(state.Tag, multiple: false, cancellationToken).ConfigureAwait(false);
-                    break;
-                case SettleAction.Reject:
-                    await channel.BasicRejectAsync(state.Tag, requeue: false, cancellationToken).ConfigureAwait(false);
-                    break;
-                default:
-                    // Requeue and Restore: RabbitMQ puts a requeued message back where it was, as near the head as it can.
-                    await channel.BasicRejectAsync(state.Tag, requeue: true, cancellationToken).ConfigureAwait(false);
-                    break;
-            }
-            state.Subscription.Settled();
-        }
-        catch (Exception e) when (e is global::RabbitMQ.Client.Exceptions.AlreadyClosedException or ObjectDisposedException || !state.Link.IsLive)
-        {
-            Interlocked.Increment(ref _stale);
-            _logger.LogDebug("Delivery {Tag} not settled ({Action}): its channel closed meanwhile; the broker redelivers it", state.Tag, action);
         }
     }
 }
