@@ -146,4 +146,44 @@ public sealed class DelayTopologyTests(RabbitMqFixture rabbit) : IClassFixture<R
             File.Delete(marks);
         }
     }
+
+    [RabbitMqFact]
+    public async Task Far_etas_deferred_among_tasks_acked_in_batches_are_all_kept_and_no_channel_is_lost()
+    {
+        var vhost = await rabbit.Server.CreateVirtualHostAsync();
+        var queue = RabbitMqTestTransports.NewQueue("dt");
+        var logs = new ListLoggerFactory();
+        await using var transport = RabbitMqTestTransports.Create(rabbit.Server.Url(vhost), logs: logs);
+        await transport.DeclareQueueAsync(queue);
+        var plain = new HashSet<string>();
+        const int count = 400;
+        for (var i = 0; i < count; i++)
+        {
+            var task = new TaskMessage { Task = "dt.mixed", Id = Guid.NewGuid().ToString(), Args = new JsonArray(i), Kwargs = [], Eta = i % 2 == 0 ? DateTimeOffset.UtcNow.AddHours(1) : null };
+            if (i % 2 == 1) plain.Add(task.Id);
+            await transport.PublishAsync(TaskMessageCodec.Encode(task), DeliveryInfo.ToQueue(queue));
+        }
+        var consumer = (RabbitMqConsumer)await transport.ConsumeAsync([queue]);
+        var received = new List<string>();
+        while (received.Count < plain.Count)
+        {
+            // Batches acked as one multiple ack where they are the channel's oldest tags: never over a deferral in flight.
+            var batch = await consumer.ReceiveExactlyAsync(1, Timeout, maxCount: 16);
+            received.AddRange(batch.Select(d => RabbitMqTestTransports.IdOf(d.Message!)));
+            await consumer.SettleAllAsync(batch, SettleAction.Ack);
+        }
+        await Eventually.SucceedsAsync(() => Task.FromResult(consumer.Guard!.Deferred.Should().Be(count / 2)), Timeout);
+        await consumer.DisposeAsync();
+
+        received.Should().BeEquivalentTo(plain, "every task without an ETA came once; none with one reached the worker");
+        logs.Lines.Should().NotContain(l => l.Message.Contains("lost") || l.Message.Contains("PRECONDITION_FAILED"));
+        // Queue statistics reach rabbitmqctl every few seconds.
+        await Eventually.SucceedsAsync(async () =>
+        {
+            var queues = await rabbit.Server.ListAsync("queues", vhost, "name", "messages");
+            queues.Where(q => q[0].StartsWith("celery_delayed_", StringComparison.Ordinal)).Sum(q => int.Parse(q[1], System.Globalization.CultureInfo.InvariantCulture))
+                .Should().Be(count / 2, "each far ETA waits in the topology once");
+            return queues.Should().Contain(q => q[0] == queue && q[1] == "0");
+        }, TimeSpan.FromSeconds(30));
+    }
 }
