@@ -101,6 +101,22 @@ public sealed class CeleriacOptions
     public int? TaskQueueMaxPriority { get; set; }
 
     /// <summary>
+    /// The type of the task queues Celeriac declares (<c>task_default_queue_type</c>, Celery 5.5's name):
+    /// <c>classic</c> (default, what Celery 5.2 declares) or <c>quorum</c> (replicated, at-least-once
+    /// dead-lettering; RabbitMQ declares it with <c>x-queue-type: quorum</c>). A queue's own
+    /// <c>x-queue-type</c> argument wins. Celery 5.2 workers declare their queues without the argument
+    /// and so fail with 406 PRECONDITION_FAILED on a quorum queue: use it only for fleets without them.
+    /// </summary>
+    public string TaskDefaultQueueType { get; set; } = "classic";
+
+    /// <summary>
+    /// The queue type of the RabbitMQ delay topology far ETAs are republished into
+    /// (<c>broker_native_delayed_delivery_queue_type</c>, Celery 5.5's name): <c>quorum</c> (default, as
+    /// Celery 5.5) or <c>classic</c>. Every peer must declare it alike.
+    /// </summary>
+    public string BrokerNativeDelayedDeliveryQueueType { get; set; } = "quorum";
+
+    /// <summary>
     /// The queues with settings of their own (<c>task_queues</c>): exchange, exchange type, routing key
     /// and queue arguments such as dead-lettering (<c>x-dead-letter-exchange</c>, <c>x-message-ttl</c>,
     /// <c>x-max-length</c>). A queue not listed here is Celery's default: a durable queue bound to the

@@ -57,7 +57,12 @@ internal sealed class AmqpConnection : IAsyncDisposable
         try
         {
             if (_connection is { IsOpen: true } again) return again;
-            if (_connection is { } stale) await DisposeQuietlyAsync(stale).ConfigureAwait(false);
+            if (_connection is { } stale)
+            {
+                await DisposeQuietlyAsync(stale).ConfigureAwait(false);
+                // Forgotten at once: should the connect below fail, DisposeAsync must not touch a disposed connection.
+                Volatile.Write(ref _connection, null);
+            }
             var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
             connection.ConnectionShutdownAsync += OnShutdownAsync;
             Interlocked.Increment(ref _generation);

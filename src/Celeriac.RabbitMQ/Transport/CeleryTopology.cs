@@ -26,7 +26,12 @@ internal sealed class CeleryTopology
     {
         var arguments = new Dictionary<string, object?>(StringComparer.Ordinal);
         foreach (var (key, value) in queue.Arguments) arguments[key] = value;
-        if (_options.TaskQueueMaxPriority is { } max && !arguments.ContainsKey("x-max-priority")) arguments["x-max-priority"] = max;
+        // task_default_queue_type (Celery 5.5): a queue's own x-queue-type wins; classic is sent as nothing, as Celery 5.2 sends.
+        if (!arguments.ContainsKey("x-queue-type") && string.Equals(_options.TaskDefaultQueueType, "quorum", StringComparison.OrdinalIgnoreCase))
+            arguments["x-queue-type"] = "quorum";
+        var quorum = arguments.TryGetValue("x-queue-type", out var type) && string.Equals(type?.ToString(), "quorum", StringComparison.OrdinalIgnoreCase);
+        // RabbitMQ 3.10 refuses x-max-priority on a quorum queue (406 invalid arg): priorities are left off there.
+        if (_options.TaskQueueMaxPriority is { } max && !arguments.ContainsKey("x-max-priority") && !quorum) arguments["x-max-priority"] = max;
         return arguments.Count == 0 ? null : arguments;
     }
 

@@ -1,3 +1,4 @@
+using Celeriac.Transport;
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
@@ -109,7 +110,8 @@ internal sealed partial class RabbitMqConsumer
         var consumer = new SubscriptionConsumer(link.Channel, subscription, this);
         lock (_lock) _subscriptions[queue] = subscription;
         subscription.Tag = await link.Channel.BasicConsumeAsync(queue, autoAck: false, consumerTag: "", noLocal: false, exclusive: false,
-            arguments: null, consumer: consumer, cancellationToken: cancellationToken).ConfigureAwait(false);
+            arguments: Guard is null ? null : await Guard.ConsumeArgumentsAsync(cancellationToken).ConfigureAwait(false),
+            consumer: consumer, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task CancelSubscriptionAsync(ConsumerSubscription subscription, CancellationToken cancellationToken)
@@ -151,7 +153,7 @@ internal sealed partial class RabbitMqConsumer
     /// <summary>The channel closed (connection lost, a broker error, or our own close).</summary>
     private Task OnLinkLostAsync(ConsumerLink link, ShutdownEventArgs e)
     {
-        int dropped;
+        List<TransportDelivery> dropped;
         lock (_lock)
         {
             if (_disposed || !ReferenceEquals(_link, link)) return Task.CompletedTask;
@@ -162,11 +164,12 @@ internal sealed partial class RabbitMqConsumer
             _link = null;
             _subscriptions.Clear();
             // Buffered deliveries of the lost channel are the broker's again; it redelivers them.
-            dropped = _buffer.TakeWhere(d => ReferenceEquals(((RabbitMqDeliveryState)d.State!).Link, link)).Count;
+            dropped = _buffer.TakeWhere(d => ReferenceEquals(((RabbitMqDeliveryState)d.State!).Link, link));
             _resuming ??= Task.Run(ResumeAsync);
         }
         _logger.LogWarning("Consumer channel of {Queues} lost ({Code} {Reason}); {Dropped} untaken deliveries go back to the broker; resuming",
-            string.Join(",", Queues), e.ReplyCode, e.ReplyText, dropped);
+            string.Join(",", Queues), e.ReplyCode, e.ReplyText, dropped.Count);
+        Guard?.Forget(dropped);
         return Task.CompletedTask;
     }
 

@@ -31,6 +31,8 @@ internal sealed partial class RabbitMqConsumer
                     (restored ??= []).Add(AsRedelivered(delivery));
                     continue;
                 }
+                // A leased delivery was acked on its channel already: it settles through its lease.
+                if (Guard is { } guard && await guard.TrySettleLeasedAsync(state, action, cancellationToken).ConfigureAwait(false)) continue;
                 if (action == SettleAction.Ack && state.Link.IsLive)
                 {
                     acks ??= [];
@@ -164,6 +166,7 @@ internal sealed partial class RabbitMqConsumer
     /// <summary>Acks, rejects or requeues one delivery on its own channel: where settling reaches the broker (caller holds <see cref="_settling"/>).</summary>
     private async ValueTask SettleOneAsync(RabbitMqDeliveryState state, SettleAction action, CancellationToken cancellationToken)
     {
+        if (Guard is { } guard && await guard.TrySettleLeasedAsync(state, action, cancellationToken).ConfigureAwait(false)) return;
         if (!state.Link.IsLive)
         {
             // Its channel is gone: the broker has put the message back already and redelivers it.

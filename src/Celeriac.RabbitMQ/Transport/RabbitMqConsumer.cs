@@ -44,6 +44,20 @@ internal sealed partial class RabbitMqConsumer : ITransportConsumer, IQueueSetCo
         _closed = closed;
     }
 
+    /// <summary>consumer_timeout safety (Delay/): far ETAs deferred, long-held deliveries leased; null when off.</summary>
+    internal Delay.ConsumerTimeoutGuard? Guard
+    {
+        get => _guard;
+        init
+        {
+            _guard = value;
+            // What the guard acks itself (a deferral, a lease) leaves the channel's outstanding tags as any settlement does.
+            if (value is not null) value.Settled = state => Settled([state]);
+        }
+    }
+
+    private readonly Delay.ConsumerTimeoutGuard? _guard;
+
     /// <inheritdoc />
     public IReadOnlyList<string> Queues
     {
@@ -171,6 +185,7 @@ internal sealed partial class RabbitMqConsumer : ITransportConsumer, IQueueSetCo
         }
         await _closing.CancelAsync().ConfigureAwait(false);
         _closed(this);
+        if (Guard is { } guard) await guard.DisposeAsync().ConfigureAwait(false); // its acks need the channel still open
         if (link is not null) await RetireAsync(link).ConfigureAwait(false);
         if (StaleSettlements > 0)
             _logger.LogInformation("{Count} deliveries of lost channels were settled by the worker after the loss; the broker redelivered them", StaleSettlements);
@@ -190,7 +205,13 @@ internal sealed partial class RabbitMqConsumer : ITransportConsumer, IQueueSetCo
             kept = !_disposed && ReferenceEquals(_link, subscription.Link) && _queues.Contains(subscription.Queue, StringComparer.Ordinal);
             subscription.Delivered();
             subscription.Link.Outstanding.Add(deliveryTag);
-            if (kept) _buffer.Add(delivery);
+            // A far ETA goes into the delay topology instead (Delay/ConsumerTimeoutGuard); it acks it once its copy is confirmed.
+            if (Guard is { } guard && guard.TryDefer(delivery, (RabbitMqDeliveryState)delivery.State!, properties)) return;
+            if (kept)
+            {
+                _buffer.Add(delivery);
+                Guard?.Track(delivery);
+            }
         }
         if (!kept && !_closing.IsCancellationRequested && subscription.Link.IsLive)
         {

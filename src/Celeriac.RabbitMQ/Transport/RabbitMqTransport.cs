@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Celeriac.Protocol.Messages;
 using Celeriac.RabbitMQ.Connection;
+using Celeriac.RabbitMQ.Delay;
 using Celeriac.RabbitMQ.Wire;
 using Celeriac.Transport;
 using Microsoft.Extensions.Logging;
@@ -38,7 +39,11 @@ internal sealed partial class RabbitMqTransport : ITransport
         _logger = context.LoggerFactory.CreateLogger("Celeriac.RabbitMQ.Transport");
         Connection = new AmqpConnection(AmqpSettings.Parse(context.Url.OriginalString), "celeriac", _logger, TransportOptions.ConnectionMaxRetries);
         Topology = new CeleryTopology(context.Options);
+        Delay = new DelayServices(this, _logger);
     }
+
+    /// <summary>consumer_timeout safety shared by the consumers: the delay topology, lease queues (docs/architecture.md, RabbitMQ).</summary>
+    internal DelayServices Delay { get; }
 
     /// <summary>The app's options.</summary>
     internal CeleriacOptions Options { get; }
@@ -159,7 +164,8 @@ internal sealed partial class RabbitMqTransport : ITransport
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         if (queues.Count == 0) throw new ArgumentException("A consumer needs at least one queue.", nameof(queues));
-        var consumer = new RabbitMqConsumer(Connection, Topology, queues, _logger, c => _consumers.TryRemove(c, out _));
+        await Delay.BindQuorumQueuesAsync(queues, cancellationToken).ConfigureAwait(false); // as Celery 5.5 does for quorum queues
+        var consumer = new RabbitMqConsumer(Connection, Topology, queues, _logger, c => _consumers.TryRemove(c, out _)) { Guard = Delay.CreateGuard() };
         await consumer.StartAsync(cancellationToken).ConfigureAwait(false);
         _consumers.TryAdd(consumer, 0);
         return consumer;
@@ -222,6 +228,7 @@ internal sealed partial class RabbitMqTransport : ITransport
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         foreach (var consumer in _consumers.Keys) await consumer.DisposeAsync().ConfigureAwait(false);
+        Delay.Dispose();
         await Connection.DisposeAsync().ConfigureAwait(false);
     }
 

@@ -71,6 +71,8 @@ public static class CeleriacConfiguration
         Add((o, s) => o.WorkerDisableRateLimits = Bool(s), "WorkerDisableRateLimits", "worker_disable_rate_limits");
         Add((o, s) => o.WorkerEtaTaskLimit = Int(s), "WorkerEtaTaskLimit", "worker_eta_task_limit");
         Add((o, s) => o.TaskQueueMaxPriority = string.IsNullOrEmpty(s.Value) ? null : Int(s), "TaskQueueMaxPriority", "task_queue_max_priority");
+        Add((o, s) => o.TaskDefaultQueueType = s.Value ?? "classic", "TaskDefaultQueueType", "task_default_queue_type");
+        Add((o, s) => o.BrokerNativeDelayedDeliveryQueueType = s.Value ?? "quorum", "BrokerNativeDelayedDeliveryQueueType", "broker_native_delayed_delivery_queue_type");
         Add((o, s) => o.WorkerMaxMessageSize = long.Parse(s.Value ?? "", NumberStyles.Integer, CultureInfo.InvariantCulture), "WorkerMaxMessageSize", "worker_max_message_size");
         Add((o, s) => o.WorkerConcurrency = Int(s), "WorkerConcurrency", "worker_concurrency", "concurrency");
         Add((o, s) => o.WorkerAutoscale = Autoscale(s.Value), "WorkerAutoscale", "worker_autoscale", "autoscale");

@@ -23,7 +23,14 @@ public sealed class RabbitMqWorkerComplianceTests(RabbitMqFixture rabbit, RedisS
     /// <inheritdoc />
     private protected override void ConfigureProviders(ProviderRegistry providers)
     {
-        providers.AddTransport("amqp", context => new RabbitMqTransport(context));
+        providers.AddTransport("amqp", context =>
+        {
+            // The suite checks that a worker holds a far ETA (a day, a 10-minute retry) and gives it back
+            // when it stops; RabbitMQ's default defers those into the delay topology instead
+            // (tests/…/Delay/ConsumerTimeoutTests), so the suite runs with the deferral off.
+            context.Options.BrokerTransportOptions.TryAdd("delayed_delivery", "false");
+            return new RabbitMqTransport(context);
+        });
         providers.AddResultBackend("redis", RedisResultBackend.Create);
     }
 }
