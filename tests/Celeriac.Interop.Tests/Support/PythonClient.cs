@@ -26,6 +26,22 @@ internal sealed class PythonClient(Endpoints endpoints)
         return reply["ids"]!.AsArray().Select(id => id!.GetValue<string>()).ToList();
     }
 
+    /// <summary>As <see cref="SendAsync"/> for many specs: they go through a file (one argument holds at most 128 KiB).</summary>
+    public async Task<IReadOnlyList<string>> SendManyAsync(IEnumerable<object> specs)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"celeriac-specs-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(specs));
+        try
+        {
+            var reply = await RunAsync("send", "@" + path);
+            return reply["ids"]!.AsArray().Select(id => id!.GetValue<string>()).ToList();
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     /// <summary>Sends one task and returns its id.</summary>
     public async Task<string> SendOneAsync(object spec) => (await SendAsync(spec)).Ids.Single();
 

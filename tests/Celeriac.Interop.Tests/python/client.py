@@ -5,7 +5,7 @@ Every command prints exactly one JSON object on stdout (logs go to stderr) and e
 its arguments are wrong. Broker and backend come from CELERY_BROKER_URL / CELERY_RESULT_BACKEND,
 task_queue_max_priority from INTEROP_QUEUE_MAX_PRIORITY.
 
-  send SPEC                 SPEC: a JSON object, or a list of them, each
+  send SPEC                 SPEC: a JSON object, or a list of them (or @PATH: a file holding it), each
                             {"name", "args", "kwargs", "countdown", "eta_in", "expires",
                              "priority", "queue", "task_id"} (expires: seconds from now, may be
                             negative); prints {"ids": [...], "sent_at": epoch seconds}
@@ -89,6 +89,10 @@ def send_one(spec, connection):
 
 
 def cmd_send(a):
+    # @PATH: the specs are in a file (thousands of them do not fit in one argument).
+    if a.spec.startswith("@"):
+        with open(a.spec[1:]) as f:
+            a.spec = f.read()
     spec = json.loads(a.spec)
     specs = spec if isinstance(spec, list) else [spec]
     sent_at = time.time()
