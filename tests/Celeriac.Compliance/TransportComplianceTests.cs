@@ -32,6 +32,22 @@ public abstract partial class TransportComplianceTests : IAsyncLifetime
     /// <summary>Connects a new transport to the broker under test.</summary>
     private protected abstract ValueTask<ITransport> CreateTransportAsync();
 
+    /// <summary>
+    /// Whether a requeued message goes to the back of its queue, as kombu's requeue does on Redis and
+    /// in memory. AMQP cannot: <c>basic.reject(requeue=true)</c> puts a message back at its original
+    /// position, and putting it at the back would mean republishing it, which loses its redelivered
+    /// flag. Brokers that answer false must still bring it back, marked redelivered, and lose nothing.
+    /// </summary>
+    protected virtual bool RequeueGoesToTheBack => true;
+
+    /// <summary>
+    /// Whether messages a consumer never handed out come back unmarked (not redelivered) when it
+    /// closes. An AMQP consumer holds messages the broker pushed ahead of the worker's receives (its
+    /// prefetch); closing the channel requeues them in order, but the broker marks every message it
+    /// delivered once as redelivered. Brokers that answer false must still restore them, in order.
+    /// </summary>
+    protected virtual bool ClosingLeavesUntakenMessagesUnmarked => true;
+
     /// <summary>A queue name no other test uses.</summary>
     protected virtual string NewQueueName() => $"cq-{Guid.NewGuid():N}";
 

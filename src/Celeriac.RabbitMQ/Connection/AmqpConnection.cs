@@ -1,5 +1,6 @@
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
+using RabbitMQ.Client.Exceptions;
 using Microsoft.Extensions.Logging;
 
 namespace Celeriac.RabbitMQ.Connection;
@@ -17,17 +18,24 @@ internal sealed class AmqpConnection : IAsyncDisposable
     private readonly AmqpSettings _settings;
     private readonly string _clientName;
     private readonly ILogger _logger;
+    private readonly int _firstConnectRetries;
     private readonly SemaphoreSlim _connectLock = new(1, 1);
     private IConnection? _connection;
     private long _generation;
     private int _disposed;
 
-    /// <summary>A connection for <paramref name="settings"/>; nothing is opened until first use.</summary>
-    public AmqpConnection(AmqpSettings settings, string clientName, ILogger logger)
+    /// <summary>
+    /// A connection for <paramref name="settings"/>; nothing is opened until first use. The very first
+    /// connection is tried up to <paramref name="firstConnectRetries"/> times with backoff (0: without
+    /// limit), as Celery's <c>broker_connection_max_retries</c>; later ones once per use, as whoever
+    /// uses the connection retries by itself (a consumer resumes, a publish fails).
+    /// </summary>
+    public AmqpConnection(AmqpSettings settings, string clientName, ILogger logger, int firstConnectRetries = 1)
     {
         _settings = settings;
         _clientName = clientName;
         _logger = logger;
+        _firstConnectRetries = firstConnectRetries;
     }
 
     /// <summary>What the connection was made from.</summary>
@@ -40,7 +48,7 @@ internal sealed class AmqpConnection : IAsyncDisposable
     public event Action<ShutdownEventArgs>? Lost;
 
     /// <summary>The open connection, opening one when there is none.</summary>
-    /// <exception cref="global::RabbitMQ.Client.Exceptions.BrokerUnreachableException">The broker cannot be reached.</exception>
+    /// <exception cref="AmqpConnectException">The broker cannot be reached or refused the login; the message names the URL without its password.</exception>
     public async ValueTask<IConnection> GetAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
@@ -50,7 +58,7 @@ internal sealed class AmqpConnection : IAsyncDisposable
         {
             if (_connection is { IsOpen: true } again) return again;
             if (_connection is { } stale) await DisposeQuietlyAsync(stale).ConfigureAwait(false);
-            var connection = await CreateFactory().CreateConnectionAsync(_clientName, cancellationToken).ConfigureAwait(false);
+            var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
             connection.ConnectionShutdownAsync += OnShutdownAsync;
             Interlocked.Increment(ref _generation);
             Volatile.Write(ref _connection, connection);
@@ -63,15 +71,43 @@ internal sealed class AmqpConnection : IAsyncDisposable
         }
     }
 
+    private async Task<IConnection> ConnectAsync(CancellationToken cancellationToken)
+    {
+        var first = Generation == 0;
+        var tries = first ? _firstConnectRetries : 1;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await CreateFactory().CreateConnectionAsync(_clientName, cancellationToken).ConfigureAwait(false);
+            }
+            catch (BrokerUnreachableException e)
+            {
+                var reason = AmqpConnectException.Describe(e);
+                if (AmqpConnectException.IsLoginRefused(e))
+                    throw new AmqpConnectException($"RabbitMQ at {_settings} refused the login of user '{_settings.UserName}' (wrong user or password, or no access to virtual host '{_settings.VirtualHost}'): {reason}", e);
+                if (AmqpConnectException.IsTlsRefused(e))
+                    throw new AmqpConnectException($"The TLS handshake with RabbitMQ at {_settings} failed: {reason}. Is the broker's certificate issued for " +
+                        $"'{_settings.ServerName ?? _settings.Host}' and signed by a CA in ssl_ca_certs (or the system store)? ssl_cert_reqs=none skips the check (tests only).", e);
+                if (tries != 0 && attempt >= tries)
+                    throw new AmqpConnectException($"Cannot connect to RabbitMQ at {_settings}{(first && tries > 1 ? $" after {attempt} tries" : "")}: {reason}", e);
+                var delay = TimeSpan.FromMilliseconds(Math.Min(2000, 100 * Math.Pow(2, Math.Min(attempt - 1, 10))));
+                if (attempt == 1 || attempt % 10 == 0)
+                    _logger.LogWarning("Cannot connect to RabbitMQ at {Broker} (try {Attempt}{Of}): {Reason}; trying again in {Delay} ms",
+                        _settings, attempt, tries == 0 ? "" : $" of {tries}", reason, (int)delay.TotalMilliseconds);
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
     /// <summary>Creates a channel on the open connection (opening it first when needed).</summary>
     public async ValueTask<(IChannel Channel, long Generation)> CreateChannelAsync(bool publisherConfirms, CancellationToken cancellationToken = default)
     {
         var connection = await GetAsync(cancellationToken).ConfigureAwait(false);
         var generation = Generation;
-        var options = new CreateChannelOptions(
-            publisherConfirmationsEnabled: publisherConfirms,
-            publisherConfirmationTrackingEnabled: publisherConfirms,
-            outstandingPublisherConfirmationsRateLimiter: publisherConfirms ? new ThrottlingRateLimiter(PublishWindow) : null);
+        // Confirms tracked by us (Transport/PublishConfirms): the library's tracking adds an
+        // x-dotnet-pub-seq-no header to every message, which Python peers would see.
+        var options = new CreateChannelOptions(publisherConfirmationsEnabled: publisherConfirms, publisherConfirmationTrackingEnabled: false);
         var channel = await connection.CreateChannelAsync(options, cancellationToken).ConfigureAwait(false);
         return (channel, generation);
     }
@@ -108,7 +144,14 @@ internal sealed class AmqpConnection : IAsyncDisposable
         };
         if (_settings.UseTls)
         {
-            factory.Ssl = new SslOption { Enabled = true, ServerName = _settings.Host };
+            var check = new AmqpCertificateCheck(_settings);
+            factory.Ssl = new SslOption
+            {
+                Enabled = true,
+                ServerName = _settings.ServerName ?? _settings.Host,
+                CertificateValidationCallback = check.Validate,
+                Certs = _settings.ClientCertificates(),
+            };
         }
         return factory;
     }

@@ -6,7 +6,10 @@ namespace Celeriac.RabbitMQ.Connection;
 /// What an <c>amqp://</c> or <c>amqps://</c> URL says, read as kombu reads it: user and password
 /// (default guest/guest), host and port (5672, or 5671 with TLS), the virtual host as the path
 /// (<c>amqp://h//</c> and <c>amqp://h/</c> mean <c>/</c>, <c>amqp://h/%2F</c> too, <c>amqp://h/app</c> is
-/// <c>app</c>), and query options <c>heartbeat</c> and <c>connect_timeout</c> in seconds.
+/// <c>app</c>), and query options <c>heartbeat</c> and <c>connect_timeout</c> in seconds; for TLS
+/// (<c>amqps://</c>) Celery's <c>broker_use_ssl</c> keys as query options, named as on <c>rediss://</c>:
+/// <c>ssl_ca_certs</c> (a PEM CA file), <c>ssl_certfile</c> and <c>ssl_keyfile</c> (a client certificate),
+/// <c>ssl_cert_reqs=none|optional|required</c>, and <c>ssl_server_hostname</c>.
 /// </summary>
 internal sealed record AmqpSettings
 {
@@ -27,6 +30,21 @@ internal sealed record AmqpSettings
 
     /// <summary>True for <c>amqps://</c>.</summary>
     public bool UseTls { get; init; }
+
+    /// <summary>PEM file of CA certificates to trust for the broker's certificate (<c>ssl_ca_certs</c>).</summary>
+    public string? CaCertificatesPath { get; init; }
+
+    /// <summary>Accept any broker certificate (<c>ssl_cert_reqs=none</c>): tests and trusted networks only.</summary>
+    public bool SkipCertificateValidation { get; init; }
+
+    /// <summary>PEM client certificate (<c>ssl_certfile</c>), with its key in <see cref="ClientKeyPath"/> (<c>ssl_keyfile</c>).</summary>
+    public string? ClientCertificatePath { get; init; }
+
+    /// <summary>PEM key of the client certificate (<c>ssl_keyfile</c>); the certificate file itself when absent.</summary>
+    public string? ClientKeyPath { get; init; }
+
+    /// <summary>The name the broker's certificate must be issued for; the host by default (<c>ssl_server_hostname</c>).</summary>
+    public string? ServerName { get; init; }
 
     /// <summary>Requested heartbeat; Celery asks for 120 s and RabbitMQ negotiates 60 s.</summary>
     public TimeSpan Heartbeat { get; init; } = TimeSpan.FromSeconds(60);
@@ -69,11 +87,35 @@ internal sealed record AmqpSettings
             {
                 "heartbeat" => settings with { Heartbeat = Seconds(key, value) },
                 "connect_timeout" => settings with { ConnectTimeout = Seconds(key, value) },
+                "ssl_ca_certs" => settings with { CaCertificatesPath = value },
+                "ssl_certfile" => settings with { ClientCertificatePath = value },
+                "ssl_keyfile" => settings with { ClientKeyPath = value },
+                "ssl_server_hostname" => settings with { ServerName = value },
+                "ssl_cert_reqs" => settings with { SkipCertificateValidation = value.ToLowerInvariant() switch
+                {
+                    "none" or "cert_none" => true,
+                    "optional" or "cert_optional" or "required" or "cert_required" => false,
+                    _ => throw new FormatException($"The broker URL option ssl_cert_reqs={value} is not one of none, optional, required."),
+                } },
                 _ => settings, // kombu ignores options it does not know; so do we.
             };
         }
         return settings;
     }
+
+    /// <summary>The client certificates to present (<c>ssl_certfile</c>/<c>ssl_keyfile</c>), or null.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2Collection? ClientCertificates() =>
+        ClientCertificatePath is { } cert
+            ? [System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(cert, ClientKeyPath)]
+            : null;
+
+    /// <summary>TLS options for a connection of our own (the quarantine's), by the same rules as the library's.</summary>
+    public System.Net.Security.SslClientAuthenticationOptions TlsClientOptions() => new()
+    {
+        TargetHost = ServerName ?? Host,
+        RemoteCertificateValidationCallback = new AmqpCertificateCheck(this).Validate,
+        ClientCertificates = ClientCertificates(),
+    };
 
     /// <summary>The URL without its password, for messages and logs.</summary>
     public static string Redact(string url) =>

@@ -1,136 +1,324 @@
 using System.Globalization;
-using System.Threading.Channels;
 using Celeriac.Protocol.Messages;
 using Celeriac.RabbitMQ.Connection;
 using Celeriac.RabbitMQ.Wire;
 using Celeriac.Transport;
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
-using RabbitMQ.Client.Events;
 
 namespace Celeriac.RabbitMQ.Transport;
 
 /// <summary>
-/// A pull consumer over AMQP's push: one channel, one <c>basic.consume</c> per queue with
-/// per-consumer prefetch (never global QoS, which RabbitMQ 4.x refuses), deliveries buffered
-/// until the worker asks for them with its own credit. Settling acks or rejects on the channel the
-/// delivery came on; a delivery of a channel that is gone is not settled (the broker redelivers it).
+/// A pull consumer over AMQP's push (docs/architecture.md, RabbitMQ): one channel, one
+/// <c>basic.consume</c> per queue with per-consumer prefetch (never global QoS, which RabbitMQ 4.x
+/// refuses), deliveries buffered until the worker asks for them with its own credit. What the broker
+/// pushed and the worker has not taken is still waiting from the worker's point of view: depth counts
+/// it, a purge deletes it, a restore puts a delivery back at the front of that buffer. The prefetch
+/// follows the worker's demand, so deliveries parked for an ETA never starve it. A lost channel is
+/// resumed by itself (<see cref="ResumeAsync"/>), and a consumer the broker cancelled is consumed again.
 /// </summary>
-internal sealed class RabbitMqConsumer : ITransportConsumer
+internal sealed partial class RabbitMqConsumer : ITransportConsumer, IQueueSetConsumer
 {
     private readonly AmqpConnection _connection;
-    private readonly IReadOnlyList<string> _queues;
-    private readonly ushort _prefetch;
+    private readonly CeleryTopology _topology;
     private readonly ILogger _logger;
-    private readonly Channel<TransportDelivery> _buffer = Channel.CreateUnbounded<TransportDelivery>(new UnboundedChannelOptions { SingleReader = true });
-    private IChannel? _channel;
-    private long _generation;
-    private int _disposed;
+    private readonly Action<RabbitMqConsumer> _closed;
+    private readonly object _lock = new();
+    private readonly DeliveryBuffer _buffer = new();
+    private readonly List<string> _queues;
+    private readonly Dictionary<string, ConsumerSubscription> _subscriptions = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _closing = new();
+    private ConsumerLink? _link;
+    private ushort _prefetch;
+    private long _stale;
+    private bool _disposed;
 
     /// <summary>A consumer of <paramref name="queues"/>; <see cref="StartAsync"/> opens it.</summary>
-    public RabbitMqConsumer(AmqpConnection connection, IReadOnlyList<string> queues, ushort prefetch, ILogger logger)
+    public RabbitMqConsumer(AmqpConnection connection, CeleryTopology topology, IReadOnlyList<string> queues, ILogger logger, Action<RabbitMqConsumer> closed)
     {
         _connection = connection;
-        _queues = queues;
-        _prefetch = prefetch;
+        _topology = topology;
+        _queues = queues.Distinct(StringComparer.Ordinal).ToList();
         _logger = logger;
+        _closed = closed;
     }
 
-    /// <summary>Opens the channel and starts consuming every queue.</summary>
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public IReadOnlyList<string> Queues
     {
-        var (channel, generation) = await _connection.CreateChannelAsync(publisherConfirms: false, cancellationToken).ConfigureAwait(false);
-        await channel.BasicQosAsync(0, _prefetch, global: false, cancellationToken).ConfigureAwait(false);
-        foreach (var queue in _queues)
-        {
-            var consumer = new AsyncEventingBasicConsumer(channel);
-            consumer.ReceivedAsync += (_, e) => OnDeliveryAsync(channel, generation, queue, e);
-            await channel.BasicConsumeAsync(queue, autoAck: false, consumerTag: "", noLocal: false, exclusive: false,
-                arguments: null, consumer: consumer, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        _channel = channel;
-        _generation = generation;
+        get { lock (_lock) return _queues.ToList(); }
     }
+
+    /// <summary>The per-consumer prefetch new subscriptions get; 0 until the first receive says what the worker wants.</summary>
+    public ushort Prefetch
+    {
+        get { lock (_lock) return _prefetch; }
+    }
+
+    /// <summary>Deliveries of a lost channel the worker settled: not settled on the broker, which redelivers them.</summary>
+    public long StaleSettlements => Interlocked.Read(ref _stale);
 
     /// <inheritdoc />
     public async ValueTask<IReadOnlyList<TransportDelivery>> ReceiveAsync(int maxCount, CancellationToken cancellationToken)
     {
-        try
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
+        while (true)
         {
-            if (!await _buffer.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false)) return [];
+            Task arrived;
+            bool starving;
+            lock (_lock)
+            {
+                if (_disposed) return [];
+                if (_buffer.Count > 0) return _buffer.Take(maxCount);
+                arrived = _buffer.WaitAsync();
+                starving = _link is { } link && link.IsLive
+                    && (_prefetch == 0 || _subscriptions.Count < _queues.Count || _subscriptions.Values.Any(s => s.Starves(maxCount)));
+            }
+            try
+            {
+                if (starving) await EnsureCreditAsync(maxCount, cancellationToken).ConfigureAwait(false);
+                await arrived.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return [];
+            }
         }
-        catch (OperationCanceledException)
-        {
-            return [];
-        }
-        var batch = new List<TransportDelivery>(Math.Min(maxCount, 64));
-        while (batch.Count < maxCount && _buffer.Reader.TryRead(out var delivery)) batch.Add(delivery);
-        return batch;
     }
 
     /// <inheritdoc />
     public async ValueTask SettleAsync(IReadOnlyList<Settlement> settlements, CancellationToken cancellationToken = default)
     {
+        List<TransportDelivery>? restored = null;
+        HashSet<ConsumerLink>? requeuedOn = null;
         foreach (var (delivery, action) in settlements)
         {
             if (!delivery.TryMarkSettled()) continue;
             var state = (RabbitMqDeliveryState)delivery.State!;
-            if (!state.Channel.IsOpen || state.Generation != _connection.Generation)
+            if (action == SettleAction.Restore && CanRestoreLocally(state))
             {
-                // Its channel is gone: the broker has put the message back already and redelivers it.
-                _logger.LogDebug("Delivery {Tag} of a closed channel not settled ({Action}); the broker redelivers it", state.Tag, action);
+                (restored ??= []).Add(AsRedelivered(delivery));
                 continue;
             }
-            switch (action)
-            {
-                case SettleAction.Ack:
-                    await state.Channel.BasicAckAsync(state.Tag, multiple: false, cancellationToken).ConfigureAwait(false);
-                    break;
-                case SettleAction.Reject:
-                    await state.Channel.BasicRejectAsync(state.Tag, requeue: false, cancellationToken).ConfigureAwait(false);
-                    break;
-                default:
-                    // Requeue and Restore: RabbitMQ puts a requeued message back where it was, as near the head as it can.
-                    await state.Channel.BasicRejectAsync(state.Tag, requeue: true, cancellationToken).ConfigureAwait(false);
-                    break;
-            }
+            await SettleOnBrokerAsync(state, action, cancellationToken).ConfigureAwait(false);
+            if (action is SettleAction.Requeue or SettleAction.Restore) (requeuedOn ??= []).Add(state.Link);
         }
+        if (requeuedOn is not null) await AwaitRequeuedAsync(requeuedOn, cancellationToken).ConfigureAwait(false);
+        if (restored is null) return;
+        List<TransportDelivery> giveBack;
+        lock (_lock)
+        {
+            // Still unacked on the broker and still ours: back to the front of the local buffer, as
+            // Celery restores to the front (docs/protocol.md §2.4) — a broker requeue would come after what is buffered.
+            giveBack = restored.Where(d => !CanRestoreLocally((RabbitMqDeliveryState)d.State!)).ToList();
+            _buffer.Restore(giveBack.Count == 0 ? restored : restored.Except(giveBack).ToList());
+        }
+        foreach (var delivery in giveBack)
+            await SettleOnBrokerAsync((RabbitMqDeliveryState)delivery.State!, SettleAction.Restore, cancellationToken).ConfigureAwait(false);
+        if (giveBack.Count > 0) await AwaitRequeuedAsync(giveBack.Select(d => ((RabbitMqDeliveryState)d.State!).Link).ToHashSet(), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Closes the channel: the broker puts back everything delivered and not settled.</summary>
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// basic.reject has no reply: a round trip on the same channel after it (the channel hands the
+    /// reject to the queue before it answers) means a settle that returned has put the message back
+    /// in its queue, as on the other brokers — depth and another consumer see it at once. Only
+    /// batches that requeue pay for it.
+    /// </summary>
+    private async ValueTask AwaitRequeuedAsync(IEnumerable<ConsumerLink> links, CancellationToken cancellationToken)
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        _buffer.Writer.TryComplete();
-        if (_channel is { } channel)
+        foreach (var link in links)
         {
+            if (!link.IsLive || link.Qos == 0) continue;
+            await _ops.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                if (channel.IsOpen) await channel.CloseAsync().ConfigureAwait(false);
+                // The same prefetch again: changes nothing, only waits for the channel.
+                if (link.IsLive) await link.Channel.BasicQosAsync(0, link.Qos, global: false, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is not OutOfMemoryException)
+            catch (Exception e) when (e is not OperationCanceledException && !link.IsLive)
             {
-                _logger.LogDebug(e, "Closing the consumer channel failed");
+                // Lost meanwhile: the broker requeued everything of the channel anyway.
             }
-            channel.Dispose();
+            finally
+            {
+                _ops.Release();
+            }
         }
     }
 
-    private Task OnDeliveryAsync(IChannel channel, long generation, string queue, BasicDeliverEventArgs e)
+    /// <inheritdoc />
+    public async ValueTask<bool> AddQueueAsync(string queue, CancellationToken cancellationToken = default)
     {
-        var state = new RabbitMqDeliveryState(channel, generation, e.DeliveryTag);
-        var tag = e.DeliveryTag.ToString(CultureInfo.InvariantCulture);
-        TransportDelivery delivery;
+        ArgumentException.ThrowIfNullOrEmpty(queue);
+        await _ops.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var message = AmqpMessages.Read(e.BasicProperties, e.Body);
-            delivery = new TransportDelivery(message, queue, new DeliveryInfo(e.Exchange, e.RoutingKey), tag, e.Redelivered, state);
+            ConsumerLink? link;
+            ushort prefetch;
+            lock (_lock)
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                if (_queues.Contains(queue, StringComparer.Ordinal)) return false;
+                _queues.Add(queue);
+                (link, prefetch) = (_link, _prefetch);
+            }
+            // Not subscribed yet (no receive so far) or resuming: the subscription comes with the others.
+            if (link is { IsLive: true } && prefetch != 0) await SubscribeAsync(link, queue, prefetch, cancellationToken).ConfigureAwait(false);
+            _logger.LogInformation("Consuming {Queue} as well", queue);
+            return true;
+        }
+        finally
+        {
+            _ops.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> CancelQueueAsync(string queue, CancellationToken cancellationToken = default)
+    {
+        await _ops.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ConsumerSubscription? subscription;
+            lock (_lock)
+            {
+                if (!_queues.Remove(queue)) return false;
+                if (_subscriptions.Remove(queue, out subscription)) subscription.CancelledByUs = true;
+            }
+            // After cancel-ok nothing more comes from the queue; a delivery already on its way is given back on arrival.
+            if (subscription is { Link.IsLive: true }) await CancelSubscriptionAsync(subscription, cancellationToken).ConfigureAwait(false);
+            List<TransportDelivery> buffered;
+            lock (_lock) buffered = _buffer.TakeAll(queue);
+            foreach (var delivery in buffered)
+                if (delivery.TryMarkSettled()) await SettleOnBrokerAsync((RabbitMqDeliveryState)delivery.State!, SettleAction.Restore, cancellationToken).ConfigureAwait(false);
+            _logger.LogInformation("Stopped consuming {Queue}", queue);
+            return true;
+        }
+        finally
+        {
+            _ops.Release();
+        }
+    }
+
+    /// <summary>Deliveries of <paramref name="queue"/> buffered and not taken: still waiting, as far as the worker knows.</summary>
+    public int WaitingCount(string queue)
+    {
+        lock (_lock) return _buffer.CountOf(queue);
+    }
+
+    /// <summary>A purge of <paramref name="queue"/>: deletes (acks) what this consumer holds of it untaken; returns how many.</summary>
+    public async ValueTask<int> PurgeWaitingAsync(string queue, CancellationToken cancellationToken)
+    {
+        List<TransportDelivery> waiting;
+        lock (_lock) waiting = _buffer.TakeAll(queue);
+        foreach (var delivery in waiting)
+            if (delivery.TryMarkSettled()) await SettleOnBrokerAsync((RabbitMqDeliveryState)delivery.State!, SettleAction.Ack, cancellationToken).ConfigureAwait(false);
+        return waiting.Count;
+    }
+
+    /// <summary>Closes the channel: the broker puts back everything delivered and not settled, in its order.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        ConsumerLink? link;
+        lock (_lock)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            link = _link;
+            _link = null;
+            _buffer.Complete();
+        }
+        await _closing.CancelAsync().ConfigureAwait(false);
+        _closed(this);
+        if (link is not null) await RetireAsync(link).ConfigureAwait(false);
+        if (StaleSettlements > 0)
+            _logger.LogInformation("{Count} deliveries of lost channels were settled by the worker after the loss; the broker redelivered them", StaleSettlements);
+    }
+
+    /// <summary>
+    /// A delivery arrived: built here (the one place a <see cref="TransportDelivery"/> is made from AMQP)
+    /// and buffered, or given back when its queue is no longer consumed.
+    /// </summary>
+    internal async Task OnDeliveryAsync(ConsumerSubscription subscription, ulong deliveryTag, bool redelivered, string exchange, string routingKey,
+        IReadOnlyBasicProperties properties, ReadOnlyMemory<byte> body)
+    {
+        var delivery = BuildDelivery(subscription, deliveryTag, redelivered, exchange, routingKey, properties, body);
+        bool kept;
+        lock (_lock)
+        {
+            kept = !_disposed && ReferenceEquals(_link, subscription.Link) && _queues.Contains(subscription.Queue, StringComparer.Ordinal);
+            if (kept)
+            {
+                subscription.Delivered();
+                _buffer.Add(delivery);
+            }
+        }
+        if (!kept && !_closing.IsCancellationRequested && subscription.Link.IsLive)
+        {
+            subscription.Delivered();
+            delivery.TryMarkSettled();
+            await SettleOnBrokerAsync((RabbitMqDeliveryState)delivery.State!, SettleAction.Restore, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private static TransportDelivery BuildDelivery(ConsumerSubscription subscription, ulong deliveryTag, bool redelivered, string exchange, string routingKey,
+        IReadOnlyBasicProperties properties, ReadOnlyMemory<byte> body)
+    {
+        var state = new RabbitMqDeliveryState(subscription, deliveryTag);
+        var tag = deliveryTag.ToString(CultureInfo.InvariantCulture);
+        try
+        {
+            var message = AmqpMessages.Read(properties, body);
+            return new TransportDelivery(message, subscription.Queue, new DeliveryInfo(exchange, routingKey), tag, redelivered, state);
         }
         catch (InvalidMessageException malformed)
         {
-            delivery = new TransportDelivery(malformed, queue, tag, state);
+            return new TransportDelivery(malformed, subscription.Queue, tag, state);
         }
-        _buffer.Writer.TryWrite(delivery);
-        return Task.CompletedTask;
+    }
+
+    private static TransportDelivery AsRedelivered(TransportDelivery delivery) =>
+        delivery.Message is { } message
+            ? new TransportDelivery(message, delivery.Queue, delivery.Route, delivery.DeliveryTag, redelivered: true, delivery.State)
+            : new TransportDelivery(delivery.Malformed!, delivery.Queue, delivery.DeliveryTag, delivery.State);
+
+    private bool CanRestoreLocally(RabbitMqDeliveryState state)
+    {
+        lock (_lock) return !_disposed && ReferenceEquals(_link, state.Link) && state.Link.IsLive && _queues.Contains(state.Subscription.Queue, StringComparer.Ordinal);
+    }
+
+    /// <summary>Acks, rejects or requeues one delivery on its own channel: the one place settling reaches the broker.</summary>
+    private async ValueTask SettleOnBrokerAsync(RabbitMqDeliveryState state, SettleAction action, CancellationToken cancellationToken)
+    {
+        if (!state.Link.IsLive)
+        {
+            // Its channel is gone: the broker has put the message back already and redelivers it.
+            Interlocked.Increment(ref _stale);
+            _logger.LogDebug("Delivery {Tag} of a lost channel not settled ({Action}); the broker redelivers it", state.Tag, action);
+            return;
+        }
+        try
+        {
+            var channel = state.Link.Channel;
+            switch (action)
+            {
+                case SettleAction.Ack:
+                    await channel.BasicAckAsync(state.Tag, multiple: false, cancellationToken).ConfigureAwait(false);
+                    break;
+                case SettleAction.Reject:
+                    await channel.BasicRejectAsync(state.Tag, requeue: false, cancellationToken).ConfigureAwait(false);
+                    break;
+                default:
+                    // Requeue and Restore: RabbitMQ puts a requeued message back where it was, as near the head as it can.
+                    await channel.BasicRejectAsync(state.Tag, requeue: true, cancellationToken).ConfigureAwait(false);
+                    break;
+            }
+            state.Subscription.Settled();
+        }
+        catch (Exception e) when (e is global::RabbitMQ.Client.Exceptions.AlreadyClosedException or ObjectDisposedException || !state.Link.IsLive)
+        {
+            Interlocked.Increment(ref _stale);
+            _logger.LogDebug("Delivery {Tag} not settled ({Action}): its channel closed meanwhile; the broker redelivers it", state.Tag, action);
+        }
     }
 }

@@ -1,13 +1,13 @@
-using RabbitMQ.Client;
-
 namespace Celeriac.RabbitMQ.Transport;
 
 /// <summary>
-/// What a delivery needs to be settled: the channel it came on (a delivery tag means nothing on
-/// another channel) and the connection generation, so one from a lost connection is never acked on
-/// a new one.
+/// What a delivery needs to be settled: the subscription it came from (its channel incarnation, so
+/// one from a lost channel is never acked on a new one, and its unacked count) and its delivery tag.
 /// </summary>
-/// <param name="Channel">The channel of the delivery.</param>
-/// <param name="Generation">The connection generation the channel belongs to.</param>
-/// <param name="Tag">The delivery tag on that channel.</param>
-internal sealed record RabbitMqDeliveryState(IChannel Channel, long Generation, ulong Tag);
+/// <param name="Subscription">The <c>basic.consume</c> it came from.</param>
+/// <param name="Tag">The delivery tag on that subscription's channel.</param>
+internal sealed record RabbitMqDeliveryState(ConsumerSubscription Subscription, ulong Tag)
+{
+    /// <summary>The channel incarnation the delivery came on.</summary>
+    public ConsumerLink Link => Subscription.Link;
+}

@@ -1,39 +1,50 @@
+using System.Collections.Concurrent;
 using Celeriac.Protocol.Messages;
 using Celeriac.RabbitMQ.Connection;
 using Celeriac.RabbitMQ.Wire;
 using Celeriac.Transport;
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 
 namespace Celeriac.RabbitMQ.Transport;
 
 /// <summary>
 /// The <c>amqp://</c> / <c>amqps://</c> transport on RabbitMQ.Client, declaring what Celery 5.2.6
 /// declares (docs/protocol.md §3) so Python and .NET peers share queues in one virtual host.
-/// Publishes with publisher confirms on (a nack, a returned message or a lost connection is an
-/// exception, never silent loss), many in flight at once; consumes with per-consumer prefetch.
+/// Publishes mandatory with publisher confirms on (a nack, a returned message, a timeout or a lost
+/// connection is an exception, never silent loss), many in flight at once; consumes with
+/// per-consumer prefetch that follows the worker's demand, resuming by itself after a loss.
 /// </summary>
 internal sealed partial class RabbitMqTransport : ITransport
 {
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _channelLock = new(1, 1);
-    private IChannel? _publishChannel;
+    private readonly SemaphoreSlim _publishLock = new(1, 1);
+    private readonly SemaphoreSlim _window = new(AmqpConnection.PublishWindow, AmqpConnection.PublishWindow);
+    private readonly ConcurrentDictionary<RabbitMqConsumer, byte> _consumers = new();
+    private PublishConfirms? _confirms;
+    private IChannel? _plainPublishChannel;
     private IChannel? _declareChannel;
     private int _disposed;
 
     /// <summary>A transport for the broker URL and options of <paramref name="context"/>; connects on first use.</summary>
-    /// <exception cref="FormatException">The URL is malformed.</exception>
+    /// <exception cref="FormatException">The URL or a transport option is malformed.</exception>
     public RabbitMqTransport(ProviderContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         Options = context.Options;
+        TransportOptions = RabbitMqTransportOptions.From(context.Options.BrokerTransportOptions);
         _logger = context.LoggerFactory.CreateLogger("Celeriac.RabbitMQ.Transport");
-        Connection = new AmqpConnection(AmqpSettings.Parse(context.Url.OriginalString), "celeriac", _logger);
+        Connection = new AmqpConnection(AmqpSettings.Parse(context.Url.OriginalString), "celeriac", _logger, TransportOptions.ConnectionMaxRetries);
         Topology = new CeleryTopology(context.Options);
     }
 
     /// <summary>The app's options.</summary>
     internal CeleriacOptions Options { get; }
+
+    /// <summary>The RabbitMQ keys of <c>broker_transport_options</c>.</summary>
+    internal RabbitMqTransportOptions TransportOptions { get; }
 
     /// <summary>The shared connection.</summary>
     internal AmqpConnection Connection { get; }
@@ -42,13 +53,98 @@ internal sealed partial class RabbitMqTransport : ITransport
     internal CeleryTopology Topology { get; }
 
     /// <inheritdoc />
-    public async ValueTask PublishAsync(BrokerMessage message, DeliveryInfo route, CancellationToken cancellationToken = default)
+    public ValueTask PublishAsync(BrokerMessage message, DeliveryInfo route, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var target = Topology.Resolve(route);
-        var channel = await PublishChannelAsync(cancellationToken).ConfigureAwait(false);
         // mandatory: a task that reaches no queue comes back and fails the publish, where kombu drops it silently.
-        await channel.BasicPublishAsync(target.Exchange, target.RoutingKey, mandatory: true, AmqpMessages.Properties(message), message.Body, cancellationToken).ConfigureAwait(false);
+        return PublishAsync(target.Exchange, target.RoutingKey, mandatory: true, AmqpMessages.Properties(message), message.Body, cancellationToken);
+    }
+
+    /// <summary>
+    /// Publishes one message as given, confirmed unless <c>confirm_publish</c> is off: returns once the
+    /// broker confirmed it. A channel found closed before anything was written is replaced and the
+    /// publish tried once more (nothing was sent, so nothing can be duplicated).
+    /// </summary>
+    /// <exception cref="RabbitMqPublishException">Nacked, returned (mandatory), not confirmed in time, or the connection was lost.</exception>
+    internal async ValueTask PublishAsync(string exchange, string routingKey, bool mandatory, BasicProperties properties, ReadOnlyMemory<byte> body,
+        CancellationToken cancellationToken)
+    {
+        if (!TransportOptions.ConfirmPublish)
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                var channel = await PlainPublishChannelAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await channel.BasicPublishAsync(exchange, routingKey, mandatory, properties, body, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+                catch (AlreadyClosedException) when (attempt == 1)
+                {
+                }
+            }
+        }
+        await _window.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var (confirms, confirmed) = await StartConfirmedAsync(exchange, routingKey, mandatory, properties, body, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await confirmed.WaitAsync(TransportOptions.ConfirmTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                confirms.Forget(confirmed);
+                throw new RabbitMqPublishException($"RabbitMQ did not confirm a message for exchange '{exchange}' key '{routingKey}' within " +
+                    $"{TransportOptions.ConfirmTimeout.TotalSeconds:0.###} s (confirm_timeout); it may or may not have been published.");
+            }
+            catch (OperationCanceledException)
+            {
+                confirms.Forget(confirmed);
+                throw;
+            }
+        }
+        finally
+        {
+            _window.Release();
+        }
+    }
+
+    private async ValueTask<(PublishConfirms, Task)> StartConfirmedAsync(string exchange, string routingKey, bool mandatory, BasicProperties properties,
+        ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        // One at a time: the sequence number read must be the one the publish gets.
+        await _publishLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                if (_confirms is not { Channel.IsOpen: true })
+                {
+                    _confirms?.Channel.Dispose();
+                    _confirms = null;
+                    var (channel, _) = await Connection.CreateChannelAsync(publisherConfirms: true, cancellationToken).ConfigureAwait(false);
+                    _confirms = new PublishConfirms(channel, _logger);
+                }
+                try
+                {
+                    return (_confirms, await _confirms.StartAsync(exchange, routingKey, mandatory, properties, body, cancellationToken).ConfigureAwait(false));
+                }
+                catch (AlreadyClosedException) when (attempt == 1)
+                {
+                    // Closed before the publish was written: open another channel and publish there.
+                }
+                catch (AlreadyClosedException e)
+                {
+                    throw new RabbitMqPublishException($"Publishing to '{routingKey}' failed: the connection to RabbitMQ is closed ({e.Message}).", e);
+                }
+            }
+        }
+        finally
+        {
+            _publishLock.Release();
+        }
     }
 
     /// <inheritdoc />
@@ -64,48 +160,74 @@ internal sealed partial class RabbitMqTransport : ITransport
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         if (queues.Count == 0) throw new ArgumentException("A consumer needs at least one queue.", nameof(queues));
-        var consumer = new RabbitMqConsumer(Connection, queues, Prefetch(), _logger);
+        var consumer = new RabbitMqConsumer(Connection, Topology, queues, _logger, c => _consumers.TryRemove(c, out _));
         await consumer.StartAsync(cancellationToken).ConfigureAwait(false);
+        _consumers.TryAdd(consumer, 0);
         return consumer;
     }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Deletes the queue's waiting messages: those in the broker's queue and those this transport's
+    /// consumers hold buffered and not taken by the worker (still waiting, as far as it knows).
+    /// Delivered, unsettled messages are left alone.
+    /// </summary>
     public async ValueTask<long> PurgeAsync(string queue, CancellationToken cancellationToken = default)
     {
         var channel = await DeclareChannelAsync(cancellationToken).ConfigureAwait(false);
-        return await channel.QueuePurgeAsync(queue, cancellationToken).ConfigureAwait(false);
+        long purged;
+        try
+        {
+            purged = await channel.QueuePurgeAsync(queue, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
+        {
+            return 0; // no such queue: nothing waits in it, as on the other brokers
+        }
+        foreach (var consumer in _consumers.Keys) purged += await consumer.PurgeWaitingAsync(queue, cancellationToken).ConfigureAwait(false);
+        return purged;
     }
 
-    /// <inheritdoc />
+    /// <summary>Messages waiting: ready in the broker's queue plus those this transport's consumers hold buffered and not taken.</summary>
     public async ValueTask<long> GetQueueDepthAsync(string queue, CancellationToken cancellationToken = default)
     {
         var channel = await DeclareChannelAsync(cancellationToken).ConfigureAwait(false);
-        var ok = await channel.QueueDeclarePassiveAsync(queue, cancellationToken).ConfigureAwait(false);
-        return ok.MessageCount;
+        try
+        {
+            var ok = await channel.QueueDeclarePassiveAsync(queue, cancellationToken).ConfigureAwait(false);
+            return ok.MessageCount + _consumers.Keys.Sum(c => c.WaitingCount(queue));
+        }
+        catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
+        {
+            return 0; // no such queue: nothing waits in it, as on the other brokers (the 404 closed the channel; the next call opens another)
+        }
     }
 
-    /// <summary>Closes the channels and the connection.</summary>
+    /// <summary>Closes the consumers (the broker restores what they hold), the channels and the connection.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        foreach (var consumer in _consumers.Keys) await consumer.DisposeAsync().ConfigureAwait(false);
         await Connection.DisposeAsync().ConfigureAwait(false);
     }
 
-    private ushort Prefetch()
-    {
-        // Celery's prefetch: concurrency × multiplier, 0 (unlimited) past what basic.qos can carry.
-        long prefetch = (long)Options.WorkerConcurrency * Options.WorkerPrefetchMultiplier;
-        return prefetch is > 0 and <= ushort.MaxValue ? (ushort)prefetch : (ushort)0;
-    }
-
-    private ValueTask<IChannel> PublishChannelAsync(CancellationToken cancellationToken) =>
-        OpenChannelAsync(() => _publishChannel, c => _publishChannel = c, publisherConfirms: true, cancellationToken);
+    private ValueTask<IChannel> PlainPublishChannelAsync(CancellationToken cancellationToken) =>
+        OpenChannelAsync(() => _plainPublishChannel, c =>
+        {
+            c.BasicReturnAsync += (_, e) =>
+            {
+                // confirm_publish is off: nobody waits for this publish any more, so a log is all there can be.
+                _logger.LogError("A message for exchange '{Exchange}' key '{Key}' was returned unroutable ({Code} {Reason}) and is lost (confirm_publish is off)",
+                    e.Exchange, e.RoutingKey, e.ReplyCode, e.ReplyText);
+                return Task.CompletedTask;
+            };
+            _plainPublishChannel = c;
+        }, cancellationToken);
 
     // A declare that fails (406, 404) closes its channel: the next declare gets a fresh one.
     private ValueTask<IChannel> DeclareChannelAsync(CancellationToken cancellationToken) =>
-        OpenChannelAsync(() => _declareChannel, c => _declareChannel = c, publisherConfirms: false, cancellationToken);
+        OpenChannelAsync(() => _declareChannel, c => _declareChannel = c, cancellationToken);
 
-    private async ValueTask<IChannel> OpenChannelAsync(Func<IChannel?> get, Action<IChannel> set, bool publisherConfirms, CancellationToken cancellationToken)
+    private async ValueTask<IChannel> OpenChannelAsync(Func<IChannel?> get, Action<IChannel> set, CancellationToken cancellationToken)
     {
         if (get() is { IsOpen: true } open) return open;
         await _channelLock.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -113,7 +235,7 @@ internal sealed partial class RabbitMqTransport : ITransport
         {
             if (get() is { IsOpen: true } again) return again;
             get()?.Dispose();
-            var (channel, _) = await Connection.CreateChannelAsync(publisherConfirms, cancellationToken).ConfigureAwait(false);
+            var (channel, _) = await Connection.CreateChannelAsync(publisherConfirms: false, cancellationToken).ConfigureAwait(false);
             set(channel);
             return channel;
         }
