@@ -15,7 +15,7 @@ namespace Celeriac.RabbitMQ.Broadcast;
 /// for events and replies), routed to auto-delete queues with a TTL, and dropped by design when no
 /// monitor, worker or client listens — a confirm could not tell "delivered" from "dropped for want
 /// of a queue", and waiting a round trip for each would slow every task's events. A publish on a
-/// lost connection still throws, so the event dispatcher counts it as dropped. Keeping them off the
+/// lost connection still throws, so the event dispatcher holds its events and retries. Keeping them off the
 /// transport's confirmed task channel also keeps them out of its confirm window.
 /// </para>
 /// </summary>
