@@ -10,7 +10,8 @@ public sealed class AmqpControlCluster : AmqpInteropCluster
 {
     private ControlWorkers? _workers;
 
-    internal ControlWorkers Workers => _workers ?? throw new InvalidOperationException("the workers were not started");
+    internal ControlWorkers Workers => _workers ?? throw new InvalidOperationException(
+        "the workers were not started: " + (AmqpPrerequisites.SkipReason() ?? "see the fixture error"));
 
     internal CeleryCli Cli => new(Endpoints);
 
