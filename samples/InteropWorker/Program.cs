@@ -34,6 +34,10 @@ try
         if (settings.Concurrency is { } c) o.WorkerConcurrency = c;
         if (settings.Autoscale is { } scale) o.WorkerAutoscale = scale;
         if (settings.PrefetchMultiplier is { } p) o.WorkerPrefetchMultiplier = p;
+        // task_queue_max_priority: x-max-priority on the queues it declares (RabbitMQ; a Python peer must use the same).
+        if (settings.QueueMaxPriority is { } max) o.TaskQueueMaxPriority = max;
+        // broker_transport_options' confirm_publish (on by default): off only to measure what confirms cost.
+        if (!settings.ConfirmPublish) o.BrokerTransportOptions["confirm_publish"] = "false";
         if (settings.VisibilityTimeout is { } vt) o.BrokerTransportOptions["visibility_timeout"] = vt.ToString(System.Globalization.CultureInfo.InvariantCulture);
     });
 }

@@ -18,6 +18,8 @@ internal sealed record WorkerSettings
     public bool Events { get; init; }
     public bool AcksLate { get; init; }
     public double? VisibilityTimeout { get; init; }
+    public int? QueueMaxPriority { get; init; }
+    public bool ConfirmPublish { get; init; } = true;
     public string? RecordRedisUrl { get; init; }
 
     /// <summary>Reads the settings; throws <see cref="ArgumentException"/> with a usage hint on a bad option.</summary>
@@ -28,6 +30,7 @@ internal sealed record WorkerSettings
             Broker = env("CELERY_BROKER_URL") ?? "memory://",
             Backend = env("CELERY_RESULT_BACKEND"),
             RecordRedisUrl = env("INTEROP_REDIS_URL"),
+            QueueMaxPriority = env("INTEROP_QUEUE_MAX_PRIORITY") is { Length: > 0 } max ? int.Parse(max, CultureInfo.InvariantCulture) : null,
         };
         for (var i = 0; i < args.Length; i++)
         {
@@ -44,6 +47,8 @@ internal sealed record WorkerSettings
                 "--events" or "-E" => s with { Events = true },
                 "--acks-late" => s with { AcksLate = true },
                 "--visibility-timeout" => s with { VisibilityTimeout = double.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--queue-max-priority" => s with { QueueMaxPriority = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--no-confirm-publish" => s with { ConfirmPublish = false },
                 _ => throw new ArgumentException($"unknown option '{args[i]}'"),
             };
         }
@@ -63,5 +68,5 @@ internal sealed record WorkerSettings
 
     public const string Usage =
         "usage: InteropWorker [--broker URL] [--backend URL|disabled] [--queues a,b] [--concurrency N] " +
-        "[--autoscale MAX,MIN] [--prefetch-multiplier N] [--hostname NAME] [--events] [--acks-late] [--visibility-timeout SECONDS]";
+        "[--autoscale MAX,MIN] [--prefetch-multiplier N] [--hostname NAME] [--events] [--acks-late] [--visibility-timeout SECONDS] [--queue-max-priority N] [--no-confirm-publish]";
 }

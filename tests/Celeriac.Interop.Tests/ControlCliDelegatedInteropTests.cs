@@ -1,82 +1,13 @@
-using System.Text.Json.Nodes;
 using Celeriac.Interop.Tests.Support;
 
 namespace Celeriac.Interop.Tests;
 
-/// <summary>
-/// <c>celery control revoke|terminate|rate_limit|time_limit|add_consumer|cancel_consumer|enable_events</c>
-/// from Python's CLI against a Celeriac worker and a Python worker: the same replies. These commands
-/// are carried out by the revocation, pool and events members of the worker, which other parts of
-/// issue 11 implement; on a branch where they are still stubs these tests fail with the
-/// <c>NotImplementedException</c> error reply (kept apart from <see cref="ControlCliInteropTests"/> for that reason).
-/// </summary>
-public sealed class ControlCliDelegatedInteropTests(ControlCluster cluster) : IClassFixture<ControlCluster>
+/// <summary>The delegated control commands from Python's CLI on real Redis (the tests are in <see cref="ControlCliDelegatedTests"/>).</summary>
+public sealed class ControlCliDelegatedInteropTests(ControlCluster cluster) : ControlCliDelegatedTests, IClassFixture<ControlCluster>
 {
-    private CeleryCli Cli => cluster.Cli;
+    private protected override CeleryCli Cli => cluster.Cli;
 
-    private async Task<(JsonNode? Ours, JsonNode? Python)> BothAsync(string action, params string[] arguments) =>
-        (await Cli.ControlAsync(cluster.CeleriacNode, action, arguments), await Cli.ControlAsync(cluster.PythonNode, action, arguments));
+    private protected override CeleriacApp Client => cluster.Client;
 
-    [InteropFact]
-    public async Task Rate_limit_and_time_limit_reply_as_the_python_worker()
-    {
-        var (ours, python) = await BothAsync("rate_limit", "interop.add", "10/m");
-        ours.Text().Should().Be(python.Text()).And.Be("""{"ok":"new rate limit set successfully"}""");
-
-        (ours, python) = await BothAsync("time_limit", "interop.add", "50", "60");
-        ours.Text().Should().Be(python.Text()).And.Be("""{"ok":"time limits set successfully"}""");
-
-        (ours, python) = await BothAsync("rate_limit", "no.such.task", "1/s");
-        ours.Text().Should().Be(python.Text());
-    }
-
-    [InteropFact]
-    public async Task Add_consumer_and_cancel_consumer_reply_as_the_python_worker_and_change_what_is_consumed()
-    {
-        var (ours, python) = await BothAsync("add_consumer", "ctl.extra");
-        ours.Text().Should().Be(python.Text()).And.Be("""{"ok":"add consumer ctl.extra"}""");
-        var queues = (await Cli.InspectAsync(cluster.CeleriacNode, "active_queues"))!.AsArray().Select(q => q!["name"]!.GetValue<string>());
-        queues.Should().Contain("ctl.extra");
-
-        (ours, python) = await BothAsync("cancel_consumer", "ctl.extra");
-        ours.Text().Should().Be(python.Text()).And.Be("""{"ok":"no longer consuming from ctl.extra"}""");
-    }
-
-    [InteropFact]
-    public async Task Revoke_replies_as_the_python_worker_and_the_id_is_listed_as_revoked()
-    {
-        var id = Guid.NewGuid().ToString();
-
-        var ours = await Cli.ControlAsync(cluster.CeleriacNode, "revoke", id);
-        var python = await Cli.ControlAsync(cluster.PythonNode, "revoke", id);
-
-        ours.Text().Should().Be(python.Text()).And.Be($$"""{"ok":"tasks {{id}} flagged as revoked"}""");
-        (await Cli.InspectAsync(cluster.CeleriacNode, "revoked"))!.AsArray().Select(n => n!.GetValue<string>()).Should().Contain(id);
-    }
-
-    [InteropFact]
-    public async Task Terminate_of_a_running_task_replies_as_the_python_worker()
-    {
-        var ourTask = await cluster.Client.SendTaskAsync("interop.sleep", [20], options: new TaskSendOptions { Queue = ControlCluster.CeleriacQueue });
-        await Poll.UntilAsync(async () => (await Cli.InspectAsync(cluster.CeleriacNode, "active"))!.AsArray().Count > 0,
-            TimeSpan.FromSeconds(30), () => "the task should be running");
-
-        var ours = await Cli.ControlAsync(cluster.CeleriacNode, "terminate", "SIGTERM", ourTask.Id);
-        var unknown = await Cli.ControlAsync(cluster.PythonNode, "terminate", "SIGTERM", Guid.NewGuid().ToString());
-
-        ours.Text().Should().Be($$"""{"ok":"terminate: {{ourTask.Id}}"}""");
-        unknown.Text().Should().Be("""{"ok":"terminate: tasks unknown"}""");
-        (await Cli.ControlAsync(cluster.CeleriacNode, "terminate", "SIGTERM", Guid.NewGuid().ToString())).Text().Should().Be(unknown.Text());
-    }
-
-    [InteropFact]
-    public async Task Enable_and_disable_events_reply_in_celerys_texts()
-    {
-        // The fixture's Python worker runs without an event dispatcher (it answers AttributeError), so
-        // the texts are Celery's control.py ones: the worker starts without task events.
-        (await Cli.ControlAsync(cluster.CeleriacNode, "enable_events")).Text().Should().Be("""{"ok":"task events enabled"}""");
-        (await Cli.ControlAsync(cluster.CeleriacNode, "enable_events")).Text().Should().Be("""{"ok":"task events already enabled"}""");
-        (await Cli.ControlAsync(cluster.CeleriacNode, "disable_events")).Text().Should().Be("""{"ok":"task events disabled"}""");
-        (await Cli.ControlAsync(cluster.CeleriacNode, "disable_events")).Text().Should().Be("""{"ok":"task events already disabled"}""");
-    }
+    private protected override ControlWorkers Workers => cluster.Workers;
 }

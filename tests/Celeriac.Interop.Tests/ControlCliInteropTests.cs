@@ -1,131 +1,17 @@
-using System.Text.Json.Nodes;
 using Celeriac.Interop.Tests.Support;
-using Celeriac.TestSupport;
 
 namespace Celeriac.Interop.Tests;
 
-/// <summary>
-/// Python Celery's CLI (<c>celery -A interop_tasks inspect|control …</c>, a subprocess) against a
-/// Celeriac worker and a Python worker in one cluster on real Redis: our worker's replies have the
-/// keys and shapes of the Python worker's (docs/interop.md "Remote control and events").
-/// Commands carried out by the events, pool and revocation parts are in
-/// <see cref="ControlCliDelegatedInteropTests"/>.
-/// </summary>
-public sealed class ControlCliInteropTests(ControlCluster cluster) : IClassFixture<ControlCluster>
+/// <summary>Python Celery's CLI against a Celeriac worker and a Python worker on real Redis (the tests are in <see cref="ControlCliTests"/>).</summary>
+public sealed class ControlCliInteropTests(ControlCluster cluster) : ControlCliTests, IClassFixture<ControlCluster>
 {
-    private CeleryCli Cli => cluster.Cli;
+    private protected override CeleryCli Cli => cluster.Cli;
 
-    [InteropFact]
-    public async Task Inspect_ping_without_a_destination_gets_pong_from_both_workers()
-    {
-        var (code, json, output) = await Cli.RunAsync("inspect", "ping", "--json", "-t", "5");
+    private protected override CeleriacApp Client => cluster.Client;
 
-        code.Should().Be(0, output);
-        var replies = json.Should().BeOfType<JsonObject>(output).Subject;
-        replies[cluster.CeleriacNode].Text().Should().Be("""{"ok":"pong"}""", output);
-        replies[cluster.PythonNode].Text().Should().Be("""{"ok":"pong"}""", output);
-    }
+    private protected override ControlWorkers Workers => cluster.Workers;
 
-    [InteropFact]
-    public async Task The_dotnet_clients_ping_without_a_destination_gets_pong_from_both_workers()
-    {
-        var replies = await cluster.Client.Control.Inspect(timeout: TimeSpan.FromSeconds(3)).PingAsync();
+    private protected override Endpoints Endpoints => cluster.Endpoints;
 
-        replies.Should().ContainKey(cluster.CeleriacNode).WhoseValue.Ok.Should().Be("pong");
-        replies.Should().ContainKey(cluster.PythonNode).WhoseValue.Ok.Should().Be("pong");
-    }
-
-    [InteropFact]
-    public async Task Inspect_stats_has_the_keys_and_shapes_of_the_python_workers()
-    {
-        var python = await Cli.InspectAsync(cluster.PythonNode, "stats");
-        var ours = await Cli.InspectAsync(cluster.CeleriacNode, "stats");
-
-        ReplyShape.AssertSame(python, ours, dataKeyed: new HashSet<string> { "$.total", "$.broker.transport_options" });
-        ours!["broker"]!["transport"]!.GetValue<string>().Should().Be("redis");
-        ours["broker"]!["port"]!.GetValue<int>().Should().Be(python!["broker"]!["port"]!.GetValue<int>());
-    }
-
-    [InteropFact]
-    public async Task Inspect_active_and_query_task_show_a_running_task_as_the_python_worker_shows_its_own()
-    {
-        var ourTask = await cluster.Client.SendTaskAsync("interop.sleep", [25], options: new TaskSendOptions { Queue = ControlCluster.CeleriacQueue });
-        var pythonTask = await cluster.Client.SendTaskAsync("interop.sleep", [25], options: new TaskSendOptions { Queue = ControlCluster.PythonQueue });
-        JsonArray ours = [], python = [];
-        await Poll.UntilAsync(async () =>
-        {
-            ours = (await Cli.InspectAsync(cluster.CeleriacNode, "active"))!.AsArray();
-            python = (await Cli.InspectAsync(cluster.PythonNode, "active"))!.AsArray();
-            return ours.Count > 0 && python.Count > 0;
-        }, TimeSpan.FromSeconds(20), () => $"both should list a running task: ours {ours.Text()}, Python's {python.Text()}");
-
-        ours.Should().ContainSingle();
-        ours[0]!["id"]!.GetValue<string>().Should().Be(ourTask.Id);
-        ReplyShape.AssertSame(python[0], ours[0]);
-        ours[0]!["args"].Text().Should().Be("[25]");
-
-        var ourQuery = (await Cli.InspectAsync(cluster.CeleriacNode, "query_task", ourTask.Id))!.AsObject();
-        var pythonQuery = (await Cli.InspectAsync(cluster.PythonNode, "query_task", pythonTask.Id))!.AsObject();
-        ourQuery[ourTask.Id]![0]!.GetValue<string>().Should().Be("active");
-        ReplyShape.AssertSame(pythonQuery[pythonTask.Id], ourQuery[ourTask.Id]);
-    }
-
-    [InteropFact]
-    public async Task Inspect_registered_lists_sorted_task_names_as_the_python_worker_does()
-    {
-        var python = (await Cli.InspectAsync(cluster.PythonNode, "registered"))!.AsArray().Select(n => n!.GetValue<string>()).ToList();
-        var ours = (await Cli.InspectAsync(cluster.CeleriacNode, "registered"))!.AsArray().Select(n => n!.GetValue<string>()).ToList();
-
-        ours.Should().BeInAscendingOrder(StringComparer.Ordinal).And.NotContain(n => n.StartsWith("celery."));
-        ours.Should().Contain(python.Where(n => n.StartsWith("interop.", StringComparison.Ordinal) && n != "interop.hostname"));
-    }
-
-    [InteropFact]
-    public async Task Inspect_active_queues_describes_the_queue_as_the_python_worker_does()
-    {
-        var python = (await Cli.InspectAsync(cluster.PythonNode, "active_queues"))!.AsArray();
-        var ours = (await Cli.InspectAsync(cluster.CeleriacNode, "active_queues"))!.AsArray();
-
-        ours.Select(q => q!["name"]!.GetValue<string>()).Should().Equal(ControlCluster.CeleriacQueue);
-        ReplyShape.AssertSame(python[0], ours[0]);
-        ours[0].Text().Should().Be(python[0].Text().Replace(ControlCluster.PythonQueue, ControlCluster.CeleriacQueue));
-    }
-
-    [InteropFact]
-    public async Task Inspect_clock_conf_report_and_revoked_answer_in_the_python_workers_shapes()
-    {
-        foreach (var action in new[] { "clock", "report", "revoked" })
-        {
-            var python = await Cli.InspectAsync(cluster.PythonNode, action);
-            var ours = await Cli.InspectAsync(cluster.CeleriacNode, action);
-            ReplyShape.AssertSame(python, ours);
-        }
-        var conf = (await Cli.InspectAsync(cluster.CeleriacNode, "conf"))!.AsObject();
-        conf["broker_url"]!.GetValue<string>().Should().StartWith("redis://");
-    }
-
-    [InteropFact]
-    public async Task Control_shutdown_stops_a_celeriac_worker_with_status_0_as_it_stops_a_python_worker()
-    {
-        await using var ours = await CeleriacWorkerProcess.StartAsync(cluster.Endpoints, ["ctl.shutdown.cx"]);
-        await using var python = await Support.PythonWorker.StartAsync(cluster.Endpoints, ["ctl.shutdown.py"]);
-        var ourNode = ours.Name["celeriac worker ".Length..];
-
-        // Shutdown never replies, so the CLI reports that no node replied, whichever worker it is.
-        var (code, _, output) = await Cli.RunAsync("control", "shutdown", "-d", ourNode, "--json", "-t", "2");
-        var (pythonCode, _, pythonOutput) = await Cli.RunAsync("control", "shutdown", "--json", "-t", "2", "-d",
-            (await PythonNodeOfAsync(python)));
-
-        code.Should().Be(pythonCode, $"{output}\n---\n{pythonOutput}");
-        (await ours.WaitForExitAsync(TimeSpan.FromSeconds(30))).Should().Be(0, ours.Describe());
-        await python.WaitForExitAsync(TimeSpan.FromSeconds(30));
-    }
-
-    private async Task<string> PythonNodeOfAsync(ManagedProcess python)
-    {
-        var prefix = python.Name["python worker ".Length..] + "@";
-        var (_, json, output) = await Cli.RunAsync("inspect", "ping", "--json", "-t", "5");
-        return (json as JsonObject)?.Select(kv => kv.Key).FirstOrDefault(n => n.StartsWith(prefix, StringComparison.Ordinal))
-            ?? throw new InvalidOperationException($"{prefix}… did not answer ping:\n{output}");
-    }
+    protected override string Transport => "redis";
 }

@@ -1,26 +1,28 @@
-using System.Text.Json.Nodes;
-
 namespace Celeriac.Interop.Tests.Support;
 
 /// <summary>
-/// A redis-server, a Python Celery prefork worker on <see cref="PythonQueue"/> and a Celeriac
-/// InteropWorker on <see cref="CeleriacQueue"/>, each with its node name, for comparing what
-/// <c>celery inspect</c>/<c>celery control</c> get from each.
+/// A redis-server with a Python Celery prefork worker on <see cref="PythonQueue"/> and a Celeriac
+/// InteropWorker on <see cref="CeleriacQueue"/> (<see cref="ControlWorkers"/>), for comparing what
+/// <c>celery inspect</c>/<c>celery control</c> get from each. <see cref="AmqpControlCluster"/> is the same on RabbitMQ.
 /// </summary>
 public sealed class ControlCluster : InteropCluster
 {
-    public const string PythonQueue = "ctl.py";
-    public const string CeleriacQueue = "ctl.cx";
+    public const string PythonQueue = ControlWorkers.PythonQueue;
+    public const string CeleriacQueue = ControlWorkers.CeleriacQueue;
 
-    internal ManagedProcess PythonWorker { get; private set; } = null!;
+    private ControlWorkers? _workers;
 
-    internal ManagedProcess CeleriacWorker { get; private set; } = null!;
+    internal ControlWorkers Workers => _workers ?? throw new InvalidOperationException("the workers were not started");
+
+    internal ManagedProcess PythonWorker => Workers.PythonWorker;
+
+    internal ManagedProcess CeleriacWorker => Workers.CeleriacWorker;
 
     /// <summary>The Python worker's node name, as it answers <c>ping</c>.</summary>
-    internal string PythonNode { get; private set; } = "";
+    internal string PythonNode => Workers.PythonNode;
 
     /// <summary>The Celeriac worker's node name.</summary>
-    internal string CeleriacNode { get; private set; } = "";
+    internal string CeleriacNode => Workers.CeleriacNode;
 
     internal CeleryCli Cli => new(Endpoints);
 
@@ -28,27 +30,12 @@ public sealed class ControlCluster : InteropCluster
     {
         await base.InitializeAsync();
         if (!Prerequisites.ShouldStart) return;
-        var python = Support.PythonWorker.StartAsync(Endpoints, [PythonQueue]);
-        var celeriac = CeleriacWorkerProcess.StartAsync(Endpoints, [CeleriacQueue], "--concurrency", "2");
-        try
-        {
-            PythonWorker = await python;
-        }
-        finally
-        {
-            CeleriacWorker = await celeriac;
-        }
-        CeleriacNode = CeleriacWorker.Name["celeriac worker ".Length..];
-        // The Python node's name ends in its host name (%h): ask the cluster who is there.
-        var (_, json, output) = await Cli.RunAsync("inspect", "ping", "--json", "-t", "5");
-        PythonNode = (json as JsonObject)?.Select(kv => kv.Key).FirstOrDefault(n => n.StartsWith("py-", StringComparison.Ordinal))
-            ?? throw new InvalidOperationException("the Python worker did not answer ping:\n" + output);
+        _workers = await ControlWorkers.StartAsync(Endpoints);
     }
 
     public override async Task DisposeAsync()
     {
-        if (PythonWorker is not null) await PythonWorker.DisposeAsync();
-        if (CeleriacWorker is not null) await CeleriacWorker.DisposeAsync();
+        if (_workers is not null) await _workers.DisposeAsync();
         await base.DisposeAsync();
     }
 }

@@ -16,7 +16,7 @@ public class InteropCluster : IAsyncLifetime
     private RawRedis? _records;
     private CeleriacApp? _client;
 
-    internal Endpoints Endpoints => new(Server.Url(0), Server.Url(1), Server.Url(2));
+    internal virtual Endpoints Endpoints => new(Server.Url(0), Server.Url(1), Server.Url(2));
 
     internal RedisServer Server => _server ?? throw new InvalidOperationException("redis-server was not started: " + (Prerequisites.SkipReason() ?? "see the fixture error"));
 
@@ -90,10 +90,16 @@ public class InteropCluster : IAsyncLifetime
         var endpoints = Endpoints;
         _client = CeleriacApp.Create(o =>
         {
-            o.UseRedis();
+            o.UseRedis().UseRabbitMq();
             o.BrokerUrl = endpoints.BrokerUrl;
             o.ResultBackend = endpoints.BackendUrl;
+            ConfigureClient(o);
         });
+    }
+
+    /// <summary>More client options of a derived cluster (e.g. the queues' max priority on RabbitMQ).</summary>
+    private protected virtual void ConfigureClient(CeleriacOptions options)
+    {
     }
 
     public virtual async Task DisposeAsync()

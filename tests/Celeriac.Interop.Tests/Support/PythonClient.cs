@@ -26,6 +26,22 @@ internal sealed class PythonClient(Endpoints endpoints)
         return reply["ids"]!.AsArray().Select(id => id!.GetValue<string>()).ToList();
     }
 
+    /// <summary>As <see cref="SendAsync"/> for many specs: they go through a file (one argument holds at most 128 KiB).</summary>
+    public async Task<IReadOnlyList<string>> SendManyAsync(IEnumerable<object> specs)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"celeriac-specs-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(specs));
+        try
+        {
+            var reply = await RunAsync("send", "@" + path);
+            return reply["ids"]!.AsArray().Select(id => id!.GetValue<string>()).ToList();
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     /// <summary>Sends one task and returns its id.</summary>
     public async Task<string> SendOneAsync(object spec) => (await SendAsync(spec)).Ids.Single();
 
@@ -70,14 +86,17 @@ internal sealed class PythonClient(Endpoints endpoints)
     public Task<JsonObject> WatchAsync(object spec, double timeoutSeconds = 20) =>
         RunAsync("watch", JsonSerializer.Serialize(spec), "--timeout", timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-    private async Task<JsonObject> RunAsync(params string[] arguments)
+    private Task<JsonObject> RunAsync(params string[] arguments) => RunScriptAsync(endpoints, "client.py", arguments);
+
+    /// <summary>Runs one of the <c>python/*.py</c> scripts that print one JSON object, with <paramref name="endpoints"/> in its environment.</summary>
+    internal static async Task<JsonObject> RunScriptAsync(Endpoints endpoints, string script, params string[] arguments)
     {
-        await using var process = ManagedProcess.Start("python client.py " + arguments[0], Prerequisites.Python,
-            ["client.py", .. arguments], Prerequisites.PythonDirectory, endpoints.Environment(new Dictionary<string, string?> { ["PYTHONDONTWRITEBYTECODE"] = "1" }));
+        await using var process = ManagedProcess.Start($"python {script} {arguments[0]}", Prerequisites.Python,
+            [script, .. arguments], Prerequisites.PythonDirectory, endpoints.Environment(new Dictionary<string, string?> { ["PYTHONDONTWRITEBYTECODE"] = "1" }));
         var code = await process.WaitForExitAsync(TimeSpan.FromSeconds(90));
         var lines = process.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var json = lines.LastOrDefault(l => l.StartsWith('{'));
-        if (code != 0 || json is null) throw new InvalidOperationException($"client.py {string.Join(' ', arguments)} failed (exit {code}):\n{process.Output}");
+        if (code != 0 || json is null) throw new InvalidOperationException($"{script} {string.Join(' ', arguments)} failed (exit {code}):\n{process.Output}");
         // CeleryJson reads the NaN and Infinity that json.dumps writes for such results.
         return Celeriac.Protocol.Json.CeleryJson.Parse(json)!.AsObject();
     }

@@ -2,8 +2,11 @@ using System.Globalization;
 
 namespace Celeriac.Interop.Tests.Support;
 
-/// <summary>Where a worker connects: the broker, the result backend, and the Redis for <c>interop.record</c>.</summary>
-internal sealed record Endpoints(string BrokerUrl, string BackendUrl, string RecordUrl)
+/// <summary>
+/// Where a worker connects: the broker, the result backend, and the Redis for <c>interop.record</c>;
+/// <paramref name="Settings"/>: more environment both sides read (e.g. <c>INTEROP_QUEUE_MAX_PRIORITY</c>).
+/// </summary>
+internal sealed record Endpoints(string BrokerUrl, string BackendUrl, string RecordUrl, IReadOnlyDictionary<string, string?>? Settings = null)
 {
     public IReadOnlyDictionary<string, string?> Environment(IReadOnlyDictionary<string, string?>? extra = null)
     {
@@ -13,6 +16,7 @@ internal sealed record Endpoints(string BrokerUrl, string BackendUrl, string Rec
             ["CELERY_RESULT_BACKEND"] = BackendUrl,
             ["INTEROP_REDIS_URL"] = RecordUrl,
         };
+        foreach (var (key, value) in Settings ?? new Dictionary<string, string?>()) env[key] = value;
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>()) env[key] = value;
         return env;
     }

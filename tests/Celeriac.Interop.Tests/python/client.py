@@ -2,9 +2,10 @@
 """Python Celery 5.2 as a client of a Celeriac (or Python) worker, for the interop tests.
 
 Every command prints exactly one JSON object on stdout (logs go to stderr) and exits 0, unless
-its arguments are wrong. Broker and backend come from CELERY_BROKER_URL / CELERY_RESULT_BACKEND.
+its arguments are wrong. Broker and backend come from CELERY_BROKER_URL / CELERY_RESULT_BACKEND,
+task_queue_max_priority from INTEROP_QUEUE_MAX_PRIORITY.
 
-  send SPEC                 SPEC: a JSON object, or a list of them, each
+  send SPEC                 SPEC: a JSON object, or a list of them (or @PATH: a file holding it), each
                             {"name", "args", "kwargs", "countdown", "eta_in", "expires",
                              "priority", "queue", "task_id"} (expires: seconds from now, may be
                             negative); prints {"ids": [...], "sent_at": epoch seconds}
@@ -62,6 +63,9 @@ app = Celery(
 )
 app.conf.update(task_serializer="json", result_serializer="json", accept_content=["json"],
                 result_accept_content=["json"])
+if os.environ.get("INTEROP_QUEUE_MAX_PRIORITY"):
+    # The queues it declares when sending must match the workers' (x-max-priority on RabbitMQ).
+    app.conf.task_queue_max_priority = int(os.environ["INTEROP_QUEUE_MAX_PRIORITY"])
 
 READY = {"SUCCESS", "FAILURE", "REVOKED"}
 
@@ -85,6 +89,10 @@ def send_one(spec, connection):
 
 
 def cmd_send(a):
+    # @PATH: the specs are in a file (thousands of them do not fit in one argument).
+    if a.spec.startswith("@"):
+        with open(a.spec[1:]) as f:
+            a.spec = f.read()
     spec = json.loads(a.spec)
     specs = spec if isinstance(spec, list) else [spec]
     sent_at = time.time()

@@ -7,6 +7,7 @@ serve one queue. Configured from the environment, like the Celeriac worker:
   INTEROP_REDIS_URL                          the Redis interop.record appends to (default: the backend)
   INTEROP_VISIBILITY_TIMEOUT                 broker_transport_options' visibility_timeout, seconds
   INTEROP_ACKS_LATE=1                        task_acks_late
+  INTEROP_QUEUE_MAX_PRIORITY                 task_queue_max_priority (x-max-priority on RabbitMQ queues)
 
 Start a worker with:  /usr/bin/python3 -m celery -A interop_tasks worker -Q QUEUES ...
 """
@@ -31,6 +32,8 @@ app.conf.update(
     worker_hijack_root_logger=False,
     broker_connection_retry_on_startup=True,
 )
+if os.environ.get("INTEROP_QUEUE_MAX_PRIORITY"):
+    app.conf.task_queue_max_priority = int(os.environ["INTEROP_QUEUE_MAX_PRIORITY"])
 if os.environ.get("INTEROP_VISIBILITY_TIMEOUT"):
     app.conf.broker_transport_options = {"visibility_timeout": float(os.environ["INTEROP_VISIBILITY_TIMEOUT"])}
 

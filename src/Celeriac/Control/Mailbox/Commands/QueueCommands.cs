@@ -11,7 +11,7 @@ internal static class QueueCommands
         new ControlCommand("add_consumer", AddAsync),
         new ControlCommand("cancel_consumer", CancelAsync),
         ControlCommand.Sync("active_queues", (c, _) =>
-            new JsonArray(c.Worker.ConsumingQueues.Select(q => (JsonNode?)Describe(q)).ToArray())),
+            new JsonArray(c.Worker.ConsumingQueues.Select(q => (JsonNode?)Describe(q, c.App.Options)).ToArray())),
     ];
 
     /// <summary>Celery replies the same text whether or not the queue was consumed already.</summary>
@@ -31,14 +31,44 @@ internal static class QueueCommands
         return ControlCommand.Ok($"no longer consuming from {queue}");
     }
 
-    /// <summary>kombu's <c>Queue.as_dict(recurse=True)</c> for a plain task queue: a direct exchange of its name, bound by its name.</summary>
-    internal static JsonObject Describe(string queue) => new()
+    /// <summary>
+    /// kombu's <c>Queue.as_dict(recurse=True)</c> for a task queue: its <c>task_queues</c> entry (exchange, key,
+    /// arguments) or, by default, a direct exchange of its name bound by its name; <c>x-max-priority</c> added
+    /// to the arguments when <c>task_queue_max_priority</c> is set, as Celery's <c>Queues._set_max_priority</c> does.
+    /// </summary>
+    internal static JsonObject Describe(string queue, CeleriacOptions? options = null)
+    {
+        var settings = options?.TaskQueues.FirstOrDefault(q => string.Equals(q.Name, queue, StringComparison.Ordinal));
+        return Describe(queue, settings?.Exchange ?? queue, settings?.ExchangeType ?? "direct", settings?.RoutingKey ?? queue,
+            QueueArguments(settings, options?.TaskQueueMaxPriority));
+    }
+
+    private static JsonObject? QueueArguments(TaskQueue? settings, int? maxPriority)
+    {
+        var arguments = new JsonObject();
+        foreach (var (key, value) in settings?.Arguments ?? new Dictionary<string, object>())
+        {
+            arguments[key] = value switch
+            {
+                string text => text,
+                bool flag => flag,
+                int number => number,
+                long number => number,
+                double number => number,
+                _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture),
+            };
+        }
+        if (maxPriority is { } max && !arguments.ContainsKey("x-max-priority")) arguments["x-max-priority"] = max;
+        return arguments.Count == 0 ? null : arguments;
+    }
+
+    private static JsonObject Describe(string queue, string exchange, string exchangeType, string routingKey, JsonObject? queueArguments) => new()
     {
         ["name"] = queue,
         ["exchange"] = new JsonObject
         {
-            ["name"] = queue,
-            ["type"] = "direct",
+            ["name"] = exchange,
+            ["type"] = exchangeType,
             ["arguments"] = null,
             ["durable"] = true,
             ["passive"] = false,
@@ -46,8 +76,8 @@ internal static class QueueCommands
             ["delivery_mode"] = null,
             ["no_declare"] = false,
         },
-        ["routing_key"] = queue,
-        ["queue_arguments"] = null,
+        ["routing_key"] = routingKey,
+        ["queue_arguments"] = queueArguments,
         ["binding_arguments"] = null,
         ["consumer_arguments"] = null,
         ["durable"] = true,
