@@ -127,6 +127,6 @@ internal sealed partial class RpcReplyQueue(AmqpConnection connection, string na
     private static object Milliseconds(TimeSpan span)
     {
         var ms = (long)span.TotalMilliseconds;
-        return ms <= int.MaxValue ? (int)ms : ms;
+        return ms <= int.MaxValue ? (object)(int)ms : ms;
     }
 }
