@@ -70,6 +70,7 @@ public static class CeleriacConfiguration
         Add((o, s) => o.DefaultRateLimit = s.Value, "DefaultRateLimit", "task_default_rate_limit");
         Add((o, s) => o.WorkerDisableRateLimits = Bool(s), "WorkerDisableRateLimits", "worker_disable_rate_limits");
         Add((o, s) => o.WorkerEtaTaskLimit = Int(s), "WorkerEtaTaskLimit", "worker_eta_task_limit");
+        Add((o, s) => TaskQueuesConfiguration.Merge(o.TaskQueues, s), "TaskQueues", "task_queues");
         Add((o, s) => o.TaskQueueMaxPriority = string.IsNullOrEmpty(s.Value) ? null : Int(s), "TaskQueueMaxPriority", "task_queue_max_priority");
         Add((o, s) => o.TaskDefaultQueueType = s.Value ?? "classic", "TaskDefaultQueueType", "task_default_queue_type");
         Add((o, s) => o.BrokerNativeDelayedDeliveryQueueType = s.Value ?? "quorum", "BrokerNativeDelayedDeliveryQueueType", "broker_native_delayed_delivery_queue_type");
