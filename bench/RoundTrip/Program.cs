@@ -8,7 +8,7 @@ using Celeriac;
 var (broker, backend, count) = (args[0], args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
 await using var app = CeleriacApp.Create(o =>
 {
-    o.UseRedis();
+    o.UseRedis().UseRabbitMq(); // amqp:// brokers and the rpc:// backend too (bench/run.sh amqp)
     o.BrokerUrl = broker;
     o.ResultBackend = backend;
 });
