@@ -1,3 +1,4 @@
+using Celeriac.RabbitMQ.Backend;
 using Celeriac.RabbitMQ.Transport;
 
 namespace Celeriac;
@@ -25,6 +26,7 @@ public static class RabbitMqCeleriacOptionsExtensions
         ArgumentNullException.ThrowIfNull(options);
         foreach (var scheme in new[] { "amqp", "amqps", "pyamqp" })
             options.Providers.AddTransport(scheme, context => new RabbitMqTransport(context));
+        options.Providers.AddResultBackend("rpc", RpcResultBackend.Create);
         return options;
     }
 }

@@ -194,7 +194,7 @@ public sealed partial class CeleriacApp : IAsyncDisposable
     private ProviderContext Context(string setting, string url) =>
         CeleriacOptions.UrlProblem(setting, url) is { } problem
             ? throw new ArgumentException($"Invalid Celeriac settings: {problem}")
-            : new(new Uri(url), Options, Options.LoggerFactory);
+            : new(new Uri(url), Options, Options.LoggerFactory, Publisher.Oid);
 
     /// <summary>Closes the broker and backend connections.</summary>
     public async ValueTask DisposeAsync()

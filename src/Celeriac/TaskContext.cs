@@ -178,6 +178,9 @@ public sealed class TaskContext
             Extended = App.Options.ResultExtended
                 ? new ExtendedResultFields(Message.Task, Message.Args, Message.Kwargs, Hostname, Message.Retries, Queue)
                 : null,
+            // Celery's update_state passes the request: an rpc:// backend sends the state to its reply_to.
+            ReplyTo = Message.Properties.ReplyTo,
+            CorrelationId = Message.Properties.CorrelationId,
         }, cancellationToken);
     }
 }

@@ -140,6 +140,7 @@ internal sealed class TaskPublisher(CeleriacApp app)
         var transport = app.Transport;
         var queue = route.Exchange.Length == 0 ? route.RoutingKey : null;
         if (queue is not null) await DeclareOnceAsync(transport, queue).ConfigureAwait(false);
+        await app.Backend.BeforeSendAsync(cancellationToken).ConfigureAwait(false);
         await transport.PublishAsync(TaskMessageCodec.Encode(message), route, cancellationToken).ConfigureAwait(false);
         if (app.Options.TaskSendSentEvent) app.TaskSentEvent(message, route);
     }

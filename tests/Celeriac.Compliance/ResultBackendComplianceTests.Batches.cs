@@ -20,7 +20,7 @@ public abstract partial class ResultBackendComplianceTests
         var expected = stored.ToDictionary(m => m.TaskId);
         foreach (var meta in metas)
         {
-            if (expected.TryGetValue(meta.TaskId, out var want)) ComplianceResults.Json(meta).Should().Be(ComplianceResults.Json(want));
+            if (expected.TryGetValue(meta.TaskId, out var want)) Json(meta).Should().Be(Json(want));
             else meta.Status.Should().Be(TaskStates.Pending);
         }
         (await Backend.GetManyAsync([])).Should().BeEmpty();

@@ -41,6 +41,22 @@ public sealed class ResultMeta
     /// <summary>Extended fields (<c>result_extended</c>): name, args, kwargs, worker, retries, queue.</summary>
     public ExtendedResultFields? Extended { get; init; }
 
+    /// <summary>
+    /// The request's <c>reply_to</c>: the client queue an <c>rpc://</c> backend sends this meta to (docs/protocol.md §3.5).
+    /// Filled by the worker from the task message; never written into the meta JSON, ignored by stores.
+    /// </summary>
+    internal string? ReplyTo { get; init; }
+
+    /// <summary>The request's <c>correlation_id</c> (null: the task id); the rpc message's correlation id. Not written.</summary>
+    internal string? CorrelationId { get; init; }
+
+    /// <summary>A copy of this meta (fields shared, not cloned) sent to another reply queue: for metas built from scratch.</summary>
+    internal ResultMeta AddressedTo(string? replyTo, string? correlationId) => new()
+    {
+        TaskId = TaskId, Status = Status, Result = Result, Traceback = Traceback, Children = Children, DateDone = DateDone,
+        GroupId = GroupId, ParentId = ParentId, Extended = Extended, ReplyTo = replyTo, CorrelationId = correlationId,
+    };
+
     /// <summary>True for SUCCESS, FAILURE and REVOKED.</summary>
     public bool IsReady => TaskStates.IsReady(Status);
 

@@ -45,4 +45,17 @@ internal interface IResultBackend : IAsyncDisposable
 
     /// <summary>The saved group result tuple, or null.</summary>
     ValueTask<JsonArray?> RestoreGroupAsync(string groupId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Called before a task message is published. A backend whose results are messages to the
+    /// sender (<c>rpc://</c>) declares the sender's reply queue here, so a result sent before the
+    /// client first reads is not dropped (Celery's <c>on_task_call</c>). Others do nothing.
+    /// </summary>
+    ValueTask BeforeSendAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    /// <summary>
+    /// Celery's <c>ensure_chords_allowed</c>: throws <see cref="NotSupportedException"/> when this
+    /// backend cannot join a chord (<c>rpc://</c>). Backends that can do nothing.
+    /// </summary>
+    void EnsureChordsAllowed() { }
 }

@@ -57,6 +57,7 @@ internal static class ChordRun
         if (app.Backend is DisabledResultBackend)
             throw new InvalidOperationException(
                 "A chord needs a result backend to collect its header's results: set CeleriacOptions.ResultBackend (result_backend), e.g. \"redis://host:6379/1\".");
+        app.Backend.EnsureChordsAllowed();
     }
 
     private static async Task PrepareJoinAsync(CeleriacApp app, ResultTuple header, Signature body, JsonNode? interval, double countdown, JsonNode? maxRetries,

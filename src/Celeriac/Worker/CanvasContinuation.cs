@@ -163,6 +163,8 @@ internal sealed class CanvasContinuation
                     DateDone = _app.Options.TimeProvider.GetUtcNow().UtcDateTime,
                     GroupId = Text(options, "group_id"),
                     ParentId = Text(options, "parent_id"),
+                    // Celery stores it with Context(step): an rpc:// backend sends it to the step's reply_to.
+                    ReplyTo = Text(options, "reply_to"),
                 }).ConfigureAwait(false);
             }
             if (stepId is not null && options["chord"] is { } stepChord)

@@ -45,6 +45,7 @@ internal sealed class ResultRecorder(CeleriacOptions options)
             TaskId = meta.TaskId, Status = meta.Status, Result = meta.Result, Traceback = meta.Traceback, DateDone = null,
             GroupId = meta.GroupId, ParentId = meta.ParentId, Extended = meta.Extended,
             Children = [ResultTuple(message.Id)],
+            ReplyTo = meta.ReplyTo, CorrelationId = meta.CorrelationId,
         };
     }
 
@@ -76,5 +77,8 @@ internal sealed class ResultRecorder(CeleriacOptions options)
         Extended = options.ResultExtended
             ? new ExtendedResultFields(message.Task, message.Args, message.Kwargs, scope.Hostname, message.Retries, scope.Queue)
             : null,
+        // Where an rpc:// backend sends it; other backends ignore both (docs/protocol.md §3.5).
+        ReplyTo = message.Properties.ReplyTo,
+        CorrelationId = message.Properties.CorrelationId,
     };
 }
