@@ -120,13 +120,14 @@ def dotnet(name, *args):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def round_trip_pair(kind, broker, backend, count):
-    """p50/p95 of sequential round trips: Python client to Python worker, or Celeriac client to Celeriac worker."""
-    proc = bench.start_worker(kind, Urls(broker, backend), 0)
+def round_trip_pair(kind, broker, backend, count, confirm=True):
+    """p50/p95 of sequential round trips: Python client to Python worker, or Celeriac client to Celeriac worker
+    (confirm=False: both with confirm_publish off)."""
+    proc = bench.start_worker(kind, Urls(broker, backend), 0, () if confirm else ("--no-confirm-publish",))
     try:
         if kind == "python":
             return bench.round_trips(client_app(broker, backend), count)
-        r = dotnet("RoundTrip", broker, backend, count)
+        r = dotnet("RoundTrip", broker, backend, count, *(() if confirm else ("confirm_publish=false",)))
         return r["median_ms"], r["p95_ms"]
     finally:
         bench.stop(proc, bench.PeakMemory(proc.pid))
@@ -137,8 +138,9 @@ def main():
     parser.add_argument("--tasks", type=int, default=20000)
     parser.add_argument("--round-trips", type=int, default=500)
     parser.add_argument("--publishes", type=int, default=5000)
-    parser.add_argument("--skip", action="append", default=[], choices=["redis", "rpc", "python"],
-                        help="leave out the Redis drains, the rpc:// round trips, or the Python worker runs")
+    parser.add_argument("--skip", action="append", default=[], choices=["redis", "rpc", "python", "drain", "roundtrip", "confirms"],
+                        help="leave out the Redis drains, the rpc:// round trips, the Python worker runs, "
+                             "or a whole part (drain includes the ceiling)")
     args = parser.parse_args()
     n = args.tasks
     kinds = ["celeriac"] + ([] if "python" in args.skip else ["python"])
@@ -150,7 +152,7 @@ def main():
     try:
         rabbit.ctl("add_vhost", "bench")
         rabbit.ctl("set_permissions", "-p", "bench", "guest", ".*", ".*", ".*")
-        for kind in kinds:
+        for kind in kinds if "drain" not in args.skip else []:
             print(f"== amqp {kind}: draining {n} bench.noop ...", flush=True)
             proc, memory, elapsed = amqp_drain(kind, rabbit, redis_server, n)
             bench.stop(proc, memory)
@@ -161,22 +163,27 @@ def main():
                 proc, memory, elapsed = bench.drain(kind, redis_server, app, n, 0)
                 bench.stop(proc, memory)
                 drains[("redis", kind)], memory_mb[("redis", kind)] = elapsed, memory.peak_kb / 1024
-        print(f"== amqp celeriac without a result backend: draining {n} bench.noop ...", flush=True)
-        proc, memory, elapsed = amqp_drain("celeriac", rabbit, redis_server, n, backend=False)
-        bench.stop(proc, memory)
-        drains[("amqp", "celeriac, no backend")] = elapsed
-        print(f"== amqp ceiling: a bare RabbitMQ.Client consumer draining {n} ...", flush=True)
-        prefill(rabbit, client_app(rabbit.url("bench"), redis_server.url(1)), n)
-        drains[("amqp", "bare consumer")] = dotnet("AmqpBench", "ceiling", rabbit.url("bench"), "celery", n)["seconds"]
+        if "drain" not in args.skip:
+            # The ceiling and Celeriac without a backend back to back, so both see the same machine load.
+            print(f"== amqp ceiling: a bare RabbitMQ.Client consumer draining {n} ...", flush=True)
+            prefill(rabbit, client_app(rabbit.url("bench"), redis_server.url(1)), n)
+            drains[("amqp", "bare consumer")] = dotnet("AmqpBench", "ceiling", rabbit.url("bench"), "celery", n)["seconds"]
+            print(f"== amqp celeriac without a result backend: draining {n} bench.noop ...", flush=True)
+            proc, memory, elapsed = amqp_drain("celeriac", rabbit, redis_server, n, backend=False)
+            bench.stop(proc, memory)
+            drains[("amqp", "celeriac, no backend")] = elapsed
 
         backends = [("redis backend", redis_server.url(1))] + ([] if "rpc" in args.skip else [("rpc://", "rpc://")])
-        for label, backend in backends:
+        for label, backend in backends if "roundtrip" not in args.skip else []:
             for kind in kinds:
                 print(f"== amqp {kind}: {args.round_trips} round trips, {label} ...", flush=True)
                 purge(rabbit)
                 trips[(label, kind)] = round_trip_pair(kind, rabbit.url("bench"), backend, args.round_trips)
+            print(f"== amqp celeriac, confirm_publish=false: {args.round_trips} round trips, {label} ...", flush=True)
+            purge(rabbit)
+            trips[(label, "celeriac, no confirms")] = round_trip_pair("celeriac", rabbit.url("bench"), backend, args.round_trips, confirm=False)
 
-        for confirm in (True, False):
+        for confirm in (True, False) if "confirms" not in args.skip else []:
             for in_flight in (1, 256):
                 print(f"== .NET producer: {args.publishes} sends, confirm_publish={confirm}, {in_flight} in flight ...", flush=True)
                 purge(rabbit)
@@ -187,6 +194,16 @@ def main():
         redis_server.stop()
 
     print()
+    print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (figures from a loaded machine are noisy)")
+    if drains:
+        report_drains(drains, memory_mb, n)
+    if trips:
+        report_trips(trips, backends)
+    if confirms:
+        report_confirms(confirms, args.publishes)
+
+
+def report_drains(drains, memory_mb, n):
     print(f"drain of {n} bench.noop sent by a Python producer (results stored in Redis unless said)")
     print(f"{'broker':<7} {'worker':<22} {'tasks/s':>10} {'seconds':>8} {'peak MB':>8}")
     for (broker, kind), seconds in drains.items():
@@ -203,15 +220,21 @@ def main():
           f" without a backend {100 * rate[('amqp', 'celeriac, no backend')] / ceiling:.0f} % (goal >= 70 %)")
     if ("amqp", "python") in memory_mb:
         print(f"peak memory on AMQP: Celeriac {memory_mb[('amqp', 'celeriac')]:.0f} MB vs Python {memory_mb[('amqp', 'python')]:.0f} MB")
+
+
+def report_trips(trips, backends):
     print()
     print("round trips on AMQP (sequential send + get), each stack with its own client")
     for (label, kind), (p50, p95) in trips.items():
-        print(f"{label:<14} {kind:<9} p50 {p50:>8.3f} ms  p95 {p95:>8.3f} ms")
+        print(f"{label:<14} {kind:<22} p50 {p50:>8.3f} ms  p95 {p95:>8.3f} ms")
     for label, _ in backends:
         if (label, "python") in trips:
             print(f"{label}: Celeriac p50 / Celery p50 = {trips[(label, 'celeriac')][0] / trips[(label, 'python')][0]:.2f} (goal <= 0.25)")
+
+
+def report_confirms(confirms, publishes):
     print()
-    print(f"publisher confirms: a .NET producer, {args.publishes} bench.noop (sends/s)")
+    print(f"publisher confirms: a .NET producer, {publishes} bench.noop (sends/s)")
     for in_flight in (1, 256):
         on, off = confirms[(True, in_flight)], confirms[(False, in_flight)]
         print(f"{in_flight:>3} in flight: confirms on {on:>9,.0f}/s, off {off:>9,.0f}/s: confirms cost {100 * (1 - on / off):.0f} %")
