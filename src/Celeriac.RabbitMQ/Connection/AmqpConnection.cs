@@ -91,7 +91,7 @@ internal sealed class AmqpConnection : IAsyncDisposable
                         $"'{_settings.ServerName ?? _settings.Host}' and signed by a CA in ssl_ca_certs (or the system store)? ssl_cert_reqs=none skips the check (tests only).", e);
                 if (tries != 0 && attempt >= tries)
                     throw new AmqpConnectException($"Cannot connect to RabbitMQ at {_settings}{(first && tries > 1 ? $" after {attempt} tries" : "")}: {reason}", e);
-                var delay = TimeSpan.FromMilliseconds(Math.Min(2000, 100 * Math.Pow(2, Math.Min(attempt - 1, 10))));
+                var delay = TimeSpan.FromMilliseconds(Math.Min(1000, 100 * Math.Pow(2, Math.Min(attempt - 1, 10))));
                 if (attempt == 1 || attempt % 10 == 0)
                     _logger.LogWarning("Cannot connect to RabbitMQ at {Broker} (try {Attempt}{Of}): {Reason}; trying again in {Delay} ms",
                         _settings, attempt, tries == 0 ? "" : $" of {tries}", reason, (int)delay.TotalMilliseconds);

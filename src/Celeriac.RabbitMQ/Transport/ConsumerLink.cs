@@ -18,6 +18,9 @@ internal sealed record ConsumerLink(IChannel Channel, int Number)
     /// <summary>The per-consumer prefetch the channel's last <c>basic.qos</c> set (for consumers created after it).</summary>
     public ushort Qos { get; set; }
 
+    /// <summary>Delivery tags of the channel not settled on the broker yet (the consumer's lock guards it).</summary>
+    public SortedSet<ulong> Outstanding { get; } = [];
+
     /// <summary>Whether a delivery of this link can still be settled.</summary>
     public bool IsLive => !Retired && Channel.IsOpen;
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Celeriac.RabbitMQ.Transport;
 
 /// <summary>
@@ -8,14 +10,20 @@ namespace Celeriac.RabbitMQ.Transport;
 /// </summary>
 internal sealed class ConsumerSubscription
 {
+    private readonly StrongBox<int> _queueUnacked;
     private int _unacked;
 
-    /// <summary>A subscription of <paramref name="queue"/> on <paramref name="link"/> with <paramref name="prefetch"/>.</summary>
-    public ConsumerSubscription(ConsumerLink link, string queue, ushort prefetch)
+    /// <summary>
+    /// A subscription of <paramref name="queue"/> on <paramref name="link"/> with <paramref name="prefetch"/>;
+    /// <paramref name="replaces"/> is the one of the same queue and channel it takes over from (a prefetch change),
+    /// whose deliveries still count for the queue.
+    /// </summary>
+    public ConsumerSubscription(ConsumerLink link, string queue, ushort prefetch, ConsumerSubscription? replaces = null)
     {
         Link = link;
         Queue = queue;
         Prefetch = prefetch;
+        _queueUnacked = replaces is not null && ReferenceEquals(replaces.Link, link) ? replaces._queueUnacked : new StrongBox<int>();
     }
 
     /// <summary>The channel incarnation it consumes on.</summary>
@@ -36,12 +44,34 @@ internal sealed class ConsumerSubscription
     /// <summary>Deliveries of this subscription not acked, rejected or requeued yet.</summary>
     public int Unacked => Volatile.Read(ref _unacked);
 
+    /// <summary>Unacked deliveries of its queue on its channel, this and the subscriptions it replaced together.</summary>
+    public int QueueUnacked => Volatile.Read(ref _queueUnacked.Value);
+
     /// <summary>A delivery arrived.</summary>
-    public void Delivered() => Interlocked.Increment(ref _unacked);
+    public void Delivered()
+    {
+        Interlocked.Increment(ref _unacked);
+        Interlocked.Increment(ref _queueUnacked.Value);
+    }
 
     /// <summary>A delivery was settled on the broker.</summary>
-    public void Settled() => Interlocked.Decrement(ref _unacked);
+    public void Settled()
+    {
+        Interlocked.Decrement(ref _unacked);
+        Interlocked.Decrement(ref _queueUnacked.Value);
+    }
 
     /// <summary>Whether the broker may send no more to it while the worker wants <paramref name="wanted"/> more.</summary>
     public bool Starves(int wanted) => Prefetch != 0 && Unacked + wanted > Prefetch;
+
+    /// <summary>The prefetch a subscription replacing this one gets: room for all its queue's unacked deliveries and <paramref name="wanted"/> more.</summary>
+    public int Needed(int wanted, int basePrefetch) => Math.Max(basePrefetch, QueueUnacked + wanted);
+
+    /// <summary>
+    /// Whether its prefetch is more than twice what the worker needs now (<paramref name="basePrefetch"/>,
+    /// or its queue's unacked plus <paramref name="wanted"/> if more): raised for parked deliveries that have
+    /// run since, it would let the broker push far more than the worker will take — memory here, and
+    /// messages other workers could run.
+    /// </summary>
+    public bool Oversized(int wanted, int basePrefetch) => Prefetch != 0 && Prefetch > 2 * Needed(wanted, basePrefetch);
 }

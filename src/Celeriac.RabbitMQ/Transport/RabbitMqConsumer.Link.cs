@@ -37,7 +37,9 @@ internal sealed partial class RabbitMqConsumer
     /// unacked while the worker's credit no longer counts them; so when the worker wants more than a
     /// subscription may still receive, the queue is consumed again with a larger prefetch (as Celery
     /// raises the prefetch per held ETA task) and the old subscription cancelled — its unacked
-    /// deliveries stay valid on the channel and settle as usual.
+    /// deliveries stay valid on the channel and settle as usual. Once those deliveries have run and
+    /// the prefetch is more than twice what the worker needs, it is lowered the same way (as Celery
+    /// lowers it when a held ETA task runs).
     /// </summary>
     private async Task EnsureCreditAsync(int wanted, CancellationToken cancellationToken)
     {
@@ -55,24 +57,25 @@ internal sealed partial class RabbitMqConsumer
                 link = _link;
                 if (_disposed || link is not { IsLive: true }) return;
                 // The first receive says what the worker wants: its prefetch, whatever options it runs with.
-                if (_prefetch == 0) _prefetch = Clamp(wanted);
+                if (_prefetch == 0) _prefetch = _basePrefetch = Clamp(wanted);
                 first = _prefetch;
                 subscribe = _queues.Where(q => !_subscriptions.ContainsKey(q)).ToList();
-                starving = _subscriptions.Values.Where(s => s.Starves(wanted)).ToList();
+                starving = _subscriptions.Values.Where(s => s.Starves(wanted) || s.Oversized(wanted, _basePrefetch)).ToList();
             }
             foreach (var queue in subscribe) await SubscribeAsync(link, queue, first, cancellationToken).ConfigureAwait(false);
             foreach (var old in starving)
             {
-                var prefetch = Clamp(old.Unacked + wanted);
+                var prefetch = Clamp(old.Needed(wanted, _basePrefetch));
                 lock (_lock)
                 {
                     if (!_subscriptions.TryGetValue(old.Queue, out var current) || !ReferenceEquals(current, old)) continue;
-                    if (prefetch > _prefetch) _prefetch = prefetch;
+                    _prefetch = prefetch;
                 }
-                await SubscribeAsync(link, old.Queue, prefetch, cancellationToken).ConfigureAwait(false);
+                await SubscribeAsync(link, old.Queue, prefetch, cancellationToken, replaces: old).ConfigureAwait(false);
                 old.CancelledByUs = true;
                 await CancelSubscriptionAsync(old, cancellationToken).ConfigureAwait(false);
-                _logger.LogDebug("Prefetch of {Queue} raised to {Prefetch}: {Unacked} unacked, the worker wants {Wanted} more", old.Queue, prefetch, old.Unacked, wanted);
+                _logger.LogDebug("Prefetch of {Queue} changed from {Old} to {Prefetch}: {Unacked} unacked, the worker wants {Wanted} more",
+                    old.Queue, old.Prefetch, prefetch, old.QueueUnacked, wanted);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException && !IsLinkLive())
@@ -94,7 +97,7 @@ internal sealed partial class RabbitMqConsumer
     }
 
     /// <summary>Consumes <paramref name="queue"/> on <paramref name="link"/> with <paramref name="prefetch"/> (caller holds <see cref="_ops"/>).</summary>
-    private async Task SubscribeAsync(ConsumerLink link, string queue, ushort prefetch, CancellationToken cancellationToken)
+    private async Task SubscribeAsync(ConsumerLink link, string queue, ushort prefetch, CancellationToken cancellationToken, ConsumerSubscription? replaces = null)
     {
         if (link.Qos != prefetch)
         {
@@ -102,7 +105,7 @@ internal sealed partial class RabbitMqConsumer
             await link.Channel.BasicQosAsync(0, prefetch, global: false, cancellationToken).ConfigureAwait(false);
             link.Qos = prefetch;
         }
-        var subscription = new ConsumerSubscription(link, queue, prefetch);
+        var subscription = new ConsumerSubscription(link, queue, prefetch, replaces);
         var consumer = new SubscriptionConsumer(link.Channel, subscription, this);
         lock (_lock) _subscriptions[queue] = subscription;
         subscription.Tag = await link.Channel.BasicConsumeAsync(queue, autoAck: false, consumerTag: "", noLocal: false, exclusive: false,

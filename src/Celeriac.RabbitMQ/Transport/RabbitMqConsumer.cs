@@ -30,6 +30,7 @@ internal sealed partial class RabbitMqConsumer : ITransportConsumer, IQueueSetCo
     private readonly CancellationTokenSource _closing = new();
     private ConsumerLink? _link;
     private ushort _prefetch;
+    private ushort _basePrefetch;
     private long _stale;
     private bool _disposed;
 
@@ -72,7 +73,7 @@ internal sealed partial class RabbitMqConsumer : ITransportConsumer, IQueueSetCo
                 if (_buffer.Count > 0) return _buffer.Take(maxCount);
                 arrived = _buffer.WaitAsync();
                 starving = _link is { } link && link.IsLive
-                    && (_prefetch == 0 || _subscriptions.Count < _queues.Count || _subscriptions.Values.Any(s => s.Starves(maxCount)));
+                    && (_prefetch == 0 || _subscriptions.Count < _queues.Count || _subscriptions.Values.Any(s => s.Starves(maxCount) || s.Oversized(maxCount, _basePrefetch)));
             }
             try
             {
@@ -82,66 +83,6 @@ internal sealed partial class RabbitMqConsumer : ITransportConsumer, IQueueSetCo
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return [];
-            }
-        }
-    }
-
-    /// <inheritdoc />
-    public async ValueTask SettleAsync(IReadOnlyList<Settlement> settlements, CancellationToken cancellationToken = default)
-    {
-        List<TransportDelivery>? restored = null;
-        HashSet<ConsumerLink>? requeuedOn = null;
-        foreach (var (delivery, action) in settlements)
-        {
-            if (!delivery.TryMarkSettled()) continue;
-            var state = (RabbitMqDeliveryState)delivery.State!;
-            if (action == SettleAction.Restore && CanRestoreLocally(state))
-            {
-                (restored ??= []).Add(AsRedelivered(delivery));
-                continue;
-            }
-            await SettleOnBrokerAsync(state, action, cancellationToken).ConfigureAwait(false);
-            if (action is SettleAction.Requeue or SettleAction.Restore) (requeuedOn ??= []).Add(state.Link);
-        }
-        if (requeuedOn is not null) await AwaitRequeuedAsync(requeuedOn, cancellationToken).ConfigureAwait(false);
-        if (restored is null) return;
-        List<TransportDelivery> giveBack;
-        lock (_lock)
-        {
-            // Still unacked on the broker and still ours: back to the front of the local buffer, as
-            // Celery restores to the front (docs/protocol.md §2.4) — a broker requeue would come after what is buffered.
-            giveBack = restored.Where(d => !CanRestoreLocally((RabbitMqDeliveryState)d.State!)).ToList();
-            _buffer.Restore(giveBack.Count == 0 ? restored : restored.Except(giveBack).ToList());
-        }
-        foreach (var delivery in giveBack)
-            await SettleOnBrokerAsync((RabbitMqDeliveryState)delivery.State!, SettleAction.Restore, cancellationToken).ConfigureAwait(false);
-        if (giveBack.Count > 0) await AwaitRequeuedAsync(giveBack.Select(d => ((RabbitMqDeliveryState)d.State!).Link).ToHashSet(), cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// basic.reject has no reply: a round trip on the same channel after it (the channel hands the
-    /// reject to the queue before it answers) means a settle that returned has put the message back
-    /// in its queue, as on the other brokers — depth and another consumer see it at once. Only
-    /// batches that requeue pay for it.
-    /// </summary>
-    private async ValueTask AwaitRequeuedAsync(IEnumerable<ConsumerLink> links, CancellationToken cancellationToken)
-    {
-        foreach (var link in links)
-        {
-            if (!link.IsLive || link.Qos == 0) continue;
-            await _ops.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                // The same prefetch again: changes nothing, only waits for the channel.
-                if (link.IsLive) await link.Channel.BasicQosAsync(0, link.Qos, global: false, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException && !link.IsLive)
-            {
-                // Lost meanwhile: the broker requeued everything of the channel anyway.
-            }
-            finally
-            {
-                _ops.Release();
             }
         }
     }
@@ -247,15 +188,12 @@ internal sealed partial class RabbitMqConsumer : ITransportConsumer, IQueueSetCo
         lock (_lock)
         {
             kept = !_disposed && ReferenceEquals(_link, subscription.Link) && _queues.Contains(subscription.Queue, StringComparer.Ordinal);
-            if (kept)
-            {
-                subscription.Delivered();
-                _buffer.Add(delivery);
-            }
+            subscription.Delivered();
+            subscription.Link.Outstanding.Add(deliveryTag);
+            if (kept) _buffer.Add(delivery);
         }
         if (!kept && !_closing.IsCancellationRequested && subscription.Link.IsLive)
         {
-            subscription.Delivered();
             delivery.TryMarkSettled();
             await SettleOnBrokerAsync((RabbitMqDeliveryState)delivery.State!, SettleAction.Restore, CancellationToken.None).ConfigureAwait(false);
         }
@@ -274,51 +212,6 @@ internal sealed partial class RabbitMqConsumer : ITransportConsumer, IQueueSetCo
         catch (InvalidMessageException malformed)
         {
             return new TransportDelivery(malformed, subscription.Queue, tag, state);
-        }
-    }
-
-    private static TransportDelivery AsRedelivered(TransportDelivery delivery) =>
-        delivery.Message is { } message
-            ? new TransportDelivery(message, delivery.Queue, delivery.Route, delivery.DeliveryTag, redelivered: true, delivery.State)
-            : new TransportDelivery(delivery.Malformed!, delivery.Queue, delivery.DeliveryTag, delivery.State);
-
-    private bool CanRestoreLocally(RabbitMqDeliveryState state)
-    {
-        lock (_lock) return !_disposed && ReferenceEquals(_link, state.Link) && state.Link.IsLive && _queues.Contains(state.Subscription.Queue, StringComparer.Ordinal);
-    }
-
-    /// <summary>Acks, rejects or requeues one delivery on its own channel: the one place settling reaches the broker.</summary>
-    private async ValueTask SettleOnBrokerAsync(RabbitMqDeliveryState state, SettleAction action, CancellationToken cancellationToken)
-    {
-        if (!state.Link.IsLive)
-        {
-            // Its channel is gone: the broker has put the message back already and redelivers it.
-            Interlocked.Increment(ref _stale);
-            _logger.LogDebug("Delivery {Tag} of a lost channel not settled ({Action}); the broker redelivers it", state.Tag, action);
-            return;
-        }
-        try
-        {
-            var channel = state.Link.Channel;
-            switch (action)
-            {
-                case SettleAction.Ack:
-                    await channel.BasicAckAsync(state.Tag, multiple: false, cancellationToken).ConfigureAwait(false);
-                    break;
-                case SettleAction.Reject:
-                    await channel.BasicRejectAsync(state.Tag, requeue: false, cancellationToken).ConfigureAwait(false);
-                    break;
-                default:
-                    // Requeue and Restore: RabbitMQ puts a requeued message back where it was, as near the head as it can.
-                    await channel.BasicRejectAsync(state.Tag, requeue: true, cancellationToken).ConfigureAwait(false);
-                    break;
-            }
-            state.Subscription.Settled();
-        }
-        catch (Exception e) when (e is global::RabbitMQ.Client.Exceptions.AlreadyClosedException or ObjectDisposedException || !state.Link.IsLive)
-        {
-            Interlocked.Increment(ref _stale);
-            _logger.LogDebug("Delivery {Tag} not settled ({Action}): its channel closed meanwhile; the broker redelivers it", state.Tag, action);
         }
     }
 }

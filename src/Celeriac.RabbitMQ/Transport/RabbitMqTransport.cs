@@ -151,8 +151,7 @@ internal sealed partial class RabbitMqTransport : ITransport
     public async ValueTask DeclareQueueAsync(string queue, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(queue);
-        var channel = await DeclareChannelAsync(cancellationToken).ConfigureAwait(false);
-        await Topology.DeclareAsync(channel, queue, cancellationToken).ConfigureAwait(false);
+        await OnDeclareChannelAsync(channel => Topology.DeclareAsync(channel, queue, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -173,34 +172,46 @@ internal sealed partial class RabbitMqTransport : ITransport
     /// </summary>
     public async ValueTask<long> PurgeAsync(string queue, CancellationToken cancellationToken = default)
     {
-        var channel = await DeclareChannelAsync(cancellationToken).ConfigureAwait(false);
         long purged;
         try
         {
-            purged = await channel.QueuePurgeAsync(queue, cancellationToken).ConfigureAwait(false);
+            purged = await OnDeclareChannelAsync(async channel => (long)await channel.QueuePurgeAsync(queue, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         }
         catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
         {
             return 0; // no such queue: nothing waits in it, as on the other brokers
         }
-        foreach (var consumer in _consumers.Keys) purged += await consumer.PurgeWaitingAsync(queue, cancellationToken).ConfigureAwait(false);
+        foreach (var consumer in ConsumersOf(queue))
+        {
+            await consumer.CatchUpAsync(cancellationToken).ConfigureAwait(false);
+            purged += await consumer.PurgeWaitingAsync(queue, cancellationToken).ConfigureAwait(false);
+        }
         return purged;
     }
 
     /// <summary>Messages waiting: ready in the broker's queue plus those this transport's consumers hold buffered and not taken.</summary>
     public async ValueTask<long> GetQueueDepthAsync(string queue, CancellationToken cancellationToken = default)
     {
-        var channel = await DeclareChannelAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var ok = await channel.QueueDeclarePassiveAsync(queue, cancellationToken).ConfigureAwait(false);
-            return ok.MessageCount + _consumers.Keys.Sum(c => c.WaitingCount(queue));
+            var ok = await OnDeclareChannelAsync(channel => channel.QueueDeclarePassiveAsync(queue, cancellationToken), cancellationToken).ConfigureAwait(false);
+            long waiting = ok.MessageCount;
+            // Delivered after that count and not yet buffered would be missed: catch up first.
+            foreach (var consumer in ConsumersOf(queue))
+            {
+                await consumer.CatchUpAsync(cancellationToken).ConfigureAwait(false);
+                waiting += consumer.WaitingCount(queue);
+            }
+            return waiting;
         }
         catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
         {
             return 0; // no such queue: nothing waits in it, as on the other brokers (the 404 closed the channel; the next call opens another)
         }
     }
+
+    private IEnumerable<RabbitMqConsumer> ConsumersOf(string queue) =>
+        _consumers.Keys.Where(c => c.Queues.Contains(queue, StringComparer.Ordinal) || c.WaitingCount(queue) > 0).ToList();
 
     /// <summary>Closes the consumers (the broker restores what they hold), the channels and the connection.</summary>
     public async ValueTask DisposeAsync()
@@ -221,6 +232,32 @@ internal sealed partial class RabbitMqTransport : ITransport
                 return Task.CompletedTask;
             };
             _plainPublishChannel = c;
+        }, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="operation"/> on the declare channel; a channel found closed (the
+    /// connection was lost since its last use) is replaced and the operation run once more.
+    /// </summary>
+    private async Task<T> OnDeclareChannelAsync<T>(Func<IChannel, Task<T>> operation, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var channel = await DeclareChannelAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await operation(channel).ConfigureAwait(false);
+            }
+            catch (AlreadyClosedException) when (attempt == 1)
+            {
+            }
+        }
+    }
+
+    private Task OnDeclareChannelAsync(Func<IChannel, Task> operation, CancellationToken cancellationToken) =>
+        OnDeclareChannelAsync(async channel =>
+        {
+            await operation(channel).ConfigureAwait(false);
+            return true;
         }, cancellationToken);
 
     // A declare that fails (406, 404) closes its channel: the next declare gets a fresh one.

@@ -75,6 +75,23 @@ public sealed class RabbitMqPublishTests(RabbitMqFixture rabbit) : IClassFixture
     }
 
     [RabbitMqFact]
+    public async Task A_publish_the_broker_never_confirms_fails_after_confirm_timeout()
+    {
+        await using var server = await RabbitMqServer.StartAsync();
+        await using var transport = Create(server.Url(), o => o.BrokerTransportOptions["confirm_timeout"] = "1");
+        var queue = NewQueue();
+        await transport.DeclareQueueAsync(queue);
+        await transport.PublishAsync(NewTask(), DeliveryInfo.ToQueue(queue));
+        // A memory alarm blocks publishing connections: the broker stops reading, so no confirm comes.
+        await server.CtlAsync("set_vm_memory_high_watermark", "0.000001");
+
+        var publishing = async () => await transport.PublishAsync(NewTask(), DeliveryInfo.ToQueue(queue));
+
+        (await publishing.Should().ThrowAsync<RabbitMqPublishException>()).Which.Message.Should().Contain("confirm_timeout");
+        await server.CtlAsync("set_vm_memory_high_watermark", "0.4");
+    }
+
+    [RabbitMqFact]
     public async Task With_confirm_publish_off_publishes_still_arrive()
     {
         await using var transport = Create(rabbit.Url, o => o.BrokerTransportOptions["confirm_publish"] = "false");

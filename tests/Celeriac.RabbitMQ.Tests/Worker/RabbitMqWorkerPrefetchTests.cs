@@ -39,6 +39,44 @@ public sealed class RabbitMqWorkerPrefetchTests(RabbitMqFixture rabbit) : IClass
         worker.Scheduled.Should().Be(3);
     }
 
+    [RabbitMqFact]
+    public async Task The_prefetch_raised_for_parked_tasks_comes_down_once_they_ran()
+    {
+        var queue = $"eta-{Guid.NewGuid():N}";
+        await using var app = CeleriacApp.Create(o =>
+        {
+            o.BrokerUrl = rabbit.Url;
+            o.ResultBackend = $"memory://{queue}";
+            o.DefaultQueue = queue;
+            o.UseRabbitMq();
+        });
+        var task = app.Task("prefetch.echo", (int i) => i);
+        await using var worker = app.CreateWorker(w => { w.Concurrency = 1; w.PrefetchMultiplier = 1; });
+        var completed = new ConcurrentDictionary<string, byte>();
+        worker.Signals.Raised += s => { if (s.Kind == WorkerSignalKind.Completed) completed[s.TaskId!] = 0; };
+        await worker.StartAsync();
+
+        var parked = new List<string>();
+        for (var i = 0; i < 12; i++) parked.Add((await task.ApplyAsync(i, new TaskSendOptions { Countdown = TimeSpan.FromSeconds(3) })).Id);
+        await UntilAsync(() => worker.Scheduled == 12, "the ETA tasks are parked");
+        // Each raise is a new consumer, which counts only its own unacked deliveries: the latest one's
+        // prefetch is above the worker's own (1), the parked tasks sit with the cancelled earlier ones.
+        (await PrefetchesAsync(queue)).Max().Should().BeGreaterThan(2, "the prefetch was raised for the parked tasks");
+        await UntilAsync(() => parked.All(completed.ContainsKey), "the parked tasks run at their ETA");
+
+        var deadline = DateTime.UtcNow + Patience;
+        while ((await PrefetchesAsync(queue)).Max() > 2)
+        {
+            DateTime.UtcNow.Should().BeBefore(deadline, "the prefetch comes back down to the worker's own");
+            await task.ApplyAsync(0); // a receive that finds nothing buffered looks at the prefetch again
+            await Task.Delay(100);
+        }
+    }
+
+    private async Task<List<int>> PrefetchesAsync(string queue) =>
+        (await rabbit.Server.ListAsync("consumers", rabbit.VirtualHost, "queue_name", "prefetch_count"))
+            .Where(row => row[0] == queue).Select(row => int.Parse(row[1], System.Globalization.CultureInfo.InvariantCulture)).DefaultIfEmpty(0).ToList();
+
     private static async Task UntilAsync(Func<bool> condition, string because)
     {
         var deadline = DateTime.UtcNow + Patience;
