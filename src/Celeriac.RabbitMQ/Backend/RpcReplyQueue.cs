@@ -33,13 +33,15 @@ internal sealed partial class RpcReplyQueue(AmqpConnection connection, string na
     public string Name => name;
 
     /// <summary>Declares the queue and starts consuming it, once (again after the channel was lost).</summary>
-    public async ValueTask EnsureAsync(CancellationToken cancellationToken)
+    public async ValueTask EnsureAsync(CancellationToken cancellationToken) => await ChannelAsync(cancellationToken).ConfigureAwait(false);
+
+    private async ValueTask<IChannel> ChannelAsync(CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _channel) is { IsOpen: true }) return;
+        if (Volatile.Read(ref _channel) is { IsOpen: true } open) return open;
         await _startLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_channel is { IsOpen: true }) return;
+            if (_channel is { IsOpen: true } again) return again;
             ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
             var (channel, _) = await connection.CreateChannelAsync(publisherConfirms: false, cancellationToken).ConfigureAwait(false);
             var arguments = expires is { } e ? new Dictionary<string, object?> { ["x-expires"] = Milliseconds(e) } : null;
@@ -51,6 +53,7 @@ internal sealed partial class RpcReplyQueue(AmqpConnection connection, string na
             await channel.BasicConsumeAsync(name, autoAck: true, consumerTag: "", noLocal: false, exclusive: false,
                 arguments: null, consumer: consumer, cancellationToken: cancellationToken).ConfigureAwait(false);
             Volatile.Write(ref _channel, channel);
+            return channel;
         }
         finally
         {
@@ -65,14 +68,14 @@ internal sealed partial class RpcReplyQueue(AmqpConnection connection, string na
     /// </summary>
     public async ValueTask SyncAsync(CancellationToken cancellationToken)
     {
-        await EnsureAsync(cancellationToken).ConfigureAwait(false);
+        var channel = await ChannelAsync(cancellationToken).ConfigureAwait(false);
         var id = Interlocked.Increment(ref _nextSync);
         var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _syncs[id] = seen;
         try
         {
             var properties = new BasicProperties { Type = SyncType, MessageId = id.ToString(System.Globalization.CultureInfo.InvariantCulture), DeliveryMode = DeliveryModes.Transient };
-            await _channel!.BasicPublishAsync("", name, mandatory: false, properties, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+            await channel.BasicPublishAsync("", name, mandatory: false, properties, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
             await seen.Task.WaitAsync(SyncTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
@@ -127,6 +130,6 @@ internal sealed partial class RpcReplyQueue(AmqpConnection connection, string na
     private static object Milliseconds(TimeSpan span)
     {
         var ms = (long)span.TotalMilliseconds;
-        return ms <= int.MaxValue ? (int)ms : ms;
+        return ms <= int.MaxValue ? (object)(int)ms : ms;
     }
 }

@@ -29,7 +29,7 @@ internal sealed class RpcResultBackend : IResultBackend
     public RpcResultBackend(string brokerUrl, string oid, TimeSpan? expires, bool persistent, ILoggerFactory loggers)
     {
         var log = loggers.CreateLogger("Celeriac.RabbitMQ.Backend");
-        _connection = new AmqpConnection(AmqpSettings.Parse(brokerUrl), "celeriac-rpc", log);
+        _connection = new AmqpConnection(AmqpSettings.Parse(brokerUrl), "celeriac-rpc " + oid, log);
         _sender = new RpcResultSender(_connection, persistent, log);
         _replies = new RpcReplyQueue(_connection, oid, expires, log);
     }

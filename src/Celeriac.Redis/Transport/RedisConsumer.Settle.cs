@@ -22,9 +22,12 @@ internal sealed partial class RedisConsumer
             if (!_unsettled.TryRemove(delivery, out var state) || !delivery.TryMarkSettled()) continue;
             switch (action)
             {
-                case SettleAction.Reject when delivery.Malformed is not null && _deadLetterKey is not null:
-                    // Malformed input is kept for a human when a dead-letter queue is configured, as it came.
-                    back.Add(state.RecordedTag, state.Score, state.Raw, front: false, [_deadLetterKey]);
+                case SettleAction.Reject when _deadLetterKey is not null:
+                    // Rejected (malformed, or refused by the worker or the task) is kept for a human when a
+                    // dead-letter queue is configured, with the reason; its unacked entry goes in the same script.
+                    back.Add(state.RecordedTag, state.Score,
+                        DeadLetter.Payload(state, delivery.RejectReason ?? delivery.Malformed?.Message ?? "rejected", delivery.Queue),
+                        front: false, [_deadLetterKey]);
                     break;
                 case SettleAction.Ack or SettleAction.Reject:
                     if (state.TagToRemove is { Length: > 0 } tag) (removed ??= [_layout.UnackedIndex]).Add(tag);

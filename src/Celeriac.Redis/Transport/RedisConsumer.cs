@@ -20,7 +20,8 @@ namespace Celeriac.Redis.Transport;
 /// recorded, logged, and handed on as a <see cref="TransportDelivery.Malformed"/> delivery; one
 /// kombu could record but we cannot read (bad base64, …) is recorded as usual and handed on the
 /// same way. Rejecting either removes it (and its <c>unacked</c> entry), or, with
-/// <c>deadletter_queue</c> set, LPUSHes the element as it came to that queue. A restore or requeue
+/// <c>deadletter_queue</c> set, LPUSHes it to that queue with the reason (<see cref="DeadLetter"/>), as
+/// for any rejected message. A restore or requeue
 /// puts it back as it came. Python Celery 5.2 would stop the worker on most of these instead.
 /// </remarks>
 internal sealed partial class RedisConsumer : ITransportConsumer, IQueueSetConsumer

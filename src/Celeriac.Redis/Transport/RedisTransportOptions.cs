@@ -44,7 +44,11 @@ internal sealed record RedisTransportOptions
     /// <summary>Keep the <c>unacked</c> bookkeeping (<c>ack_emulation</c>); off, a crash loses what was delivered.</summary>
     public bool AckEmulation { get; init; } = true;
 
-    /// <summary>Queue for unroutable messages and rejected malformed ones (<c>deadletter_queue</c>); null: dropped.</summary>
+    /// <summary>
+    /// Queue for unroutable messages and rejected ones, malformed or refused by the worker or the task
+    /// (<c>deadletter_queue</c>, ours: kombu has none); rejected ones carry the reason and their queue
+    /// in the <c>x-celeriac-dead-letter-reason</c> and <c>x-celeriac-dead-letter-queue</c> headers. Null: dropped.
+    /// </summary>
     public string? DeadLetterQueue { get; init; }
 
     /// <summary>

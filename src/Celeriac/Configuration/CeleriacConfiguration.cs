@@ -70,6 +70,7 @@ public static class CeleriacConfiguration
         Add((o, s) => o.DefaultRateLimit = s.Value, "DefaultRateLimit", "task_default_rate_limit");
         Add((o, s) => o.WorkerDisableRateLimits = Bool(s), "WorkerDisableRateLimits", "worker_disable_rate_limits");
         Add((o, s) => o.WorkerEtaTaskLimit = Int(s), "WorkerEtaTaskLimit", "worker_eta_task_limit");
+        Add((o, s) => TaskQueuesConfiguration.Merge(o.TaskQueues, s), "TaskQueues", "task_queues");
         Add((o, s) => o.TaskQueueMaxPriority = string.IsNullOrEmpty(s.Value) ? null : Int(s), "TaskQueueMaxPriority", "task_queue_max_priority");
         Add((o, s) => o.WorkerMaxMessageSize = long.Parse(s.Value ?? "", NumberStyles.Integer, CultureInfo.InvariantCulture), "WorkerMaxMessageSize", "worker_max_message_size");
         Add((o, s) => o.WorkerConcurrency = Int(s), "WorkerConcurrency", "worker_concurrency", "concurrency");

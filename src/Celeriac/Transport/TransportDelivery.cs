@@ -52,6 +52,12 @@ internal sealed class TransportDelivery
     /// <summary>Transport-private data (raw envelope, channel, …).</summary>
     public object? State { get; }
 
+    /// <summary>
+    /// Why the worker rejected it, set with a <see cref="SettleAction.Reject"/> settlement: a transport
+    /// that keeps rejected messages in a dead-letter list attaches it (Redis <c>deadletter_queue</c>).
+    /// </summary>
+    public string? RejectReason { get; set; }
+
     /// <summary>Marks the delivery settled; false when it already was (settlements after the first are ignored).</summary>
     public bool TryMarkSettled() => Interlocked.Exchange(ref _settled, 1) == 0;
 

@@ -46,9 +46,20 @@ internal sealed class WorkerCompleter : IResultStorePort
     /// </summary>
     public void Settle(TransportDelivery delivery, SettleAction action, ResultMeta? meta = null, WorkerSignal? signal = null)
     {
+        if (action == SettleAction.Reject) delivery.RejectReason ??= RejectReason(delivery, signal);
         Enqueue(new CompletionItem(meta, delivery, action, signal));
         _released(delivery);
     }
+
+    // Rare (a reject), so composed here rather than carried by every settlement.
+    private static string RejectReason(TransportDelivery delivery, WorkerSignal? signal) =>
+        delivery.Malformed?.Message ?? signal?.Reason ?? signal?.State switch
+        {
+            TaskStates.Rejected => "the task rejected the message (Reject, requeue false)",
+            TaskStates.Failure => "the task failed and task_acks_on_failure_or_timeout is off",
+            { } state => "rejected in state " + state,
+            null => "rejected",
+        };
 
     public void Signal(WorkerSignal signal) => Enqueue(new CompletionItem(null, null, default, signal));
 

@@ -90,6 +90,36 @@ public sealed class RpcBackendEndToEndTests(RabbitMqFixture rabbit, ITestOutputH
     }
 
     [RabbitMqFact]
+    public async Task The_client_consumes_its_reply_queue_again_after_the_broker_closes_its_connection()
+    {
+        await using var workerApp = App();
+        workerApp.Task("rpc.add4", (int x, int y) => x + y);
+        await using var worker = workerApp.CreateWorker();
+        await worker.StartAsync();
+        await using var client = App();
+        (await (await client.SendTaskAsync("rpc.add4", [1, 1])).GetAsync(Within))!.GetValue<int>().Should().Be(2);
+        var oid = client.Publisher.Oid;
+
+        var closed = 0;
+        foreach (var row in await rabbit.Server.ListAsync("connections", rabbit.VirtualHost, "pid", "client_properties"))
+        {
+            if (!row[1].Contains("celeriac-rpc " + oid, StringComparison.Ordinal)) continue;
+            await rabbit.Server.CtlAsync("close_connection", row[0], "test closes the rpc client connection");
+            closed++;
+        }
+        closed.Should().Be(1);
+
+        // The queue is auto-delete: it went with its consumer. The client declares and consumes it again by itself.
+        await Eventually.SucceedsAsync(async () =>
+        {
+            var queues = await rabbit.Server.ListAsync("queues", rabbit.VirtualHost, "name", "consumers");
+            queues.Should().Contain(q => q[0] == oid && q[1] == "1");
+            return true;
+        }, Within);
+        (await (await client.SendTaskAsync("rpc.add4", [2, 2])).GetAsync(Within))!.GetValue<int>().Should().Be(4);
+    }
+
+    [RabbitMqFact]
     public async Task Round_trip_latency()
     {
         await using var app = App();

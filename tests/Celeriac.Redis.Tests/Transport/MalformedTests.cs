@@ -9,7 +9,7 @@ namespace Celeriac.Redis.Tests.Transport;
 /// <summary>
 /// Garbage in a queue list becomes a malformed delivery the worker rejects (docs/protocol.md §1.1): never a
 /// crash, never a loop, and never silently gone — dropped on reject, or kept in the
-/// <c>deadletter_queue</c> as it came when one is set.
+/// <c>deadletter_queue</c> when one is set: as it came, with the reason added to its headers when it is a JSON object.
 /// </summary>
 public sealed class MalformedTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
@@ -66,7 +66,7 @@ public sealed class MalformedTests(RedisServerFixture redis) : IClassFixture<Red
     }
 
     [RedisFact]
-    public async Task Rejected_garbage_goes_to_the_dead_letter_queue_as_it_came()
+    public async Task Rejected_garbage_goes_to_the_dead_letter_queue_as_it_came_with_the_reason_where_it_has_headers()
     {
         await using var transport = TestTransports.Create(redis.Server, _prefix, ("deadletter_queue", "dead"));
         await using var raw = TestTransports.Client(redis.Server);
@@ -76,9 +76,30 @@ public sealed class MalformedTests(RedisServerFixture redis) : IClassFixture<Red
         var bad = await consumer.ReceiveExactlyAsync(Garbage.Length, Timeout);
         await consumer.SettleAllAsync(bad, SettleAction.Reject);
 
-        (await raw.ListAsync(_prefix + "dead")).Should().Equal(Garbage.Reverse(), "byte for byte, in order (the list's head is the newest)");
+        var dead = Enumerable.Reverse(await raw.ListAsync(_prefix + "dead")).ToList(); // the list's head is the newest
+        dead.Should().HaveCount(Garbage.Length);
+        for (var i = 0; i < Garbage.Length; i++)
+        {
+            if (TryObject(Garbage[i]) is not { } original)
+            {
+                dead[i].Should().Be(Garbage[i], "what is not a JSON object goes byte for byte");
+                continue;
+            }
+            var kept = (System.Text.Json.Nodes.JsonObject)System.Text.Json.Nodes.JsonNode.Parse(dead[i])!;
+            var headers = (System.Text.Json.Nodes.JsonObject)kept["headers"]!;
+            headers["x-celeriac-dead-letter-reason"]!.GetValue<string>().Should().Be(bad[i].Malformed!.Message);
+            headers["x-celeriac-dead-letter-queue"]!.GetValue<string>().Should().Be("q2");
+            kept.Remove("headers");
+            System.Text.Json.Nodes.JsonNode.DeepEquals(kept, original).Should().BeTrue("the rest of the envelope is kept as it came");
+        }
         (await raw.RunAsync("EXISTS", _prefix + "q2", _prefix + "unacked", _prefix + "unacked_index")).AsInt64().Should().Be(0);
         await consumer.DisposeAsync();
+    }
+
+    private static System.Text.Json.Nodes.JsonObject? TryObject(string text)
+    {
+        try { return System.Text.Json.Nodes.JsonNode.Parse(text) as System.Text.Json.Nodes.JsonObject; }
+        catch (System.Text.Json.JsonException) { return null; }
     }
 
     [RedisFact]
