@@ -7,6 +7,9 @@
 # control client and from Python's app.control.inspect() against one worker.
 # `bench/run.sh events` drains 20,000 bench.noop with task events off and on, for both workers,
 # with an event subscriber counting what they send, and prints each worker's on/off ratio.
+# `bench/run.sh amqp` starts a private rabbitmq-server beside the redis-server and reports, in one
+# run: drain on AMQP and Redis (Celeriac vs Celery prefork 2), the bare RabbitMQ.Client ceiling,
+# round trips with the Redis backend and rpc://, peak memory, and what publisher confirms cost.
 # Needs redis-server, python3-celery, python3-redis (installed here when run as root).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -29,6 +32,13 @@ if [[ ${1:-} == collect ]]; then
   shift
   dotnet build bench/Collect -c Release -v q -nologo >/dev/null
   exec /usr/bin/python3 bench/collect.py "$@"
+fi
+if [[ ${1:-} == amqp ]]; then
+  shift
+  [[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ]] || { echo "error: install rabbitmq-server" >&2; exit 1; }
+  dotnet build bench/AmqpBench -c Release -v q -nologo >/dev/null
+  dotnet build bench/RoundTrip -c Release -v q -nologo >/dev/null
+  exec /usr/bin/python3 bench/amqp_bench.py "$@"
 fi
 if [[ ${1:-} == events ]]; then
   shift

@@ -2,15 +2,17 @@ using System.Diagnostics;
 using System.Globalization;
 using Celeriac;
 
-// Usage: RoundTrip <broker-url> <backend-url> <count>
+// Usage: RoundTrip <broker-url> <backend-url> <count> [key=value ...]
+// (key=value: broker_transport_options, e.g. confirm_publish=false to measure what confirms cost.)
 // Prints one line: {"median_ms": m, "p95_ms": p}. The round trip is what a Celeriac caller sees:
 // SendTaskAsync("bench.add", [i, i]) then GetAsync, one at a time, after a warm-up.
 var (broker, backend, count) = (args[0], args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
 await using var app = CeleriacApp.Create(o =>
 {
-    o.UseRedis();
+    o.UseRedis().UseRabbitMq(); // amqp:// brokers and the rpc:// backend too (bench/run.sh amqp)
     o.BrokerUrl = broker;
     o.ResultBackend = backend;
+    foreach (var option in args.Skip(3)) o.BrokerTransportOptions[option.Split('=', 2)[0]] = option.Split('=', 2)[1];
 });
 
 async Task<double> OnceAsync(int i)
