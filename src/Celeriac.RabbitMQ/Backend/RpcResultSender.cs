@@ -1,6 +1,7 @@
 using Celeriac.Protocol.Results;
 using Celeriac.RabbitMQ.Connection;
 using Microsoft.Extensions.Logging;
+using Celeriac.RabbitMQ.Transport;
 using RabbitMQ.Client;
 
 namespace Celeriac.RabbitMQ.Backend;
@@ -15,8 +16,12 @@ namespace Celeriac.RabbitMQ.Backend;
 /// </summary>
 internal sealed class RpcResultSender(AmqpConnection connection, bool persistent, ILogger log) : IAsyncDisposable
 {
+    // How long a batch waits for the broker's confirms before the store fails (the transport's default confirm_timeout).
+    private static readonly TimeSpan ConfirmTimeout = TimeSpan.FromSeconds(30);
     private readonly SemaphoreSlim _channelLock = new(1, 1);
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
     private IChannel? _channel;
+    private PublishConfirms? _confirms;
 
     /// <summary>Sends the metas that have a reply queue; retries once on a fresh channel when the channel was lost.</summary>
     public async ValueTask SendAsync(IReadOnlyList<ResultMeta> metas, CancellationToken cancellationToken)
@@ -27,10 +32,11 @@ internal sealed class RpcResultSender(AmqpConnection connection, bool persistent
         if (addressed is null) return;
         for (var attempt = 1; ; attempt++)
         {
-            var channel = await ChannelAsync(cancellationToken).ConfigureAwait(false);
+            var confirms = await ConfirmsAsync(cancellationToken).ConfigureAwait(false);
+            var channel = confirms.Channel;
             try
             {
-                await PublishAllAsync(channel, addressed, cancellationToken).ConfigureAwait(false);
+                await PublishAllAsync(confirms, addressed, cancellationToken).ConfigureAwait(false);
                 return;
             }
             catch (Exception ex) when (attempt == 1 && !channel.IsOpen && ex is not OperationCanceledException)
@@ -40,35 +46,48 @@ internal sealed class RpcResultSender(AmqpConnection connection, bool persistent
         }
     }
 
-    private async Task PublishAllAsync(IChannel channel, List<ResultMeta> metas, CancellationToken cancellationToken)
+    private async Task PublishAllAsync(PublishConfirms confirms, List<ResultMeta> metas, CancellationToken cancellationToken)
     {
-        var sends = new Task[metas.Count];
-        for (var i = 0; i < sends.Length; i++)
+        // Our own confirm tracking (PublishConfirms): the channel is opened with confirms but without
+        // the library's tracking, whose x-dotnet-pub-seq-no header Python clients would see. Starts are
+        // serialized (sequence numbers must match publish order); the confirms are awaited together.
+        var confirmed = new Task[metas.Count];
+        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            var meta = metas[i];
-            var properties = new BasicProperties
+            for (var i = 0; i < confirmed.Length; i++)
             {
-                ContentType = RpcResultMessage.ContentType,
-                ContentEncoding = RpcResultMessage.ContentEncoding,
-                CorrelationId = meta.CorrelationId ?? meta.TaskId,
-                DeliveryMode = persistent ? DeliveryModes.Persistent : DeliveryModes.Transient,
-            };
-            sends[i] = channel.BasicPublishAsync("", meta.ReplyTo!, mandatory: false, properties, RpcResultMessage.Encode(meta), cancellationToken).AsTask();
+                var meta = metas[i];
+                var properties = new BasicProperties
+                {
+                    ContentType = RpcResultMessage.ContentType,
+                    ContentEncoding = RpcResultMessage.ContentEncoding,
+                    CorrelationId = meta.CorrelationId ?? meta.TaskId,
+                    DeliveryMode = persistent ? DeliveryModes.Persistent : DeliveryModes.Transient,
+                };
+                confirmed[i] = await confirms.StartAsync("", meta.ReplyTo!, mandatory: false, properties, RpcResultMessage.Encode(meta), cancellationToken).ConfigureAwait(false);
+            }
         }
-        await Task.WhenAll(sends).ConfigureAwait(false);
+        finally
+        {
+            _sendLock.Release();
+        }
+        await Task.WhenAll(confirmed).WaitAsync(ConfirmTimeout, cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask<IChannel> ChannelAsync(CancellationToken cancellationToken)
+    private async ValueTask<PublishConfirms> ConfirmsAsync(CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _channel) is { IsOpen: true } open) return open;
+        if (Volatile.Read(ref _confirms) is { Channel.IsOpen: true } open) return open;
         await _channelLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_channel is { IsOpen: true } again) return again;
+            if (_confirms is { Channel.IsOpen: true } again) return again;
             _channel?.Dispose();
             var (channel, _) = await connection.CreateChannelAsync(publisherConfirms: true, cancellationToken).ConfigureAwait(false);
-            Volatile.Write(ref _channel, channel);
-            return channel;
+            _channel = channel;
+            var confirms = new PublishConfirms(channel, log);
+            Volatile.Write(ref _confirms, confirms);
+            return confirms;
         }
         finally
         {
