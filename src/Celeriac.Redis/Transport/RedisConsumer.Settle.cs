@@ -8,10 +8,11 @@ internal sealed partial class RedisConsumer
 {
     public async ValueTask SettleAsync(IReadOnlyList<Settlement> settlements, CancellationToken cancellationToken = default)
     {
-        // A delivery handed over before its record answered is given back with what the record
-        // wrote (its score guards the give-back); an ack needs only the tag, known in advance.
+        // A delivery handed over before its record answered is given back (or dead-lettered) with what
+        // the record wrote (its score guards the move; without waiting, a record landing after the move
+        // would leave an unacked entry the sweep restores later); an ack needs only the tag, known in advance.
         foreach (var (delivery, action) in settlements)
-            if (action is not (SettleAction.Ack or SettleAction.Reject) && _unsettled.TryGetValue(delivery, out var pending)
+            if (MovesTheMessage(action) && _unsettled.TryGetValue(delivery, out var pending)
                 && pending.Recording is { IsCompleted: false } recording)
                 await recording.ConfigureAwait(false);
         List<RedisArgument>? removed = null;
@@ -64,4 +65,8 @@ internal sealed partial class RedisConsumer
             if (replies[i].IsError) throw new RedisServerException(replies[i].AsString()!);
         if (back.Count > 0) await back.RunAsync(_redis, replies[acks]).ConfigureAwait(false);
     }
+
+    // Requeue, Restore, and a Reject when a dead-letter list is configured, move the message with a script.
+    private bool MovesTheMessage(SettleAction action) =>
+        action is SettleAction.Requeue or SettleAction.Restore || (action == SettleAction.Reject && _deadLetterKey is not null);
 }

@@ -15,7 +15,8 @@ namespace Celeriac.Events;
 /// in one pipelined round: <c>task-*</c> events as <c>task.multi</c> arrays of at most
 /// <see cref="BatchSize"/>, other events one per message as Python sends them. While the broker is
 /// unreachable the loop retries with a capped backoff and events wait in a buffer of
-/// <see cref="Capacity"/>; past it the oldest are dropped and counted (<see cref="Dropped"/>).
+/// <see cref="Capacity"/>; past it the oldest not already handed to the broker are dropped and
+/// counted (<see cref="Dropped"/>), so no event is both dropped and published.
 /// </summary>
 internal sealed class EventDispatcher : IAsyncDisposable
 {
@@ -120,8 +121,10 @@ internal sealed class EventDispatcher : IAsyncDisposable
             _pending.Add(e);
             if (_pending.Count > Capacity)
             {
-                _pending.RemoveAt(0);
-                if (_inRound > 0) _inRound--;
+                // The oldest event not already handed to the broker goes: one in the loop's round may be
+                // published any moment (it cannot be called back), so dropping it would count an event
+                // as dropped and publish it too. With every held event in the round, the new one goes.
+                _pending.RemoveAt(Math.Min(_inRound, _pending.Count - 1));
                 dropped = true;
             }
         }
@@ -187,18 +190,16 @@ internal sealed class EventDispatcher : IAsyncDisposable
                 while (!_stop.IsCancellationRequested)
                 {
                     List<QueuedEvent> round;
-                    int taken;
                     lock (_lock)
                     {
                         if (_pending.Count == 0) break;
-                        taken = _inRound = Math.Min(_pending.Count, RoundLimit);
+                        _inRound = Math.Min(_pending.Count, RoundLimit);
                         round = _pending.GetRange(0, _inRound);
                     }
-                    if (await TryPublishAsync(round, taken).ConfigureAwait(false))
+                    if (await TryPublishAsync(round).ConfigureAwait(false))
                     {
                         lock (_lock)
                         {
-                            // An outage may have dropped some of the round from the front meanwhile.
                             _pending.RemoveRange(0, _inRound);
                             _inRound = 0;
                         }
@@ -218,16 +219,8 @@ internal sealed class EventDispatcher : IAsyncDisposable
         }
     }
 
-    private async Task<bool> TryPublishAsync(List<QueuedEvent> round, int taken)
+    private async Task<bool> TryPublishAsync(List<QueuedEvent> round)
     {
-        // Sends that overflowed the buffer since the round was taken dropped its oldest events (and
-        // counted them): they are not published after all, or one event would be both.
-        lock (_lock)
-        {
-            var gone = taken - _inRound;
-            if (gone > 0) round.RemoveRange(0, Math.Min(gone, round.Count));
-        }
-        if (round.Count == 0) return true;
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);

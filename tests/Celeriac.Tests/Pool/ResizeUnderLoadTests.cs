@@ -60,9 +60,12 @@ public sealed class ResizeUnderLoadTests
         var clock = new VirtualClock();
         await using var h = TestHarness.Create(o => o.TimeProvider = clock);
         var runs = new ConcurrentDictionary<string, int>();
+        // The first tasks wait for the 25th look, so the drain spans many resizes however fast the machine is.
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var task = h.App.Task("load.autoscale", async (TaskContext context, int i) =>
         {
             runs.AddOrUpdate(context.TaskId, 1, (_, n) => n + 1);
+            if (i < 4) await held.Task;
             if (i % 5 == 0) await Task.Yield();
             return i;
         });
@@ -78,7 +81,7 @@ public sealed class ResizeUnderLoadTests
             if (looks % 3 == 0) worker.SetAutoscale(max, random.Next(0, max + 1));
             // A look a second; every other one past the keep-alive, so the pool shrinks as well as grows (to 0 too).
             clock.Advance(TimeSpan.FromSeconds(random.Next(1, 3)));
-            looks++;
+            if (++looks == 25) held.TrySetResult();
             await Task.Delay(random.Next(0, 3));
         }
         await drained;
