@@ -149,7 +149,7 @@ internal sealed class AmqpConnection : IAsyncDisposable
         };
         if (_settings.UseTls)
         {
-            var check = new AmqpCertificateCheck(_settings);
+            var check = _settings.CertificateValidator();
             factory.Ssl = new SslOption
             {
                 Enabled = true,

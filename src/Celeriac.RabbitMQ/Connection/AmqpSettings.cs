@@ -109,11 +109,16 @@ internal sealed record AmqpSettings
             ? [System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(cert, ClientKeyPath)]
             : null;
 
+    /// <summary>The broker certificate check for these settings (the same rules as <c>rediss://</c>).</summary>
+    /// <exception cref="IOException">The CA file cannot be read.</exception>
+    public Celeriac.Transport.ServerCertificateValidator CertificateValidator() =>
+        new(ServerName ?? Host, CaCertificatesPath, SkipCertificateValidation);
+
     /// <summary>TLS options for a connection of our own (the quarantine's), by the same rules as the library's.</summary>
     public System.Net.Security.SslClientAuthenticationOptions TlsClientOptions() => new()
     {
         TargetHost = ServerName ?? Host,
-        RemoteCertificateValidationCallback = new AmqpCertificateCheck(this).Validate,
+        RemoteCertificateValidationCallback = CertificateValidator().Validate,
         ClientCertificates = ClientCertificates(),
     };
 

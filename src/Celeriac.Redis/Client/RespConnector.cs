@@ -2,6 +2,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using Celeriac.Redis.Resp;
+using Celeriac.Transport;
 
 namespace Celeriac.Redis.Client;
 
@@ -23,7 +24,7 @@ internal static class RespConnector
         attempt.CancelAfter(options.ConnectTimeout);
         var endPoint = options.EndPoint;
         // Before the socket exists: an unreadable CA file must not leak one.
-        var validator = options.UseTls ? new ServerCertificateValidator(options) : null;
+        var validator = options.UseTls ? CertificateValidator(options) : null;
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         Stream? stream = null;
         try
@@ -109,6 +110,18 @@ internal static class RespConnector
                 "SELECT" => new RedisConnectionException($"Redis at {options.EndPoint} refused SELECT {options.Database}: {error}"),
                 _ => new RedisConnectionException($"Redis at {options.EndPoint} refused {commands[i].Name} while connecting: {error}"),
             };
+        }
+    }
+
+    private static ServerCertificateValidator CertificateValidator(RedisConnectionOptions options)
+    {
+        try
+        {
+            return new ServerCertificateValidator(options.Host, options.CaCertificatesPath, options.SkipCertificateValidation);
+        }
+        catch (IOException error)
+        {
+            throw new RedisConnectionException(error.Message, error);
         }
     }
 }
