@@ -228,6 +228,18 @@ public sealed class CeleriacOptions
     /// </summary>
     public bool TaskSendSentEvent { get; set; }
 
+    /// <summary>
+    /// The IANA time zone wall-clock beat schedules are read in (<c>timezone</c>) unless an entry
+    /// names its own. Default <c>UTC</c>.
+    /// </summary>
+    public string Timezone { get; set; } = "UTC";
+
+    /// <summary>Periodic task entries (<c>beat_schedule</c>), read into <see cref="CeleriacApp.Beat"/> when the app is created.</summary>
+    public IList<Beat.BeatEntry> BeatSchedule { get; set; } = [];
+
+    /// <summary>Where a beat keeps entry state when the broker has no shared store (<c>beat_schedule_filename</c>). Default <c>celeriac-beat-state.json</c>; null keeps it in memory only.</summary>
+    public string? BeatScheduleFilename { get; set; } = "celeriac-beat-state.json";
+
     /// <summary>Node name of workers (<c>-n</c>); default <c>celeriac@&lt;host&gt;</c>.</summary>
     public string? Hostname { get; set; }
 

@@ -75,6 +75,12 @@ public sealed class WorkerOptions
     /// <summary>Seconds between heartbeats, sent as <c>freq</c> (Celery's <c>--heartbeat-interval</c>). Default 2 s.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Also run a beat in this process (Celery's <c>worker -B</c>), started and stopped with the worker.</summary>
+    public bool RunBeat { get; set; }
+
+    /// <summary>Settings for the embedded beat (<see cref="RunBeat"/>); null for the app's defaults.</summary>
+    public Beat.BeatOptions? Beat { get; set; }
+
     /// <summary>The node name used when none is set.</summary>
     public static string DefaultHostname(CeleriacOptions options) => options.Hostname ?? $"celeriac@{Environment.MachineName}";
 
