@@ -50,5 +50,7 @@ public sealed class CronAndOneOffScheduleTests
         FluentActions.Invoking(() => BeatTimeZones.Find("Mars/Olympus")).Should().Throw<TimeZoneNotFoundException>().WithMessage("*'Mars/Olympus'*IANA*");
         FluentActions.Invoking(() => BeatTimeZones.Find("")).Should().Throw<TimeZoneNotFoundException>().WithMessage("*''*");
         BeatTimeZones.TryFind("Nowhere/Else", out _).Should().BeFalse();
+        foreach (var odd in new[] { "../../etc/passwd", "/etc/localtime", "a\0b", " ", new string('x', 300) })
+            FluentActions.Invoking(() => BeatTimeZones.Find(odd)).Should().Throw<TimeZoneNotFoundException>();
     }
 }
