@@ -47,7 +47,7 @@ public sealed class BeatMissedRunTests
         var caughtUp = bed.PublishedOf("minutely").Skip(1).ToList();
         caughtUp.Should().HaveCount(count);
         caughtUp.Select(p => p.Slot.ToString("HH:mm:ss")).Should().Equal(slots);
-        caughtUp.Should().OnlyContain(p => p.At == BeatTestBed.Noon.AddMinutes(5).AddSeconds(30), "published at once on start");
+        caughtUp.Where(p => p.At != BeatTestBed.Noon.AddMinutes(5).AddSeconds(30)).Should().BeEmpty("they are published at once on start");
         caughtUp.Select(p => p.TaskId).Should().Equal(caughtUp.Select(p => BeatTaskId.For("minutely", p.Slot)));
         (await second.DrainAsync("celery")).Should().HaveCount(count);
 
