@@ -55,8 +55,7 @@ internal sealed class BeatCluster : IAsyncDisposable
     {
         var index = Beats.Count;
         var user = $"{_users}-{index}";
-        await using (var admin = TestTransports.Client(_server))
-            await admin.RunAsync("ACL", "SETUSER", user, "on", ">" + Password, "~*", "&*", "+@all");
+        await CreateUserAsync(user);
         var app = App(user);
         _define(app);
         var beat = app.CreateBeat(b =>
@@ -118,6 +117,18 @@ internal sealed class BeatCluster : IAsyncDisposable
     {
         await using var admin = TestTransports.Client(_server);
         await admin.RunAsync("ACL", "SETUSER", $"{_users}-{index}", "on");
+    }
+
+    /// <summary>Creates the replicas' users again (after a restart of a server that keeps nothing).</summary>
+    public async Task RestoreUsersAsync()
+    {
+        for (var i = 0; i < Beats.Count; i++) await CreateUserAsync($"{_users}-{i}");
+    }
+
+    private async Task CreateUserAsync(string user)
+    {
+        await using var admin = TestTransports.Client(_server);
+        await admin.RunAsync("ACL", "SETUSER", user, "on", ">" + Password, "~*", "&*", "+@all");
     }
 
     /// <summary>Stops every beat (releasing the lease where it can) and disposes the apps.</summary>
