@@ -138,7 +138,7 @@ public sealed class RedisBeatPublishTests(RedisServerFixture redis) : BeatStoreT
             ours.Should().HaveCount(1, "list {0}", list);
             WithoutTag(ours[0]).ToJsonString().Should().Be(WithoutTag(theirs[0]).ToJsonString(), "list {0}", list);
         }
-        (await Raw.RunAsync("KEYS", Prefix + "*")).AsArray().Should().HaveCount(lists.Length + 3 + 2, "the lists, lease, slots, state and the two bindings");
+        (await Raw.RunAsync("KEYS", Prefix + "*")).AsArray().Should().HaveCount(lists.Length + 4 + 1, "the lists, lease, term, slots, state and the exchange's binding set: nothing else");
     }
 
     [RedisFact]
@@ -156,6 +156,24 @@ public sealed class RedisBeatPublishTests(RedisServerFixture redis) : BeatStoreT
         var heard = await Eventually.ReceiveAsync(listener.Messages, TimeSpan.FromSeconds(10));
         BeatRuns.IdOf(KombuEnvelope.Decode(Encoding.UTF8.GetBytes(heard.Payload)).Message).Should().Be(run.TaskId);
         (await Raw.RunAsync("HEXISTS", Key("slots"), "fan")).AsInt64().Should().Be(1);
+    }
+
+    [RedisFact]
+    public async Task An_unroutable_run_is_recorded_and_dropped_as_kombu_drops_it_or_dead_lettered_when_configured()
+    {
+        var store = Store();
+        var lease = (await store.TryAcquireAsync("a", Long, CancellationToken.None))!;
+
+        var result = await store.PublishAsync(lease, [BeatRuns.Run("nowhere", T, new DeliveryInfo("unbound", "key"))], CancellationToken.None);
+
+        result.Published.Should().Be(1, "the run happened; nothing was bound to receive it");
+        (await Raw.RunAsync("HEXISTS", Key("slots"), "nowhere")).AsInt64().Should().Be(1);
+        (await Raw.RunAsync("KEYS", Prefix + "*")).AsArray().Should().HaveCount(4, "lease, term, slots and state only");
+
+        await using var dead = TestTransports.Create(Redis.Server, Prefix, ("deadletter_queue", "dlq"));
+        var deadStore = dead.OpenBeatStore(Schedule);
+        await deadStore.PublishAsync(lease, [BeatRuns.Run("nowhere", T.AddSeconds(1), new DeliveryInfo("unbound", "key"))], CancellationToken.None);
+        (await QueuedAsync(Prefix + "dlq")).Select(BeatRuns.IdOf).Should().Equal(BeatRuns.TaskId("nowhere", T.AddSeconds(1)));
     }
 
     private static JsonNode WithoutTag(string envelope)
