@@ -96,7 +96,9 @@ public sealed partial class CeleriacBeat
 
     /// <summary>
     /// The slot an entry counts from: its recorded last slot, or — new to the store — the moment it is
-    /// first seen (recorded so a take-over keeps it); an edit made later re-anchors it at the edit's moment.
+    /// first seen (recorded, as only this beat knows that moment, so a take-over keeps it). An edit
+    /// made later re-anchors it at the edit's moment; that moment is in the edit itself, so every
+    /// beat computes the same anchor and nothing is written (the state keeps the last real run).
     /// </summary>
     private DateTimeOffset Anchor(BeatEntryInForce entry, DateTimeOffset now, Dictionary<string, BeatEntryState> anchors)
     {
@@ -106,12 +108,7 @@ public sealed partial class CeleriacBeat
             anchors[entry.Name] = new BeatEntryState(anchor, 0);
             return anchor;
         }
-        if (entry.EditedAt is { } edited && edited > state.LastSlot)
-        {
-            anchors[entry.Name] = state with { LastSlot = edited };
-            return edited;
-        }
-        return state.LastSlot;
+        return entry.EditedAt is { } edited && edited > state.LastSlot ? edited : state.LastSlot;
     }
 
     private void ReportSkipped(BeatEntryInForce entry, BeatPlan plan)
