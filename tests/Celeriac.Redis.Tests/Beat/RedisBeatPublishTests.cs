@@ -107,6 +107,44 @@ public sealed class RedisBeatPublishTests(RedisServerFixture redis) : BeatStoreT
     }
 
     [RedisFact]
+    public async Task A_lease_lost_between_the_calls_of_a_big_batch_stops_it_there_with_what_went_out_recorded()
+    {
+        // Another client deletes the lease as soon as the first call has recorded its runs; the calls
+        // after it must push nothing. Timing decides where the cut falls, so this retries until a cut
+        // fell inside the batch; whatever happens, what is on the list is a recorded prefix of it.
+        var store = Store();
+        const int count = 4 * Celeriac.Redis.Beat.RedisBeatStore.MaxRunsPerCall;
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            var queue = $"big{attempt}";
+            var lease = (await store.TryAcquireAsync("a", Long, CancellationToken.None))!;
+            var runs = Enumerable.Range(0, count).Select(i => BeatRuns.Run($"a{attempt}-{i:D4}", T, queue)).ToList();
+            using var done = new CancellationTokenSource();
+            var cutter = Task.Run(async () =>
+            {
+                await using var client = TestTransports.Client(Redis.Server);
+                while (!done.IsCancellationRequested && (await client.RunAsync("LLEN", Prefix + queue)).AsInt64() == 0) { }
+                await client.RunAsync("DEL", Key("lease"));
+            });
+
+            var publishing = async () => await store.PublishAsync(lease, runs, CancellationToken.None);
+            var lost = false;
+            try { await publishing(); }
+            catch (BeatLeaseLostException) { lost = true; }
+            await done.CancelAsync();
+            await cutter;
+
+            var pushed = (await QueuedAsync(Prefix + queue)).Select(BeatRuns.IdOf).ToList();
+            pushed.Should().Equal(runs.Take(pushed.Count).Select(r => r.TaskId), "a prefix of the batch, in order");
+            (pushed.Count % Celeriac.Redis.Beat.RedisBeatStore.MaxRunsPerCall).Should().Be(0, "whole calls or nothing");
+            var recorded = (await Raw.RunAsync("HKEYS", Key("slots"))).AsArray().Select(k => k.AsString()!).Count(k => k.StartsWith($"a{attempt}-", StringComparison.Ordinal));
+            recorded.Should().Be(pushed.Count, "each pushed run recorded, nothing else");
+            if (lost && pushed.Count > 0 && pushed.Count < count) return;
+        }
+        throw new Xunit.Sdk.XunitException("The lease was never cut inside the batch in 20 attempts.");
+    }
+
+    [RedisFact]
     public async Task Envelopes_equal_the_transports_own_publish_for_queues_priorities_and_named_exchanges()
     {
         // The same routes published by the transport under another prefix, for comparison.
