@@ -96,6 +96,23 @@ public sealed class BeatScheduleConfigurationTests
     }
 
     [Fact]
+    public async Task Configured_entries_are_the_apps_beat_entries_read_in_the_configured_zone()
+    {
+        var config = new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes("""
+            {"broker_url": "memory://beat-config", "timezone": "Europe/Berlin",
+             "beat_schedule": {"morning": {"task": "reports.morning", "schedule": {"crontab": {"minute": "0", "hour": "7"}}, "args": ["pdf"]}}}
+            """))).Build();
+        await using var app = CeleriacApp.Create(o => CeleriacConfiguration.Bind(o, config));
+
+        var morning = app.Beat.Defined.Should().ContainSingle().Subject;
+        morning.Name.Should().Be("morning");
+        var info = (await app.Beat.ListAsync(nextRuns: 2)).Should().ContainSingle().Subject;
+        info.NextRuns.Should().HaveCount(2);
+        // 07:00 in Berlin is 06:00 or 05:00 UTC depending on the season, never 07:00 UTC.
+        info.NextRuns.Select(r => r.Utc.Hour).Should().OnlyContain(h => h == 5 || h == 6, string.Join(", ", info.NextRuns.Select(r => r.Utc)));
+    }
+
+    [Fact]
     public void Binding_twice_replaces_entries_of_the_same_name_and_keeps_the_others()
     {
         var options = new CeleriacOptions();
