@@ -65,8 +65,10 @@ internal static class BeatHost
             Console.Error.WriteLine($"error: cannot start the beat on {settings.Broker}: {ex.Message}");
             return 1;
         }
+        // On Redis the lease and the state live in Redis (the transport's beat store); elsewhere in the state file.
+        var state = settings.Broker.StartsWith("redis", StringComparison.OrdinalIgnoreCase) ? "in Redis" : beat.Options.StateFile ?? "in memory";
         Console.WriteLine($"{beat.Options.Holder} ready: beat of {app.Beat.Defined.Count} entries on {settings.Broker}" +
-            $" (state {beat.Options.StateFile ?? "in memory"}, timezone {app.Options.Timezone})");
+            $" (state {state}, timezone {app.Options.Timezone})");
         try
         {
             await Task.Delay(Timeout.Infinite, stop);

@@ -57,12 +57,16 @@ internal static class BeatInteropScenarios
     }
 
     /// <summary>
-    /// A restart with the same state (Redis: the state is in Redis; other brokers: the <c>--beat-state</c> file):
+    /// A restart with the same state (Redis: the state is in Redis; other brokers: the same <c>--beat-state</c> file):
     /// a 12 s entry whose runs at +12 and +24 fell due while nothing ran is published once, within 2 s of
     /// <c>ready</c>; a 40 s entry not yet due at the restart runs 40 s after the first start, neither at
     /// the restart nor 40 s after it.
     /// </summary>
-    public static async Task RestartKeepsDueTimesAsync(InteropCluster cluster, ITestOutputHelper output)
+    /// <param name="stateInBroker">
+    /// True on Redis: the restarted process gets a fresh <c>--beat-state</c> path, so what it knows can
+    /// only come from Redis. False: the same file, the only place the state is.
+    /// </param>
+    public static async Task RestartKeepsDueTimesAsync(InteropCluster cluster, ITestOutputHelper output, bool stateInBroker)
     {
         var queue = NewName("beat-restart");
         var missedKey = NewName("missed");
@@ -92,7 +96,8 @@ internal static class BeatInteropScenarios
         // Down while the 12 s entry falls due at +12 and +24 (the first more than 10 s before the restart: missed).
         var restartAt = firstReady + TimeSpan.FromSeconds(27);
         if (restartAt > DateTime.UtcNow) await Task.Delay(restartAt - DateTime.UtcNow);
-        await using var second = await CeleriacBeatProcess.StartAsync(cluster.Endpoints, schedule, files.StatePath);
+        var secondState = stateInBroker ? Path.Combine(files.Directory, "another-state.json") : files.StatePath;
+        await using var second = await CeleriacBeatProcess.StartAsync(cluster.Endpoints, schedule, secondState);
         var secondReady = DateTime.UtcNow;
         string Context() => log + "\n" + second.Describe() + "\n" + worker.Describe();
 

@@ -31,6 +31,34 @@ public sealed class BeatProcessTests(InteropCluster cluster, ITestOutputHelper o
         output.WriteLine($"{await BeatRuns.RecordCountAsync(cluster, key)} runs\n{worker.Describe()}");
     }
 
+    [InteropFact]
+    public async Task Timezone_is_the_zone_wall_clock_entries_are_read_in_unless_an_entry_names_its_own()
+    {
+        // Tokyo is UTC+9 all year: an entry for "every second of this Tokyo hour" runs now in Tokyo, never in UTC.
+        var tokyo = TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo");
+        var now = DateTimeOffset.UtcNow;
+        if (TimeZoneInfo.ConvertTime(now, tokyo).Hour != TimeZoneInfo.ConvertTime(now.AddSeconds(30), tokyo).Hour)
+            await Task.Delay(TimeSpan.FromSeconds(31)); // across the hour: the next one holds for the whole test
+        var hour = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, tokyo).Hour;
+        var queue = BeatInteropScenarios.NewName("zone");
+        var (inTokyo, inUtc) = (BeatInteropScenarios.NewName("tokyo"), BeatInteropScenarios.NewName("utc"));
+        JsonObject Entry(string key) => new()
+        {
+            ["task"] = "interop.record", ["schedule"] = new JsonObject { ["cron"] = $"* * {hour} * * *" },
+            ["args"] = new JsonArray(key, "tick"), ["options"] = new JsonObject { ["queue"] = queue },
+        };
+        var utcEntry = Entry(inUtc);
+        utcEntry["timezone"] = "UTC";
+        using var files = new BeatFiles();
+        var schedule = files.WriteSchedule(new JsonObject { [inTokyo] = Entry(inTokyo), [inUtc] = utcEntry });
+        await using var worker = await CeleriacWorkerProcess.StartAsync(cluster.Endpoints, [queue],
+            "--beat", "--schedule", schedule, "--beat-state", files.StatePath, "--timezone", "Asia/Tokyo");
+
+        await BeatRuns.WaitForRecordsAsync(cluster, inTokyo, 3, TimeSpan.FromSeconds(20), worker.Describe);
+
+        (await BeatRuns.RecordCountAsync(cluster, inUtc)).Should().Be(0, $"hour {hour} in UTC is hours away\n{worker.Describe()}");
+    }
+
     public static TheoryData<string, string> BadSchedules => new()
     {
         { "crontab minute 61", """{"fine": {"task": "interop.add", "schedule": 5, "args": [1, 2]}, "nightly-report": {"task": "interop.add", "schedule": {"crontab": {"minute": "61"}}}}""" },
