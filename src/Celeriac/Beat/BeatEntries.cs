@@ -122,8 +122,17 @@ public sealed partial class BeatEntries
         await WriteAsync(store, entry with { Paused = paused }, cancellationToken).ConfigureAwait(false);
     }
 
-    private Task WriteAsync(IBeatStore store, BeatEntry entry, CancellationToken cancellationToken) =>
-        store.WriteEditAsync(entry.Name, BeatEdit.Write(entry, _app.Options.TimeProvider.GetUtcNow()), cancellationToken).AsTask();
+    /// <summary>
+    /// Writes the edit after reading it back as every beat will: an entry beats could not run (an
+    /// unknown zone, an option the JSON cannot carry) is refused here, naming it, not logged later by each beat.
+    /// </summary>
+    private Task WriteAsync(IBeatStore store, BeatEntry entry, CancellationToken cancellationToken)
+    {
+        var json = BeatEdit.Write(entry, _app.Options.TimeProvider.GetUtcNow());
+        var (readBack, _) = BeatEdit.Read(entry.Name, json);
+        BeatZones.For(readBack, _app.Options);
+        return store.WriteEditAsync(entry.Name, json, cancellationToken).AsTask();
+    }
 
     /// <summary>The definition of <paramref name="name"/> in force: the run-time edit, else the code entry.</summary>
     private async Task<BeatEntry> FindAsync(IBeatStore store, string name, CancellationToken cancellationToken)

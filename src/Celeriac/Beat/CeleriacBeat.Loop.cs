@@ -48,6 +48,8 @@ public sealed partial class CeleriacBeat
 
             var delay = wake - Clock.GetUtcNow();
             if (delay <= TimeSpan.Zero) continue;
+            // One timer waits at most ≈ 49.7 days; a loop that wakes to check the clock loses nothing.
+            if (delay > Worker.ClockAlarm.MaxTimerWait) delay = Worker.ClockAlarm.Step;
             try
             {
                 // The timer is armed before the signal, so a test that advances its clock on the signal wakes the loop.

@@ -7,8 +7,14 @@ namespace Celeriac.Beat;
 /// <content>Planning each entry's due runs and publishing them through the store, in batches.</content>
 public sealed partial class CeleriacBeat
 {
-    /// <summary>Runs per <see cref="IBeatStore.PublishAsync"/> call (one Redis script each).</summary>
-    internal const int BatchSize = 500;
+    /// <summary>Runs per <see cref="IBeatStore.PublishAsync"/> call on a shared store (one Redis script each).</summary>
+    internal const int SharedBatchSize = 500;
+
+    /// <summary>
+    /// A local store rewrites its whole state file after each batch, so it gets everything due at
+    /// once as one batch: one file write per wake-up, not one per 500 runs.
+    /// </summary>
+    private int BatchSize => _store!.IsShared ? SharedBatchSize : int.MaxValue;
 
     private readonly BeatRunFactory _runs;
     private Dictionary<string, BeatEntryState> _states = new(StringComparer.Ordinal);
@@ -69,8 +75,9 @@ public sealed partial class CeleriacBeat
             if (due.Count == 0) return;
             // Oldest first across entries, each entry's runs in order.
             due.Sort((a, b) => a.Slot != b.Slot ? a.Slot.CompareTo(b.Slot) : string.CompareOrdinal(a.Entry.Name, b.Entry.Name));
-            for (var i = 0; i < due.Count; i += BatchSize)
-                await PublishBatchAsync(lease, due.GetRange(i, Math.Min(BatchSize, due.Count - i)), cancellationToken).ConfigureAwait(false);
+            var size = BatchSize;
+            for (var i = 0; i < due.Count; i += size)
+                await PublishBatchAsync(lease, due.GetRange(i, Math.Min(size, due.Count - i)), cancellationToken).ConfigureAwait(false);
         }
         catch (BeatLeaseLostException ex)
         {
@@ -89,7 +96,9 @@ public sealed partial class CeleriacBeat
 
     /// <summary>
     /// The slot an entry counts from: its recorded last slot, or — new to the store — the moment it is
-    /// first seen (recorded so a take-over keeps it); an edit made later re-anchors it at the edit's moment.
+    /// first seen (recorded, as only this beat knows that moment, so a take-over keeps it). An edit
+    /// made later re-anchors it at the edit's moment; that moment is in the edit itself, so every
+    /// beat computes the same anchor and nothing is written (the state keeps the last real run).
     /// </summary>
     private DateTimeOffset Anchor(BeatEntryInForce entry, DateTimeOffset now, Dictionary<string, BeatEntryState> anchors)
     {
@@ -99,12 +108,7 @@ public sealed partial class CeleriacBeat
             anchors[entry.Name] = new BeatEntryState(anchor, 0);
             return anchor;
         }
-        if (entry.EditedAt is { } edited && edited > state.LastSlot)
-        {
-            anchors[entry.Name] = state with { LastSlot = edited };
-            return edited;
-        }
-        return state.LastSlot;
+        return entry.EditedAt is { } edited && edited > state.LastSlot ? edited : state.LastSlot;
     }
 
     private void ReportSkipped(BeatEntryInForce entry, BeatPlan plan)
@@ -160,7 +164,7 @@ public sealed partial class CeleriacBeat
             var run = runs[i];
             if (duplicates?.Contains(run) == true) continue;
             _states[run.Entry] = run.NewState;
-            _log.LogDebug("Beat entry {Entry}: published run {Slot:O} as {Task}[{TaskId}]", run.Entry, run.Slot, messages[i].Task, run.TaskId);
+            if (_log.IsEnabled(LogLevel.Debug)) _log.LogDebug("Beat entry {Entry}: published run {Slot:O} as {Task}[{TaskId}]", run.Entry, run.Slot, messages[i].Task, run.TaskId);
             if (_app.Options.TaskSendSentEvent) _app.TaskSentEvent(messages[i], run.Route);
             Signals.Raise(new BeatSignal(BeatSignalKind.Published, run.Entry, run.Slot, run.TaskId, at));
         }

@@ -122,4 +122,28 @@ public sealed class BeatEditTests
         await bed.RunUntilAsync(Noon.AddSeconds(11));
         Seconds(bed, "edited").Should().Equal(4.5, 6.5, 8.5, 10.5);
     }
+
+    [Fact]
+    public async Task An_edit_beats_could_not_run_is_refused_at_once_naming_the_entry()
+    {
+        await using var bed = new BeatTestBed();
+        var h = bed.App();
+        await h.App.Beat.Invoking(b => b.SetAsync(Every("lost", 1) with { TimeZone = "Atlantis/Capital" }))
+            .Should().ThrowAsync<Exception>().WithMessage("*lost*");
+        (await h.App.Beat.ListAsync()).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task An_edit_from_another_process_on_the_same_state_file_reaches_a_running_beat_within_a_second()
+    {
+        await using var bed = new BeatTestBed();
+        var h = bed.App(o => o.BeatSchedule = [Every("tick", 1)]);
+        await bed.StartAsync(h);
+        await bed.RunUntilAsync(Noon.AddSeconds(3.5));
+        var tool = bed.App(o => o.BeatSchedule = [Every("tick", 1)]); // the same code, its own broker: it shares nothing with the beat but the file
+        await tool.App.Beat.PauseAsync("tick");
+        await bed.RunUntilAsync(Noon.AddSeconds(8));
+        Seconds(bed, "tick").Should().Equal(1, 2, 3);
+        (AppliedAfter(bed, Noon.AddSeconds(3.5)) - Noon.AddSeconds(3.5)).Should().BeLessThanOrEqualTo(TimeSpan.FromSeconds(1));
+    }
 }

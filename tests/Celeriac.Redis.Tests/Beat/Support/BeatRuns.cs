@@ -4,7 +4,7 @@ using Celeriac.Protocol.Messages;
 
 namespace Celeriac.Redis.Tests.Beat.Support;
 
-/// <summary>Beat runs to publish: a real protocol v2 task message per (entry, slot), its task id derived from both.</summary>
+/// <summary>Beat runs to publish: a real protocol v2 task message per (entry, slot), with the beat's task id for both.</summary>
 internal static class BeatRuns
 {
     /// <summary>A whole-second instant to count slots from.</summary>
@@ -32,9 +32,8 @@ internal static class BeatRuns
         return new BeatRun(entry, slot, TaskMessageCodec.Encode(task), route, new BeatEntryState(slot, count, id));
     }
 
-    /// <summary>The id a run carries here (tests need only that it is stable per entry and slot).</summary>
-    public static string TaskId(string entry, DateTimeOffset slot) =>
-        new Guid(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes(entry + "@" + slot.UtcTicks))).ToString();
+    /// <summary>The id of a run: the beat's own (uuid5 of entry and slot).</summary>
+    public static string TaskId(string entry, DateTimeOffset slot) => Celeriac.Beat.BeatTaskId.For(entry, slot);
 
     /// <summary>The task id of a message read back from a list.</summary>
     public static string IdOf(BrokerMessage message) => message.Headers["id"]!.GetValue<string>();
