@@ -95,6 +95,19 @@ public sealed class BeatProcessTests(InteropCluster cluster, ITestOutputHelper o
     }
 
     [InteropTheory]
+    [InlineData("--timezone Mars/Olympus_Mons", "Mars/Olympus_Mons")]
+    [InlineData("--beat --beat-only", "exclude each other")]
+    [InlineData("--schedule schedule.json", "need --beat or --beat-only")]
+    public async Task A_bad_beat_option_exits_2_with_the_usage(string options, string said)
+    {
+        await using var process = ManagedProcess.Start("celeriac worker (bad options)", "dotnet",
+            [Prerequisites.InteropWorkerDll, .. options.Split(' ')], Prerequisites.PythonDirectory, cluster.Endpoints.Environment());
+
+        (await process.WaitForExitAsync(TimeSpan.FromSeconds(30))).Should().Be(2, process.Describe());
+        process.Output.Should().Contain(said).And.Contain("[--beat|--beat-only] [--schedule FILE] [--beat-state PATH] [--timezone NAME]");
+    }
+
+    [InteropTheory]
     [InlineData("redis")]
     [InlineData("memory")]
     public async Task Beat_only_exits_0_on_sigterm(string broker)
