@@ -131,6 +131,21 @@ public sealed class BeatScheduleConfigurationTests
             .Which.Interval.Should().Be(TimeSpan.FromSeconds(10));
     }
 
+    [Fact]
+    public void Names_that_look_like_numbers_stay_names_and_arguments_that_do_become_numbers()
+    {
+        var o = BindJson("""
+            {"beat_schedule": {"numbered": {"task": "2024", "schedule": 60, "args": ["500", "x"],
+              "options": {"queue": "500", "routing_key": "1.5", "exchange": "true", "headers": {"n": "7"}}}}}
+            """);
+
+        var entry = o.BeatSchedule.Single();
+        entry.Task.Should().Be("2024");
+        (entry.Options.Queue, entry.Options.RoutingKey, entry.Options.Exchange).Should().Be(("500", "1.5", "true"));
+        // Configuration cannot tell "500" from 500 in free-form values (a schedule file can).
+        entry.Args.ToJsonString().Should().Be("""[500,"x"]""");
+    }
+
     [Theory]
     [InlineData("""{"task": "x", "schedule": {"crontab": {"minute": "61"}}}""")]
     [InlineData("""{"task": "x", "schedule": "soon"}""")]
