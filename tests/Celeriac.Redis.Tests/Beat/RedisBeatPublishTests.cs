@@ -107,6 +107,44 @@ public sealed class RedisBeatPublishTests(RedisServerFixture redis) : BeatStoreT
     }
 
     [RedisFact]
+    public async Task A_lease_lost_between_the_calls_of_a_big_batch_stops_it_there_with_what_went_out_recorded()
+    {
+        // Another client deletes the lease as soon as the first call has recorded its runs; the calls
+        // after it must push nothing. Timing decides where the cut falls, so this retries until a cut
+        // fell inside the batch; whatever happens, what is on the list is a recorded prefix of it.
+        var store = Store();
+        const int count = 4 * Celeriac.Redis.Beat.RedisBeatStore.MaxRunsPerCall;
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            var queue = $"big{attempt}";
+            var lease = (await store.TryAcquireAsync("a", Long, CancellationToken.None))!;
+            var runs = Enumerable.Range(0, count).Select(i => BeatRuns.Run($"a{attempt}-{i:D4}", T, queue)).ToList();
+            using var done = new CancellationTokenSource();
+            var cutter = Task.Run(async () =>
+            {
+                await using var client = TestTransports.Client(Redis.Server);
+                while (!done.IsCancellationRequested && (await client.RunAsync("LLEN", Prefix + queue)).AsInt64() == 0) { }
+                await client.RunAsync("DEL", Key("lease"));
+            });
+
+            var publishing = async () => await store.PublishAsync(lease, runs, CancellationToken.None);
+            var lost = false;
+            try { await publishing(); }
+            catch (BeatLeaseLostException) { lost = true; }
+            await done.CancelAsync();
+            await cutter;
+
+            var pushed = (await QueuedAsync(Prefix + queue)).Select(BeatRuns.IdOf).ToList();
+            pushed.Should().Equal(runs.Take(pushed.Count).Select(r => r.TaskId), "a prefix of the batch, in order");
+            (pushed.Count % Celeriac.Redis.Beat.RedisBeatStore.MaxRunsPerCall).Should().Be(0, "whole calls or nothing");
+            var recorded = (await Raw.RunAsync("HKEYS", Key("slots"))).AsArray().Select(k => k.AsString()!).Count(k => k.StartsWith($"a{attempt}-", StringComparison.Ordinal));
+            recorded.Should().Be(pushed.Count, "each pushed run recorded, nothing else");
+            if (lost && pushed.Count > 0 && pushed.Count < count) return;
+        }
+        throw new Xunit.Sdk.XunitException("The lease was never cut inside the batch in 20 attempts.");
+    }
+
+    [RedisFact]
     public async Task Envelopes_equal_the_transports_own_publish_for_queues_priorities_and_named_exchanges()
     {
         // The same routes published by the transport under another prefix, for comparison.
@@ -138,7 +176,7 @@ public sealed class RedisBeatPublishTests(RedisServerFixture redis) : BeatStoreT
             ours.Should().HaveCount(1, "list {0}", list);
             WithoutTag(ours[0]).ToJsonString().Should().Be(WithoutTag(theirs[0]).ToJsonString(), "list {0}", list);
         }
-        (await Raw.RunAsync("KEYS", Prefix + "*")).AsArray().Should().HaveCount(lists.Length + 3 + 2, "the lists, lease, slots, state and the two bindings");
+        (await Raw.RunAsync("KEYS", Prefix + "*")).AsArray().Should().HaveCount(lists.Length + 4 + 1, "the lists, lease, term, slots, state and the exchange's binding set: nothing else");
     }
 
     [RedisFact]
@@ -156,6 +194,24 @@ public sealed class RedisBeatPublishTests(RedisServerFixture redis) : BeatStoreT
         var heard = await Eventually.ReceiveAsync(listener.Messages, TimeSpan.FromSeconds(10));
         BeatRuns.IdOf(KombuEnvelope.Decode(Encoding.UTF8.GetBytes(heard.Payload)).Message).Should().Be(run.TaskId);
         (await Raw.RunAsync("HEXISTS", Key("slots"), "fan")).AsInt64().Should().Be(1);
+    }
+
+    [RedisFact]
+    public async Task An_unroutable_run_is_recorded_and_dropped_as_kombu_drops_it_or_dead_lettered_when_configured()
+    {
+        var store = Store();
+        var lease = (await store.TryAcquireAsync("a", Long, CancellationToken.None))!;
+
+        var result = await store.PublishAsync(lease, [BeatRuns.Run("nowhere", T, new DeliveryInfo("unbound", "key"))], CancellationToken.None);
+
+        result.Published.Should().Be(1, "the run happened; nothing was bound to receive it");
+        (await Raw.RunAsync("HEXISTS", Key("slots"), "nowhere")).AsInt64().Should().Be(1);
+        (await Raw.RunAsync("KEYS", Prefix + "*")).AsArray().Should().HaveCount(4, "lease, term, slots and state only");
+
+        await using var dead = TestTransports.Create(Redis.Server, Prefix, ("deadletter_queue", "dlq"));
+        var deadStore = dead.OpenBeatStore(Schedule);
+        await deadStore.PublishAsync(lease, [BeatRuns.Run("nowhere", T.AddSeconds(1), new DeliveryInfo("unbound", "key"))], CancellationToken.None);
+        (await QueuedAsync(Prefix + "dlq")).Select(BeatRuns.IdOf).Should().Equal(BeatRuns.TaskId("nowhere", T.AddSeconds(1)));
     }
 
     private static JsonNode WithoutTag(string envelope)

@@ -37,6 +37,11 @@ public sealed class CronSchedule : BeatSchedule
         {
             throw new FormatException($"cron expression '{expression}' is invalid: {e.Message}", e);
         }
+        catch (MissingSeedException e)
+        {
+            // Cronos's H (jitter) needs a seed we do not give: every replica must compute the same runs.
+            throw new FormatException($"cron expression '{expression}' is invalid: 'H' (jitter) is not supported", e);
+        }
     }
 
     /// <summary>The expression as written.</summary>

@@ -20,7 +20,7 @@ internal sealed class CrontabCalendar
         // whenever it evaluates it; we refuse it here, once, with the reason.
         if (!_month.Values.Any(m => _dayOfMonth.First <= DateTime.DaysInMonth(2000, m)))
             throw new FormatException(
-                $"crontab day_of_month '{string.Join(",", _dayOfMonth.Values)}' never falls in month_of_year '{string.Join(",", _month.Values)}': the schedule would never run");
+                $"crontab day_of_month '{_dayOfMonth.Spec}' never falls in month_of_year '{_month.Spec}' (no such date in any year): the schedule would never run");
     }
 
     /// <summary>Whether the minute containing <paramref name="wall"/> matches.</summary>

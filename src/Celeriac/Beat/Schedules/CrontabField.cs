@@ -10,9 +10,10 @@ internal sealed class CrontabField
     private readonly ulong _bits;
     private readonly int[] _sorted;
 
-    public CrontabField(string name, ulong bits, bool isSeries)
+    public CrontabField(string name, string spec, ulong bits, bool isSeries)
     {
         Name = name;
+        Spec = spec;
         _bits = bits;
         IsSeries = isSeries;
         var values = new List<int>();
@@ -23,6 +24,9 @@ internal sealed class CrontabField
 
     /// <summary>Celery's argument name (<c>minute</c>, <c>day_of_week</c>…), for error messages.</summary>
     public string Name { get; }
+
+    /// <summary>The field as written.</summary>
+    public string Spec { get; }
 
     /// <summary>Written with <c>*</c>, a range or a step (Cronos's "interval" test).</summary>
     public bool IsSeries { get; }

@@ -28,7 +28,7 @@ internal static class CrontabParser
                 if (part.Length == 0) throw Error("empty part");
                 foreach (var v in ParsePart(part, max, min, ref series)) bits |= 1UL << v;
             }
-            return new CrontabField(name, bits, series);
+            return new CrontabField(name, spec, bits, series);
         }
         catch (CrontabSyntaxException e)
         {

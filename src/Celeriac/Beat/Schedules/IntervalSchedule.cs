@@ -32,6 +32,8 @@ public sealed class IntervalSchedule : BeatSchedule
         if (previous.UtcTicks > DateTimeOffset.MaxValue.UtcTicks - Interval.Ticks) return null;
         var due = previous.ToUniversalTime() + Interval;
         if (!Relative) return due;
+        // Within a day of the calendar's end a wall time may not exist: no rounding there.
+        if (due.UtcTicks > DateTime.MaxValue.Ticks - TimeSpan.TicksPerDay) return due;
 
         var local = TimeZoneInfo.ConvertTime(due, zone);
         var rounded = Round(local.DateTime);

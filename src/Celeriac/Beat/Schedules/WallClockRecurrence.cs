@@ -17,6 +17,21 @@ internal static class WallClockRecurrence
     /// </summary>
     public static DateTimeOffset? Next(DateTimeOffset previous, TimeZoneInfo zone, bool repeatsInFold, Func<DateTime, bool, DateTime?> next)
     {
+        // Wall times within a day of DateTime's ends may have no instant (or the reverse): before
+        // year 1 nothing can run, and a run past 9999 is never.
+        if (previous.UtcTicks < TimeSpan.TicksPerDay * 2) previous = new DateTimeOffset(TimeSpan.TicksPerDay * 2, TimeSpan.Zero);
+        try
+        {
+            return NextWithin(previous, zone, repeatsInFold, next);
+        }
+        catch (ArgumentOutOfRangeException) when (previous.Year >= 9998)
+        {
+            return null;
+        }
+    }
+
+    private static DateTimeOffset? NextWithin(DateTimeOffset previous, TimeZoneInfo zone, bool repeatsInFold, Func<DateTime, bool, DateTime?> next)
+    {
         if (ZoneWallClock.IsUtc(zone))
             return next(previous.UtcDateTime.ToUnspecified(), false) is { } utc ? new DateTimeOffset(utc, TimeSpan.Zero) : null;
 

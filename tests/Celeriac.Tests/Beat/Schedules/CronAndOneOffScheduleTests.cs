@@ -22,6 +22,7 @@ public sealed class CronAndOneOffScheduleTests
     [InlineData("* * *")]
     [InlineData("61 * * * *")]
     [InlineData("* * * * * * *")]
+    [InlineData("H * * * *")]
     public void A_bad_expression_is_a_format_error_naming_it(string expression)
     {
         FluentActions.Invoking(() => BeatSchedule.Cron(expression)).Should().Throw<FormatException>().WithMessage($"cron expression '{expression}' is invalid: *");

@@ -7,7 +7,9 @@ namespace Celeriac.Tests.Beat.Schedules;
 /// Our crontab against Python Celery 5.2.6's (run once per test by /usr/bin/python3): the next run
 /// after an instant is <c>now + crontab(...).remaining_estimate(last_run_at)</c> with
 /// <c>last_run_at = now</c> — what beat computes right after a run — in zones without DST
-/// (UTC, and the fixed offsets of Asia/Kolkata +05:30 and Asia/Tokyo +09:00).
+/// (UTC, and the fixed offsets of Asia/Kolkata +05:30 and Asia/Tokyo +09:00), and in Berlin and
+/// Sydney away from their transitions. Zones west of UTC are left to the test below: there Celery
+/// skips a day after an evening run (a bug we do not copy).
 /// </summary>
 public sealed class CrontabParityTests
 {
@@ -22,7 +24,7 @@ public sealed class CrontabParityTests
         {
             var fields = generator.Spec();
             for (var j = 0; j < 2; j++)
-                cases.Add((fields, generator.Pick("UTC", "UTC", "UTC", "Asia/Kolkata", "Asia/Tokyo"), generator.Instant()));
+                cases.Add((fields, generator.Pick("UTC", "UTC", "UTC", "Asia/Kolkata", "Asia/Tokyo", "Europe/Berlin", "Australia/Sydney"), generator.Instant()));
         }
 
         var answer = await PythonSchedules.AskAsync(new JsonObject
@@ -43,6 +45,9 @@ public sealed class CrontabParityTests
             var (fields, zone, at) = cases[i];
             var ours = Ours(fields, zone, at);
             var theirs = python[i]!["next"] is { } next ? DateTimeOffset.Parse((string)next!).ToString("O") : "error: " + (string)python[i]!["error"]!;
+            // In a DST zone Celery adds wall-clock fields to the last run's fixed offset, which is
+            // right only when no transition lies near either end: compare those cases only.
+            if (python[i]!["next"] is { } n && CrossesDst(BeatTimeZones.Find(zone), at, DateTimeOffset.Parse((string)n!))) continue;
             // Celery accepts a spec that can never match (day 30 of February) and raises "unable to
             // rollover" when it evaluates it; we refuse it when it is parsed.
             var agree = ours == theirs
@@ -52,7 +57,7 @@ public sealed class CrontabParityTests
             if (!ours.StartsWith("error", StringComparison.Ordinal)) compared++;
         }
         mismatches.Should().BeEmpty();
-        compared.Should().BeGreaterThan(1000, "most random specs are valid and compared instant for instant");
+        compared.Should().BeGreaterThan(1500, "most random specs are valid and compared instant for instant");
     }
 
     [Fact]
@@ -69,6 +74,13 @@ public sealed class CrontabParityTests
         ((string)answer["crontab"]![0]!["next"]!).Should().Be("2025-02-11T14:00:00+00:00");
         new CrontabSchedule("0", "9", "*", "11").GetNextRun(at, BeatTimeZones.Find("America/Bogota"))
             .Should().Be(DateTimeOffset.Parse("2025-01-11T14:00:00Z"));
+    }
+
+    private static bool CrossesDst(TimeZoneInfo zone, DateTimeOffset at, DateTimeOffset next)
+    {
+        var offset = zone.GetUtcOffset(at);
+        var nearby = new[] { at.AddHours(-36), at.AddHours(36), next, next.AddHours(-36), next.AddHours(36) };
+        return nearby.Any(t => zone.GetUtcOffset(t) != offset);
     }
 
     private static string Ours(string[] f, string zone, DateTimeOffset at)

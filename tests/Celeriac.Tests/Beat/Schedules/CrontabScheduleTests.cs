@@ -83,6 +83,22 @@ public sealed class CrontabScheduleTests
             .Should().Throw<FormatException>().WithMessage($"crontab {field} '{value}' is invalid: *");
     }
 
+    [Theory]
+    [InlineData("UTC")]
+    [InlineData("America/New_York")]
+    [InlineData("Pacific/Kiritimati")]
+    public void The_ends_of_time_give_a_run_or_never_without_throwing(string zone)
+    {
+        var tz = BeatTimeZones.Find(zone);
+        foreach (var schedule in new BeatSchedule[] { BeatSchedule.Crontab(), BeatSchedule.Cron("* * * * *"), BeatSchedule.Every(TimeSpan.FromHours(1), relative: true) })
+        {
+            schedule.GetNextRun(DateTimeOffset.MaxValue, tz).Should().BeNull();
+            var late = schedule.GetNextRun(DateTimeOffset.MaxValue.AddDays(-1.5), tz);
+            (late is null || late > DateTimeOffset.MaxValue.AddDays(-1.5)).Should().BeTrue();
+            schedule.GetNextRun(DateTimeOffset.MinValue, tz).Should().NotBeNull();
+        }
+    }
+
     [Fact]
     public void Null_fields_and_zones_are_argument_errors()
     {
