@@ -51,6 +51,25 @@ internal sealed class RedisLayout
     /// </summary>
     public string RevokedKey => _brokerPrefix + "celeriac.revoked";
 
+    /// <summary>
+    /// Celeriac's beat store for one schedule (no kombu key; docs/architecture.md "Beat"): every key of
+    /// schedule <paramref name="schedule"/> starts with <c>celeriac.beat.&lt;schedule&gt;.</c> and ends with
+    /// <paramref name="part"/> — <c>lease</c> (string <c>holder|term</c> with the server's PX expiry),
+    /// <c>term</c> (INCR counter, the fencing term), <c>slots</c> (hash entry → last slot in Unix
+    /// microseconds), <c>state</c> (hash entry → state JSON), <c>edits</c> (hash entry → definition
+    /// JSON, empty for a removed entry) and <c>edits.version</c> (INCR counter).
+    /// </summary>
+    public string BeatKey(string schedule, BeatKeyPart part) => _brokerPrefix + "celeriac.beat." + schedule + "." + part switch
+    {
+        BeatKeyPart.Lease => "lease",
+        BeatKeyPart.Term => "term",
+        BeatKeyPart.Slots => "slots",
+        BeatKeyPart.State => "state",
+        BeatKeyPart.Edits => "edits",
+        BeatKeyPart.EditsVersion => "edits.version",
+        _ => throw new ArgumentOutOfRangeException(nameof(part), part, "Not a beat key."),
+    };
+
     /// <summary>The ack-emulation hash: delivery tag → <c>[envelope, exchange, routing_key]</c>.</summary>
     public string Unacked { get; }
 

@@ -59,26 +59,35 @@ internal sealed partial class RedisTransport : ITransport, IBroadcast
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var envelope = KombuEnvelope.Encode(message, route);
-        if (route.Exchange.Length == 0)
+        var target = await ResolveAsync(route, message.Properties.Priority, cancellationToken).ConfigureAwait(false);
+        if (target.Channel is { } channel)
         {
-            // The anonymous exchange: the routing key is the queue (docs/protocol.md §2.2).
-            await LeftPushAsync([route.RoutingKey], message.Properties.Priority, envelope, cancellationToken).ConfigureAwait(false);
+            await _redis.ExecuteAsync(new RedisCommand("PUBLISH", channel, envelope), cancellationToken).ConfigureAwait(false);
             return;
         }
-        if (_router.KindOf(route.Exchange) == ExchangeKind.Fanout)
-        {
-            await _redis.ExecuteAsync(new RedisCommand("PUBLISH", Layout.FanoutChannel(route.Exchange, route.RoutingKey), envelope), cancellationToken).ConfigureAwait(false);
-            return;
-        }
+        if (target.ListKeys.Count > 0) await LeftPushAsync(target.ListKeys, envelope, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Where a publish with <paramref name="route"/> and <paramref name="priority"/> goes: the anonymous
+    /// exchange's queue, a fanout channel, or the queues bound to a named exchange (the dead-letter
+    /// queue when none is and one is configured). Shared by <see cref="PublishAsync(BrokerMessage, DeliveryInfo, CancellationToken)"/> and the beat
+    /// store, whose script writes to the same places (docs/protocol.md §2.2).
+    /// </summary>
+    internal async ValueTask<PublishTarget> ResolveAsync(DeliveryInfo route, int? priority, CancellationToken cancellationToken)
+    {
+        // The anonymous exchange: the routing key is the queue (docs/protocol.md §2.2).
+        if (route.Exchange.Length == 0) return new PublishTarget([Layout.QueueKey(route.RoutingKey, priority)], null);
+        if (_router.KindOf(route.Exchange) == ExchangeKind.Fanout) return new PublishTarget([], Layout.FanoutChannel(route.Exchange, route.RoutingKey));
         var queues = await _router.RouteAsync(route.Exchange, route.RoutingKey, cancellationToken).ConfigureAwait(false);
         if (queues.Count == 0 && Options.DeadLetterQueue is { } deadLetter) queues = [deadLetter];
         if (queues.Count == 0)
         {
             // kombu warns and drops an unroutable message too (docs/protocol.md §2.2).
             _logger.LogWarning("Message to exchange '{Exchange}' with routing key '{RoutingKey}' matches no queue; dropped", route.Exchange, route.RoutingKey);
-            return;
+            return PublishTarget.Nowhere;
         }
-        await LeftPushAsync(queues, message.Properties.Priority, envelope, cancellationToken).ConfigureAwait(false);
+        return new PublishTarget(queues.Select(q => Layout.QueueKey(q, priority)).ToList(), null);
     }
 
     /// <inheritdoc />
@@ -143,14 +152,14 @@ internal sealed partial class RedisTransport : ITransport, IBroadcast
         await _redis.DisposeAsync().ConfigureAwait(false);
     }
 
-    private async Task LeftPushAsync(IReadOnlyList<string> queues, int? priority, byte[] envelope, CancellationToken cancellationToken)
+    private async Task LeftPushAsync(IReadOnlyList<string> keys, byte[] envelope, CancellationToken cancellationToken)
     {
-        if (queues.Count == 1)
+        if (keys.Count == 1)
         {
-            await _redis.ExecuteAsync(new RedisCommand("LPUSH", Layout.QueueKey(queues[0], priority), envelope), cancellationToken).ConfigureAwait(false);
+            await _redis.ExecuteAsync(new RedisCommand("LPUSH", keys[0], envelope), cancellationToken).ConfigureAwait(false);
             return;
         }
-        var replies = await _redis.ExecuteBatchAsync(queues.Select(q => new RedisCommand("LPUSH", Layout.QueueKey(q, priority), envelope)).ToList(), cancellationToken).ConfigureAwait(false);
+        var replies = await _redis.ExecuteBatchAsync(keys.Select(k => new RedisCommand("LPUSH", k, envelope)).ToList(), cancellationToken).ConfigureAwait(false);
         foreach (var reply in replies)
             if (reply.IsError) throw new RedisServerException(reply.AsString()!);
     }
