@@ -1,5 +1,6 @@
 using Celeriac.Interop.Tests.Support;
 using Celeriac.Interop.Tests.Support.Beat;
+using System.Text.Json.Nodes;
 using Xunit.Abstractions;
 
 namespace Celeriac.Interop.Tests;
@@ -20,7 +21,7 @@ public sealed class BeatReplicaTests(InteropCluster cluster, ITestOutputHelper o
     // Two cores shared with redis-server and three .NET processes: room for a late timer and the reader's poll.
     private static readonly TimeSpan Slack = TimeSpan.FromMilliseconds(500);
 
-    private readonly string _directory = Directory.CreateTempSubdirectory("celeriac-beat-replicas-").FullName;
+    private readonly BeatFiles _files = new();
     private readonly string _tag = Guid.NewGuid().ToString("N")[..6];
 
     [InteropFact]
@@ -30,7 +31,7 @@ public sealed class BeatReplicaTests(InteropCluster cluster, ITestOutputHelper o
         var schedule = await FreshScheduleAsync(new() { [fast] = 1, [slow] = 7 });
         await using var published = await PublishedMessages.StartAsync(cluster.Server.Port);
         var startedAt = DateTimeOffset.UtcNow;
-        var replicas = (await Task.WhenAll(new[] { "a", "b", "c" }.Select(n => BeatReplica.StartAsync(cluster.Endpoints, schedule, _directory, n + _tag)))).ToList();
+        var replicas = (await Task.WhenAll(new[] { "a", "b", "c" }.Select(n => StartReplicaAsync(schedule, n + _tag)))).ToList();
         try
         {
             var readyAt = DateTimeOffset.UtcNow;
@@ -68,7 +69,7 @@ public sealed class BeatReplicaTests(InteropCluster cluster, ITestOutputHelper o
         var (fast, slow) = ($"kill-1s-{_tag}", $"kill-5s-{_tag}");
         var schedule = await FreshScheduleAsync(new() { [fast] = 1, [slow] = 5 });
         await using var published = await PublishedMessages.StartAsync(cluster.Server.Port);
-        var replicas = (await Task.WhenAll(new[] { "a", "b", "c" }.Select(n => BeatReplica.StartAsync(cluster.Endpoints, schedule, _directory, n + _tag)))).ToList();
+        var replicas = (await Task.WhenAll(new[] { "a", "b", "c" }.Select(n => StartReplicaAsync(schedule, n + _tag)))).ToList();
         var killed = new List<ManagedProcess>();
         var takeOvers = new List<string>();
         var gaps = new List<TimeSpan>();
@@ -101,7 +102,7 @@ public sealed class BeatReplicaTests(InteropCluster cluster, ITestOutputHelper o
                               $"the run due then came from {(dueRunBy == publisherPid ? "the victim (before the kill)" : dueRunBy is null ? "nobody yet" : "the successor")}");
 
                 // A fresh replica in place of the dead one; then two runs from the new publisher before the next kill.
-                replicas.Add(await BeatReplica.StartAsync(cluster.Endpoints, schedule, _directory, $"r{i}{_tag}"));
+                replicas.Add(await StartReplicaAsync(schedule, $"r{i}{_tag}"));
                 var restartedAt = DateTimeOffset.UtcNow;
                 await Poll.UntilAsync(() => Task.FromResult(Of(published.Snapshot(), fast).Count(m => m.ArrivedAt > restartedAt) >= 2),
                     TimeSpan.FromSeconds(15), () => Describe(replicas));
@@ -132,7 +133,7 @@ public sealed class BeatReplicaTests(InteropCluster cluster, ITestOutputHelper o
         var fast = $"pause-1s-{_tag}";
         var schedule = await FreshScheduleAsync(new() { [fast] = 1 });
         await using var published = await PublishedMessages.StartAsync(cluster.Server.Port);
-        var replicas = (await Task.WhenAll(new[] { "a", "b" }.Select(n => BeatReplica.StartAsync(cluster.Endpoints, schedule, _directory, n + _tag)))).ToList();
+        var replicas = (await Task.WhenAll(new[] { "a", "b" }.Select(n => StartReplicaAsync(schedule, n + _tag)))).ToList();
         var rounds = new List<string>();
         try
         {
@@ -181,14 +182,24 @@ public sealed class BeatReplicaTests(InteropCluster cluster, ITestOutputHelper o
         }
     }
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => _files.Dispose();
 
-    /// <summary>Empties the broker's database (each test starts with no lease, state or messages) and writes the schedule.</summary>
+    /// <summary>
+    /// Empties the broker's database (each test starts with no lease, state or messages) and writes a
+    /// schedule of interval entries (name → seconds), each sending <c>interop.echo(name)</c>, so a message tells its entry.
+    /// </summary>
     private async Task<string> FreshScheduleAsync(Dictionary<string, double> intervals)
     {
         await cluster.Broker.CommandAsync("FLUSHDB");
-        return BeatReplica.WriteSchedule(_directory, intervals);
+        var schedule = new JsonObject();
+        foreach (var (name, seconds) in intervals)
+            schedule[name] = new JsonObject { ["task"] = "interop.echo", ["schedule"] = seconds, ["args"] = new JsonArray(name) };
+        return _files.WriteSchedule(schedule);
     }
+
+    /// <summary>A <c>--beat-only</c> replica with a state file of its own (replicas coordinate through Redis), awaited until <c>ready</c>.</summary>
+    private Task<ManagedProcess> StartReplicaAsync(string schedule, string name) =>
+        CeleriacBeatProcess.StartAsync(cluster.Endpoints, schedule, Path.Combine(_files.Directory, $"state-{name}.json"));
 
     private static bool IsOf(PublishedMessage message, string entry) =>
         message.Args.Count > 0 && message.Args[0]?.GetValueKind() == System.Text.Json.JsonValueKind.String && message.Args[0]!.GetValue<string>() == entry;
