@@ -138,11 +138,19 @@ internal sealed class TaskPublisher(CeleriacApp app)
     public async ValueTask PublishAsync(TaskMessage message, DeliveryInfo route, CancellationToken cancellationToken)
     {
         var transport = app.Transport;
-        var queue = route.Exchange.Length == 0 ? route.RoutingKey : null;
-        if (queue is not null) await DeclareOnceAsync(transport, queue).ConfigureAwait(false);
-        await app.Backend.BeforeSendAsync(cancellationToken).ConfigureAwait(false);
+        await PrepareAsync(route, cancellationToken).ConfigureAwait(false);
         await transport.PublishAsync(TaskMessageCodec.Encode(message), route, cancellationToken).ConfigureAwait(false);
         if (app.Options.TaskSendSentEvent) app.TaskSentEvent(message, route);
+    }
+
+    /// <summary>
+    /// What a send does before the message goes out: declares the routed queue once and lets the
+    /// backend prepare (an <c>rpc://</c> reply queue). A beat calls it for the runs it hands to its store.
+    /// </summary>
+    public async ValueTask PrepareAsync(DeliveryInfo route, CancellationToken cancellationToken)
+    {
+        if (route.Exchange.Length == 0) await DeclareOnceAsync(app.Transport, route.RoutingKey).ConfigureAwait(false);
+        await app.Backend.BeforeSendAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -15,6 +15,8 @@ public sealed partial class CeleriacWorker
             try { await starting.ConfigureAwait(false); }
             catch (Exception ex) { _log.LogDebug(ex, "Stopping a worker whose start failed"); }
         }
+        // The beat first (Celery stops it first too): its lease goes at once, so a replica takes over while this worker drains.
+        await StopBeatAsync().ConfigureAwait(false);
         if (_consumer is null || _completer is null) return;
         _log.LogInformation("{Hostname} stopping: no more fetching", Hostname);
         await StopControlAsync().ConfigureAwait(false);

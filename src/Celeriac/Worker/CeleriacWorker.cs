@@ -99,6 +99,7 @@ public sealed partial class CeleriacWorker : IAsyncDisposable
         _fetchLoop = Task.Run(FetchAsync);
         await StartControlAsync(cancellationToken).ConfigureAwait(false);
         await StartEventsAsync(cancellationToken).ConfigureAwait(false);
+        await StartBeatAsync(cancellationToken).ConfigureAwait(false);
         _log.LogInformation("{Hostname} ready: consuming {Queues} with {Slots} slots{Autoscale}, prefetch {Prefetch}",
             Hostname, string.Join(",", Options.Queues), Concurrency, Options.Autoscale is { } scale ? $" (autoscale {scale.Max},{scale.Min})" : "",
             Options.PrefetchMultiplier == 0 ? "unlimited" : Options.PrefetchLimit.ToString());

@@ -1,0 +1,84 @@
+namespace Celeriac.Beat;
+
+/// <summary>
+/// Plans an entry's due runs (the decided semantics): at <c>now</c> the due slots are those ≤ now
+/// after the last slot. Slots no older than the grace are on time and all published, in order,
+/// whatever the policy; older ones are missed: Skip → none, Once → the newest missed one and only
+/// when no on-time slot is due, All(n) → the newest n, Within(d) → those no older than d.
+/// A pure function of its inputs, so every beat that takes over plans the same runs.
+/// </summary>
+internal static class BeatPlanner
+{
+    /// <summary>
+    /// Slots walked per plan before skipping ahead: an entry due every second after a year down has
+    /// 31 million slots, of which at most the newest few matter.
+    /// </summary>
+    internal const int MaxWalk = 100_000;
+
+    public static BeatPlan Plan(BeatSchedule schedule, TimeZoneInfo zone, DateTimeOffset lastSlot, DateTimeOffset now, TimeSpan grace, MissedRunPolicy policy)
+    {
+        var onTimeFrom = now - grace;
+        // Missed slots the policy may keep, newest last (a bounded window: All(n) keeps n, Once 1).
+        var keepMissed = policy.Kind switch { MissedRunKind.Once => 1, MissedRunKind.All => policy.Limit, _ => 0 };
+        var deadlineFrom = policy.Kind == MissedRunKind.Deadline ? now - policy.Deadline : DateTimeOffset.MaxValue;
+        var missed = new Queue<DateTimeOffset>();
+        var onTime = new List<DateTimeOffset>();
+        long skipped = 0;
+        DateTimeOffset? oldestSkipped = null, newestSkipped = null, newest = null;
+
+        void Skip(DateTimeOffset slot)
+        {
+            skipped++;
+            oldestSkipped ??= slot;
+            newestSkipped = slot;
+        }
+
+        var cursor = lastSlot;
+        var walked = 0;
+        var next = schedule.GetNextRun(cursor, zone);
+        while (next is { } slot && slot <= now)
+        {
+            newest = slot;
+            if (slot >= onTimeFrom) onTime.Add(slot);
+            else if (slot >= deadlineFrom) onTime.Add(slot); // within the deadline: kept like an on-time slot
+            else if (keepMissed > 0)
+            {
+                missed.Enqueue(slot);
+                if (missed.Count > keepMissed) Skip(missed.Dequeue());
+            }
+            else Skip(slot);
+
+            if (++walked == MaxWalk && slot < onTimeFrom - grace)
+            {
+                // Far behind: jump to a little before what can still matter, by the last step's length.
+                var step = slot - cursor;
+                var jumpTo = Min(onTimeFrom, deadlineFrom) - (step > TimeSpan.Zero ? step * (keepMissed + 2) : TimeSpan.Zero);
+                if (jumpTo > slot)
+                {
+                    skipped += EstimateSkipped(slot, jumpTo, step);
+                    newestSkipped = jumpTo;
+                    missed.Clear();
+                    cursor = jumpTo;
+                    walked = 0;
+                    next = schedule.GetNextRun(cursor, zone);
+                    continue;
+                }
+            }
+            cursor = slot;
+            next = schedule.GetNextRun(cursor, zone);
+        }
+
+        // Once keeps its newest missed slot only when no on-time slot is due (Celery fires once).
+        if (policy.Kind == MissedRunKind.Once && onTime.Count > 0)
+            while (missed.Count > 0) Skip(missed.Dequeue());
+        var publish = new List<DateTimeOffset>(missed.Count + onTime.Count);
+        publish.AddRange(missed);
+        publish.AddRange(onTime);
+        return new BeatPlan(publish, skipped, oldestSkipped, newestSkipped, newest, next);
+    }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    private static long EstimateSkipped(DateTimeOffset from, DateTimeOffset to, TimeSpan step) =>
+        step > TimeSpan.Zero ? (long)((to - from) / step) : 0;
+}
