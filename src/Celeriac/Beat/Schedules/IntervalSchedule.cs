@@ -17,6 +17,43 @@ public sealed class IntervalSchedule : BeatSchedule
     /// <summary>Celery's <c>relative</c>: round each due time down to the interval's resolution (days, hours, minutes or seconds).</summary>
     public bool Relative { get; }
 
+    /// <summary>
+    /// <paramref name="previous"/> + <see cref="Interval"/>, exact in UTC whatever the zone does.
+    /// With <see cref="Relative"/>, that instant rounded down in <paramref name="zone"/>'s wall
+    /// clock as Celery's <c>remaining(..., relative=True)</c> does (celery/utils/time.py
+    /// <c>delta_resolution</c>): to the day for an interval of a day or more, the hour for an hour
+    /// or more, the minute for a minute or more, and always to the whole second.
+    /// </summary>
+    public override DateTimeOffset? GetNextRun(DateTimeOffset previous, TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        if (previous.UtcTicks > DateTimeOffset.MaxValue.UtcTicks - Interval.Ticks) return null;
+        var due = previous.ToUniversalTime() + Interval;
+        if (!Relative) return due;
+
+        var local = TimeZoneInfo.ConvertTime(due, zone);
+        var rounded = Round(local.DateTime);
+        // Keep the due time's own offset when the rounded wall time still has it (the usual case,
+        // and the reading Celery's fixed-offset arithmetic gives); across a transition, map it anew.
+        var instant = new DateTimeOffset(rounded, local.Offset);
+        if (TimeZoneInfo.ConvertTime(instant, zone).Offset != local.Offset)
+            instant = ZoneWallClock.ToInstant(zone, rounded);
+        instant = instant.ToUniversalTime();
+        return instant > previous ? instant : due;
+    }
+
+    private DateTime Round(DateTime wall)
+    {
+        var resolution = Interval.TotalSeconds switch
+        {
+            >= 86400 => TimeSpan.TicksPerDay,
+            >= 3600 => TimeSpan.TicksPerHour,
+            >= 60 => TimeSpan.TicksPerMinute,
+            _ => TimeSpan.TicksPerSecond,
+        };
+        return new DateTime(wall.Ticks - wall.Ticks % resolution, DateTimeKind.Unspecified);
+    }
+
     /// <inheritdoc />
-    public override DateTimeOffset? GetNextRun(DateTimeOffset previous, TimeZoneInfo zone) => throw new NotImplementedException();
+    public override string ToString() => Relative ? $"every {Interval} (relative)" : $"every {Interval}";
 }
