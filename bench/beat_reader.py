@@ -30,14 +30,32 @@ class Seen:
 
 
 class BrokerReader:
-    """Reads the list in its own thread (start/stop) or in the caller's (run_for)."""
+    """Reads the list in its own thread (start/stop) or in the caller's (run_for).
+
+    While reading it only timestamps and keeps the raw envelopes; they are parsed when asked for
+    (`seen`), so the reader's own work never delays the next look at the list.
+    """
 
     def __init__(self, port, key="celery", poll=0.005):
         self.client = redis.Redis(host="127.0.0.1", port=port, db=0)
         self.key, self.poll = key, poll
-        self.seen = []
+        self._raw, self._seen, self._lock = [], [], threading.Lock()
         self._stop = threading.Event()
         self._thread = None
+
+    @property
+    def seen(self):
+        """Every message so far, oldest first, parsed."""
+        with self._lock:
+            raw, self._raw = self._raw, []
+        for at, envelopes in raw:
+            self._seen.extend(Seen(at, e) for e in envelopes)
+        return self._seen
+
+    def count(self):
+        """How many messages were read so far (without parsing them)."""
+        with self._lock:
+            return len(self._seen) + sum(len(e) for _, e in self._raw)
 
     def read_once(self):
         pipe = self.client.pipeline(transaction=True)
@@ -45,8 +63,10 @@ class BrokerReader:
         pipe.delete(self.key)
         envelopes, _ = pipe.execute()
         at = time.time()
-        # LPUSH puts the newest at the head: oldest first is the reverse.
-        self.seen.extend(Seen(at, e) for e in reversed(envelopes))
+        if envelopes:
+            envelopes.reverse()  # LPUSH puts the newest at the head: oldest first
+            with self._lock:
+                self._raw.append((at, envelopes))
         return len(envelopes)
 
     def run_for(self, seconds):
@@ -73,9 +93,10 @@ class BrokerReader:
         deadline = time.monotonic() + within
         i = start
         while time.monotonic() < deadline:
-            while i < len(self.seen):
-                if match(self.seen[i]):
-                    return self.seen[i]
+            seen = self.seen
+            while i < len(seen):
+                if match(seen[i]):
+                    return seen[i]
                 i += 1
             time.sleep(0.002)
         return None

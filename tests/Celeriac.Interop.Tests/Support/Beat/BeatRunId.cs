@@ -48,16 +48,23 @@ internal static class BeatRunId
                 if (candidate >= start && candidate <= to && For(entry, candidate) == taskId) return candidate;
             }
         }
-        var micros = (long)((to - start).Ticks / 10) + 1;
-        DateTimeOffset? found = null;
-        Parallel.For(0L, micros, (i, loop) =>
+        // Backwards from the newest candidate in 100 ms windows: a run usually reaches the broker within milliseconds of its slot.
+        var window = TimeSpan.FromMilliseconds(100);
+        for (var end = TruncateToMicroseconds(to); end >= start; end -= window)
         {
-            var candidate = start.AddTicks(i * 10);
-            if (For(entry, candidate) != taskId) return;
-            found = candidate;
-            loop.Stop();
-        });
-        return found;
+            var low = end - window < start ? start : end - window + TimeSpan.FromTicks(10);
+            var micros = (end - low).Ticks / 10 + 1;
+            DateTimeOffset? found = null;
+            Parallel.For(0L, micros, (i, loop) =>
+            {
+                var candidate = low.AddTicks(i * 10);
+                if (For(entry, candidate) != taskId) return;
+                found = candidate;
+                loop.Stop();
+            });
+            if (found is not null) return found;
+        }
+        return null;
     }
 
     /// <summary>Ticks past the whole second (what entries anchored at the same instant share).</summary>
