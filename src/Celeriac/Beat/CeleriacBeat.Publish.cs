@@ -160,7 +160,7 @@ public sealed partial class CeleriacBeat
             var run = runs[i];
             if (duplicates?.Contains(run) == true) continue;
             _states[run.Entry] = run.NewState;
-            _log.LogDebug("Beat entry {Entry}: published run {Slot:O} as {Task}[{TaskId}]", run.Entry, run.Slot, messages[i].Task, run.TaskId);
+            if (_log.IsEnabled(LogLevel.Debug)) _log.LogDebug("Beat entry {Entry}: published run {Slot:O} as {Task}[{TaskId}]", run.Entry, run.Slot, messages[i].Task, run.TaskId);
             if (_app.Options.TaskSendSentEvent) _app.TaskSentEvent(messages[i], run.Route);
             Signals.Raise(new BeatSignal(BeatSignalKind.Published, run.Entry, run.Slot, run.TaskId, at));
         }

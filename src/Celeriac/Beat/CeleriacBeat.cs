@@ -114,6 +114,18 @@ public sealed partial class CeleriacBeat : IAsyncDisposable
         Signals.Raise(new BeatSignal(BeatSignalKind.Stopped));
     }
 
+    /// <summary>
+    /// Ends the loop without giving the lease up, as a killed process would (tests of take-over by
+    /// lease expiry): a replica takes over once the lease expires.
+    /// </summary>
+    internal async Task AbandonAsync()
+    {
+        lock (_lifecycle) _stopped ??= Task.CompletedTask;
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _loop.ConfigureAwait(false);
+        Volatile.Write(ref _lease, null);
+    }
+
     /// <summary>Starts, runs until <paramref name="stoppingToken"/> fires, then stops.</summary>
     public async Task RunAsync(CancellationToken stoppingToken = default)
     {

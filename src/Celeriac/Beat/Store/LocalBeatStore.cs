@@ -185,10 +185,11 @@ internal sealed class LocalBeatStore : IBeatStore
         if (File.GetLastWriteTimeUtc(_stateFile) != _fileSeen) LoadFile();
     }
 
-    // Under Gate.
+    // Under Gate. Merges what another process wrote since this store last looked, so its edit is not overwritten.
     private void SaveFile()
     {
         if (_stateFile is null) return;
+        ReloadIfChanged();
         LocalBeatStateFile.Write(_stateFile, _schedule.Name, _schedule.States, _schedule.EditsVersion, _schedule.Edits);
         _fileSeen = File.GetLastWriteTimeUtc(_stateFile);
     }
