@@ -5,7 +5,9 @@ namespace Celeriac.Redis.Beat;
 /// <summary>
 /// The beat lease on Redis: one string key holding <c>holder|term</c> with a PX expiry, so it ends
 /// by the server's clock and the clocks of the replicas never matter. The term comes from an INCR
-/// counter that is never reset, so every new holding is fenced above every earlier one.
+/// counter, so every new holding is fenced above every earlier one; a term is never below the
+/// server's time in milliseconds, so that stays true when the counter itself is lost (a restart
+/// without persistence, a failover to a replica that lagged, FLUSHDB).
 /// </summary>
 internal static class BeatLeaseScripts
 {
@@ -29,6 +31,12 @@ internal static class BeatLeaseScripts
           return false
         end
         local term = redis.call('INCR', KEYS[2])
+        local t = redis.call('TIME')
+        local floor = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        if term < floor then
+          term = floor
+          redis.call('SET', KEYS[2], term)
+        end
         redis.call('SET', KEYS[1], mine .. term, 'PX', ARGV[2])
         return term
         """);

@@ -35,11 +35,20 @@ internal static class BeatStateScripts
     /// <summary>
     /// KEYS: edits, edits version. ARGV: entry, definition JSON ('' marks a removed entry: a removal
     /// must outlive the entry's definition in code or configuration, so it is kept, not HDELed).
-    /// Returns the new version.
+    /// Returns the new version: one more than the last, and never below the server's time in
+    /// milliseconds, so a version lost with the data (a restart without persistence) does not
+    /// count up again through values a running beat has already seen.
     /// </summary>
     public static readonly RedisScript WriteEdit = new("""
         redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-        return redis.call('INCR', KEYS[2])
+        local version = redis.call('INCR', KEYS[2])
+        local t = redis.call('TIME')
+        local floor = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        if version < floor then
+          version = floor
+          redis.call('SET', KEYS[2], version)
+        end
+        return version
         """);
 
     /// <summary>KEYS: edits, edits version. Returns <c>{version, {entry, definition, …}}</c> read together, so the version matches the edits.</summary>

@@ -71,13 +71,18 @@ public sealed class RedisBeatStateTests(RedisServerFixture redis) : BeatStoreTes
         (await reader.ReadEditsVersionAsync(CancellationToken.None)).Should().Be(0);
         (await reader.ReadEditsAsync(CancellationToken.None)).Should().BeEquivalentTo(new BeatEdits(0, new Dictionary<string, string?>()));
 
+        var versions = new List<long>();
         await writer.WriteEditAsync("nightly", """{"task":"tasks.report","schedule":{"crontab":"0 3 * * *"}}""", CancellationToken.None);
+        versions.Add(await reader.ReadEditsVersionAsync(CancellationToken.None));
         await writer.WriteEditAsync("hourly", """{"task":"tasks.sync","schedule":3600}""", CancellationToken.None);
+        versions.Add(await reader.ReadEditsVersionAsync(CancellationToken.None));
         await writer.WriteEditAsync("hourly", null, CancellationToken.None);
+        versions.Add(await reader.ReadEditsVersionAsync(CancellationToken.None));
 
-        (await reader.ReadEditsVersionAsync(CancellationToken.None)).Should().Be(3);
+        versions.Should().BeInAscendingOrder().And.OnlyHaveUniqueItems();
+        versions[0].Should().BeGreaterThanOrEqualTo(DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds(), "never below the server's time in ms");
         var edits = await reader.ReadEditsAsync(CancellationToken.None);
-        edits.Version.Should().Be(3);
+        edits.Version.Should().Be(versions[2]);
         edits.Entries.Should().BeEquivalentTo(new Dictionary<string, string?>
         {
             ["nightly"] = """{"task":"tasks.report","schedule":{"crontab":"0 3 * * *"}}""",
