@@ -160,11 +160,12 @@ def run_python(server, entries, warmup, seconds):
     previous, lags, counts = {}, [], {}
     for s in reader.seen:
         counts[s.id] = counts.get(s.id, 0) + 1
-        due = previous.get(s.argsrepr, set_up) + 1.0
-        previous[s.argsrepr] = s.at
+        entry = int(s.argsrepr.strip("[](),"))  # bench.noop(i): argsrepr "[i]"
+        due = previous.get(entry, set_up) + 1.0
+        previous[entry] = s.at
         if m["t0"] <= s.at <= m["t1"]:
             lags.append(s.at - due)
-    pending = [m["t1"] - (previous.get(f"({i},)", set_up) + 1.0) for i in range(entries)]
+    pending = [m["t1"] - (previous.get(i, set_up) + 1.0) for i in range(entries)]
     lags.extend(p for p in pending if p > 0)
     m.update(lag_figures(lags), duplicates=sum(c - 1 for c in counts.values()), unknown=0,
              missing=sum(1 for p in pending if p > 0), due=None)

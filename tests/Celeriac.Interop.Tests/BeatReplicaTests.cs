@@ -140,13 +140,15 @@ public sealed class BeatReplicaTests(InteropCluster cluster, ITestOutputHelper o
             await published.WaitForAsync(m => IsOf(m, fast), TimeSpan.FromSeconds(20), () => Describe(replicas));
             var firstSlot = RunSeries.Match(fast, TimeSpan.FromSeconds(1), Of(published.Snapshot(), fast)).FirstSlot;
             firstSlot.Should().NotBe(default, "the first run's id must be uuid5 of entry and slot\n" + Describe(replicas));
-            // Twice, so each replica is paused once: frozen 1 ms after a due instant, with that run planned and not yet pushed.
-            for (var round = 0; round < 2; round++)
+            // Twice, so each replica is paused once: frozen 1 ms after a due instant (that run planned, perhaps not yet
+            // pushed), then 1 ms before one (asleep until it, so on waking it holds a run planned under a lost lease).
+            int[] offsetsMs = [1, -1];
+            for (var round = 0; round < offsetsMs.Length; round++)
             {
                 var publisherPid = Of(published.Snapshot(), fast)[^1].Pid;
                 var paused = replicas.Single(r => r.Pid == publisherPid);
                 var due = NextDue(firstSlot, DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(300));
-                await Timing.UntilAsync(due + TimeSpan.FromMilliseconds(1));
+                await Timing.UntilAsync(due + TimeSpan.FromMilliseconds(offsetsMs[round]));
                 paused.Pause();
                 var pausedAt = DateTimeOffset.UtcNow;
                 // Frozen twice the lease: the other replica must take over and keep the runs coming.
@@ -160,7 +162,7 @@ public sealed class BeatReplicaTests(InteropCluster cluster, ITestOutputHelper o
                     TimeSpan.FromSeconds(20), () => Describe(replicas));
                 var fromResumed = Of(published.Snapshot(), fast).Where(m => m.ArrivedAt > resumedAt && m.Pid == publisherPid).ToList();
                 fromResumed.Should().BeEmpty($"a process that lost its lease while frozen publishes nothing after resuming (round {round + 1})\n{Describe(replicas)}");
-                rounds.Add($"round {round + 1}: pid {publisherPid} frozen at due +1 ms for {(resumedAt - pausedAt).TotalSeconds:0.0} s; " +
+                rounds.Add($"round {round + 1}: pid {publisherPid} frozen at due {offsetsMs[round]:+0;-0} ms for {(resumedAt - pausedAt).TotalSeconds:0.0} s; " +
                            $"the other published its first run {(byOther[0].ArrivedAt - pausedAt).TotalMilliseconds:0} ms after the freeze; nothing from the resumed one");
             }
             await StopAllAsync(replicas);
