@@ -163,7 +163,8 @@ public sealed class BeatReplicaTests(InteropCluster cluster, ITestOutputHelper o
                 var fromResumed = Of(published.Snapshot(), fast).Where(m => m.ArrivedAt > resumedAt && m.Pid == publisherPid).ToList();
                 fromResumed.Should().BeEmpty($"a process that lost its lease while frozen publishes nothing after resuming (round {round + 1})\n{Describe(replicas)}");
                 rounds.Add($"round {round + 1}: pid {publisherPid} frozen at due {offsetsMs[round]:+0;-0} ms for {(resumedAt - pausedAt).TotalSeconds:0.0} s; " +
-                           $"the other published its first run {(byOther[0].ArrivedAt - pausedAt).TotalMilliseconds:0} ms after the freeze; nothing from the resumed one");
+                           $"the other published its first run {(byOther[0].ArrivedAt - pausedAt).TotalMilliseconds:0} ms after the freeze; nothing from the resumed one, " +
+                           $"which logged: {string.Join(" | ", paused.Output.Split('\n').Where(l => l.Contains("lease", StringComparison.OrdinalIgnoreCase)).Select(l => l.Trim()))}");
             }
             await StopAllAsync(replicas);
             await published.DisposeAsync();
