@@ -25,6 +25,7 @@ internal static class BeatEntryJson
     public static BeatEntry Read(string name, JsonNode? definition)
     {
         ArgumentNullException.ThrowIfNull(name);
+        if (string.IsNullOrWhiteSpace(name)) throw new FormatException("A beat entry needs a name (the key of its object in the schedule).");
         if (definition is not JsonObject entry)
             throw Error(name, null, $"an entry is a JSON object with \"task\" and \"schedule\", not {Describe(definition)}");
         foreach (var key in entry.Select(p => p.Key))

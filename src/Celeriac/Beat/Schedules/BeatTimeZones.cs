@@ -45,7 +45,7 @@ internal static class BeatTimeZones
         {
             if (trimmed.Length > 0) return TimeZoneInfo.FindSystemTimeZoneById(trimmed);
         }
-        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException or ArgumentException or System.Security.SecurityException or IOException or UnauthorizedAccessException)
         {
             throw new TimeZoneNotFoundException($"Unknown time zone '{id}': use an IANA zone id such as 'Europe/Berlin' or 'UTC'.", e);
         }

@@ -10,9 +10,17 @@ namespace Celeriac.Beat.Schedules;
 /// fires at the gap's end; in a fall-back hour a fixed time fires once and a series (second, minute
 /// or hour with <c>*</c>, a range or a step) in both passes.
 /// </summary>
+/// <remarks>
+/// Cronos finds the matching wall times (asked in UTC, where no DST exists); the DST rules are
+/// applied by <see cref="WallClockRecurrence"/>, as for the crontab. Cronos's own zone handling
+/// trusts <see cref="TimeZoneInfo.IsAmbiguousTime(DateTime)"/>, which is false in Europe/Dublin's
+/// repeated hour on Linux (tzdata's negative "daylight" time), so it skipped a stepped entry's
+/// second pass there; ours reads offsets at instants and does not.
+/// </remarks>
 public sealed class CronSchedule : BeatSchedule
 {
     private readonly CronExpression _expression;
+    private readonly bool _repeatsInFold;
 
     /// <summary>Parses <paramref name="expression"/>; throws <see cref="FormatException"/> when it does not parse.</summary>
     public CronSchedule(string expression)
@@ -23,6 +31,7 @@ public sealed class CronSchedule : BeatSchedule
         try
         {
             _expression = CronExpression.Parse(expression.Trim(), fields == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard);
+            _repeatsInFold = IsSeries(expression.Trim(), fields);
         }
         catch (CronFormatException e)
         {
@@ -37,7 +46,21 @@ public sealed class CronSchedule : BeatSchedule
     public override DateTimeOffset? GetNextRun(DateTimeOffset previous, TimeZoneInfo zone)
     {
         ArgumentNullException.ThrowIfNull(zone);
-        return _expression.GetNextOccurrence(previous, zone)?.ToUniversalTime();
+        return WallClockRecurrence.Next(previous, zone, _repeatsInFold, NextWallTime);
+    }
+
+    private DateTime? NextWallTime(DateTime wall, bool inclusive) =>
+        _expression.GetNextOccurrence(DateTime.SpecifyKind(wall, DateTimeKind.Utc), TimeZoneInfo.Utc, inclusive) is { } next
+            ? DateTime.SpecifyKind(next, DateTimeKind.Unspecified)
+            : null;
+
+    // Cronos's "interval" expression: its second, minute or hour field has '*', '?', a range or a step.
+    private static bool IsSeries(string expression, int fields)
+    {
+        if (expression.StartsWith('@'))
+            return expression.ToLowerInvariant() is "@every_second" or "@every_minute" or "@hourly";
+        var timeFields = expression.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries).Take(fields == 6 ? 3 : 2);
+        return timeFields.Any(f => f.IndexOfAny(['*', '?', '-', '/']) >= 0);
     }
 
     /// <inheritdoc />

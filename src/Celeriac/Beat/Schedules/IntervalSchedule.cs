@@ -22,7 +22,9 @@ public sealed class IntervalSchedule : BeatSchedule
     /// With <see cref="Relative"/>, that instant rounded down in <paramref name="zone"/>'s wall
     /// clock as Celery's <c>remaining(..., relative=True)</c> does (celery/utils/time.py
     /// <c>delta_resolution</c>): to the day for an interval of a day or more, the hour for an hour
-    /// or more, the minute for a minute or more, and always to the whole second.
+    /// or more, the minute for a minute or more, and always to the whole second. An interval under a
+    /// second that rounds back to <paramref name="previous"/> or before (Celery: due at once) gives
+    /// the next whole second.
     /// </summary>
     public override DateTimeOffset? GetNextRun(DateTimeOffset previous, TimeZoneInfo zone)
     {
@@ -39,7 +41,11 @@ public sealed class IntervalSchedule : BeatSchedule
         if (TimeZoneInfo.ConvertTime(instant, zone).Offset != local.Offset)
             instant = ZoneWallClock.ToInstant(zone, rounded);
         instant = instant.ToUniversalTime();
-        return instant > previous ? instant : due;
+        if (instant > previous) return instant;
+        // Only an interval under a second rounds back to or before the previous run; Celery then
+        // finds it due at once. A run must come after the previous one: the next whole second.
+        var utc = previous.UtcTicks;
+        return new DateTimeOffset(utc - utc % TimeSpan.TicksPerSecond + TimeSpan.TicksPerSecond, TimeSpan.Zero);
     }
 
     private DateTime Round(DateTime wall)

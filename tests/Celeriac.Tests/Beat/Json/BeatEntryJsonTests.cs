@@ -89,6 +89,7 @@ public sealed class BeatEntryJsonTests
             """));
         entries.Select(e => e.Name).Should().Equal("every-second", "every-minute", "workdays");
         BeatEntryJson.ReadSchedule(null).Should().BeEmpty();
+        FluentActions.Invoking(() => BeatEntryJson.ReadSchedule(JsonNode.Parse("""{"": {"task": "t", "schedule": 1}}"""))).Should().Throw<FormatException>().WithMessage("*name*");
         FluentActions.Invoking(() => BeatEntryJson.ReadSchedule(JsonNode.Parse("[]"))).Should().Throw<FormatException>();
         FluentActions.Invoking(() => BeatEntryJson.ReadSchedule(JsonNode.Parse("""{"ok": {"task": "t", "schedule": 1}, "bad": {"task": "t"}}""")))
             .Should().Throw<FormatException>().WithMessage("*'bad'*schedule*");
