@@ -21,8 +21,9 @@ internal static class BeatPlanner
         // Missed slots the policy may keep, newest last (a bounded window: All(n) keeps n, Once 1).
         var keepMissed = policy.Kind switch { MissedRunKind.Once => 1, MissedRunKind.All => policy.Limit, _ => 0 };
         var deadlineFrom = policy.Kind == MissedRunKind.Deadline ? now - policy.Deadline : DateTimeOffset.MaxValue;
-        var missed = new Queue<DateTimeOffset>();
-        var onTime = new List<DateTimeOffset>();
+        // Allocated only when needed: most plans are one on-time slot.
+        Queue<DateTimeOffset>? missed = null;
+        var onTime = new List<DateTimeOffset>(1);
         long skipped = 0;
         DateTimeOffset? oldestSkipped = null, newestSkipped = null, newest = null;
 
@@ -43,7 +44,7 @@ internal static class BeatPlanner
             else if (slot >= deadlineFrom) onTime.Add(slot); // within the deadline: kept like an on-time slot
             else if (keepMissed > 0)
             {
-                missed.Enqueue(slot);
+                (missed ??= new Queue<DateTimeOffset>()).Enqueue(slot);
                 if (missed.Count > keepMissed) Skip(missed.Dequeue());
             }
             else Skip(slot);
@@ -57,7 +58,7 @@ internal static class BeatPlanner
                 {
                     skipped += EstimateSkipped(slot, jumpTo, step);
                     newestSkipped = jumpTo;
-                    missed.Clear();
+                    missed?.Clear();
                     cursor = jumpTo;
                     walked = 0;
                     next = schedule.GetNextRun(cursor, zone);
@@ -69,6 +70,7 @@ internal static class BeatPlanner
         }
 
         // Once keeps its newest missed slot only when no on-time slot is due (Celery fires once).
+        if (missed is null) return new BeatPlan(onTime, skipped, oldestSkipped, newestSkipped, newest, next);
         if (policy.Kind == MissedRunKind.Once && onTime.Count > 0)
             while (missed.Count > 0) Skip(missed.Dequeue());
         var publish = new List<DateTimeOffset>(missed.Count + onTime.Count);

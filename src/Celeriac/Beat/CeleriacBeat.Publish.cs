@@ -7,8 +7,14 @@ namespace Celeriac.Beat;
 /// <content>Planning each entry's due runs and publishing them through the store, in batches.</content>
 public sealed partial class CeleriacBeat
 {
-    /// <summary>Runs per <see cref="IBeatStore.PublishAsync"/> call (one Redis script each).</summary>
-    internal const int BatchSize = 500;
+    /// <summary>Runs per <see cref="IBeatStore.PublishAsync"/> call on a shared store (one Redis script each).</summary>
+    internal const int SharedBatchSize = 500;
+
+    /// <summary>
+    /// A local store rewrites its whole state file after each batch, so it gets everything due at
+    /// once as one batch: one file write per wake-up, not one per 500 runs.
+    /// </summary>
+    private int BatchSize => _store!.IsShared ? SharedBatchSize : int.MaxValue;
 
     private readonly BeatRunFactory _runs;
     private Dictionary<string, BeatEntryState> _states = new(StringComparer.Ordinal);
@@ -69,8 +75,9 @@ public sealed partial class CeleriacBeat
             if (due.Count == 0) return;
             // Oldest first across entries, each entry's runs in order.
             due.Sort((a, b) => a.Slot != b.Slot ? a.Slot.CompareTo(b.Slot) : string.CompareOrdinal(a.Entry.Name, b.Entry.Name));
-            for (var i = 0; i < due.Count; i += BatchSize)
-                await PublishBatchAsync(lease, due.GetRange(i, Math.Min(BatchSize, due.Count - i)), cancellationToken).ConfigureAwait(false);
+            var size = BatchSize;
+            for (var i = 0; i < due.Count; i += size)
+                await PublishBatchAsync(lease, due.GetRange(i, Math.Min(size, due.Count - i)), cancellationToken).ConfigureAwait(false);
         }
         catch (BeatLeaseLostException ex)
         {
