@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Text.Json;
 using Celeriac.Beat.Store;
+using Celeriac.Protocol.Json;
 
 namespace Celeriac.Redis.Beat;
 
@@ -8,12 +8,11 @@ namespace Celeriac.Redis.Beat;
 /// How a beat entry's state is kept on Redis: its slot as Unix microseconds in the <c>slots</c> hash
 /// (an integer the scripts compare exactly: below 2^53, so a Lua number holds it without loss; the
 /// task id's own precision, docs/protocol.md §8), and the rest as JSON in the <c>state</c> hash:
-/// <c>{"last_slot": "2026-12-07T12:00:00.000000Z", "total_run_count": 3, "last_task_id": "…"}</c>.
+/// <c>{"last_slot": "2026-12-07T12:00:00+00:00", "total_run_count": 3, "last_task_id": "…"}</c> — the
+/// fields and Python isoformat of the local state file's entries, so both read alike.
 /// </summary>
 internal static class BeatStateJson
 {
-    private const string SlotFormat = "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'";
-
     /// <summary>A slot as Unix microseconds (sub-microsecond ticks dropped).</summary>
     public static long ToMicroseconds(DateTimeOffset slot) => (slot.UtcTicks - DateTimeOffset.UnixEpoch.Ticks) / 10;
 
@@ -27,7 +26,7 @@ internal static class BeatStateJson
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
-            writer.WriteString("last_slot", state.LastSlot.UtcDateTime.ToString(SlotFormat, CultureInfo.InvariantCulture));
+            writer.WriteString("last_slot", PythonDateTime.Format(state.LastSlot.ToUniversalTime()));
             writer.WriteNumber("total_run_count", state.TotalRunCount);
             if (state.LastTaskId is { } id) writer.WriteString("last_task_id", id);
             else writer.WriteNull("last_task_id");

@@ -41,7 +41,7 @@ public sealed class RedisBeatPublishTests(RedisServerFixture redis) : BeatStoreT
 
         (await Raw.RunAsync("HGET", Key("slots"), "every")).AsInt64().Should().Be(T.AddSeconds(1).ToUnixTimeMilliseconds() * 1000);
         var state = JsonNode.Parse((await Raw.RunAsync("HGET", Key("state"), "every")).AsString()!)!;
-        state["last_slot"]!.GetValue<string>().Should().Be("2026-12-07T12:00:01.000000Z");
+        state["last_slot"]!.GetValue<string>().Should().Be("2026-12-07T12:00:01+00:00", "Python isoformat, as in the local state file");
         state["total_run_count"]!.GetValue<long>().Should().Be(2);
         state["last_task_id"]!.GetValue<string>().Should().Be(runs[2].TaskId);
     }

@@ -100,6 +100,54 @@ public sealed class RedisBeatReplicaTests(RedisServerFixture redis, ITestOutputH
         applied.Should().HaveCount(3).And.OnlyContain(a => a < TimeSpan.FromSeconds(2.5));
     }
 
+    [RedisFact]
+    public async Task Pause_resume_and_a_new_entry_set_through_another_apps_Beat_take_effect_within_a_second()
+    {
+        const string every = "every-second";
+        static void Define(CeleriacApp app) => app.Beat.Add(every, BeatSchedule.Every(TimeSpan.FromSeconds(1)), "tasks.tick");
+        await using var cluster = await BeatCluster.StartAsync(redis.Server, _prefix, 3, Define);
+        await cluster.WaitForAsync(s => s.Signal.Kind == BeatSignalKind.Published && cluster.Published.Count >= 2, Patience);
+        var editor = cluster.Client();
+        Define(editor); // the editor resolves the entry it pauses from its own definitions and the stored edits
+
+        await editor.Beat.PauseAsync(every);
+        var pausedAt = cluster.Clock.Elapsed;
+        var pausedWall = DateTimeOffset.UtcNow;
+        await AllAppliedAsync(cluster, pausedAt);
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        await editor.Beat.ResumeAsync(every);
+        var resumedAt = cluster.Clock.Elapsed;
+        var resumedWall = DateTimeOffset.UtcNow;
+        var resumed = await cluster.WaitForAsync(s => s.Signal.Kind == BeatSignalKind.Published && s.At > resumedAt, Patience);
+        await editor.Beat.SetAsync(new BeatEntry { Name = "added", Schedule = BeatSchedule.Every(TimeSpan.FromSeconds(1)), Task = "tasks.added" });
+        var setAt = cluster.Clock.Elapsed;
+        var added = await cluster.WaitForAsync(s => s.Signal.Kind == BeatSignalKind.Published && s.Signal.Entry == "added", Patience);
+        await cluster.WaitForAsync(s => s.Signal.Kind == BeatSignalKind.Published && s.Signal.Entry == "added" && s.At > added.At + TimeSpan.FromSeconds(1.5), Patience);
+        await cluster.DisposeAsync();
+
+        output.WriteLine($"resumed entry published {(resumed.At - resumedAt).TotalMilliseconds:F0} ms after the resume, " +
+                         $"new entry {(added.At - setAt).TotalMilliseconds:F0} ms after it was set (each first runs one interval after the edit)");
+        var published = cluster.Published;
+        published.Where(p => p.At > pausedAt + TimeSpan.FromSeconds(1.5) && p.At < resumedAt).Should().BeEmpty("paused within a second (plus a margin for a loaded machine)");
+        published.Where(p => p.Signal.Entry == every && p.At > resumedAt).Select(p => p.Signal.Slot).Should()
+            .OnlyContain(slot => slot > resumedWall - TimeSpan.FromMilliseconds(50), "a resume re-anchors: none of the slots missed while paused are published");
+        published.Where(p => p.Signal.Entry == every && p.Signal.Slot > pausedWall && p.Signal.Slot < resumedWall).Should().BeEmpty();
+        (resumed.At - resumedAt).Should().BeLessThan(TimeSpan.FromSeconds(3.5), "seen within a second, then one interval, with a margin");
+        (added.At - setAt).Should().BeLessThan(TimeSpan.FromSeconds(3.5), "seen within a second, then one interval, with a margin");
+        published.Select(p => (p.Signal.Entry, p.Signal.TaskId)).Should().OnlyHaveUniqueItems();
+        await using var raw = TestTransports.Client(redis.Server);
+        (await raw.RunAsync("LLEN", _prefix + "celery")).AsInt64().Should().Be(published.Count, "every publish signalled is on the list once");
+    }
+
+    private static async Task AllAppliedAsync(BeatCluster cluster, TimeSpan editedAt)
+    {
+        for (var i = 0; i < cluster.Beats.Count; i++)
+        {
+            var replica = i;
+            await cluster.WaitForAsync(s => s.Replica == replica && s.Signal.Kind == BeatSignalKind.EditsApplied && s.At > editedAt, Patience);
+        }
+    }
+
     /// <summary>The list holds one message per slot from the first to the last published, each second, nothing twice.</summary>
     private async Task AssertEverySlotOnceAsync(BeatCluster cluster)
     {
