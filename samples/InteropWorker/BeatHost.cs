@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Celeriac;
 using Celeriac.Beat;
 
@@ -22,9 +21,13 @@ internal static class BeatHost
             app.Beat.AddFile(file);
             return null;
         }
-        catch (Exception ex) when (ex is FormatException or JsonException or IOException or UnauthorizedAccessException)
+        catch (FormatException ex)
         {
-            // The reader's message names the entry and what is wrong with it.
+            // The reader's message names the file, the entry and what is wrong with it.
+            return $"error: {ex.Message}";
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
             return $"error: schedule {file}: {ex.Message}";
         }
     }

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json.Nodes;
 using Celeriac.Beat;
 using Celeriac.Beat.Schedules;
 using Celeriac.Configuration;
@@ -58,7 +59,9 @@ public sealed class BeatScheduleConfigurationTests
         var fields = workdays.Schedule.Should().BeOfType<CrontabSchedule>().Subject;
         (fields.Minute, fields.Hour, fields.DayOfWeek).Should().Be(("30", "7", "mon-fri"));
         workdays.Args.Should().BeEmpty();
-        workdays.Kwargs.ToJsonString().Should().Be("""{"x":1,"y":2.5,"flag":true}""");
+        // Configuration sorts keys, so only the values are compared (kwargs go by name).
+        JsonNode.DeepEquals(workdays.Kwargs, JsonNode.Parse("""{"x":1,"y":2.5,"flag":true}""")).Should().BeTrue(workdays.Kwargs.ToJsonString());
+        workdays.Kwargs["x"]!.GetValueKind().Should().Be(System.Text.Json.JsonValueKind.Number);
 
         var hourly = o.BeatSchedule.Single(e => e.Name == "hourly");
         var interval = hourly.Schedule.Should().BeOfType<IntervalSchedule>().Subject;
@@ -90,6 +93,23 @@ public sealed class BeatScheduleConfigurationTests
         report.TimeZone.Should().Be("Asia/Tokyo");
         report.MissedRuns.Should().Be(MissedRunPolicy.All(3));
         report.Paused.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Configured_entries_are_the_apps_beat_entries_read_in_the_configured_zone()
+    {
+        var config = new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes("""
+            {"broker_url": "memory://beat-config", "timezone": "Europe/Berlin",
+             "beat_schedule": {"morning": {"task": "reports.morning", "schedule": {"crontab": {"minute": "0", "hour": "7"}}, "args": ["pdf"]}}}
+            """))).Build();
+        await using var app = CeleriacApp.Create(o => CeleriacConfiguration.Bind(o, config));
+
+        var morning = app.Beat.Defined.Should().ContainSingle().Subject;
+        morning.Name.Should().Be("morning");
+        var info = (await app.Beat.ListAsync(nextRuns: 2)).Should().ContainSingle().Subject;
+        info.NextRuns.Should().HaveCount(2);
+        // 07:00 in Berlin is 06:00 or 05:00 UTC depending on the season, never 07:00 UTC.
+        info.NextRuns.Select(r => r.Utc.Hour).Should().OnlyContain(h => h == 5 || h == 6, string.Join(", ", info.NextRuns.Select(r => r.Utc)));
     }
 
     [Fact]

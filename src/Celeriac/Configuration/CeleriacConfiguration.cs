@@ -1,4 +1,5 @@
 using System.Globalization;
+using Celeriac.Beat.Schedules;
 using Microsoft.Extensions.Configuration;
 
 namespace Celeriac.Configuration;
@@ -103,19 +104,19 @@ public static class CeleriacConfiguration
         var v => throw new FormatException($"'{v}' is not a boolean"),
     };
 
-    /// <summary>An IANA zone name the system knows (checked here, so a typo names the setting, not a beat entry).</summary>
+    /// <summary>An IANA zone name beats can read (checked here, so a typo names the setting, not a beat entry).</summary>
     private static string TimeZoneName(string? value)
     {
         var name = value?.Trim();
         if (string.IsNullOrEmpty(name)) throw new FormatException("a time zone name is needed (IANA, e.g. Europe/Berlin or UTC)");
         try
         {
-            TimeZoneInfo.FindSystemTimeZoneById(name);
+            BeatTimeZones.Find(name);
             return name;
         }
-        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
+        catch (TimeZoneNotFoundException ex)
         {
-            throw new FormatException($"'{name}' is not a known time zone (IANA, e.g. Europe/Berlin or UTC)", ex);
+            throw new FormatException(ex.Message, ex);
         }
     }
 

@@ -9,7 +9,7 @@ namespace Celeriac.Configuration;
 /// Celery's free-form shape (<c>beat_schedule</c>): children keyed <c>0</c>, <c>1</c>, … form an
 /// array, other children an object, and leaf text is typed back by <see cref="ConfigurationText"/>.
 /// What configuration cannot tell apart stays lost: a string that looks like a number becomes one,
-/// and an empty value (JSON <c>null</c>, <c>[]</c>, <c>{}</c> or <c>""</c>) is null — JSON files
+/// an object's keys come back sorted (configuration sorts them), and an empty value (JSON <c>null</c>, <c>[]</c>, <c>{}</c> or <c>""</c>) is null — JSON files
 /// that need those exactly go through the schedule file instead (docs/interop.md, "Beat").
 /// </summary>
 internal static class ConfigurationJson
