@@ -106,5 +106,6 @@ internal static class WorkerEventsComparison
             System.Text.Json.JsonValueKind.Number => v.ToJsonString().Any(c => c is '.' or 'e' or 'E') ? "float" : "int",
             var k => k.ToString(),
         },
+        _ => n.GetValueKind().ToString(),
     };
 }
