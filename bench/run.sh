@@ -10,6 +10,9 @@
 # `bench/run.sh amqp` starts a private rabbitmq-server beside the redis-server and reports, in one
 # run: drain on AMQP and Redis (Celeriac vs Celery prefork 2), the bare RabbitMQ.Client ceiling,
 # round trips with the Redis backend and rpc://, peak memory, and what publisher confirms cost.
+# `bench/run.sh beat` runs one beat with 10,000 entries due every second (Celeriac --beat-only vs
+# Python's celery beat): lag p50/p99 from scheduled instant to the broker, runs/s, CPU per run; then
+# Celeriac's failover time over 20 SIGKILLs of the publishing replica of three.
 # Needs redis-server, python3-celery, python3-redis (installed here when run as root).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -39,6 +42,10 @@ if [[ ${1:-} == amqp ]]; then
   dotnet build bench/AmqpBench -c Release -v q -nologo >/dev/null
   dotnet build bench/RoundTrip -c Release -v q -nologo >/dev/null
   exec /usr/bin/python3 bench/amqp_bench.py "$@"
+fi
+if [[ ${1:-} == beat ]]; then
+  shift
+  exec /usr/bin/python3 bench/beat_bench.py "$@"
 fi
 if [[ ${1:-} == events ]]; then
   shift

@@ -5,8 +5,9 @@ using InteropWorker;
 using Microsoft.Extensions.Logging;
 
 // The interop worker described in docs/interop.md. Prints one line containing "ready" once it
-// consumes, answers remote control, stops gracefully on SIGTERM/SIGINT or a remote shutdown (exit 0), exits non-zero with a clear message on a
-// bad URL or an unreachable broker.
+// consumes (and, with --beat or --beat-only, once its beat has loaded the schedule and joined the
+// election), answers remote control, stops gracefully on SIGTERM/SIGINT or a remote shutdown (exit 0),
+// exits non-zero with a clear message on a bad URL, an unreachable broker or a schedule entry that does not parse.
 WorkerSettings settings;
 try
 {
@@ -31,6 +32,7 @@ try
         o.WorkerSendTaskEvents = settings.Events; // --events: Celery's -E (worker events are always sent)
         o.LoggerFactory = loggers;
         if (settings.Hostname is { } name) o.Hostname = name;
+        if (settings.Timezone is { } zone) o.Timezone = zone;
         if (settings.Concurrency is { } c) o.WorkerConcurrency = c;
         if (settings.Autoscale is { } scale) o.WorkerAutoscale = scale;
         if (settings.PrefetchMultiplier is { } p) o.WorkerPrefetchMultiplier = p;
@@ -49,12 +51,33 @@ catch (Exception ex) when (ex is ArgumentException or UriFormatException)
 
 await using var record = RecordTarget.From(settings);
 InteropTasks.Register(app, record);
+if (BeatHost.LoadSchedule(app, settings) is { } scheduleError)
+{
+    Console.Error.WriteLine(scheduleError);
+    return 2;
+}
 
 using var stop = new CancellationTokenSource();
 using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
 using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
 
-await using var worker = app.CreateWorker(w => w.Queues = settings.Queues.ToList());
+if (settings.BeatOnly)
+{
+    var status = await BeatHost.RunAloneAsync(app, settings, stop.Token);
+    await app.DisposeAsync();
+    return status;
+}
+
+await using var worker = app.CreateWorker(w =>
+{
+    w.Queues = settings.Queues.ToList();
+    // --beat: Celery's worker -B; the worker starts the beat with itself and stops it first.
+    if (settings.Beat)
+    {
+        w.RunBeat = true;
+        w.Beat = BeatHost.ForWorker(app, settings);
+    }
+});
 try
 {
     await worker.StartAsync(stop.Token);
@@ -65,7 +88,8 @@ catch (Exception ex) when (ex is not OperationCanceledException)
     return 1;
 }
 Console.WriteLine($"{worker.Hostname} ready: consuming {string.Join(",", settings.Queues)} from {settings.Broker}" +
-    (settings.Autoscale is { } bounds ? $" (autoscale {bounds.Max},{bounds.Min})" : ""));
+    (settings.Autoscale is { } bounds ? $" (autoscale {bounds.Max},{bounds.Min})" : "") +
+    (settings.Beat ? $" with a beat of {app.Beat.Defined.Count} entries" : ""));
 
 // Runs until SIGTERM/SIGINT or a remote `shutdown` (celery control shutdown); either way a graceful stop, exit 0.
 await worker.RunAsync(stop.Token);

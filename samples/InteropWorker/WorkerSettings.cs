@@ -21,6 +21,19 @@ internal sealed record WorkerSettings
     public int? QueueMaxPriority { get; init; }
     public bool ConfirmPublish { get; init; } = true;
     public string? RecordRedisUrl { get; init; }
+    /// <summary>Also run a beat in the worker process (Celery's <c>worker -B</c>).</summary>
+    public bool Beat { get; init; }
+    /// <summary>Run only a beat: publish due runs, consume nothing.</summary>
+    public bool BeatOnly { get; init; }
+    /// <summary>The schedule file (Celery's <c>beat_schedule</c> as JSON).</summary>
+    public string? Schedule { get; init; }
+    /// <summary>Where the beat keeps each entry's last run; null for the library's default (a file in the working directory).</summary>
+    public string? BeatState { get; init; }
+    /// <summary>Celery's <c>timezone</c>: the zone wall-clock entries are read in.</summary>
+    public string? Timezone { get; init; }
+
+    /// <summary>True when this process runs a beat (embedded or alone).</summary>
+    public bool RunsBeat => Beat || BeatOnly;
 
     /// <summary>Reads the settings; throws <see cref="ArgumentException"/> with a usage hint on a bad option.</summary>
     public static WorkerSettings Parse(string[] args, Func<string, string?> env)
@@ -49,10 +62,17 @@ internal sealed record WorkerSettings
                 "--visibility-timeout" => s with { VisibilityTimeout = double.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--queue-max-priority" => s with { QueueMaxPriority = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--no-confirm-publish" => s with { ConfirmPublish = false },
+                "--beat" or "-B" => s with { Beat = true },
+                "--beat-only" => s with { BeatOnly = true },
+                "--schedule" => s with { Schedule = Value() },
+                "--beat-state" => s with { BeatState = Value() },
+                "--timezone" => s with { Timezone = KnownTimeZone(Value()) },
                 _ => throw new ArgumentException($"unknown option '{args[i]}'"),
             };
         }
         if (s.Queues.Count == 0) throw new ArgumentException("--queues needs at least one queue");
+        if (s.Beat && s.BeatOnly) throw new ArgumentException("--beat and --beat-only exclude each other");
+        if (!s.RunsBeat && (s.Schedule ?? s.BeatState) is not null) throw new ArgumentException("--schedule and --beat-state need --beat or --beat-only");
         return s;
     }
 
@@ -66,7 +86,22 @@ internal sealed record WorkerSettings
         return (max, min);
     }
 
+    /// <summary>An IANA zone the system knows; checked here so a typo stops the process before it runs.</summary>
+    private static string KnownTimeZone(string name)
+    {
+        try
+        {
+            TimeZoneInfo.FindSystemTimeZoneById(name);
+            return name;
+        }
+        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            throw new ArgumentException($"--timezone {name}: not a known time zone (IANA, e.g. Europe/Berlin or UTC)");
+        }
+    }
+
     public const string Usage =
         "usage: InteropWorker [--broker URL] [--backend URL|disabled] [--queues a,b] [--concurrency N] " +
-        "[--autoscale MAX,MIN] [--prefetch-multiplier N] [--hostname NAME] [--events] [--acks-late] [--visibility-timeout SECONDS] [--queue-max-priority N] [--no-confirm-publish]";
+        "[--autoscale MAX,MIN] [--prefetch-multiplier N] [--hostname NAME] [--events] [--acks-late] [--visibility-timeout SECONDS] [--queue-max-priority N] [--no-confirm-publish] " +
+        "[--beat|--beat-only] [--schedule FILE] [--beat-state PATH] [--timezone NAME]";
 }

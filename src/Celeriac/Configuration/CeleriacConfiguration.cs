@@ -1,4 +1,5 @@
 using System.Globalization;
+using Celeriac.Beat.Schedules;
 using Microsoft.Extensions.Configuration;
 
 namespace Celeriac.Configuration;
@@ -25,7 +26,9 @@ public static class CeleriacConfiguration
             }
             catch (Exception ex) when (ex is FormatException or OverflowException or ArgumentException)
             {
-                throw new FormatException($"Celeriac setting '{section.Path}' = '{section.Value}' cannot be read: {ex.Message}", ex);
+                // A section with children (task_queues, beat_schedule) has no value of its own to show.
+                var shown = section.Value is null ? "" : $" = '{section.Value}'";
+                throw new FormatException($"Celeriac setting '{section.Path}'{shown} cannot be read: {ex.Message}", ex);
             }
         }
         return options;
@@ -87,6 +90,10 @@ public static class CeleriacConfiguration
         Add((o, s) => o.WorkerRevokeRefreshInterval = OptionalSeconds(s) ?? TimeSpan.FromSeconds(1), "WorkerRevokeRefreshInterval", "worker_revoke_refresh_interval");
         Add((o, s) => o.WorkerSendTaskEvents = Bool(s), "WorkerSendTaskEvents", "worker_send_task_events");
         Add((o, s) => o.TaskSendSentEvent = Bool(s), "TaskSendSentEvent", "task_send_sent_event");
+        Add((o, s) => o.Timezone = TimeZoneName(s.Value), "Timezone", "timezone");
+        Add((o, s) => BeatScheduleConfiguration.Merge(o.BeatSchedule, s), "BeatSchedule", "beat_schedule");
+        Add((o, s) => o.BeatScheduleFilename = string.IsNullOrWhiteSpace(s.Value) || s.Value is "None" or "null" ? null : s.Value,
+            "BeatScheduleFilename", "beat_schedule_filename");
         return map;
     }
 
@@ -96,6 +103,22 @@ public static class CeleriacConfiguration
         "false" or "0" or "no" or "off" or "" => false,
         var v => throw new FormatException($"'{v}' is not a boolean"),
     };
+
+    /// <summary>An IANA zone name beats can read (checked here, so a typo names the setting, not a beat entry).</summary>
+    private static string TimeZoneName(string? value)
+    {
+        var name = value?.Trim();
+        if (string.IsNullOrEmpty(name)) throw new FormatException("a time zone name is needed (IANA, e.g. Europe/Berlin or UTC)");
+        try
+        {
+            BeatTimeZones.Find(name);
+            return name;
+        }
+        catch (TimeZoneNotFoundException ex)
+        {
+            throw new FormatException(ex.Message, ex);
+        }
+    }
 
     private static int Int(IConfigurationSection s) => int.Parse(s.Value ?? "", NumberStyles.Integer, CultureInfo.InvariantCulture);
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Configuration;
 
 namespace Celeriac.Configuration;
@@ -48,14 +47,7 @@ internal static class TaskQueuesConfiguration
         }
     }
 
-    private static object Typed(string key, string value)
-    {
-        if (StringArguments.Contains(key)) return value;
-        if (long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
-            return number is >= int.MinValue and <= int.MaxValue ? (object)(int)number : number;
-        if (bool.TryParse(value, out var flag)) return flag;
-        return value;
-    }
+    private static object Typed(string key, string value) => StringArguments.Contains(key) ? value : ConfigurationText.Typed(value);
 
     // Celery's key (exchange_type) or ours (ExchangeType): they compare equal without underscores and case.
     private static IConfigurationSection? Section(IConfigurationSection parent, string celeryName) =>
