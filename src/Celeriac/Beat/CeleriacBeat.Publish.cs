@@ -94,7 +94,8 @@ public sealed partial class CeleriacBeat
 
     /// <summary>
     /// The slot an entry counts from: its recorded last slot, or — new to the store — the moment it is
-    /// first seen (recorded, as only this beat knows that moment, so a take-over keeps it). An edit
+    /// first seen (recorded, as only this beat knows that moment, so a take-over keeps it), or just
+    /// before a one-off's instant already past then (<see cref="BeatPlanner.NewAnchor"/>). An edit
     /// made later re-anchors it at the edit's moment; that moment is in the edit itself, so every
     /// beat computes the same anchor and nothing is written (the state keeps the last real run).
     /// </summary>
@@ -102,7 +103,7 @@ public sealed partial class CeleriacBeat
     {
         if (!_states.TryGetValue(entry.Name, out var state))
         {
-            var anchor = entry.EditedAt is { } at && at < now ? at : now;
+            var anchor = BeatPlanner.NewAnchor(entry.Entry!.Schedule, entry.EditedAt is { } at && at < now ? at : now);
             anchors[entry.Name] = new BeatEntryState(anchor, 0);
             return anchor;
         }
