@@ -169,7 +169,7 @@ public sealed partial class CeleriacBeat
             TaskMessage message;
             try
             {
-                (run, message) = _runs.Run(entry.Entry!, slot, count);
+                (run, message) = TakeRun(entry, slot, count);
             }
             catch (Exception ex)
             {
