@@ -37,6 +37,25 @@ internal sealed class BrokerMessage
     private readonly ReadOnlyMemory<byte> _headersUtf8;
     private JsonObject? _headers;
 
+    // Set when _headersUtf8 was written by CeleryJson itself (not read off the wire), so an encoder may
+    // copy the bytes as they are: they are exactly what serializing the headers again would give.
+    private bool _headersOwnJson;
+
+    /// <summary>
+    /// This message with its headers serialized now by <see cref="CeleryJson"/>, kept as bytes: an
+    /// encoder copies them instead of writing the node tree again (<see cref="TryGetOwnHeadersJson"/>),
+    /// and the object holds a few arrays instead of a tree. For messages built ahead of their send.
+    /// </summary>
+    internal BrokerMessage WithSerializedHeaders() =>
+        new(CeleryJson.ToUtf8Bytes(Headers), Properties, Body, ContentType, ContentEncoding) { _headersOwnJson = true };
+
+    /// <summary>The headers' JSON when this message holds it as CeleryJson wrote it and the headers were not asked for since.</summary>
+    internal bool TryGetOwnHeadersJson(out ReadOnlyMemory<byte> utf8)
+    {
+        utf8 = _headersUtf8;
+        return _headersOwnJson && Volatile.Read(ref _headers) is null;
+    }
+
     /// <summary>Flat headers: protocol v2 task metadata, event <c>hostname</c>, control <c>clock</c>, …</summary>
     public JsonObject Headers
     {

@@ -70,7 +70,8 @@ internal sealed class KombuEnvelope
             writer.WriteString("content-encoding", state.message.ContentEncoding);
             writer.WriteString("content-type", state.message.ContentType);
             writer.WritePropertyName("headers");
-            state.message.Headers.WriteTo(writer);
+            if (state.message.TryGetOwnHeadersJson(out var headers)) writer.WriteRawValue(headers.Span, skipInputValidation: true);
+            else state.message.Headers.WriteTo(writer);
             writer.WritePropertyName("properties");
             state.props.WriteTo(writer);
             writer.WriteEndObject();

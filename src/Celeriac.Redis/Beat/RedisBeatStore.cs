@@ -19,8 +19,11 @@ namespace Celeriac.Redis.Beat;
 /// </summary>
 internal sealed class RedisBeatStore : IBeatStore
 {
-    /// <summary>Most runs one script call carries: a script blocks Redis while it runs, so a big batch goes in several.</summary>
-    internal const int MaxRunsPerCall = 500;
+    /// <summary>
+    /// Most runs one script call carries: a script blocks Redis while it runs, so a big batch goes in
+    /// several — and while one runs in the server the next is encoded here, so smaller calls overlap more.
+    /// </summary>
+    internal const int MaxRunsPerCall = 100;
 
     /// <summary>Most envelope bytes one script call carries (at least one run always goes).</summary>
     internal const int MaxBytesPerCall = 1 << 20;
@@ -93,15 +96,34 @@ internal sealed class RedisBeatStore : IBeatStore
         ArgumentNullException.ThrowIfNull(runs);
         var published = 0;
         var duplicates = new List<BeatRun>();
-        var batch = new BeatPublishBatch(this, lease);
-        for (var start = 0; start < runs.Count;)
+        if (runs.Count == 0) return new BeatPublishResult(0, duplicates);
+        // Two calls' worth of KEYS/ARGV: the next is filled (envelopes encoded) while the one before runs
+        // in Redis, but sent only once that one has answered — calls stay one after another, so a lease
+        // lost mid-way still leaves a recorded prefix of whole calls and nothing after it.
+        BeatPublishBatch current = new(this, lease), next = new(this, lease);
+        var start = 0;
+        var end = await current.FillAsync(runs, start, cancellationToken).ConfigureAwait(false);
+        while (true)
         {
-            var end = await batch.FillAsync(runs, start, cancellationToken).ConfigureAwait(false);
-            var reply = (await _redis.EvaluateAsync(BeatPublishScript.Script, batch.Keys, batch.Arguments, cancellationToken).ConfigureAwait(false)).AsArray();
+            var running = _redis.EvaluateAsync(BeatPublishScript.Script, current.Keys, current.Arguments, cancellationToken).AsTask();
+            int nextEnd;
+            try
+            {
+                nextEnd = end < runs.Count ? await next.FillAsync(runs, end, cancellationToken).ConfigureAwait(false) : end;
+            }
+            catch
+            {
+                // The call in flight still gets its answer (the caller re-reads the state after an error).
+                await Task.WhenAny(running).ConfigureAwait(false);
+                throw;
+            }
+            var reply = (await running.ConfigureAwait(false)).AsArray();
             if (reply[0].AsInt64() == BeatPublishScript.LeaseLost) throw LeaseLost(lease, $"{published} run(s) of this batch were sent before it was lost, none after");
             published += (int)reply[0].AsInt64();
             for (var i = 1; i < reply.Length; i++) duplicates.Add(runs[start + (int)reply[i].AsInt64() - 1]);
-            start = end;
+            if (end >= runs.Count) break;
+            (current, next) = (next, current);
+            (start, end) = (end, nextEnd);
         }
         return new BeatPublishResult(published, duplicates);
     }

@@ -27,6 +27,9 @@ internal sealed class BeatEntryInForce
     public DateTimeOffset? LastSlotSeen { get; set; }
     public bool Ended { get; set; }
 
+    /// <summary>The run of <see cref="NextDue"/> built ahead of it, if any (goes with this definition: an edit drops it).</summary>
+    public PrebuiltRun? Prebuilt { get; set; }
+
     /// <summary>
     /// The entries in force: <paramref name="defined"/> overlaid by <paramref name="edits"/> (a null
     /// edit removes). <paramref name="previous"/> keeps the cache of entries whose definition did not change.

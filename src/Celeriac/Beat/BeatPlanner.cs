@@ -15,6 +15,24 @@ internal static class BeatPlanner
     /// </summary>
     internal const int MaxWalk = 100_000;
 
+    /// <summary>
+    /// How far before its instant a new one-off entry is anchored: the stores keep slots to the
+    /// microsecond, so a tick would round onto the instant itself and the run would never be due.
+    /// </summary>
+    internal static readonly TimeSpan OneOffLead = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>
+    /// The anchor of an entry new to the store (no recorded state), first seen at <paramref name="seen"/>.
+    /// Counting from that moment is right for a repeating schedule (its first run is the next one), but
+    /// a one-off whose instant has already passed would never run at all — a user who adds one for an
+    /// instant that passed while beat was down expects what a missed run gets. So it counts from just
+    /// before its instant: the run is due now, and on time or missed as the grace and its policy say
+    /// (Once, the default, runs it; Skip does not; Within(d) only when the instant is within d). Once it
+    /// ran or was skipped, its recorded slot is the instant and it never runs again.
+    /// </summary>
+    public static DateTimeOffset NewAnchor(BeatSchedule schedule, DateTimeOffset seen) =>
+        schedule is Schedules.OneOffSchedule oneOff && oneOff.Instant <= seen ? oneOff.Instant.ToUniversalTime() - OneOffLead : seen;
+
     public static BeatPlan Plan(BeatSchedule schedule, TimeZoneInfo zone, DateTimeOffset lastSlot, DateTimeOffset now, TimeSpan grace, MissedRunPolicy policy)
     {
         var onTimeFrom = now - grace;

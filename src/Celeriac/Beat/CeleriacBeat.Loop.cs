@@ -29,6 +29,7 @@ public sealed partial class CeleriacBeat
                 await RenewAsync(stopping).ConfigureAwait(false);
                 await RefreshEditsAsync(force: false, stopping).ConfigureAwait(false);
                 if (_lease is not null) await PublishDueAsync(stopping).ConfigureAwait(false);
+                if (_lease is not null) PrebuildDue();
                 wake = NextWake();
                 backoff = FirstBackoff;
             }

@@ -75,9 +75,7 @@ public sealed partial class CeleriacBeat
             if (due.Count == 0) return;
             // Oldest first across entries, each entry's runs in order.
             due.Sort((a, b) => a.Slot != b.Slot ? a.Slot.CompareTo(b.Slot) : string.CompareOrdinal(a.Entry.Name, b.Entry.Name));
-            var size = BatchSize;
-            for (var i = 0; i < due.Count; i += size)
-                await PublishBatchAsync(lease, due.GetRange(i, Math.Min(size, due.Count - i)), cancellationToken).ConfigureAwait(false);
+            await PublishBatchesAsync(lease, due, cancellationToken).ConfigureAwait(false);
         }
         catch (BeatLeaseLostException ex)
         {
@@ -96,7 +94,8 @@ public sealed partial class CeleriacBeat
 
     /// <summary>
     /// The slot an entry counts from: its recorded last slot, or — new to the store — the moment it is
-    /// first seen (recorded, as only this beat knows that moment, so a take-over keeps it). An edit
+    /// first seen (recorded, as only this beat knows that moment, so a take-over keeps it), or just
+    /// before a one-off's instant already past then (<see cref="BeatPlanner.NewAnchor"/>). An edit
     /// made later re-anchors it at the edit's moment; that moment is in the edit itself, so every
     /// beat computes the same anchor and nothing is written (the state keeps the last real run).
     /// </summary>
@@ -104,7 +103,7 @@ public sealed partial class CeleriacBeat
     {
         if (!_states.TryGetValue(entry.Name, out var state))
         {
-            var anchor = entry.EditedAt is { } at && at < now ? at : now;
+            var anchor = BeatPlanner.NewAnchor(entry.Entry!.Schedule, entry.EditedAt is { } at && at < now ? at : now);
             anchors[entry.Name] = new BeatEntryState(anchor, 0);
             return anchor;
         }
@@ -126,19 +125,51 @@ public sealed partial class CeleriacBeat
         Signals.Raise(new BeatSignal(BeatSignalKind.Skipped, entry.Name, plan.NewestSkipped ?? default, At: Clock.GetUtcNow()));
     }
 
-    private async Task PublishBatchAsync(BeatLease lease, List<(BeatEntryInForce Entry, DateTimeOffset Slot, long Count)> batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// Publishes <paramref name="due"/> in batches, one store call after another (so a lease lost
+    /// mid-way leaves a recorded prefix), building each batch's messages while the store runs the one
+    /// before it: on Redis the script runs in the server's process, so the two overlap instead of
+    /// adding up. A batch is built at most one store call before it goes out, so `expires` still
+    /// counts from about its publish (docs/interop.md, "Beat").
+    /// </summary>
+    private async Task PublishBatchesAsync(BeatLease lease, List<(BeatEntryInForce Entry, DateTimeOffset Slot, long Count)> due, CancellationToken cancellationToken)
     {
-        // Built just before they go out: `expires` counts from the publish (docs/interop.md, "Beat").
-        var runs = new List<BeatRun>(batch.Count);
-        var messages = new List<TaskMessage>(batch.Count);
-        var prepared = new HashSet<DeliveryInfo>();
-        foreach (var (entry, slot, count) in batch)
+        var size = BatchSize;
+        var next = await PrepareBatchAsync(due, 0, size, cancellationToken).ConfigureAwait(false);
+        for (var start = 0; next is not null; start += size)
         {
+            var current = next;
+            next = null;
+            var publishing = current.Runs.Count == 0 ? null : _store!.PublishAsync(lease, current.Runs, cancellationToken).AsTask();
+            try
+            {
+                if (start + size < due.Count) next = await PrepareBatchAsync(due, start + size, size, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                // Whatever happened to the next batch, this one's outcome is recorded (or its error thrown) first.
+                if (publishing is not null) Record(current, await publishing.ConfigureAwait(false));
+            }
+        }
+    }
+
+    private sealed record PreparedBatch(List<BeatRun> Runs, List<TaskMessage> Messages);
+
+    private async Task<PreparedBatch> PrepareBatchAsync(List<(BeatEntryInForce Entry, DateTimeOffset Slot, long Count)> due, int start, int size,
+        CancellationToken cancellationToken)
+    {
+        var end = (int)Math.Min((long)start + size, due.Count);
+        var runs = new List<BeatRun>(end - start);
+        var messages = new List<TaskMessage>(end - start);
+        var prepared = new HashSet<DeliveryInfo>();
+        for (var i = start; i < end; i++)
+        {
+            var (entry, slot, count) = due[i];
             BeatRun run;
             TaskMessage message;
             try
             {
-                (run, message) = _runs.Run(entry.Entry!, slot, count);
+                (run, message) = TakeRun(entry, slot, count);
             }
             catch (Exception ex)
             {
@@ -149,9 +180,12 @@ public sealed partial class CeleriacBeat
             runs.Add(run);
             messages.Add(message);
         }
-        if (runs.Count == 0) return;
+        return new PreparedBatch(runs, messages);
+    }
 
-        var result = await _store!.PublishAsync(lease, runs, cancellationToken).ConfigureAwait(false);
+    private void Record(PreparedBatch batch, BeatPublishResult result)
+    {
+        var (runs, messages) = (batch.Runs, batch.Messages);
         var duplicates = result.Duplicates.Count == 0 ? null : new HashSet<BeatRun>(result.Duplicates, ReferenceEqualityComparer.Instance);
         if (duplicates is not null)
         {
