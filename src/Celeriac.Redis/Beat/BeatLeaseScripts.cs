@@ -17,7 +17,7 @@ internal static class BeatLeaseScripts
     /// holder's only when it is exactly <c>holder|digits</c>, so a holder named like another's
     /// <c>holder|term</c> never matches it.
     /// </summary>
-    public static readonly RedisScript Acquire = new("""
+    public static readonly RedisScript Acquire = new(BeatCounterLua.NextCounter + """
         local current = redis.call('GET', KEYS[1])
         local mine = ARGV[1] .. '|'
         if current then
@@ -30,13 +30,7 @@ internal static class BeatLeaseScripts
           end
           return false
         end
-        local term = redis.call('INCR', KEYS[2])
-        local t = redis.call('TIME')
-        local floor = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-        if term < floor then
-          term = floor
-          redis.call('SET', KEYS[2], term)
-        end
+        local term = next_counter(KEYS[2])
         redis.call('SET', KEYS[1], mine .. term, 'PX', ARGV[2])
         return term
         """);

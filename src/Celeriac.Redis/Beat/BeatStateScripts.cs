@@ -39,16 +39,9 @@ internal static class BeatStateScripts
     /// milliseconds, so a version lost with the data (a restart without persistence) does not
     /// count up again through values a running beat has already seen.
     /// </summary>
-    public static readonly RedisScript WriteEdit = new("""
+    public static readonly RedisScript WriteEdit = new(BeatCounterLua.NextCounter + """
         redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-        local version = redis.call('INCR', KEYS[2])
-        local t = redis.call('TIME')
-        local floor = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-        if version < floor then
-          version = floor
-          redis.call('SET', KEYS[2], version)
-        end
-        return version
+        return next_counter(KEYS[2])
         """);
 
     /// <summary>KEYS: edits, edits version. Returns <c>{version, {entry, definition, …}}</c> read together, so the version matches the edits.</summary>

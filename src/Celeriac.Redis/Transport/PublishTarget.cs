@@ -7,7 +7,7 @@ namespace Celeriac.Redis.Transport;
 /// </summary>
 /// <param name="ListKeys">The lists that receive the envelope, in routing order.</param>
 /// <param name="Channel">The fanout channel, or null when the message goes to lists.</param>
-internal sealed record PublishTarget(IReadOnlyList<string> ListKeys, string? Channel)
+internal readonly record struct PublishTarget(IReadOnlyList<string> ListKeys, string? Channel)
 {
     /// <summary>An unroutable message: nothing is written.</summary>
     public static PublishTarget Nowhere { get; } = new([], null);
