@@ -256,6 +256,20 @@ public sealed class CeleriacOptions
     /// </summary>
     public ILoggerFactory LoggerFactory { get; set; } = NullLoggerFactory.Instance;
 
+    /// <summary>
+    /// How trace context travels in task message headers (top-level <c>traceparent</c>/<c>tracestate</c>,
+    /// where Python's <c>opentelemetry-instrumentation-celery</c> puts them). Null (the default) uses
+    /// <see cref="System.Diagnostics.DistributedContextPropagator.Current"/>; the Celeriac.OpenTelemetry
+    /// package sets one that follows OpenTelemetry's configured propagator.
+    /// </summary>
+    public System.Diagnostics.DistributedContextPropagator? Propagator { get; set; }
+
+    /// <summary>
+    /// Where the app's <see cref="System.Diagnostics.Metrics.Meter"/> comes from; <c>AddCeleriac</c> sets the
+    /// host's. Null makes one of the app's own, named <c>Celeriac</c> like the other.
+    /// </summary>
+    public System.Diagnostics.Metrics.IMeterFactory? MeterFactory { get; set; }
+
     /// <summary>Transports and backends by URL scheme; packages add theirs (<c>UseRedis()</c>).</summary>
     internal ProviderRegistry Providers { get; } = new();
 
