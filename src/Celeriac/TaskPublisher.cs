@@ -142,10 +142,21 @@ internal sealed class TaskPublisher(CeleriacApp app)
         var transport = app.Transport;
         var metrics = app.Metrics;
         var started = CeleriacMetrics.Start(metrics.PublishDuration);
-        await PrepareAsync(route, cancellationToken).ConfigureAwait(false);
-        // Only while someone measures queue waits: otherwise the bytes are Celery's own (Diagnostics/QueueWait.cs).
-        if (metrics.QueueWait.Enabled) QueueWait.Stamp(message, app.Options.TimeProvider.GetUtcNow());
-        await transport.PublishAsync(TaskMessageCodec.Encode(message), route, cancellationToken).ConfigureAwait(false);
+        // Every task message goes out here (sends, canvas, retries, what a run carries on), so this is
+        // where the producer span starts and the trace context enters the headers (docs/interop.md, "Tracing").
+        using var span = Diagnostics.PublishTracing.Start(app, message, route);
+        try
+        {
+            await PrepareAsync(route, cancellationToken).ConfigureAwait(false);
+            // Only while someone measures queue waits: otherwise the bytes are Celery's own (Diagnostics/QueueWait.cs).
+            if (metrics.QueueWait.Enabled) QueueWait.Stamp(message, app.Options.TimeProvider.GetUtcNow());
+            await transport.PublishAsync(TaskMessageCodec.Encode(message), route, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (span is not null)
+        {
+            Diagnostics.PublishTracing.Failed(span, ex);
+            throw;
+        }
         metrics.Published(message.Task, route.RoutingKey, started);
         if (app.Options.TaskSendSentEvent) app.TaskSentEvent(message, route);
     }

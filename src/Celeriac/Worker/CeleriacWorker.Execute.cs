@@ -131,6 +131,8 @@ public sealed partial class CeleriacWorker
         if (RevokeIfExpired(request) || RevokeIfRevoked(request)) return;
         TrackStarted(request);
         _app.Metrics.Started(message, delivery.Queue, _app.Options.TimeProvider);
+        // The consumer span, parented on the message's trace context; current until the run and its canvas are carried on.
+        using var span = Diagnostics.RunTracing.Start(_app, message, Hostname, delivery.Queue);
 
         // Early ack: just before execution (docs/protocol.md §5.2). A crash from here on loses the task,
         // which is Celery's default contract; acks_late moves the ack after the run.
@@ -201,6 +203,7 @@ public sealed partial class CeleriacWorker
         {
             meta?.ToUtf8Bytes(); // serialize here, in parallel slots, not on the completer's one thread
             var signal = new WorkerSignal(WorkerSignalKind.Completed, message.Id, state);
+            Diagnostics.RunTracing.Finished(span, state, outcome);
             if (acksLate) completer.Settle(delivery, lateAction, meta, signal);
             else if (meta is not null) completer.Store(meta, signal);
             else completer.Signal(signal);
