@@ -108,6 +108,20 @@ public sealed class ProducerConsumerSpanTests : IAsyncLifetime
         consumer.GetTagItem("messaging.message.id").Should().Be(id);
     }
 
+    [Fact]
+    public async Task Baggage_of_the_sender_reaches_the_run()
+    {
+        using var spans = new SpanCollector();
+        _h.App.Task("tr.baggage", (long x) => x);
+        await _h.StartWorkerAsync();
+
+        using (var request = new Activity("an incoming request").SetIdFormat(ActivityIdFormat.W3C).AddBaggage("tenant", "acme").Start())
+            await _h.SendAsync("tr.baggage", [1]);
+
+        var consumer = await spans.WaitForAsync("run/tr.baggage");
+        consumer.GetBaggageItem("tenant").Should().Be("acme");
+    }
+
     [Theory]
     [InlineData("not a traceparent")]
     [InlineData("00-00000000000000000000000000000000-00f067aa0ba902b7-01")]
