@@ -122,6 +122,24 @@ public sealed class ProducerConsumerSpanTests : IAsyncLifetime
         consumer.GetBaggageItem("tenant").Should().Be("acme");
     }
 
+    [Fact]
+    public async Task The_apps_own_propagator_writes_and_reads_the_context()
+    {
+        using var spans = new SpanCollector();
+        await using var h = TestHarness.Create(o => o.Propagator = new PrefixedPropagator("x-"));
+        h.App.Task("tr.own_propagator", (long x) => x);
+
+        await h.SendAsync("tr.own_propagator", [1]);
+        var message = (await h.DrainAsync("celery")).Single().Message;
+        var producer = await spans.WaitForAsync("apply_async/tr.own_propagator");
+        message.ExtraHeaders.Should().NotContainKey("traceparent");
+        message.ExtraHeaders["x-traceparent"]!.GetValue<string>().Should().Be(producer.Id);
+
+        await h.StartWorkerAsync();
+        await h.App.Transport.PublishAsync(TaskMessageCodec.Encode(message), DeliveryInfo.ToQueue("celery"));
+        (await spans.WaitForAsync("run/tr.own_propagator")).ParentSpanId.Should().Be(producer.SpanId, "read back through the same propagator");
+    }
+
     [Theory]
     [InlineData("not a traceparent")]
     [InlineData("00-00000000000000000000000000000000-00f067aa0ba902b7-01")]
