@@ -71,13 +71,14 @@ def main():
         return statistics.median(x[key] for x in runs[name])
 
     print(f"{args.count} tasks, {args.rounds} rounds, medians; base = {args.base} ({commit})")
-    print(f"{'':6} {'send/s':>9} {'B/send':>8} {'drain/s':>9} {'B/task':>8}  spans/measurements")
+    print(f"{'':6} {'send/s':>9} {'B/send':>8} {'CPU us/send':>12} {'drain/s':>9} {'B/task':>8} {'CPU us/task':>12}  spans/measurements")
     for name in runs:
         last = runs[name][-1]
-        print(f"{name:6} {med(name, 'send_per_s'):>9.0f} {med(name, 'send_bytes'):>8.0f} {med(name, 'drain_per_s'):>9.0f} "
-              f"{med(name, 'drain_bytes'):>8.0f}  {last['spans']}/{last['measurements']}")
+        print(f"{name:6} {med(name, 'send_per_s'):>9.0f} {med(name, 'send_bytes'):>8.0f} {med(name, 'send_cpu_us'):>12.1f} "
+              f"{med(name, 'drain_per_s'):>9.0f} {med(name, 'drain_bytes'):>8.0f} {med(name, 'drain_cpu_us'):>12.1f}  {last['spans']}/{last['measurements']}")
     for a, b in (("off", "base"), ("on", "off")):
-        print(f"{a}/{b}: send {med(a, 'send_per_s') / med(b, 'send_per_s'):.3f}, drain {med(a, 'drain_per_s') / med(b, 'drain_per_s'):.3f}, "
+        print(f"{a}/{b}: rate send {med(a, 'send_per_s') / med(b, 'send_per_s'):.3f}, drain {med(a, 'drain_per_s') / med(b, 'drain_per_s'):.3f}; "
+              f"CPU send {med(a, 'send_cpu_us') / med(b, 'send_cpu_us'):.3f}, drain {med(a, 'drain_cpu_us') / med(b, 'drain_cpu_us'):.3f}; "
               f"bytes/send {med(a, 'send_bytes') - med(b, 'send_bytes'):+.0f}, bytes/task {med(a, 'drain_bytes') - med(b, 'drain_bytes'):+.0f}")
 
 
