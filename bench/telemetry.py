@@ -5,7 +5,8 @@ in-memory broker (results stored in memory, one worker with 2 slots), in three b
   base  the same program built against an older commit's src/ (default: main), before the telemetry;
   off   this tree, nothing listening: the price every user pays;
   on    this tree, an ActivityListener recording every span and a MeterListener on every instrument
-        of the "Celeriac" meter: roughly what OpenTelemetry tracing + metrics cost, minus exporting.
+        of the "Celeriac" meter: roughly what OpenTelemetry tracing + metrics cost, minus exporting;
+  metrics / tracing (with --split): one of the two listeners, to tell their costs apart.
 
 Rounds alternate base/off/on so drift on a shared machine hits each alike; the medians are printed
 with the off/base and on/off ratios, for sending (publish path) and draining (worker path), and the
@@ -57,12 +58,16 @@ def main():
     parser.add_argument("--count", type=int, default=50_000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--base", default="main", help="the commit to compare with (default main)")
+    parser.add_argument("--split", action="store_true", help="also run with only the metrics and only the tracing listener")
     args = parser.parse_args()
     commit, base_dll = build_base(args.base)
     this_dll = os.path.join(HERE, "Telemetry/bin/Release/net10.0/Telemetry.dll")
-    runs = {"base": [], "off": [], "on": []}
+    modes = [("base", base_dll, "off"), ("off", this_dll, "off"), ("on", this_dll, "on")]
+    if args.split:
+        modes += [("metrics", this_dll, "metrics"), ("tracing", this_dll, "tracing")]
+    runs = {name: [] for name, _, _ in modes}
     for r in range(args.rounds):
-        for name, dll, mode in (("base", base_dll, "off"), ("off", this_dll, "off"), ("on", this_dll, "on")):
+        for name, dll, mode in modes:
             runs[name].append(run(dll, mode, args.count))
         print(f"round {r + 1}/{args.rounds}: " + ", ".join(
             f"{n} {runs[n][-1]['drain_per_s']}/s" for n in runs), file=sys.stderr)
@@ -76,7 +81,7 @@ def main():
         last = runs[name][-1]
         print(f"{name:6} {med(name, 'send_per_s'):>9.0f} {med(name, 'send_bytes'):>8.0f} {med(name, 'send_cpu_us'):>12.1f} "
               f"{med(name, 'drain_per_s'):>9.0f} {med(name, 'drain_bytes'):>8.0f} {med(name, 'drain_cpu_us'):>12.1f}  {last['spans']}/{last['measurements']}")
-    for a, b in (("off", "base"), ("on", "off")):
+    for a, b in [("off", "base"), ("on", "off")] + ([("metrics", "off"), ("tracing", "off")] if args.split else []):
         print(f"{a}/{b}: rate send {med(a, 'send_per_s') / med(b, 'send_per_s'):.3f}, drain {med(a, 'drain_per_s') / med(b, 'drain_per_s'):.3f}; "
               f"CPU send {med(a, 'send_cpu_us') / med(b, 'send_cpu_us'):.3f}, drain {med(a, 'drain_cpu_us') / med(b, 'drain_cpu_us'):.3f}; "
               f"bytes/send {med(a, 'send_bytes') - med(b, 'send_bytes'):+.0f}, bytes/task {med(a, 'drain_bytes') - med(b, 'drain_bytes'):+.0f}")

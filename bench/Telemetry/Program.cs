@@ -3,16 +3,16 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using Celeriac;
 
-// Usage: Telemetry <off|on> <count>
+// Usage: Telemetry <off|on|metrics|tracing> <count>
 // Sends <count> bench.add tasks to an in-memory broker, then drains them with one worker (results
 // stored in memory), and prints one JSON line: send and drain rates and bytes allocated per task.
 // "on" attaches an ActivityListener (every span of the "Celeriac" source recorded) and a
 // MeterListener (every instrument of the "Celeriac" meter, gauges read once a second): what an
-// app with OpenTelemetry tracing and metrics pays. Only public API of the core, so the same file
+// app with OpenTelemetry tracing and metrics pays; "metrics" and "tracing" attach one of the two. Only public API of the core, so the same file
 // builds against an older commit for the comparison bench/telemetry.py makes.
 var mode = args[0];
 var count = int.Parse(args[1], CultureInfo.InvariantCulture);
-using var listeners = mode == "on" ? Listeners.Attach() : null;
+using var listeners = mode == "off" ? null : Listeners.Attach(tracing: mode is "on" or "tracing", metrics: mode is "on" or "metrics");
 
 await using var app = CeleriacApp.Create(o =>
 {
@@ -59,13 +59,19 @@ Console.WriteLine(FormattableString.Invariant(
 /// <summary>What OpenTelemetry's SDK attaches, minus the export: spans recorded, every instrument enabled.</summary>
 internal sealed class Listeners : IDisposable
 {
-    private readonly ActivityListener _activities;
-    private readonly MeterListener _meters;
-    private readonly Timer _gauges;
+    private ActivityListener? _activities;
+    private MeterListener? _meters;
+    private Timer? _gauges;
     private long _spans;
     private long _measurements;
 
-    private Listeners()
+    private Listeners(bool tracing, bool metrics)
+    {
+        if (tracing) StartTracing();
+        if (metrics) StartMetrics();
+    }
+
+    private void StartTracing()
     {
         _activities = new ActivityListener
         {
@@ -74,6 +80,10 @@ internal sealed class Listeners : IDisposable
             ActivityStopped = _ => Interlocked.Increment(ref _spans),
         };
         ActivitySource.AddActivityListener(_activities);
+    }
+
+    private void StartMetrics()
+    {
         _meters = new MeterListener
         {
             InstrumentPublished = (instrument, listener) => { if (instrument.Meter.Name == "Celeriac") listener.EnableMeasurementEvents(instrument); },
@@ -89,12 +99,12 @@ internal sealed class Listeners : IDisposable
 
     public long Measurements => Interlocked.Read(ref _measurements);
 
-    public static Listeners Attach() => new();
+    public static Listeners Attach(bool tracing, bool metrics) => new(tracing, metrics);
 
     public void Dispose()
     {
-        _gauges.Dispose();
-        _meters.Dispose();
-        _activities.Dispose();
+        _gauges?.Dispose();
+        _meters?.Dispose();
+        _activities?.Dispose();
     }
 }
