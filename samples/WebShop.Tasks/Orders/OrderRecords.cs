@@ -2,9 +2,10 @@ namespace WebShop.Tasks.Orders;
 
 /// <summary>The result of <c>orders.process</c>: the order is paid.</summary>
 /// <param name="OrderId">The order (= the task id of its <c>orders.process</c>).</param>
+/// <param name="Email">Where the receipt goes.</param>
 /// <param name="PaymentId">The provider's payment id.</param>
 /// <param name="Attempts">Runs it took, retries included.</param>
-public sealed record PaidOrder(string OrderId, string PaymentId, int Attempts);
+public sealed record PaidOrder(string OrderId, string Email, string PaymentId, int Attempts);
 
 /// <summary>The result of <c>orders.reserve</c>, passed on to <c>orders.charge</c> by the chain.</summary>
 public sealed record Reservation(string OrderId, string Email, string ReservationId);

@@ -22,7 +22,7 @@ public static class OrderTasks
         orders.Record(orderId, "paid");
         await orders.SaveChangesAsync(context.Cancellation);
         logger.LogInformation("Order {OrderId} paid ({PaymentId}) after {Attempts} attempt(s)", orderId, paymentId, context.Retries + 1);
-        return new PaidOrder(orderId, paymentId, context.Retries + 1);
+        return new PaidOrder(orderId, order.Email, paymentId, context.Retries + 1);
     }
 
     /// <summary><c>orders.reserve</c>: the chain's first step.</summary>
