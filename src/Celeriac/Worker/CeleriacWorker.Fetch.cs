@@ -35,6 +35,7 @@ public sealed partial class CeleriacWorker
         while (!token.IsCancellationRequested)
         {
             int asked;
+            EnterPhase(FetchPhase.WaitingForCredit);
             try
             {
                 asked = await _credit.AcquireAsync(Options.MaxFetchBatch, token).ConfigureAwait(false);
@@ -45,10 +46,12 @@ public sealed partial class CeleriacWorker
             }
 
             IReadOnlyList<TransportDelivery> deliveries;
+            EnterPhase(FetchPhase.Receiving);
             try
             {
                 deliveries = await _consumer!.ReceiveAsync(asked, token).ConfigureAwait(false);
                 failures = 0;
+                FetchSucceeded();
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
@@ -59,6 +62,7 @@ public sealed partial class CeleriacWorker
             {
                 // The broker went away: keep the worker alive and retry with capped backoff.
                 _credit.Release(asked);
+                FetchFailed(ex);
                 var delay = TimeSpan.FromMilliseconds(Math.Min(10_000, 100 * Math.Pow(2, Math.Min(failures++, 7))));
                 _log.LogError(ex, "Fetching from {Queues} failed; retrying in {Delay}", string.Join(",", ConsumingQueues), delay);
                 try { await Task.Delay(delay, token).ConfigureAwait(false); }
@@ -66,6 +70,7 @@ public sealed partial class CeleriacWorker
                 continue;
             }
             if (deliveries.Count < asked) _credit.Release(asked - deliveries.Count);
+            EnterPhase(FetchPhase.Dispatching);
             foreach (var delivery in deliveries)
             {
                 try
