@@ -44,6 +44,7 @@ public sealed partial class CeleriacApp : IAsyncDisposable
         _eagerBackend = new(() => Options.StoreEagerResult
             ? Backend
             : new InMemoryResultStore().CreateBackend(Options.TimeProvider, Options.ResultExpires));
+        Metrics = new Diagnostics.CeleriacMetrics(options.MeterFactory);
         Publisher = new TaskPublisher(this);
         Executor = new TaskExecutor(this);
         Recorder = new ResultRecorder(options);
@@ -82,6 +83,9 @@ public sealed partial class CeleriacApp : IAsyncDisposable
     internal ResultRecorder Recorder { get; }
 
     internal CanvasContinuation Continuation { get; }
+
+    /// <summary>The app's meter and instruments (Diagnostics/CeleriacMetrics.cs).</summary>
+    internal Diagnostics.CeleriacMetrics Metrics { get; }
 
     /// <summary>This process's Lamport clock (Celery's <c>app.clock</c>), shared by its worker, events and control (docs/protocol.md §6.2).</summary>
     internal Protocol.Events.LamportClock Clock { get; } = new();
@@ -209,5 +213,6 @@ public sealed partial class CeleriacApp : IAsyncDisposable
         await StopClientEventsAsync().ConfigureAwait(false);
         if (_transport.IsValueCreated) await _transport.Value.DisposeAsync().ConfigureAwait(false);
         if (_backend.IsValueCreated) await _backend.Value.DisposeAsync().ConfigureAwait(false);
+        Metrics.Dispose();
     }
 }
