@@ -138,8 +138,19 @@ internal sealed class TaskPublisher(CeleriacApp app)
     public async ValueTask PublishAsync(TaskMessage message, DeliveryInfo route, CancellationToken cancellationToken)
     {
         var transport = app.Transport;
-        await PrepareAsync(route, cancellationToken).ConfigureAwait(false);
-        await transport.PublishAsync(TaskMessageCodec.Encode(message), route, cancellationToken).ConfigureAwait(false);
+        // Every task message goes out here (sends, canvas, retries, what a run carries on), so this is
+        // where the producer span starts and the trace context enters the headers (docs/interop.md, "Tracing").
+        using var span = Diagnostics.PublishTracing.Start(app, message, route);
+        try
+        {
+            await PrepareAsync(route, cancellationToken).ConfigureAwait(false);
+            await transport.PublishAsync(TaskMessageCodec.Encode(message), route, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (span is not null)
+        {
+            Diagnostics.PublishTracing.Failed(span, ex);
+            throw;
+        }
         if (app.Options.TaskSendSentEvent) app.TaskSentEvent(message, route);
     }
 

@@ -170,6 +170,7 @@ public sealed partial class CeleriacBeat
             try
             {
                 (run, message) = TakeRun(entry, slot, count);
+                run = Diagnostics.PublishTracing.Beat(_app, run, message);
             }
             catch (Exception ex)
             {

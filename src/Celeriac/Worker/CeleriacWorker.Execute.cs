@@ -127,6 +127,8 @@ public sealed partial class CeleriacWorker
         // Expiry and revokes are checked again right before running: an ETA or a queue wait may have outlived it.
         if (RevokeIfExpired(request) || RevokeIfRevoked(request)) return;
         TrackStarted(request);
+        // The consumer span, parented on the message's trace context; current until the run and its canvas are carried on.
+        using var span = Diagnostics.RunTracing.Start(_app, message, Hostname, delivery.Queue);
 
         // Early ack: just before execution (docs/protocol.md §5.2). A crash from here on loses the task,
         // which is Celery's default contract; acks_late moves the ack after the run.
@@ -196,6 +198,7 @@ public sealed partial class CeleriacWorker
         {
             meta?.ToUtf8Bytes(); // serialize here, in parallel slots, not on the completer's one thread
             var signal = new WorkerSignal(WorkerSignalKind.Completed, message.Id, state);
+            Diagnostics.RunTracing.Finished(span, state, outcome);
             if (acksLate) completer.Settle(delivery, lateAction, meta, signal);
             else if (meta is not null) completer.Store(meta, signal);
             else completer.Signal(signal);
