@@ -13,3 +13,6 @@ var app = builder.Build();
 WorkerStartup.WarnOnMemoryBroker(app);
 app.MapShopOperationalEndpoints();
 app.Run();
+
+/// <summary>The worker host's entry point, named for WebApplicationFactory.</summary>
+public partial class Program;
