@@ -33,10 +33,12 @@ public static class ShopCeleriac
 
     /// <summary>
     /// Adds Celeriac through <c>AddCeleriac</c> (the <c>Celeriac</c> section; Redis URLs understood), the
-    /// shop's tasks and services and, when <paramref name="runWorker"/>, a hosted worker. The app, the
-    /// control client and the health checks (celeriac-broker, -backend, -worker) come with it.
+    /// shop's tasks and services, a hosted worker when <paramref name="runWorker"/> and a hosted beat
+    /// when <paramref name="runBeat"/> (the beat Deployment: on Redis its replicas share one lease).
+    /// The app, the control client and the health checks (celeriac-broker, -backend, -worker, -beat)
+    /// come with it.
     /// </summary>
-    public static WebApplicationBuilder AddShopCeleriac(this WebApplicationBuilder builder, bool runWorker)
+    public static WebApplicationBuilder AddShopCeleriac(this WebApplicationBuilder builder, bool runWorker, bool runBeat = false)
     {
         var configuration = builder.Configuration;
         builder.Services.AddWebShopServices(configuration);
@@ -46,6 +48,7 @@ public static class ShopCeleriac
             .UseRedis();
         WebShopTasks.Register((name, function, configure) => celeriac.AddTask(name, function, configure), configuration.ReadPaymentOptions());
         if (runWorker) celeriac.AddWorker();
+        if (runBeat) celeriac.AddBeat();
         return builder;
     }
 }

@@ -1,4 +1,3 @@
-extern alias worker;
 using System.Diagnostics;
 using Celeriac.Redis.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
@@ -7,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using WebShop.Worker;
 
 namespace Celeriac.Samples.Tests.WebShop;
 
@@ -24,7 +24,7 @@ public sealed class WebShopCluster : IAsyncLifetime
     private RedisServer? _redis;
 
     /// <summary>The worker host.</summary>
-    public WebApplicationFactory<worker::Program> Worker { get; private set; } = null!;
+    public WebApplicationFactory<WorkerStartup> Worker { get; private set; } = null!;
 
     /// <summary>The web app.</summary>
     public WebApplicationFactory<Program> Web { get; private set; } = null!;
@@ -47,7 +47,7 @@ public sealed class WebShopCluster : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _redis = await RedisServer.StartAsync();
-        Worker = new WebApplicationFactory<worker::Program>().WithWebHostBuilder(host =>
+        Worker = new WebApplicationFactory<WorkerStartup>().WithWebHostBuilder(host =>
         {
             PointAtRedis(host);
             host.UseSetting("Celeriac:Hostname", WorkerHostname);

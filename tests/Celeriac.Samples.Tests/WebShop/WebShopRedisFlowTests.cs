@@ -1,4 +1,3 @@
-extern alias worker;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
