@@ -44,6 +44,7 @@ public sealed partial class CeleriacApp : IAsyncDisposable
         _eagerBackend = new(() => Options.StoreEagerResult
             ? Backend
             : new InMemoryResultStore().CreateBackend(Options.TimeProvider, Options.ResultExpires));
+        Metrics = new Diagnostics.CeleriacMetrics(options.MeterFactory);
         Publisher = new TaskPublisher(this);
         Executor = new TaskExecutor(this);
         Recorder = new ResultRecorder(options);
@@ -83,6 +84,9 @@ public sealed partial class CeleriacApp : IAsyncDisposable
 
     internal CanvasContinuation Continuation { get; }
 
+    /// <summary>The app's meter and instruments (Diagnostics/CeleriacMetrics.cs).</summary>
+    internal Diagnostics.CeleriacMetrics Metrics { get; }
+
     /// <summary>This process's Lamport clock (Celery's <c>app.clock</c>), shared by its worker, events and control (docs/protocol.md §6.2).</summary>
     internal Protocol.Events.LamportClock Clock { get; } = new();
 
@@ -111,13 +115,19 @@ public sealed partial class CeleriacApp : IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(function);
+        var invoker = TaskInvoker.Create(function, _isService);
+        if (wire is not null) invoker.CheckTypedArguments(name, wire);
+        return Define(name, invoker, configure);
+    }
+
+    private TaskDefinition Define(string name, TaskInvoker invoker, Action<TaskOptions>? configure)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
         var options = new TaskOptions();
         configure?.Invoke(options);
         // Checked here: a bad rate found only when a message arrives would get every message of the task rejected.
         if (!RateLimiting.RateLimit.TryParse(options.RateLimit, out _))
             throw new ArgumentException($"Task '{name}' has an invalid rate limit '{options.RateLimit}' (expected e.g. \"10/s\", \"100/m\", \"1000/h\").", nameof(configure));
-        var invoker = TaskInvoker.Create(function, _isService);
-        if (wire is not null) invoker.CheckTypedArguments(name, wire);
         var definition = new TaskDefinition(name, options, invoker);
         Tasks.Add(definition);
         return definition;
@@ -203,5 +213,6 @@ public sealed partial class CeleriacApp : IAsyncDisposable
         await StopClientEventsAsync().ConfigureAwait(false);
         if (_transport.IsValueCreated) await _transport.Value.DisposeAsync().ConfigureAwait(false);
         if (_backend.IsValueCreated) await _backend.Value.DisposeAsync().ConfigureAwait(false);
+        Metrics.Dispose();
     }
 }

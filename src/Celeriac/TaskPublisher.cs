@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Celeriac.Diagnostics;
 using Celeriac.Protocol.Json;
 using Celeriac.Protocol.Messages;
 using Celeriac.Serialization;
@@ -123,6 +124,7 @@ internal sealed class TaskPublisher(CeleriacApp app)
     {
         var copy = (JsonObject)headers.DeepClone();
         copy.Remove("redelivered");
+        QueueWait.Forget(copy); // the original's send time; the retry's own is stamped when it is published
         return copy;
     }
 
@@ -138,12 +140,16 @@ internal sealed class TaskPublisher(CeleriacApp app)
     public async ValueTask PublishAsync(TaskMessage message, DeliveryInfo route, CancellationToken cancellationToken)
     {
         var transport = app.Transport;
+        var metrics = app.Metrics;
+        var started = CeleriacMetrics.Start(metrics.PublishDuration);
         // Every task message goes out here (sends, canvas, retries, what a run carries on), so this is
         // where the producer span starts and the trace context enters the headers (docs/interop.md, "Tracing").
         using var span = Diagnostics.PublishTracing.Start(app, message, route);
         try
         {
             await PrepareAsync(route, cancellationToken).ConfigureAwait(false);
+            // Only while someone measures queue waits: otherwise the bytes are Celery's own (Diagnostics/QueueWait.cs).
+            if (metrics.QueueWait.Enabled) QueueWait.Stamp(message, app.Options.TimeProvider.GetUtcNow());
             await transport.PublishAsync(TaskMessageCodec.Encode(message), route, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (span is not null)
@@ -151,6 +157,7 @@ internal sealed class TaskPublisher(CeleriacApp app)
             Diagnostics.PublishTracing.Failed(span, ex);
             throw;
         }
+        metrics.Published(message.Task, route.RoutingKey, started);
         if (app.Options.TaskSendSentEvent) app.TaskSentEvent(message, route);
     }
 

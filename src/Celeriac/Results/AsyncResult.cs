@@ -78,7 +78,9 @@ public class AsyncResult : ITaskResult
     /// <summary>Reads the current state from the backend.</summary>
     public async Task<AsyncResult> RefreshAsync(CancellationToken cancellationToken = default)
     {
+        var started = Diagnostics.CeleriacMetrics.Start(_app.Metrics.BackendDuration);
         Meta = await _backend.GetAsync(Id, cancellationToken).ConfigureAwait(false);
+        _app.Metrics.BackendCall("get", started);
         return this;
     }
 

@@ -26,7 +26,8 @@ internal static class TaskLoggers
             (ILogger)Activator.CreateInstance(typeof(Logger<>).MakeGenericType(type.GetGenericArguments()), f)!, factory);
     }
 
-    private static ILoggerFactory FactoryOf(CeleriacApp app) =>
+    /// <summary>The factory tasks log through (the worker begins each run's logger scope on it).</summary>
+    public static ILoggerFactory FactoryOf(CeleriacApp app) =>
         app.Options.LoggerFactory is { } own && own is not NullLoggerFactory ? own
         : app.Services?.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
 }

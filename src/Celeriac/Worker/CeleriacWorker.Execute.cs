@@ -1,3 +1,4 @@
+using Celeriac.Diagnostics;
 using Celeriac.Exceptions;
 using Celeriac.Protocol.Results;
 using Celeriac.Transport;
@@ -25,7 +26,7 @@ public sealed partial class CeleriacWorker
             catch (Exception ex)
             {
                 if (_taking.IsCancellationRequested) return;
-                _log.LogError(ex, "An execution slot of {Hostname} failed; a new one takes its place", Hostname);
+                WorkerLog.SlotFailed(_log, ex, Hostname);
             }
         }
     }
@@ -100,12 +101,14 @@ public sealed partial class CeleriacWorker
     private void Faulted(TaskRequest request, Exception ex)
     {
         var message = request.Message;
-        _log.LogError(ex, "Task {Task}[{TaskId}] failed inside the worker; recorded as failed, the slot carries on", message.Task, message.Id);
+        WorkerLog.FaultedInWorker(_log, ex, message.Task, message.Id);
         var unsettled = _held.ContainsKey(request.Delivery);
         var signal = new WorkerSignal(WorkerSignalKind.Completed, message.Id, TaskStates.Failure, ex.Message);
         try
         {
-            OutcomeEvent(message, TaskOutcome.Failure(ExceptionInfoFactory.From(ex), ExceptionInfoFactory.Traceback(ex), ex, TimeSpan.Zero));
+            var failed = TaskOutcome.Failure(ExceptionInfoFactory.From(ex), ExceptionInfoFactory.Traceback(ex), ex, TimeSpan.Zero);
+            OutcomeEvent(message, failed);
+            _app.Metrics.Finished(message, request.Delivery.Queue, failed);
             var meta = _app.Recorder.Failure(request.Task, message, ExceptionInfoFactory.From(ex), ExceptionInfoFactory.Traceback(ex), Scope(request.Delivery, CancellationToken.None));
             if (unsettled) _completer!.Settle(request.Delivery, SettleAction.Reject, meta, signal);
             else if (meta is not null) _completer!.Store(meta, signal);
@@ -113,7 +116,7 @@ public sealed partial class CeleriacWorker
         }
         catch (Exception recording)
         {
-            _log.LogError(recording, "Task {Task}[{TaskId}]: the failure could not be recorded", message.Task, message.Id);
+            WorkerLog.FailureNotRecorded(_log, recording, message.Task, message.Id);
             if (unsettled) _completer!.Settle(request.Delivery, SettleAction.Reject, signal: signal);
         }
     }
@@ -127,6 +130,7 @@ public sealed partial class CeleriacWorker
         // Expiry and revokes are checked again right before running: an ETA or a queue wait may have outlived it.
         if (RevokeIfExpired(request) || RevokeIfRevoked(request)) return;
         TrackStarted(request);
+        _app.Metrics.Started(message, delivery.Queue, _app.Options.TimeProvider);
         // The consumer span, parented on the message's trace context; current until the run and its canvas are carried on.
         using var span = Diagnostics.RunTracing.Start(_app, message, Hostname, delivery.Queue);
 
@@ -148,13 +152,12 @@ public sealed partial class CeleriacWorker
         {
             // A terminated task ending as asked is expected (it is stored REVOKED already); one that
             // outlived shutdown's patience is worth a warning.
-            _log.Log(request.Termination.IsCancellationRequested ? LogLevel.Debug : LogLevel.Warning,
-                "Task {Task}[{TaskId}] ended ({Outcome}) after shutdown or terminate abandoned it; the outcome is dropped",
-                message.Task, message.Id, outcome.Kind);
+            WorkerLog.OutcomeDropped(_log, request.Termination.IsCancellationRequested ? LogLevel.Debug : LogLevel.Warning, message.Task, message.Id, outcome.Kind);
             return;
         }
         Interlocked.Increment(ref _processed);
         OutcomeEvent(message, outcome);
+        _app.Metrics.Finished(message, delivery.Queue, outcome);
         switch (outcome.Kind)
         {
             case OutcomeKind.Interrupted when acksLate:
@@ -166,15 +169,16 @@ public sealed partial class CeleriacWorker
                 var lost = CeleryExceptions.WorkerLost($"Worker {Hostname} shut down before task {message.Id} finished").ToExceptionInfo();
                 outcome = TaskOutcome.Failure(lost, null, null, outcome.Runtime);
                 OutcomeEvent(message, outcome); // monitors see it failed, not started forever
+                _app.Metrics.Finished(message, delivery.Queue, outcome);
                 Finish(await CarriedAsync(_app.Recorder.Failure(task, message, lost, null, scope)).ConfigureAwait(false), TaskStates.Failure);
                 return;
             case OutcomeKind.Failed:
-                _log.LogWarning("Task {Task}[{TaskId}] failed: {Type}: {Message}", message.Task, message.Id, outcome.Error!.Type, outcome.Error.Message);
+                WorkerLog.Failed(_log, message.Task, message.Id, outcome.Error!.Type, outcome.Error.Message);
                 Finish(await CarriedAsync(_app.Recorder.Finished(task, message, outcome, scope)).ConfigureAwait(false), TaskStates.Failure, acksOnFailure ? SettleAction.Ack : SettleAction.Reject);
                 return;
             case OutcomeKind.Retried:
                 // The retry message is already out; RETRY is stored after it, and (acks late) the original acked.
-                _log.LogInformation("Task {Task}[{TaskId}] retry {Retries} at {Eta}", message.Task, message.Id, outcome.Retry!.Retries, outcome.Retry.Eta);
+                WorkerLog.Retry(_log, message.Task, message.Id, outcome.Retry!.Retries, outcome.Retry.Eta);
                 Finish(_app.Recorder.Retry(task, message, outcome, scope), TaskStates.Retry);
                 return;
             case OutcomeKind.Rejected:
@@ -185,6 +189,7 @@ public sealed partial class CeleriacWorker
                 Finish(null, TaskStates.Ignored);
                 return;
             default:
+                WorkerLog.Succeeded(_log, message.Task, message.Id, outcome.Runtime.TotalSeconds);
                 Finish(await CarriedAsync(_app.Recorder.Finished(task, message, outcome, scope)).ConfigureAwait(false), TaskStates.Success);
                 return;
         }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Celeriac.Diagnostics;
 using Celeriac.Exceptions;
 using Celeriac.Protocol.Messages;
 using Celeriac.Transport;
@@ -21,7 +22,7 @@ public sealed partial class CeleriacWorker
             }
             catch (Exception ex) when (!_fetching.IsCancellationRequested)
             {
-                _log.LogError(ex, "The fetch loop of {Hostname} failed; it starts again in a second", Hostname);
+                WorkerLog.FetchLoopFailed(_log, ex, Hostname);
                 try { await Task.Delay(TimeSpan.FromSeconds(1), _fetching.Token).ConfigureAwait(false); }
                 catch (OperationCanceledException) { return; }
             }
@@ -35,6 +36,7 @@ public sealed partial class CeleriacWorker
         while (!token.IsCancellationRequested)
         {
             int asked;
+            EnterPhase(FetchPhase.WaitingForCredit);
             try
             {
                 asked = await _credit.AcquireAsync(Options.MaxFetchBatch, token).ConfigureAwait(false);
@@ -45,10 +47,12 @@ public sealed partial class CeleriacWorker
             }
 
             IReadOnlyList<TransportDelivery> deliveries;
+            EnterPhase(FetchPhase.Receiving);
             try
             {
                 deliveries = await _consumer!.ReceiveAsync(asked, token).ConfigureAwait(false);
                 failures = 0;
+                FetchSucceeded();
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
@@ -59,13 +63,15 @@ public sealed partial class CeleriacWorker
             {
                 // The broker went away: keep the worker alive and retry with capped backoff.
                 _credit.Release(asked);
+                FetchFailed(ex);
                 var delay = TimeSpan.FromMilliseconds(Math.Min(10_000, 100 * Math.Pow(2, Math.Min(failures++, 7))));
-                _log.LogError(ex, "Fetching from {Queues} failed; retrying in {Delay}", string.Join(",", ConsumingQueues), delay);
+                WorkerLog.FetchFailed(_log, ex, string.Join(",", ConsumingQueues), delay);
                 try { await Task.Delay(delay, token).ConfigureAwait(false); }
                 catch (OperationCanceledException) { return; }
                 continue;
             }
             if (deliveries.Count < asked) _credit.Release(asked - deliveries.Count);
+            EnterPhase(FetchPhase.Dispatching);
             foreach (var delivery in deliveries)
             {
                 try
@@ -75,7 +81,7 @@ public sealed partial class CeleriacWorker
                 catch (Exception ex)
                 {
                     // A bug in reading one message must not stop the worker or strand the message.
-                    _log.LogError(ex, "Could not dispatch a message from {Queue}", delivery.Queue);
+                    WorkerLog.DispatchFailed(_log, ex, delivery.Queue);
                     if (!delivery.IsSettled) Reject(delivery, "dispatch failed: " + ex.Message, taskId: null);
                 }
             }
@@ -109,8 +115,7 @@ public sealed partial class CeleriacWorker
         if (task is null)
         {
             // As Celery: log, store FAILURE NotRegistered, reject without requeue (docs/protocol.md §1.12).
-            _log.LogError("Received unregistered task '{Task}' (id {TaskId}) from {Queue}; rejected. Registered: {Known}",
-                message.Task, message.Id, delivery.Queue, string.Join(", ", _app.Tasks.Names));
+            WorkerLog.Unregistered(_log, message.Task, message.Id, delivery.Queue, string.Join(", ", _app.Tasks.Names));
             var error = CeleryExceptions.NotRegistered(message.Task).ToExceptionInfo();
             var meta = _app.Recorder.Failure(null, message, error, null, Scope(delivery, CancellationToken.None));
             UnknownTaskEvent(message.Id, message.Task);
@@ -132,6 +137,8 @@ public sealed partial class CeleriacWorker
         if (RevokeIfExpired(request) || RevokeIfRevoked(request)) return;
         Signals.Raise(new WorkerSignal(WorkerSignalKind.Received, message.Id));
         _requests.Received(request);
+        _app.Metrics.ReceivedTask(message, delivery.Queue);
+        WorkerLog.Received(_log, message.Task, message.Id);
         TaskEvents?.Send("task-received", Events.TaskEventBodies.Received(message));
 
         // An ETA in the future waits without a slot and without counting against prefetch (docs/protocol.md §5.3).
@@ -199,7 +206,7 @@ public sealed partial class CeleriacWorker
     private bool RevokeIfExpired(TaskRequest request)
     {
         if (request.Message.Expires is not { } expires || expires > _app.Options.TimeProvider.GetUtcNow()) return false;
-        _log.LogInformation("Task {Task}[{TaskId}] expired at {Expires}; not run", request.Message.Task, request.Message.Id, expires);
+        WorkerLog.Expired(_log, request.Message.Task, request.Message.Id, expires);
         Revoke(request, "expired");
         TaskRevokedEvent(request, terminated: false, expired: true, signum: null);
         return true;
@@ -208,6 +215,7 @@ public sealed partial class CeleriacWorker
     /// <summary>Stores REVOKED <c>TaskRevokedError(reason)</c> (expired, revoked, terminated) and acks the message (docs/protocol.md §5.4, §5.7).</summary>
     private void Revoke(TaskRequest request, string reason)
     {
+        _app.Metrics.RevokedTask(request.Message, request.Delivery.Queue, reason);
         var scope = Scope(request.Delivery, CancellationToken.None);
         var meta = _app.Recorder.Revoked(request.Task, request.Message, reason, scope);
         var signal = new WorkerSignal(WorkerSignalKind.Completed, request.Message.Id, Protocol.Results.TaskStates.Revoked, reason);
@@ -235,7 +243,7 @@ public sealed partial class CeleriacWorker
     private void Reject(TransportDelivery delivery, string reason, string? taskId)
     {
         reason = FailureText.Cut(reason); // a reason may quote a value from the message, of any size
-        _log.LogWarning("Rejected a message from {Queue} (tag {Tag}): {Reason}", delivery.Queue, delivery.DeliveryTag, reason);
+        WorkerLog.RejectedMessage(_log, delivery.Queue, delivery.DeliveryTag, reason);
         _completer!.Settle(delivery, SettleAction.Reject, signal: new WorkerSignal(WorkerSignalKind.Rejected, taskId, Reason: reason));
     }
 

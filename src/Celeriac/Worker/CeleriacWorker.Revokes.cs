@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Celeriac.Diagnostics;
 using Celeriac.Revocation;
 using Microsoft.Extensions.Logging;
 
@@ -160,7 +161,7 @@ public sealed partial class CeleriacWorker
     {
         if (_revokedSet is not { } set || !set.Contains(request.Message.Id, UnixNow)) return false;
         if (request.Termination.IsCancellationRequested) return true; // terminated: recorded by Terminate already
-        _log.LogInformation("Discarding revoked task: {Task}[{TaskId}]", request.Message.Task, request.Message.Id);
+        WorkerLog.DiscardingRevoked(_log, request.Message.Task, request.Message.Id);
         Revoke(request, "revoked");
         TaskRevokedEvent(request, terminated: false, expired: false, signum: null);
         return true;
@@ -175,7 +176,7 @@ public sealed partial class CeleriacWorker
     private bool Terminate(TaskRequest request, int signum)
     {
         if (!_running.TryRemove(request, out _)) return false;
-        _log.LogInformation("Terminating {TaskId} ({Signum})", request.Message.Id, signum);
+        WorkerLog.Terminating(_log, request.Message.Id, signum);
         try { request.Termination.Cancel(); }
         catch (AggregateException ex) { _log.LogWarning(ex, "Task {TaskId}: a cancellation callback threw while terminating it", request.Message.Id); }
         Revoke(request, "terminated");

@@ -1,3 +1,4 @@
+using Celeriac.Diagnostics;
 using Celeriac.Exceptions;
 using Celeriac.Transport;
 using Microsoft.Extensions.Logging;
@@ -13,12 +14,13 @@ public sealed partial class CeleriacWorker
         if (starting is not null)
         {
             try { await starting.ConfigureAwait(false); }
-            catch (Exception ex) { _log.LogDebug(ex, "Stopping a worker whose start failed"); }
+            catch (Exception ex) { WorkerLog.StopAfterFailedStart(_log, ex); }
         }
         // The beat first (Celery stops it first too): its lease goes at once, so a replica takes over while this worker drains.
         await StopBeatAsync().ConfigureAwait(false);
+        _app.Metrics.Untrack(this);
         if (_consumer is null || _completer is null) return;
-        _log.LogInformation("{Hostname} stopping: no more fetching", Hostname);
+        WorkerLog.Stopping(_log, Hostname);
         await StopControlAsync().ConfigureAwait(false);
 
         // 1. Stop fetching and stop starting reserved tasks.
@@ -40,14 +42,14 @@ public sealed partial class CeleriacWorker
         while (_reserved.Reader.TryRead(out var request)) reserved.Add(request);
         for (var i = reserved.Count - 1; i >= 0; i--)
             _completer.Settle(reserved[i].Delivery, SettleAction.Restore, signal: new WorkerSignal(WorkerSignalKind.Restored, reserved[i].Message.Id));
-        if (reserved.Count > 0) _log.LogInformation("Restoring {Count} reserved message(s)", reserved.Count);
+        if (reserved.Count > 0) WorkerLog.RestoringReserved(_log, reserved.Count);
 
         // 3. Warm: let running tasks finish.
         var running = _running.Values.ToArray();
         if (!await WaitAsync(running, Options.ShutdownTimeout).ConfigureAwait(false))
         {
             // 4. Soft: cancel their tokens and give them a grace period to stop.
-            _log.LogWarning("{Count} task(s) still running after {Timeout}; cancelling them", _running.Count, Options.ShutdownTimeout);
+            WorkerLog.CancellingRunning(_log, _running.Count, Options.ShutdownTimeout);
             await _cancelTasks.CancelAsync().ConfigureAwait(false);
             if (!await WaitAsync(_running.Values.ToArray(), Options.CancelGracePeriod).ConfigureAwait(false))
             {
@@ -57,7 +59,7 @@ public sealed partial class CeleriacWorker
                     // The run may be ending right now: only if shutdown takes it out of _running first
                     // is it shutdown's to give back (see RunAsync), so its outcome is reported once.
                     if (!_running.TryRemove(request, out _)) continue;
-                    _log.LogWarning("Abandoning task {Task}[{TaskId}]", request.Message.Task, request.Message.Id);
+                    WorkerLog.Abandoning(_log, request.Message.Task, request.Message.Id);
                     if (request.AcksLate)
                     {
                         _completer.Settle(request.Delivery, SettleAction.Restore, signal: new WorkerSignal(WorkerSignalKind.Restored, request.Message.Id));
@@ -82,14 +84,14 @@ public sealed partial class CeleriacWorker
 
         // Work started without being awaited (an expired chord part's revoke) settles through the
         // completer: it ends before the completer does.
-        if (_background.Count > 0) _log.LogInformation("Waiting for {Count} background operation(s)", _background.Count);
+        if (_background.Count > 0) WorkerLog.WaitingForBackground(_log, _background.Count);
         await _background.WhenIdleAsync().ConfigureAwait(false);
 
         // 6. Flush results and settlements, then close the consumer (it restores anything unsettled).
         await _completer.CompleteAsync().ConfigureAwait(false);
         await _consumer.DisposeAsync().ConfigureAwait(false);
         await StopEventsAsync().ConfigureAwait(false);
-        _log.LogInformation("{Hostname} stopped after {Processed} task(s)", Hostname, Processed);
+        WorkerLog.Stopped(_log, Hostname, Processed);
         Signals.Raise(new WorkerSignal(WorkerSignalKind.Stopped));
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using Celeriac.Diagnostics;
 using Celeriac.Exceptions;
 using Celeriac.Protocol.Messages;
 using Celeriac.Protocol.Results;
@@ -94,14 +95,14 @@ public sealed partial class CeleriacWorker : IAsyncDisposable
         await StartRevokesAsync(cancellationToken).ConfigureAwait(false);
         foreach (var queue in Options.Queues) await transport.DeclareQueueAsync(queue, cancellationToken).ConfigureAwait(false);
         _consumer = await transport.ConsumeAsync(Options.Queues.ToList(), cancellationToken).ConfigureAwait(false);
-        _completer = new WorkerCompleter(_app.Backend, _consumer, Released, Signals, _log);
+        _completer = new WorkerCompleter(_app.Backend, _consumer, Released, Signals, _log, _app.Metrics);
         StartPool();
         _fetchLoop = Task.Run(FetchAsync);
         await StartControlAsync(cancellationToken).ConfigureAwait(false);
         await StartEventsAsync(cancellationToken).ConfigureAwait(false);
         await StartBeatAsync(cancellationToken).ConfigureAwait(false);
-        _log.LogInformation("{Hostname} ready: consuming {Queues} with {Slots} slots{Autoscale}, prefetch {Prefetch}",
-            Hostname, string.Join(",", Options.Queues), Concurrency, Options.Autoscale is { } scale ? $" (autoscale {scale.Max},{scale.Min})" : "",
+        _app.Metrics.Track(this);
+        WorkerLog.Ready(_log, Hostname, string.Join(",", Options.Queues), Concurrency, Options.Autoscale is { } scale ? $" (autoscale {scale.Max},{scale.Min})" : "",
             Options.PrefetchMultiplier == 0 ? "unlimited" : Options.PrefetchLimit.ToString());
         Signals.Raise(new WorkerSignal(WorkerSignalKind.Ready));
     }

@@ -24,6 +24,12 @@ internal sealed class CreditGate(int limit, int parkedLimit, int slots)
         get { lock (_lock) return _held; }
     }
 
+    /// <summary>The prefetch credit now (it follows the pool's size).</summary>
+    public int Limit
+    {
+        get { lock (_lock) return _limit; }
+    }
+
     /// <summary>Deliveries parked for an ETA or a rate limit.</summary>
     public int Parked
     {

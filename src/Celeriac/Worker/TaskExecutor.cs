@@ -15,6 +15,9 @@ namespace Celeriac.Worker;
 internal sealed class TaskExecutor(CeleriacApp app)
 {
     private readonly Microsoft.Extensions.Logging.ILogger _log = app.Options.LoggerFactory.CreateLogger("Celeriac.Worker");
+    // The factory a task's own ILogger comes from: the scope is begun there, so the task's lines carry it.
+    private readonly Microsoft.Extensions.Logging.ILoggerFactory _taskLoggers = TaskLoggers.FactoryOf(app);
+    private readonly Microsoft.Extensions.Logging.ILogger _scopeLog = TaskLoggers.FactoryOf(app).CreateLogger("Celeriac.Worker");
 
     public async ValueTask<TaskOutcome> ExecuteAsync(TaskDefinition task, TaskMessage message, ExecutionScope scope)
     {
@@ -35,6 +38,8 @@ internal sealed class TaskExecutor(CeleriacApp app)
             SoftTimeLimit = soft,
             SoftLimitToken = softLimit?.Token ?? default,
         };
+        // TaskId, TaskName, RootId (ParentId) on every line logged while the task runs; none without logging.
+        using var logScope = Diagnostics.TaskLogScope.Begin(_taskLoggers, _scopeLog, message);
         var started = Stopwatch.GetTimestamp();
         TimeSpan Elapsed() => Stopwatch.GetElapsedTime(started);
 

@@ -27,8 +27,12 @@ internal sealed class WorkerCompleter : IResultStorePort
     /// <summary>Items queued and not yet flushed (stored, settled, signalled).</summary>
     public int Pending => Volatile.Read(ref _pending);
 
-    public WorkerCompleter(IResultBackend backend, ITransportConsumer consumer, Action<TransportDelivery> released, WorkerSignals signals, ILogger log)
+    private readonly Diagnostics.CeleriacMetrics? _metrics;
+
+    public WorkerCompleter(IResultBackend backend, ITransportConsumer consumer, Action<TransportDelivery> released, WorkerSignals signals, ILogger log,
+        Diagnostics.CeleriacMetrics? metrics = null)
     {
+        _metrics = metrics;
         _backend = backend;
         _consumer = consumer;
         _released = released;
@@ -122,7 +126,9 @@ internal sealed class WorkerCompleter : IResultStorePort
     {
         try
         {
+            var started = _metrics is null ? 0 : Diagnostics.CeleriacMetrics.Start(_metrics.BackendDuration);
             await _backend.StoreAsync(metas).ConfigureAwait(false);
+            _metrics?.BackendCall("store", started);
             return null;
         }
         catch (Exception ex)

@@ -1,0 +1,52 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Celeriac.Protocol.Messages;
+
+namespace Celeriac.Diagnostics;
+
+/// <summary>
+/// Where <c>celeriac.task.queue_wait</c> starts. Celery's protocol carries no send time, so a
+/// publisher whose queue-wait histogram has a listener stamps one header, <c>celeriac_sent_at</c>
+/// (Unix seconds, a float, from the app's clock); with no listener nothing is added and the message
+/// is byte for byte what it was. Python workers copy unknown headers into the request and ignore
+/// them. The wait is measured from the later of that stamp and the ETA (an ETA task is not waiting
+/// in a queue before its ETA); a message without the stamp (sent by Python, by a publisher nobody
+/// measures, or handed to the beat's store) counts from its ETA when it has one, else is not
+/// measured — a guess would be a lie. Clocks of different machines may disagree: a negative wait is
+/// recorded as 0.
+/// </summary>
+internal static class QueueWait
+{
+    /// <summary>The header: a snake_case name, as Celery's own headers are.</summary>
+    public const string Header = "celeriac_sent_at";
+
+    /// <summary>Stamps the send time on <paramref name="message"/> (replacing a copied one, e.g. a retry's).</summary>
+    public static void Stamp(TaskMessage message, DateTimeOffset now) =>
+        message.ExtraHeaders[Header] = now.ToUnixTimeMilliseconds() / 1000.0;
+
+    /// <summary>What a copy of a message (a retry) must not carry over: the original's send time.</summary>
+    public static void Forget(JsonObject headers) => headers.Remove(Header);
+
+    /// <summary>When the wait began, or null when the message does not say.</summary>
+    public static DateTimeOffset? Since(TaskMessage message)
+    {
+        var sent = message.ExtraHeaders.TryGetPropertyValue(Header, out var node) ? Read(node) : null;
+        return (sent, message.Eta) switch
+        {
+            ({ } s, { } eta) => eta > s ? eta : s,
+            ({ } s, null) => s,
+            (null, var eta) => eta,
+        };
+    }
+
+    private static DateTimeOffset? Read(JsonNode? node)
+    {
+        if (node is not JsonValue value) return null;
+        double seconds;
+        if (value.TryGetValue<double>(out var d)) seconds = d;
+        else if (value.TryGetValue<string>(out var text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed)) seconds = parsed;
+        else return null;
+        if (double.IsNaN(seconds) || seconds < 0 || seconds > 253402300799) return null; // not a time: ignored, never thrown
+        return DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000));
+    }
+}
