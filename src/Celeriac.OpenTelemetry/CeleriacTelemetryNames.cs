@@ -1,11 +1,11 @@
+using Celeriac.Diagnostics;
+
 namespace Celeriac.OpenTelemetry;
 
-/// <summary>The names OpenTelemetry subscribes to, from the core so the two cannot drift.</summary>
+/// <summary>The names OpenTelemetry subscribes to, taken from the core so the two cannot drift.</summary>
 internal static class CeleriacTelemetryNames
 {
-    // TODO(h-tracing): Celeriac.Diagnostics.CeleriacDiagnostics.ActivitySourceName once merged.
-    public const string ActivitySource = "Celeriac";
+    public const string ActivitySource = CeleriacDiagnostics.ActivitySourceName;
 
-    // TODO(h-tracing): Celeriac.Diagnostics.CeleriacDiagnostics.MeterName once merged.
-    public const string Meter = "Celeriac";
+    public const string Meter = CeleriacDiagnostics.MeterName;
 }
