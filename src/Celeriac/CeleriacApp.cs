@@ -115,13 +115,19 @@ public sealed partial class CeleriacApp : IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(function);
+        var invoker = TaskInvoker.Create(function, _isService);
+        if (wire is not null) invoker.CheckTypedArguments(name, wire);
+        return Define(name, invoker, configure);
+    }
+
+    private TaskDefinition Define(string name, TaskInvoker invoker, Action<TaskOptions>? configure)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
         var options = new TaskOptions();
         configure?.Invoke(options);
         // Checked here: a bad rate found only when a message arrives would get every message of the task rejected.
         if (!RateLimiting.RateLimit.TryParse(options.RateLimit, out _))
             throw new ArgumentException($"Task '{name}' has an invalid rate limit '{options.RateLimit}' (expected e.g. \"10/s\", \"100/m\", \"1000/h\").", nameof(configure));
-        var invoker = TaskInvoker.Create(function, _isService);
-        if (wire is not null) invoker.CheckTypedArguments(name, wire);
         var definition = new TaskDefinition(name, options, invoker);
         Tasks.Add(definition);
         return definition;

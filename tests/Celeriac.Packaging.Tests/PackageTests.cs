@@ -5,14 +5,14 @@ using System.Xml.Linq;
 namespace Celeriac.Packaging.Tests;
 
 /// <summary>
-/// <c>dotnet pack</c> on the solution makes exactly the four packages of src/, each with what a user
+/// <c>dotnet pack</c> on the solution makes exactly the six packages of src/ (the optional Celeriac.OpenTelemetry among them), each with what a user
 /// and nuget.org look for: version (prefix + the suffix a CI build sets), authors, description,
 /// license, readme, project URL, tags, symbols. Packs the assemblies this project already built
 /// (<c>--no-build</c>), so it takes seconds.
 /// </summary>
 public sealed class PackageTests : IDisposable
 {
-    private static readonly string[] Packages = ["Celeriac.Protocol", "Celeriac", "Celeriac.Redis", "Celeriac.RabbitMQ", "Celeriac.Testing"];
+    private static readonly string[] Packages = ["Celeriac.Protocol", "Celeriac", "Celeriac.Redis", "Celeriac.RabbitMQ", "Celeriac.Testing", "Celeriac.OpenTelemetry"];
     private const string Suffix = "packtest";
 
     private readonly string _output = Directory.CreateTempSubdirectory("celeriac-pack-").FullName;
@@ -20,7 +20,7 @@ public sealed class PackageTests : IDisposable
     public void Dispose() => Directory.Delete(_output, recursive: true);
 
     [Fact]
-    public async Task Pack_makes_the_four_packages_with_their_metadata_readme_and_symbols()
+    public async Task Pack_makes_the_packages_of_src_with_their_metadata_readme_and_symbols()
     {
         var root = RepositoryRoot();
         await PackAsync(root);

@@ -17,6 +17,7 @@ public sealed class PublicApiTests
         typeof(RedisCeleriacOptionsExtensions).Assembly.GetName().Name!,
         typeof(RabbitMqCeleriacOptionsExtensions).Assembly.GetName().Name!,
         typeof(Celeriac.Testing.CeleriacTestHarness).Assembly.GetName().Name!,
+        typeof(OpenTelemetryCeleriacOptionsExtensions).Assembly.GetName().Name!,
     ];
 
     [Theory]

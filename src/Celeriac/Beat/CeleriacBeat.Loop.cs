@@ -32,6 +32,7 @@ public sealed partial class CeleriacBeat
                 if (_lease is not null) PrebuildDue();
                 wake = NextWake();
                 backoff = FirstBackoff;
+                CycleSucceeded();
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -42,6 +43,7 @@ public sealed partial class CeleriacBeat
                 // Redis down, a broker error: log, wait a little longer each time, carry on. The loop never dies.
                 _log.LogError(ex, "Beat {Holder}: schedule {Schedule} failed ({Error}); retrying in {Backoff}", Identity, Options.ScheduleName,
                     ex.Message, backoff);
+                CycleFailed(ex);
                 Signals.Raise(new BeatSignal(BeatSignalKind.Error, At: Clock.GetUtcNow()));
                 wake = Clock.GetUtcNow() + backoff;
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, Math.Max(Options.LeaseRenewInterval.Ticks, FirstBackoff.Ticks)));

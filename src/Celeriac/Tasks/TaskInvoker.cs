@@ -21,10 +21,12 @@ internal sealed class TaskInvoker
     private readonly bool _takesAllArguments;
     private readonly Func<object?[], object?> _call;
     private readonly Func<object?, ValueTask<object?>> _unwrap;
+    private readonly Type? _taskClass;
 
-    private TaskInvoker(TaskParameter[] parameters, Func<object?[], object?> call, Func<object?, ValueTask<object?>> unwrap, Type resultType)
+    private TaskInvoker(TaskParameter[] parameters, Func<object?[], object?> call, Func<object?, ValueTask<object?>> unwrap, Type resultType, Type? taskClass = null)
     {
         _parameters = parameters;
+        _taskClass = taskClass;
         _argumentCount = parameters.Count(p => p.Source == ParameterSource.Argument);
         _takesAllArguments = parameters.Any(p => p.Source == ParameterSource.AllArguments);
         _call = call;
@@ -71,9 +73,25 @@ internal sealed class TaskInvoker
     };
 
     /// <summary>Analyses <paramref name="function"/>; <paramref name="isService"/> says which types come from DI.</summary>
-    public static TaskInvoker Create(Delegate function, Func<Type, bool> isService)
+    public static TaskInvoker Create(Delegate function, Func<Type, bool> isService) => Create(function.Method, function, null, isService);
+
+    /// <summary>
+    /// Analyses a task class's <c>RunAsync</c>: its parameters bind as a delegate's, and the instance
+    /// is resolved from the run's DI scope (docs/architecture.md, Hosting), so its scoped
+    /// dependencies live for one run.
+    /// </summary>
+    public static TaskInvoker ForClass(Type taskClass, Func<Type, bool> isService)
     {
-        var method = function.Method;
+        var runs = taskClass.GetMethods(BindingFlags.Public | BindingFlags.Instance).Where(m => m.Name == "RunAsync").ToArray();
+        if (runs.Length != 1)
+            throw new ArgumentException($"Task class {taskClass.Name} must have exactly one public instance method RunAsync (it has {runs.Length}); its parameters bind like a task delegate's.", nameof(taskClass));
+        if (runs[0].ContainsGenericParameters)
+            throw new ArgumentException($"Task class {taskClass.Name}: RunAsync must not be generic.", nameof(taskClass));
+        return Create(runs[0], null, taskClass, isService);
+    }
+
+    private static TaskInvoker Create(MethodInfo method, Delegate? function, Type? taskClass, Func<Type, bool> isService)
+    {
         var index = 0;
         var parameters = method.GetParameters()
             .Select(p =>
@@ -85,24 +103,33 @@ internal sealed class TaskInvoker
             .ToArray();
 
         var input = Expression.Parameter(typeof(object?[]), "values");
-        var invoke = Expression.Invoke(
-            Expression.Constant(function),
-            parameters.Select((p, i) => Expression.Convert(Expression.ArrayIndex(input, Expression.Constant(i)), p.Type)));
+        var arguments = parameters.Select((p, i) => Expression.Convert(Expression.ArrayIndex(input, Expression.Constant(i)), p.Type));
+        // A class task's instance travels in the slot after the parameters.
+        Expression invoke = taskClass is null
+            ? Expression.Invoke(Expression.Constant(function), arguments)
+            : Expression.Call(Expression.Convert(Expression.ArrayIndex(input, Expression.Constant(parameters.Length)), taskClass), method, arguments);
         Expression body = method.ReturnType == typeof(void)
             ? Expression.Block(invoke, Expression.Constant(null, typeof(object)))
             : Expression.Convert(invoke, typeof(object));
         var call = Expression.Lambda<Func<object?[], object?>>(body, input).Compile();
         var (unwrap, resultType) = AwaitableUnwrapper.For(method.ReturnType);
-        return new TaskInvoker(parameters, call, unwrap, resultType);
+        return new TaskInvoker(parameters, call, unwrap, resultType, taskClass);
     }
 
     /// <summary>Binds and calls; returns the awaited result (null for void tasks).</summary>
     public async ValueTask<object?> InvokeAsync(TaskContext context, JsonSerializerOptions json, IServiceProvider? services)
     {
+        // One scope per run, made only when something needs it, disposed when the body has ended —
+        // also when it throws (failure, retry, time limit): scoped services never outlive their run.
         AsyncServiceScope? scope = null;
         try
         {
-            var values = new object?[_parameters.Length];
+            var values = new object?[_taskClass is null ? _parameters.Length : _parameters.Length + 1];
+            if (_taskClass is not null)
+            {
+                scope = (services ?? throw new TaskArgumentException($"task class {_taskClass.Name} needs a service provider (register it with AddCeleriac().AddTask<T>())")).CreateAsyncScope();
+                values[^1] = scope.Value.ServiceProvider.GetService(_taskClass) ?? ActivatorUtilities.CreateInstance(scope.Value.ServiceProvider, _taskClass);
+            }
             var usedKwargs = 0;
             for (var i = 0; i < _parameters.Length; i++)
             {

@@ -36,6 +36,15 @@ internal sealed class ProviderRegistry
     /// <summary>The schemes with a transport.</summary>
     public IEnumerable<string> TransportSchemes => _transports.Keys;
 
+    /// <summary>The schemes with a result backend.</summary>
+    public IEnumerable<string> BackendSchemes => _backends.Keys;
+
+    /// <summary>True when a transport is registered for <paramref name="scheme"/>.</summary>
+    public bool HasTransport(string scheme) => _transports.ContainsKey(scheme);
+
+    /// <summary>True when a result backend is registered for <paramref name="scheme"/>.</summary>
+    public bool HasBackend(string scheme) => _backends.ContainsKey(scheme);
+
     internal ITransport CreateTransport(ProviderContext context) => Create(_transports, context, "transport");
 
     internal IResultBackend CreateBackend(ProviderContext context) => Create(_backends, context, "result backend");

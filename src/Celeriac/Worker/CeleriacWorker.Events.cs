@@ -76,6 +76,7 @@ public sealed partial class CeleriacWorker
     private void Heartbeat()
     {
         SendWorkerEvent("worker-heartbeat");
+        HeartbeatSent();
         _heartbeat?.SetAfter(Options.HeartbeatInterval);
     }
 

@@ -36,6 +36,7 @@ public sealed partial class CeleriacWorker
         while (!token.IsCancellationRequested)
         {
             int asked;
+            EnterPhase(FetchPhase.WaitingForCredit);
             try
             {
                 asked = await _credit.AcquireAsync(Options.MaxFetchBatch, token).ConfigureAwait(false);
@@ -46,10 +47,12 @@ public sealed partial class CeleriacWorker
             }
 
             IReadOnlyList<TransportDelivery> deliveries;
+            EnterPhase(FetchPhase.Receiving);
             try
             {
                 deliveries = await _consumer!.ReceiveAsync(asked, token).ConfigureAwait(false);
                 failures = 0;
+                FetchSucceeded();
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
@@ -60,6 +63,7 @@ public sealed partial class CeleriacWorker
             {
                 // The broker went away: keep the worker alive and retry with capped backoff.
                 _credit.Release(asked);
+                FetchFailed(ex);
                 var delay = TimeSpan.FromMilliseconds(Math.Min(10_000, 100 * Math.Pow(2, Math.Min(failures++, 7))));
                 WorkerLog.FetchFailed(_log, ex, string.Join(",", ConsumingQueues), delay);
                 try { await Task.Delay(delay, token).ConfigureAwait(false); }
@@ -67,6 +71,7 @@ public sealed partial class CeleriacWorker
                 continue;
             }
             if (deliveries.Count < asked) _credit.Release(asked - deliveries.Count);
+            EnterPhase(FetchPhase.Dispatching);
             foreach (var delivery in deliveries)
             {
                 try

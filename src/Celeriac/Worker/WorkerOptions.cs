@@ -101,12 +101,12 @@ public sealed class WorkerOptions
 
     internal void Validate()
     {
-        if (Concurrency < 1) throw new ArgumentException("Worker concurrency must be at least 1.");
-        if (PrefetchMultiplier < 0) throw new ArgumentException("Prefetch multiplier must not be negative.");
-        if (Queues.Count == 0 || Queues.Any(string.IsNullOrWhiteSpace)) throw new ArgumentException("A worker needs at least one queue name.");
-        if (string.IsNullOrWhiteSpace(Hostname)) throw new ArgumentException("A worker needs a node name.");
-        if (MaxFetchBatch < 1) throw new ArgumentException("MaxFetchBatch must be at least 1.");
-        if (EtaTaskLimit < 1) throw new ArgumentException("EtaTaskLimit must be at least 1.");
+        if (Concurrency < 1) throw new ArgumentException($"WorkerOptions.Concurrency (worker_concurrency) must be at least 1 (got {Concurrency}).");
+        if (PrefetchMultiplier < 0) throw new ArgumentException($"WorkerOptions.PrefetchMultiplier (worker_prefetch_multiplier) must be 0 (no limit) or more (got {PrefetchMultiplier}).");
+        if (Queues.Count == 0 || Queues.Any(string.IsNullOrWhiteSpace)) throw new ArgumentException("WorkerOptions.Queues needs at least one queue name, and no empty ones.");
+        if (string.IsNullOrWhiteSpace(Hostname)) throw new ArgumentException("WorkerOptions.Hostname (the node name, e.g. celeriac@host) must not be empty.");
+        if (MaxFetchBatch < 1) throw new ArgumentException($"WorkerOptions.MaxFetchBatch must be at least 1 (got {MaxFetchBatch}).");
+        if (EtaTaskLimit < 1) throw new ArgumentException($"WorkerOptions.EtaTaskLimit (worker_eta_task_limit) must be at least 1 (got {EtaTaskLimit}).");
         if (ShutdownTimeout < TimeSpan.Zero && ShutdownTimeout != Timeout.InfiniteTimeSpan) throw new ArgumentException("ShutdownTimeout must not be negative (Timeout.InfiniteTimeSpan waits for as long as tasks run).");
         if (CancelGracePeriod < TimeSpan.Zero && CancelGracePeriod != Timeout.InfiniteTimeSpan) throw new ArgumentException("CancelGracePeriod must not be negative (Timeout.InfiniteTimeSpan waits for as long as tasks run).");
         if (Autoscale is { } bounds && (bounds.Max < 1 || bounds.Min < 0 || bounds.Min > bounds.Max))
