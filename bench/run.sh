@@ -13,10 +13,18 @@
 # `bench/run.sh beat` runs one beat with 10,000 entries due every second (Celeriac --beat-only vs
 # Python's celery beat): lag p50/p99 from scheduled instant to the broker, runs/s, CPU per run; then
 # Celeriac's failover time over 20 SIGKILLs of the publishing replica of three.
+# `bench/run.sh telemetry [--count N] [--rounds R] [--base REV]` drains N tasks on the in-memory
+# broker with no listener, with tracing + metrics listeners attached, and built from REV (default
+# main) for comparison: throughput ratios and bytes allocated per task. Needs only .NET and python3.
 # Needs redis-server, python3-celery, python3-redis (installed here when run as root).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+if [[ ${1:-} == telemetry ]]; then
+  shift
+  dotnet build bench/Telemetry -c Release -v q -nologo >/dev/null
+  exec /usr/bin/python3 bench/telemetry.py "$@"
+fi
 missing=()
 for pkg in redis-server python3-celery python3-redis; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")

@@ -19,6 +19,8 @@ catch (Exception ex) when (ex is ArgumentException or FormatException)
     return 2;
 }
 
+// --trace: before the app exists, so the first send and run are recorded too.
+using var spans = SpanLog.Start(settings.Trace);
 using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
 CeleriacApp app;
 try

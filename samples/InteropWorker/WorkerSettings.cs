@@ -31,6 +31,8 @@ internal sealed record WorkerSettings
     public string? BeatState { get; init; }
     /// <summary>Celery's <c>timezone</c>: the zone wall-clock entries are read in.</summary>
     public string? Timezone { get; init; }
+    /// <summary>Record spans and write each finished one to stderr as a JSON line (docs/interop.md, "Tracing").</summary>
+    public bool Trace { get; init; }
 
     /// <summary>True when this process runs a beat (embedded or alone).</summary>
     public bool RunsBeat => Beat || BeatOnly;
@@ -67,6 +69,7 @@ internal sealed record WorkerSettings
                 "--schedule" => s with { Schedule = Value() },
                 "--beat-state" => s with { BeatState = Value() },
                 "--timezone" => s with { Timezone = KnownTimeZone(Value()) },
+                "--trace" => s with { Trace = true },
                 _ => throw new ArgumentException($"unknown option '{args[i]}'"),
             };
         }
@@ -103,5 +106,5 @@ internal sealed record WorkerSettings
     public const string Usage =
         "usage: InteropWorker [--broker URL] [--backend URL|disabled] [--queues a,b] [--concurrency N] " +
         "[--autoscale MAX,MIN] [--prefetch-multiplier N] [--hostname NAME] [--events] [--acks-late] [--visibility-timeout SECONDS] [--queue-max-priority N] [--no-confirm-publish] " +
-        "[--beat|--beat-only] [--schedule FILE] [--beat-state PATH] [--timezone NAME]";
+        "[--beat|--beat-only] [--schedule FILE] [--beat-state PATH] [--timezone NAME] [--trace]";
 }

@@ -2,9 +2,16 @@ using WebShop.Tasks.Hosting;
 
 namespace WebShop.Worker;
 
-/// <summary>The worker host's startup checks; also the type tests name to start this host (WebApplicationFactory).</summary>
-public static class WorkerStartup
+/// <summary>
+/// The worker host's startup checks. Also the type tests name to start this host
+/// (<c>WebApplicationFactory&lt;WorkerStartup&gt;</c>), hence a class rather than a static class.
+/// </summary>
+public sealed class WorkerStartup
 {
+    private WorkerStartup()
+    {
+    }
+
     /// <summary>
     /// A worker host on memory:// consumes queues nobody else can reach — almost certainly a missing
     /// <c>Celeriac__BrokerUrl</c>; say so rather than idle silently.

@@ -3,9 +3,6 @@ using Celeriac.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using System.Diagnostics.Metrics;
 
 namespace WebShop.Tasks.Hosting;
 
@@ -34,27 +31,24 @@ public static class ShopCeleriac
         return options.BrokerUrl;
     }
 
-    /// <summary>Adds the app, the shop's tasks and services and, when <paramref name="runWorker"/>, a hosted worker.</summary>
-    public static WebApplicationBuilder AddShopCeleriac(this WebApplicationBuilder builder, bool runWorker)
+    /// <summary>
+    /// Adds Celeriac through <c>AddCeleriac</c> (the <c>Celeriac</c> section; Redis URLs understood), the
+    /// shop's tasks and services, a hosted worker when <paramref name="runWorker"/> and a hosted beat
+    /// when <paramref name="runBeat"/> (the beat Deployment: on Redis its replicas share one lease).
+    /// The app, the control client and the health checks (celeriac-broker, -backend, -worker, -beat)
+    /// come with it.
+    /// </summary>
+    public static WebApplicationBuilder AddShopCeleriac(this WebApplicationBuilder builder, bool runWorker, bool runBeat = false)
     {
         var configuration = builder.Configuration;
-        var payments = configuration.ReadPaymentOptions();
         builder.Services.AddWebShopServices(configuration);
-        builder.Services.AddSingleton(sp =>
-        {
-            var options = new CeleriacOptions();
-            CeleriacConfiguration.Bind(options, configuration.GetSection(Section));
+        var celeriac = builder.Services
             // One URL switches the sample to Redis: the results go where the broker is unless set apart.
-            options.ResultBackend ??= options.BrokerUrl;
-            options.UseRedis();
-            options.LoggerFactory = sp.GetRequiredService<ILoggerFactory>();
-            options.MeterFactory = sp.GetService<IMeterFactory>();
-            var app = new CeleriacApp(options, sp);
-            WebShopTasks.Register((name, function, configure) => app.Task(name, function, configure), payments);
-            return app;
-        });
-        builder.Services.AddHealthChecks();
-        if (runWorker) builder.Services.AddHostedService<ShopWorkerService>();
+            .AddCeleriac(configuration.GetSection(Section), o => o.ResultBackend ??= o.BrokerUrl)
+            .UseRedis();
+        WebShopTasks.Register((name, function, configure) => celeriac.AddTask(name, function, configure), configuration.ReadPaymentOptions());
+        if (runWorker) celeriac.AddWorker();
+        if (runBeat) celeriac.AddBeat();
         return builder;
     }
 }

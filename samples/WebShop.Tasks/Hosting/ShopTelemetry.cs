@@ -14,9 +14,6 @@ namespace WebShop.Tasks.Hosting;
 /// </summary>
 public static class ShopTelemetry
 {
-    /// <summary>Celeriac's ActivitySource and Meter name (CeleriacDiagnostics.ActivitySourceName / MeterName).</summary>
-    public const string CeleriacSource = "Celeriac";
-
     /// <summary>Adds tracing and metrics, naming the service <paramref name="serviceName"/>.</summary>
     public static WebApplicationBuilder AddShopTelemetry(this WebApplicationBuilder builder, string serviceName)
     {
@@ -26,13 +23,13 @@ public static class ShopTelemetry
             .ConfigureResource(r => r.AddService(serviceName))
             .WithTracing(t =>
             {
-                t.AddSource(CeleriacSource)
+                t.AddCeleriacInstrumentation()
                     .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsOperational(context.Request.Path));
                 if (otlp) t.AddOtlpExporter();
             })
             .WithMetrics(m =>
             {
-                m.AddMeter(CeleriacSource)
+                m.AddCeleriacInstrumentation()
                     .AddAspNetCoreInstrumentation()
                     .AddPrometheusExporter();
                 if (otlp) m.AddOtlpExporter();

@@ -29,6 +29,26 @@ internal static class RunTracing
         var parent = TraceHeaders.Extract(propagator, message.ExtraHeaders);
         var span = TaskTracing.Source.StartActivity(TaskTracing.RunPrefix + message.Task, ActivityKind.Consumer, parent);
         if (span is null) return null;
+        Describe(span, app, message, hostname, queue);
+        if (parent != default && TraceHeaders.ExtractBaggage(propagator, message.ExtraHeaders) is { } baggage)
+            foreach (var (key, value) in baggage) span.AddBaggage(key, value);
+        return span;
+    }
+
+    /// <summary>
+    /// An eager run (<c>task_always_eager</c>): nothing is published, so the span is a child of the
+    /// caller's current activity, as Python's instrumentation traces an eager <c>apply</c>.
+    /// </summary>
+    public static Activity? StartEager(CeleriacApp app, TaskMessage message, string hostname)
+    {
+        if (!TaskTracing.Source.HasListeners()) return null;
+        var span = TaskTracing.Source.StartActivity(TaskTracing.RunPrefix + message.Task, ActivityKind.Consumer);
+        if (span is not null) Describe(span, app, message, hostname, queue: null);
+        return span;
+    }
+
+    private static void Describe(Activity span, CeleriacApp app, TaskMessage message, string hostname, string? queue)
+    {
         if (span.IsAllDataRequested)
         {
             span.SetTag(TaskTracing.MessagingSystem, MessagingSystemName.Of(app.Options.BrokerUrl));
@@ -40,9 +60,20 @@ internal static class RunTracing
             span.SetTag(TaskTracing.Retries, message.Retries);
             span.SetTag(TaskTracing.Hostname, hostname);
         }
-        if (parent != default && TraceHeaders.ExtractBaggage(propagator, message.ExtraHeaders) is { } baggage)
-            foreach (var (key, value) in baggage) span.AddBaggage(key, value);
-        return span;
+    }
+
+    /// <summary>An eager run's end: its state follows from the outcome, as nothing is stored for some.</summary>
+    public static void Finished(Activity? span, TaskOutcome outcome)
+    {
+        if (span is null) return;
+        Finished(span, outcome.Kind switch
+        {
+            OutcomeKind.Succeeded => TaskStates.Success,
+            OutcomeKind.Retried => TaskStates.Retry,
+            OutcomeKind.Rejected => TaskStates.Rejected,
+            OutcomeKind.Ignored => TaskStates.Ignored,
+            _ => TaskStates.Failure,
+        }, outcome);
     }
 
     /// <summary>

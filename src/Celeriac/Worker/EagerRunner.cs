@@ -20,6 +20,7 @@ internal sealed class EagerRunner(CeleriacApp app, IResultBackend eagerBackend) 
         var accept = new HashSet<string>(app.Options.AcceptedContentTypes, StringComparer.OrdinalIgnoreCase) { ContentTypes.Json };
         var decoded = TaskMessageCodec.Decode(TaskMessageCodec.Encode(message), accept);
         var scope = new ExecutionScope(WorkerOptions.DefaultHostname(app.Options), null, true, cancellationToken, CancellationToken.None, this);
+        using var span = Diagnostics.RunTracing.StartEager(app, decoded, scope.Hostname);
 
         if (app.Recorder.Started(task, decoded, scope) is { } started) await StoreAsync(started, cancellationToken).ConfigureAwait(false);
         var outcome = await app.Executor.ExecuteAsync(task, decoded, scope).ConfigureAwait(false);
@@ -35,6 +36,7 @@ internal sealed class EagerRunner(CeleriacApp app, IResultBackend eagerBackend) 
         // (eagerly) with the result before it is stored, errbacks after a failure is. A chain option
         // is carried on the same way (Celery 5.2.6's apply drops it).
         var toStore = decoded.Embed.IsEmpty ? held : await app.Continuation.CarryOnAsync(decoded, outcome, held, scope).ConfigureAwait(false);
+        Diagnostics.RunTracing.Finished(span, outcome);
         if (toStore is not null) await eagerBackend.StoreAsync([toStore], cancellationToken).ConfigureAwait(false);
         if (app.Options.StoreEagerResult && app.Recorder.Finished(task, decoded, outcome, scope) is { } stored && !ReferenceEquals(eagerBackend, app.Backend))
         {

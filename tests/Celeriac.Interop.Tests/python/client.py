@@ -3,7 +3,10 @@
 
 Every command prints exactly one JSON object on stdout (logs go to stderr) and exits 0, unless
 its arguments are wrong. Broker and backend come from CELERY_BROKER_URL / CELERY_RESULT_BACKEND,
-task_queue_max_priority from INTEROP_QUEUE_MAX_PRIORITY.
+task_queue_max_priority from INTEROP_QUEUE_MAX_PRIORITY. INTEROP_TRACEPARENT (and INTEROP_TRACESTATE):
+every task this client publishes carries that trace context as opentelemetry-instrumentation-celery
+would put it — written into the message headers dict in a before_task_publish handler, i.e. top-level
+in the protocol v2 headers.
 
   send SPEC                 SPEC: a JSON object, or a list of them (or @PATH: a file holding it), each
                             {"name", "args", "kwargs", "countdown", "eta_in", "expires",
@@ -68,6 +71,18 @@ if os.environ.get("INTEROP_QUEUE_MAX_PRIORITY"):
     app.conf.task_queue_max_priority = int(os.environ["INTEROP_QUEUE_MAX_PRIORITY"])
 
 READY = {"SUCCESS", "FAILURE", "REVOKED"}
+
+if os.environ.get("INTEROP_TRACEPARENT"):
+    from celery.signals import before_task_publish
+
+    @before_task_publish.connect(weak=False)
+    def _inject_trace_context(headers=None, **_):
+        # What the instrumentation's _trace_before_publish does with the default propagators:
+        # inject(headers) on the headers dict Celery is about to publish.
+        if headers is not None:
+            headers["traceparent"] = os.environ["INTEROP_TRACEPARENT"]
+            if os.environ.get("INTEROP_TRACESTATE"):
+                headers["tracestate"] = os.environ["INTEROP_TRACESTATE"]
 
 
 def out(obj):

@@ -128,3 +128,12 @@ def add_one(x):
 def hostname(self):
     """Only in Python: the node name of the worker that ran it."""
     return self.request.hostname or socket.gethostname()
+
+
+@app.task(name="py.trace_context", bind=True)
+def trace_context(self, *args):
+    """Only in Python: the trace context this run was given, read where the instrumentation's
+    CeleryGetter reads it (Celery copies every message header into the request)."""
+    return {"traceparent": getattr(self.request, "traceparent", None),
+            "tracestate": getattr(self.request, "tracestate", None)}
+

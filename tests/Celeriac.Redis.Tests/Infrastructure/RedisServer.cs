@@ -54,8 +54,6 @@ internal sealed partial class RedisServer : IAsyncDisposable
     public string Url(int database = 0, string? userInfo = null, string? query = null, string host = "127.0.0.1") =>
         $"{(Tls is null ? "redis" : "rediss")}://{(userInfo is null ? "" : userInfo + "@")}{host}:{Port}/{database}{(query is null ? "" : "?" + query)}";
 
-    internal RedisConnectionOptions Options(int database = 0, string? query = null) => RedisConnectionOptions.Parse(Url(database, query: query));
-
     public static async Task<RedisServer> StartAsync(TlsFiles? tls = null, params string[] extraArguments)
     {
         var binary = ExternalTool.Require("redis-server", "apt-get install redis-server");

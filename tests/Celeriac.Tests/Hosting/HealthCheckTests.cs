@@ -1,0 +1,94 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Celeriac.Tests.Hosting;
+
+/// <summary>The health checks AddCeleriac, AddWorker and AddBeat register, on the in-memory broker.</summary>
+public sealed class HealthCheckTests
+{
+    [Fact]
+    public async Task Broker_backend_worker_and_beat_are_healthy_with_their_names_and_tags()
+    {
+        using var host = HostingTestBed.Build(b => b.Configure(o => o.BeatScheduleFilename = null).AddWorker().AddBeat());
+        await host.StartAsync();
+
+        var report = await host.HealthyAsync();
+        Assert.Equal(["celeriac-backend", "celeriac-beat", "celeriac-broker", "celeriac-worker"], report.Entries.Keys.Order());
+        Assert.Equal(["celeriac", "ready"], report.Entries["celeriac-broker"].Tags);
+        Assert.Equal(["celeriac", "ready"], report.Entries["celeriac-backend"].Tags);
+        Assert.Equal(["celeriac", "live", "ready"], report.Entries["celeriac-worker"].Tags);
+        Assert.Equal(["celeriac", "ready"], report.Entries["celeriac-beat"].Tags);
+        Assert.Equal(0L, report.Entries["celeriac-broker"].Data["depth"]);
+        Assert.Equal(true, report.Entries["celeriac-beat"].Data["leader"]);
+
+        // The liveness probe asks the worker alone.
+        var live = await host.HealthAsync("live");
+        Assert.Equal(["celeriac-worker"], live.Entries.Keys);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task Without_a_result_backend_there_is_no_backend_check()
+    {
+        using var host = HostingTestBed.Build(_ => { }, backend: false);
+        await host.StartAsync();
+        var report = await host.HealthyAsync();
+        Assert.Equal(["celeriac-broker"], report.Entries.Keys);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_standby_beat_is_healthy_and_not_the_leader()
+    {
+        var memory = HostingTestBed.PrivateMemory();
+        using var leader = HostingTestBed.Build(b => b.Configure(o => o.BeatScheduleFilename = null).AddBeat(), memory);
+        await leader.StartAsync();
+        Assert.Equal(true, (await leader.HealthyAsync()).Entries["celeriac-beat"].Data["leader"]);
+
+        using var standby = HostingTestBed.Build(b => b.Configure(o => o.BeatScheduleFilename = null).AddBeat(), memory);
+        await standby.StartAsync();
+        var beat = (await standby.HealthyAsync()).Entries["celeriac-beat"];
+        Assert.Equal(false, beat.Data["leader"]);
+        Assert.Contains("standing by", beat.Description);
+        await standby.StopAsync();
+        await leader.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_worker_is_unhealthy_before_the_host_starts_and_once_it_stops()
+    {
+        using var host = HostingTestBed.Build(b => b.AddWorker());
+        var before = (await host.HealthAsync("live")).Entries["celeriac-worker"];
+        Assert.Equal(HealthStatus.Unhealthy, before.Status);
+        Assert.Contains("not created yet", before.Description);
+
+        await host.StartAsync();
+        await host.HealthyAsync("live");
+        await host.StopAsync();
+        var after = (await host.HealthAsync("live")).Entries["celeriac-worker"];
+        Assert.Equal(HealthStatus.Unhealthy, after.Status);
+        Assert.Contains("stopping", after.Description);
+    }
+
+    [Fact]
+    public async Task A_worker_busy_with_every_slot_taken_is_still_alive()
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var host = HostingTestBed.Build(b => b
+            .AddTask("busy.one", async () =>
+            {
+                started.TrySetResult();
+                await release.Task;
+            })
+            .AddWorker(w => { w.Concurrency = 1; w.PrefetchMultiplier = 1; }));
+        await host.StartAsync();
+        var app = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<CeleriacApp>(host.Services);
+        await app.GetTask("busy.one").DelayAsync();
+        await started.Task.WaitAsync(HostingTestBed.Wait);
+
+        var report = await host.HealthyAsync("live");
+        Assert.Contains("1 task(s) running", report.Entries["celeriac-worker"].Description);
+        release.SetResult();
+        await host.StopAsync();
+    }
+}
