@@ -12,8 +12,8 @@ public sealed class DockerfileTests
     public static TheoryData<string, string, string> Images() => new()
     {
         // Dockerfile, the project it publishes, the assembly the test host loads from it
-        { "web.Dockerfile", "samples/WebShop/WebShop.csproj", typeof(WebShop.Orders.OrderEndpoints).Assembly.GetName().Name! },
-        { "worker.Dockerfile", "samples/WebShop.Worker/WebShop.Worker.csproj", typeof(WebShop.Worker.WorkerStartup).Assembly.GetName().Name! },
+        { "web.Dockerfile", "samples/WebShop/WebShop.csproj", typeof(Program).Assembly.GetName().Name! },
+        { "worker.Dockerfile", "samples/WebShop.Worker/WebShop.Worker.csproj", typeof(global::WebShop.Worker.WorkerStartup).Assembly.GetName().Name! },
     };
 
     [Theory]

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -29,8 +28,12 @@ public sealed class HostProbeTests
 
         foreach (var probe in new[] { "readinessProbe", "livenessProbe" })
         {
+            // As the kubelet does, ask again until it passes: a worker is ready once it consumes, a moment after start.
             var path = container.Map(probe).Map("httpGet").Scalar("path");
-            var response = await client.GetAsync(path);
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+            HttpResponseMessage response;
+            while ((response = await client.GetAsync(path)).StatusCode != HttpStatusCode.OK && DateTime.UtcNow < deadline)
+                await Task.Delay(100);
             response.StatusCode.Should().Be(HttpStatusCode.OK, $"{deployment}'s {probe} asks {path}: {await response.Content.ReadAsStringAsync()}");
         }
     }
@@ -77,16 +80,16 @@ public sealed class HostProbeTests
     private ISampleHost Start(string deployment)
     {
         var image = _manifests.Single("Deployment", deployment).Containers[0].Scalar("image").Split(':')[0];
-        var assembly = image switch
+        var entryPoint = image switch
         {
-            "webshop-web" => typeof(WebShop.Orders.OrderEndpoints).Assembly,
-            "webshop-worker" => typeof(WebShop.Worker.WorkerStartup).Assembly,
+            "webshop-web" => typeof(Program),
+            "webshop-worker" => typeof(global::WebShop.Worker.WorkerStartup),
             _ => throw new InvalidOperationException($"{deployment} runs {image}, which no test knows"),
         };
         var settings = _manifests.Environment(Container(deployment).Container)
             .Where(p => p.Key is not ("Celeriac__BrokerUrl" or "Celeriac__ResultBackend"))
             .ToDictionary();
-        return SampleHost.Start(assembly, settings);
+        return SampleHost.Start(entryPoint, settings);
     }
 
     private static List<string> HostedNames(ISampleHost host) =>
