@@ -14,6 +14,7 @@ public static class OpenTelemetryCeleriacOptionsExtensions
     /// propagator other than W3C's.
     /// <code>
     /// var app = CeleriacApp.Create(o => o.UseRedis().UseOpenTelemetryPropagation());
+    /// // hosted: services.AddCeleriac(…).UseOpenTelemetryPropagation()
     /// </code>
     /// </summary>
     /// <param name="options">The app's options.</param>
