@@ -9,9 +9,10 @@ namespace Celeriac.Samples.Tests.Deploy;
 /// <summary>
 /// Each Deployment's app started in-process with that container's settings: the paths its probes ask
 /// answer 200, and its grace period outlasts the host's shutdown timeout (the worker's stop stages fit in
-/// that timeout, so a pod removed by a scale-down drains instead of being killed mid-task). The broker stays
-/// the in-memory one: no Redis is needed to show the paths are mapped and healthy.
+/// that timeout, so a pod removed by a scale-down drains instead of being killed mid-task). The broker is an
+/// in-memory one of the test's own: no Redis is needed to show the paths are mapped and healthy.
 /// </summary>
+[Collection(DeployHostsCollection.Name)]
 public sealed class HostProbeTests
 {
     private readonly Manifests _manifests = Manifests.Load();
@@ -86,9 +87,9 @@ public sealed class HostProbeTests
             "webshop-worker" => typeof(global::WebShop.Worker.WorkerStartup),
             _ => throw new InvalidOperationException($"{deployment} runs {image}, which no test knows"),
         };
-        var settings = _manifests.Environment(Container(deployment).Container)
-            .Where(p => p.Key is not ("Celeriac__BrokerUrl" or "Celeriac__ResultBackend"))
-            .ToDictionary();
+        var settings = _manifests.Environment(Container(deployment).Container).ToDictionary();
+        // A private in-memory broker and store (memory:// alone is shared by the whole test process).
+        settings["Celeriac__BrokerUrl"] = settings["Celeriac__ResultBackend"] = "memory://deploy-" + Guid.NewGuid().ToString("N");
         return SampleHost.Start(entryPoint, settings);
     }
 

@@ -13,6 +13,7 @@ namespace Celeriac.Samples.Tests.Deploy;
 /// sent with the worker's settings lands in exactly that list — and one sent with a priority lands beside it,
 /// which is what deploy/README.md says about priorities.
 /// </summary>
+[Collection(DeployHostsCollection.Name)]
 public sealed class KedaListKeyTests
 {
     [RedisFact]
