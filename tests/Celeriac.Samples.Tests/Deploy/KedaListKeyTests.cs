@@ -17,7 +17,7 @@ namespace Celeriac.Samples.Tests.Deploy;
 public sealed class KedaListKeyTests
 {
     [RedisFact]
-    public async Task The_list_KEDA_counts_is_where_the_apps_sends_land_and_priority_sends_land_beside_it()
+    public async Task The_list_KEDA_counts_is_where_the_workers_settings_send_and_a_priority_send_lands_beside_it()
     {
         var manifests = Manifests.Load();
         var environment = manifests.Environment(manifests.Single("Deployment", "webshop-worker").Containers[0]);
