@@ -1,117 +1,51 @@
-using System.Diagnostics;
-using System.Security.Cryptography;
 using Celeriac.Interop.Tests.Support;
-using Celeriac.Tests.Diagnostics;
 
 namespace Celeriac.Interop.Tests;
 
-/// <summary>
-/// A trace that crosses the Python ↔ .NET line both ways (docs/interop.md, "Tracing"): a Python
-/// client puts <c>traceparent</c> in the headers as opentelemetry-instrumentation-celery does, the
-/// Celeriac worker (<c>--trace</c>, its spans read from stderr) runs under it and carries it on to a
-/// Python worker, whose task reads it from its request as the instrumentation's CeleryGetter does;
-/// and a Celeriac client's producer span reaches a Python worker.
-/// </summary>
+/// <summary>The tracing scenarios (<see cref="TracingInteropScenarios"/>) over Redis.</summary>
 /// <remarks>
-/// Alone in its collection: the in-process listener of the last tests would give every other
-/// class's Celeriac client a span and a header.
+/// Alone in its collection: the in-process listener of the Celeriac-client test would give every
+/// other class's Celeriac client a span and a header.
 /// </remarks>
 [Collection(TracingInteropCollection.Name)]
 public sealed class TracingInteropTests(TracingCluster cluster) : IClassFixture<TracingCluster>
 {
-    private const string Cx = TracingCluster.CeleriacQueue;
-    private const string Py = TracingCluster.PythonQueue;
+    [InteropFact]
+    public Task A_Python_clients_trace_is_the_parent_of_the_Celeriac_workers_run() =>
+        TracingInteropScenarios.PythonClientsTraceParentsTheCeleriacRunAsync(cluster);
 
     [InteropFact]
-    public async Task A_Python_clients_trace_is_the_parent_of_the_Celeriac_workers_run()
-    {
-        var (traceId, parentSpanId) = NewContext();
-        var python = cluster.TracedPythonClient($"00-{traceId}-{parentSpanId}-01", "vendor=py");
-
-        var id = await python.SendOneAsync(new { name = "interop.add", args = new object[] { 2, 3 }, queue = Cx });
-
-        (await python.GetOneAsync(id))["result"]!.GetValue<long>().Should().Be(5);
-        var run = await SpanAsync(s => s.Name == "run/interop.add" && s.TaskId == id);
-        run.Kind.Should().Be("consumer");
-        run.TraceId.Should().Be(traceId, Describe());
-        run.ParentSpanId.Should().Be(parentSpanId, "the header's span is the run's parent");
-    }
+    public Task What_the_Celeriac_run_sends_to_a_Python_worker_carries_the_same_trace_under_the_run() =>
+        TracingInteropScenarios.CeleriacRunCarriesTheTraceOnToAPythonWorkerAsync(cluster);
 
     [InteropFact]
-    public async Task What_the_Celeriac_run_sends_to_a_Python_worker_carries_the_same_trace_under_the_run()
-    {
-        var (traceId, parentSpanId) = NewContext();
-        var python = cluster.TracedPythonClient($"00-{traceId}-{parentSpanId}-01", "vendor=py");
-
-        // interop.add runs on the Celeriac worker, which sends the chain's next step to the Python worker.
-        var reply = await python.CanvasAsync(new
-        {
-            chain = new object[] { new { name = "interop.add", args = new object[] { 1, 2 }, queue = Cx }, new { name = "py.trace_context", queue = Py } },
-        });
-        var stepId = reply["id"]!.GetValue<string>();
-        var seen = (await python.GetOneAsync(stepId))["result"]!;
-
-        var run = await SpanAsync(s => s.Name == "run/interop.add" && s.TraceId == traceId);
-        run.ParentSpanId.Should().Be(parentSpanId);
-        var send = await SpanAsync(s => s.Name == "apply_async/py.trace_context" && s.TaskId == stepId);
-        send.Kind.Should().Be("producer");
-        send.ParentSpanId.Should().Be(run.SpanId, "the chain step is sent from inside the run");
-        seen["traceparent"]!.GetValue<string>().Should().Be($"00-{traceId}-{send.SpanId}-01",
-            "the Python task's request has the Celeriac producer span as its parent, in the same trace");
-        seen["tracestate"]!.GetValue<string>().Should().Be("vendor=py", "the trace state travels on with the trace");
-    }
+    public Task A_retry_on_the_Celeriac_worker_stays_in_the_Python_clients_trace() =>
+        TracingInteropScenarios.RetryStaysInThePythonClientsTraceAsync(cluster);
 
     [InteropFact]
-    public async Task A_retry_on_the_Celeriac_worker_stays_in_the_Python_clients_trace()
-    {
-        var (traceId, parentSpanId) = NewContext();
-        var python = cluster.TracedPythonClient($"00-{traceId}-{parentSpanId}-01");
-
-        var id = await python.SendOneAsync(new { name = "interop.retry", args = new object[] { 1 }, queue = Cx });
-        (await python.GetOneAsync(id))["result"]!.GetValue<long>().Should().Be(1);
-
-        var first = await SpanAsync(s => s.Name == "run/interop.retry" && s.TaskId == id && s.ParentSpanId == parentSpanId);
-        var retry = await SpanAsync(s => s.Name == "apply_async/interop.retry" && s.ParentSpanId == first.SpanId);
-        var second = await SpanAsync(s => s.Name == "run/interop.retry" && s.ParentSpanId == retry.SpanId);
-        new[] { first.TraceId, retry.TraceId, second.TraceId }.Should().AllBe(traceId);
-    }
+    public Task A_Celeriac_clients_producer_span_is_the_parent_a_Python_worker_sees() =>
+        TracingInteropScenarios.CeleriacClientsProducerSpanIsWhatAPythonWorkerSeesAsync(cluster);
 
     [InteropFact]
-    public async Task A_Celeriac_clients_producer_span_is_the_parent_a_Python_worker_sees()
-    {
-        using var spans = new SpanCollector();
+    public Task Without_a_listener_or_a_current_activity_a_Celeriac_client_sends_no_trace_context() =>
+        TracingInteropScenarios.WithoutAListenerACeleriacClientSendsNoTraceContextAsync(cluster);
+}
 
-        var sent = await cluster.Client.SendTaskAsync("py.trace_context", options: new TaskSendOptions { Queue = Py });
-        var seen = (await sent.GetAsync(TimeSpan.FromSeconds(20)))!;
+/// <summary>The tracing scenarios over RabbitMQ: the context travels as AMQP application headers.</summary>
+[Collection(TracingInteropCollection.Name)]
+public sealed class AmqpTracingInteropTests(AmqpTracingCluster cluster) : IClassFixture<AmqpTracingCluster>
+{
+    [AmqpInteropFact]
+    public Task A_Python_clients_trace_is_the_parent_of_the_Celeriac_workers_run() =>
+        TracingInteropScenarios.PythonClientsTraceParentsTheCeleriacRunAsync(cluster);
 
-        var producer = await spans.WaitForAsync("apply_async/py.trace_context");
-        seen["traceparent"]!.GetValue<string>().Should().Be(producer.Id).And.Be($"00-{producer.TraceId}-{producer.SpanId}-01");
-        seen["tracestate"].Should().BeNull();
-    }
+    [AmqpInteropFact]
+    public Task What_the_Celeriac_run_sends_to_a_Python_worker_carries_the_same_trace_under_the_run() =>
+        TracingInteropScenarios.CeleriacRunCarriesTheTraceOnToAPythonWorkerAsync(cluster);
 
-    [InteropFact]
-    public async Task Without_a_listener_or_a_current_activity_a_Celeriac_client_sends_no_trace_context()
-    {
-        Activity.Current.Should().BeNull();
-
-        var sent = await cluster.Client.SendTaskAsync("py.trace_context", options: new TaskSendOptions { Queue = Py });
-        var seen = (await sent.GetAsync(TimeSpan.FromSeconds(20)))!;
-
-        seen["traceparent"].Should().BeNull();
-    }
-
-    private static (string TraceId, string SpanId) NewContext() =>
-        (Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)));
-
-    /// <summary>A span of the Celeriac worker's, once it has written it (a run's span ends after its result is stored).</summary>
-    private async Task<WorkerSpan> SpanAsync(Func<WorkerSpan, bool> match)
-    {
-        WorkerSpan? found = null;
-        await Poll.UntilAsync(() => Task.FromResult((found = cluster.WorkerSpans.FirstOrDefault(match)) is not null), TimeSpan.FromSeconds(20), Describe);
-        return found!;
-    }
-
-    private string Describe() => "spans: \n" + string.Join("\n", cluster.WorkerSpans) + "\n" + cluster.CeleriacWorker.Describe();
+    [AmqpInteropFact]
+    public Task A_Celeriac_clients_producer_span_is_the_parent_a_Python_worker_sees() =>
+        TracingInteropScenarios.CeleriacClientsProducerSpanIsWhatAPythonWorkerSeesAsync(cluster);
 }
 
 /// <summary>Tracing interop tests run alone: an in-process ActivityListener is process-wide.</summary>

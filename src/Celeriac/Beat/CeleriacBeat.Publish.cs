@@ -171,6 +171,7 @@ public sealed partial class CeleriacBeat
             {
                 (run, message) = TakeRun(entry, slot, count);
                 run = Diagnostics.PublishTracing.Beat(_app, run, message);
+                run = Diagnostics.QueueWait.Beat(_app, run, message);
             }
             catch (Exception ex)
             {
@@ -201,6 +202,7 @@ public sealed partial class CeleriacBeat
             _states[run.Entry] = run.NewState;
             if (_log.IsEnabled(LogLevel.Debug)) _log.LogDebug("Beat entry {Entry}: published run {Slot:O} as {Task}[{TaskId}]", run.Entry, run.Slot, messages[i].Task, run.TaskId);
             if (_app.Options.TaskSendSentEvent) _app.TaskSentEvent(messages[i], run.Route);
+            _app.Metrics.Published(messages[i].Task, run.Route.RoutingKey, started: 0); // sent; the store's batch has no per-run duration
             Signals.Raise(new BeatSignal(BeatSignalKind.Published, run.Entry, run.Slot, run.TaskId, at));
         }
     }

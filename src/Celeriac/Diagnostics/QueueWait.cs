@@ -10,9 +10,10 @@ namespace Celeriac.Diagnostics;
 /// (Unix seconds, a float, from the app's clock); with no listener nothing is added and the message
 /// is byte for byte what it was. Python workers copy unknown headers into the request and ignore
 /// them. The wait is measured from the later of that stamp and the ETA (an ETA task is not waiting
-/// in a queue before its ETA); a message without the stamp (sent by Python, by a publisher nobody
-/// measures, or handed to the beat's store) counts from its ETA when it has one, else is not
-/// measured — a guess would be a lie. Clocks of different machines may disagree: a negative wait is
+/// in a queue before its ETA); a message without the stamp (sent by Python, or by a publisher nobody
+/// measures) counts from its ETA when it has one, else is not measured — a guess would be a lie.
+/// A beat's runs are stamped when their batch is built. Clocks of different machines may disagree:
+/// a negative wait is
 /// recorded as 0.
 /// </summary>
 internal static class QueueWait
@@ -23,6 +24,17 @@ internal static class QueueWait
     /// <summary>Stamps the send time on <paramref name="message"/> (replacing a copied one, e.g. a retry's).</summary>
     public static void Stamp(TaskMessage message, DateTimeOffset now) =>
         message.ExtraHeaders[Header] = now.ToUnixTimeMilliseconds() / 1000.0;
+
+    /// <summary>
+    /// A beat run, encoded before its store publishes it in a batch: stamped and encoded again, only
+    /// while someone measures (the stamp is the batch's build time, one store call before it goes out).
+    /// </summary>
+    public static Beat.Store.BeatRun Beat(CeleriacApp app, Beat.Store.BeatRun run, TaskMessage message)
+    {
+        if (!app.Metrics.QueueWait.Enabled) return run;
+        Stamp(message, app.Options.TimeProvider.GetUtcNow());
+        return run with { Message = TaskMessageCodec.Encode(message) };
+    }
 
     /// <summary>What a copy of a message (a retry) must not carry over: the original's send time.</summary>
     public static void Forget(JsonObject headers) => headers.Remove(Header);

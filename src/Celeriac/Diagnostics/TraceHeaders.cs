@@ -13,12 +13,19 @@ namespace Celeriac.Diagnostics;
 /// </summary>
 internal static class TraceHeaders
 {
-    /// <summary>Writes <paramref name="activity"/>'s context into <paramref name="headers"/> (replacing a copied one).</summary>
-    public static void Inject(DistributedContextPropagator propagator, Activity activity, JsonObject headers) =>
+    /// <summary>
+    /// Writes <paramref name="activity"/>'s context into <paramref name="headers"/>. The propagator's
+    /// fields are cleared first: a retry copies its original's headers, and a <c>tracestate</c> or
+    /// <c>baggage</c> the new context does not have must not ride along with the new <c>traceparent</c>.
+    /// </summary>
+    public static void Inject(DistributedContextPropagator propagator, Activity activity, JsonObject headers)
+    {
+        foreach (var field in propagator.Fields) headers.Remove(field);
         propagator.Inject(activity, headers, static (carrier, name, value) =>
         {
             if (carrier is JsonObject h) h[name] = value;
         });
+    }
 
     /// <summary>
     /// The remote parent the headers name, or <c>default</c> when they name none or a malformed one:

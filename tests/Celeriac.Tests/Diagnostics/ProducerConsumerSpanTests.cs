@@ -160,6 +160,22 @@ public sealed class ProducerConsumerSpanTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_retry_carries_the_new_context_only_not_the_trace_state_its_original_had()
+    {
+        using var spans = new SpanCollector();
+        _h.App.Task("tr.retry_stale", (long x, TaskContext ctx) => ctx.Retries == 0 ? throw ctx.Retry(countdown: TimeSpan.Zero) : ctx.Retries);
+        await _h.StartWorkerAsync();
+
+        // Not a context (a new trace starts), but a retry copies the original's headers, tracestate included.
+        await PublishRawAsync("tr.retry_stale", new JsonObject { ["traceparent"] = "garbage", ["tracestate"] = "stale=1" });
+
+        var second = await spans.WaitForAsync("run/tr.retry_stale", a => Equals(a.GetTagItem("celery.retries"), 1));
+        second.TraceStateString.Should().BeNull("the retry's headers hold the retry's own context only");
+        var first = await spans.WaitForAsync("run/tr.retry_stale", a => Equals(a.GetTagItem("celery.retries"), 0));
+        second.TraceId.Should().Be(first.TraceId);
+    }
+
+    [Fact]
     public async Task A_header_that_is_not_a_string_is_no_trace_context()
     {
         using var spans = new SpanCollector();

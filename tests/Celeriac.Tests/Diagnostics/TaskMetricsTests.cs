@@ -77,7 +77,9 @@ public sealed class TaskMetricsTests : IAsyncLifetime
         var (_, signals) = await _h.StartWorkerAsync();
 
         var r = await flaky.DelayAsync();
+        // Both ends: the rerun may finish before the first run's slot has recorded its retry.
         await signals.WaitForAsync(s => s.Kind == WorkerSignalKind.Completed && s.TaskId == r.Id && s.State == TaskStates.Success);
+        await signals.WaitForAsync(s => s.Kind == WorkerSignalKind.Completed && s.TaskId == r.Id && s.State == TaskStates.Retry);
 
         For(retried, "m.flaky").Should().ContainSingle().Which.Tags[CeleriacMetrics.State].Should().Be(TaskStates.Retry);
         For(succeeded, "m.flaky").Should().ContainSingle();
