@@ -1,6 +1,6 @@
 using System.Collections;
 
-namespace Celeriac.Samples.Tests.WebShop;
+namespace Celeriac.Samples.Tests.WebShopTests;
 
 /// <summary>
 /// What an OpenTelemetry in-memory exporter writes into: the exporters add from the hosts' threads

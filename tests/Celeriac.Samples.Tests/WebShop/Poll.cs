@@ -1,4 +1,4 @@
-namespace Celeriac.Samples.Tests.WebShop;
+namespace Celeriac.Samples.Tests.WebShopTests;
 
 /// <summary>Waits for a condition by polling it: no fixed sleeps, a generous deadline, and a failure that says what was last seen.</summary>
 public static class Poll

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Celeriac.Samples.Tests.WebShop;
+namespace Celeriac.Samples.Tests.WebShopTests;
 
 /// <summary>The shop's HTTP API as a test calls it.</summary>
 public sealed class ShopClient(HttpClient http)

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Mvc.Testing;
 using WebShop.Tasks.Orders;
 
-namespace Celeriac.Samples.Tests.WebShop;
+namespace Celeriac.Samples.Tests.WebShopTests;
 
 /// <summary>The default configuration: memory:// broker and backend, and the web app runs the worker itself.</summary>
 [Collection(WebShopCollection.Name)]

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using WebShop.Tasks.Catalog;
 using WebShop.Tasks.Orders;
 
-namespace Celeriac.Samples.Tests.WebShop;
+namespace Celeriac.Samples.Tests.WebShopTests;
 
 /// <summary>The shop's flows end to end: web app → real Redis → worker host → result backend → web app.</summary>
 [Collection(WebShopCollection.Name)]

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Celeriac.Redis.Tests.Infrastructure;
 using OpenTelemetry.Metrics;
 
-namespace Celeriac.Samples.Tests.WebShop;
+namespace Celeriac.Samples.Tests.WebShopTests;
 
 /// <summary>
 /// The shop's telemetry across the two hosts: one trace from the HTTP request through Redis into the
