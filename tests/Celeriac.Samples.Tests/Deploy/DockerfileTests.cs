@@ -84,6 +84,26 @@ public sealed class DockerfileTests
         File.ReadAllText(RepositoryFiles.Path(project)).Should().Contain("Sdk=\"Microsoft.NET.Sdk.Web\"", "ASPNETCORE_HTTP_PORTS configures Kestrel, so the app is an ASP.NET Core app");
     }
 
+    [Theory]
+    [MemberData(nameof(Projects))]
+    public void Nothing_in_the_app_overrides_the_port_the_image_sets(string file, string project)
+    {
+        // Urls, Kestrel endpoints or UseUrls/Listen* would win over ASPNETCORE_HTTP_PORTS, and the probes would miss.
+        var folders = ProjectGraph.Closure(project).Where(p => p.StartsWith("samples/", StringComparison.Ordinal))
+            .Select(p => Path.GetDirectoryName(RepositoryFiles.Path(p))!).ToList();
+        folders.Should().HaveCountGreaterThan(1, "the app and WebShop.Tasks, where the shared hosting code lives");
+        var sources = folders.SelectMany(folder => Directory.GetFiles(folder, "*.*", SearchOption.AllDirectories))
+            .Where(f => (f.EndsWith(".cs", StringComparison.Ordinal) || Path.GetFileName(f).StartsWith("appsettings", StringComparison.Ordinal))
+                        && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                        && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
+        foreach (var source in sources)
+        {
+            var text = File.ReadAllText(source);
+            foreach (var overrides in new[] { "\"Urls\"", "\"Kestrel\"", "HTTP_PORTS", "UseUrls", "ListenAnyIP", "ListenLocalhost", "UseKestrel(" })
+                text.Should().NotContain(overrides, $"{Path.GetRelativePath(RepositoryFiles.Root, source)} would override the port {file} sets");
+        }
+    }
+
     [Fact]
     public void The_dockerignore_keeps_build_output_out_and_lets_every_copied_source_in()
     {
