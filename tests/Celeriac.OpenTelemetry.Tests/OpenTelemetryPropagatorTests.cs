@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
 using OpenTelemetry.Context.Propagation;
 
@@ -116,6 +117,16 @@ public sealed class OpenTelemetryPropagatorTests : IDisposable
         options.UseOpenTelemetryPropagation().Should().BeSameAs(options);
 
         options.Propagator.Should().BeSameAs(OpenTelemetryPropagator.Instance);
+    }
+
+    [Fact]
+    public async Task UseOpenTelemetryPropagation_on_the_hosting_builder_sets_the_registered_apps_propagator()
+    {
+        var services = new ServiceCollection();
+        services.AddCeleriac().UseOpenTelemetryPropagation();
+        await using var provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<CeleriacApp>().Options.Propagator.Should().BeSameAs(OpenTelemetryPropagator.Instance);
     }
 
     /// <summary>A sampled W3C activity with no listener needed: the adapter reads only its ids.</summary>

@@ -10,12 +10,15 @@ internal static class CeleriacSettings
     public const string Prefix = "Celeriac__";
 
     /// <summary>The options the <c>Celeriac__*</c> variables of <paramref name="environment"/> make.</summary>
-    public static CeleriacOptions From(IReadOnlyDictionary<string, string> environment)
+    public static CeleriacOptions From(IReadOnlyDictionary<string, string> environment) => Bind(new CeleriacOptions(), environment);
+
+    /// <summary>Applies the <c>Celeriac__*</c> variables of <paramref name="environment"/> to <paramref name="options"/>.</summary>
+    public static CeleriacOptions Bind(CeleriacOptions options, IReadOnlyDictionary<string, string> environment)
     {
         var pairs = environment.Where(p => p.Key.StartsWith(Prefix, StringComparison.Ordinal))
             .Select(p => new KeyValuePair<string, string?>(SampleHost.ConfigurationKey(p.Key), p.Value));
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(pairs).Build();
-        return CeleriacConfiguration.Bind(new CeleriacOptions(), configuration.GetSection("Celeriac"));
+        return CeleriacConfiguration.Bind(options, configuration.GetSection("Celeriac"));
     }
 
     /// <summary>

@@ -12,8 +12,8 @@ public sealed class DockerfileTests
     public static TheoryData<string, string, string> Images() => new()
     {
         // Dockerfile, the project it publishes, the assembly the test host loads from it
-        { "web.Dockerfile", "samples/WebShop/WebShop.csproj", typeof(WebShop.Orders.OrderEndpoints).Assembly.GetName().Name! },
-        { "worker.Dockerfile", "samples/WebShop.Worker/WebShop.Worker.csproj", typeof(WebShop.Worker.WorkerStartup).Assembly.GetName().Name! },
+        { "web.Dockerfile", "samples/WebShop/WebShop.csproj", typeof(Program).Assembly.GetName().Name! },
+        { "worker.Dockerfile", "samples/WebShop.Worker/WebShop.Worker.csproj", typeof(global::WebShop.Worker.WorkerStartup).Assembly.GetName().Name! },
     };
 
     [Theory]
@@ -32,11 +32,16 @@ public sealed class DockerfileTests
         docker.Entrypoint.Should().Equal(["dotnet", assembly + ".dll"], "the runtime image starts what the publish wrote");
     }
 
-    [Theory]
-    [MemberData(nameof(Images))]
-    public void The_restore_layer_copies_exactly_the_project_files_the_publish_needs(string file, string project, string assembly)
+    public static TheoryData<string, string> Projects() => new()
     {
-        _ = assembly;
+        { "web.Dockerfile", "samples/WebShop/WebShop.csproj" },
+        { "worker.Dockerfile", "samples/WebShop.Worker/WebShop.Worker.csproj" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Projects))]
+    public void The_restore_layer_copies_exactly_the_project_files_the_publish_needs(string file, string project)
+    {
         var docker = Dockerfile.Load(file);
         var restore = docker.Instructions.ToList().FindIndex(i => i.Instruction == "RUN" && i.Arguments.StartsWith("dotnet restore", StringComparison.Ordinal));
         var beforeRestore = docker.Instructions.Take(restore).Where(i => i.Instruction == "COPY")
@@ -65,10 +70,9 @@ public sealed class DockerfileTests
     }
 
     [Theory]
-    [MemberData(nameof(Images))]
-    public void It_builds_on_the_SDK_and_runs_on_ASP_NET_Core_of_the_projects_framework_as_non_root_on_8080(string file, string project, string assembly)
+    [MemberData(nameof(Projects))]
+    public void It_builds_on_the_SDK_and_runs_on_ASP_NET_Core_of_the_projects_framework_as_non_root_on_8080(string file, string project)
     {
-        _ = assembly;
         var docker = Dockerfile.Load(file);
         var framework = XDocument.Load(RepositoryFiles.Path("Directory.Build.props")).Descendants("TargetFramework").Single().Value; // net10.0
         var version = framework["net".Length..];
@@ -78,6 +82,26 @@ public sealed class DockerfileTests
         docker.Single("EXPOSE").Should().Be(DeployFacts.HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         docker.Single("ENV").Should().Be($"ASPNETCORE_HTTP_PORTS={DeployFacts.HttpPort}");
         File.ReadAllText(RepositoryFiles.Path(project)).Should().Contain("Sdk=\"Microsoft.NET.Sdk.Web\"", "ASPNETCORE_HTTP_PORTS configures Kestrel, so the app is an ASP.NET Core app");
+    }
+
+    [Theory]
+    [MemberData(nameof(Projects))]
+    public void Nothing_in_the_app_overrides_the_port_the_image_sets(string file, string project)
+    {
+        // Urls, Kestrel endpoints or UseUrls/Listen* would win over ASPNETCORE_HTTP_PORTS, and the probes would miss.
+        var folders = ProjectGraph.Closure(project).Where(p => p.StartsWith("samples/", StringComparison.Ordinal))
+            .Select(p => Path.GetDirectoryName(RepositoryFiles.Path(p))!).ToList();
+        folders.Should().HaveCountGreaterThan(1, "the app and WebShop.Tasks, where the shared hosting code lives");
+        var sources = folders.SelectMany(folder => Directory.GetFiles(folder, "*.*", SearchOption.AllDirectories))
+            .Where(f => (f.EndsWith(".cs", StringComparison.Ordinal) || Path.GetFileName(f).StartsWith("appsettings", StringComparison.Ordinal))
+                        && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                        && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
+        foreach (var source in sources)
+        {
+            var text = File.ReadAllText(source);
+            foreach (var overrides in new[] { "\"Urls\"", "\"Kestrel\"", "HTTP_PORTS", "UseUrls", "ListenAnyIP", "ListenLocalhost", "UseKestrel(" })
+                text.Should().NotContain(overrides, $"{Path.GetRelativePath(RepositoryFiles.Root, source)} would override the port {file} sets");
+        }
     }
 
     [Fact]

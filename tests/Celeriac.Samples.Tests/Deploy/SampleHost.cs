@@ -1,4 +1,3 @@
-using System.Reflection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -15,14 +14,13 @@ internal interface ISampleHost : IDisposable
 internal static class SampleHost
 {
     /// <summary>
-    /// Starts the app of <paramref name="assembly"/> (its top-level <c>Program</c>: both samples have one, so
-    /// the type is looked up rather than named) with <paramref name="settings"/> as configuration keys
-    /// (<c>Celeriac:BrokerUrl</c>), the way .NET reads <c>Celeriac__BrokerUrl</c> from the environment.
+    /// Starts the app whose entry point is in <paramref name="entryPointAssemblyType"/>'s assembly with
+    /// <paramref name="settings"/> as configuration keys (<c>Celeriac:BrokerUrl</c>), the way .NET reads
+    /// <c>Celeriac__BrokerUrl</c> from the environment.
     /// </summary>
-    public static ISampleHost Start(Assembly assembly, IReadOnlyDictionary<string, string> settings)
+    public static ISampleHost Start(Type entryPointAssemblyType, IReadOnlyDictionary<string, string> settings)
     {
-        var program = assembly.GetType("Program", throwOnError: true)!;
-        var host = (ISampleHost)Activator.CreateInstance(typeof(Factory<>).MakeGenericType(program), settings)!;
+        var host = (ISampleHost)Activator.CreateInstance(typeof(Factory<>).MakeGenericType(entryPointAssemblyType), settings)!;
         _ = host.Services; // starts it
         return host;
     }

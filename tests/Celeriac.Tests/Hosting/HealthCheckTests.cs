@@ -91,4 +91,52 @@ public sealed class HealthCheckTests
         release.SetResult();
         await host.StopAsync();
     }
+
+    [Fact]
+    public async Task A_worker_idle_on_an_empty_queue_for_hours_is_alive()
+    {
+        var clock = new Celeriac.Testing.VirtualClock();
+        using var host = HostingTestBed.Build(b => b.Configure(o => o.TimeProvider = clock).AddWorker(w => w.SendEvents = false));
+        await host.StartAsync();
+        await host.HealthyAsync("live");
+
+        // No heartbeat (events off), no message: the blocking receive is the sign of life.
+        clock.Advance(TimeSpan.FromHours(3));
+        var live = (await host.HealthAsync("live")).Entries["celeriac-worker"];
+        Assert.Equal(HealthStatus.Healthy, live.Status);
+        Assert.Contains("consuming", live.Description);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_worker_whose_fetch_loop_hangs_is_reported_stuck()
+    {
+        var clock = new Celeriac.Testing.VirtualClock();
+        using var host = HostingTestBed.Build(b => b.Configure(o => o.TimeProvider = clock).AddTask("stuck.one", () => 1).AddWorker(w => w.SendEvents = false));
+        await host.StartAsync();
+        await host.HealthyAsync("live");
+        var worker = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+            .GetServices<Celeriac.Hosting.CeleriacWorkerService>(host.Services).Single().Worker!;
+        // A signal handler runs on the fetch loop: blocking it hangs the loop while it hands out a batch.
+        using var hang = new ManualResetEventSlim();
+        var hanging = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        worker.Signals.Raised += signal =>
+        {
+            if (signal.Kind != Celeriac.Worker.WorkerSignalKind.Received) return;
+            hanging.TrySetResult();
+            hang.Wait();
+        };
+        var app = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<CeleriacApp>(host.Services);
+        await app.GetTask("stuck.one").DelayAsync();
+        await hanging.Task.WaitAsync(HostingTestBed.Wait);
+
+        Assert.Equal(HealthStatus.Healthy, (await host.HealthAsync("live")).Status); // a moment in a step is fine
+        clock.Advance(TimeSpan.FromMinutes(2));
+        var live = (await host.HealthAsync("live")).Entries["celeriac-worker"];
+        Assert.Equal(HealthStatus.Unhealthy, live.Status);
+        Assert.Contains("is stuck: its fetch loop has been handing out one batch for 120 s", live.Description);
+
+        hang.Set();
+        await host.StopAsync();
+    }
 }
