@@ -12,6 +12,7 @@ internal sealed class CeleriacBeatService(CeleriacApp app, Action<BeatOptions>? 
 {
     private readonly ILogger _log = app.Options.LoggerFactory.CreateLogger("Celeriac.Hosting");
     private RetryingStart? _start;
+    private int _disposed;
 
     /// <summary>The beat, once the host has started; null before.</summary>
     public CeleriacBeat? Beat { get; private set; }
@@ -41,8 +42,9 @@ internal sealed class CeleriacBeatService(CeleriacApp app, Action<BeatOptions>? 
         }
     }
 
+    // Registered twice (as itself and as IHostedService), so the container may dispose it twice.
     public async ValueTask DisposeAsync()
     {
-        if (Beat is { } beat) await beat.DisposeAsync().ConfigureAwait(false);
+        if (Interlocked.Exchange(ref _disposed, 1) == 0 && Beat is { } beat) await beat.DisposeAsync().ConfigureAwait(false);
     }
 }

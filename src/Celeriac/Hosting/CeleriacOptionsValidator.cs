@@ -19,9 +19,9 @@ internal sealed class CeleriacOptionsValidator(CeleriacRegistrations registratio
             options.Validate();
             // The URLs are well formed: is there a transport for them?
             if (!options.Providers.HasTransport(Scheme(options.BrokerUrl)))
-                problems.Add(MissingProvider("broker_url", options.BrokerUrl, options.Providers.TransportSchemes));
+                problems.Add(MissingProvider("broker_url", "a transport", options.BrokerUrl, options.Providers.TransportSchemes));
             if (!CeleriacOptions.IsDisabled(options.ResultBackend) && !options.Providers.HasBackend(Scheme(options.ResultBackend!)))
-                problems.Add(MissingProvider("result_backend", options.ResultBackend!, options.Providers.BackendSchemes));
+                problems.Add(MissingProvider("result_backend", "a result backend", options.ResultBackend!, options.Providers.BackendSchemes));
         }
         catch (ArgumentException ex)
         {
@@ -52,8 +52,8 @@ internal sealed class CeleriacOptionsValidator(CeleriacRegistrations registratio
 
     private static string Scheme(string url) => url[..url.IndexOf("://", StringComparison.Ordinal)];
 
-    private static string MissingProvider(string setting, string url, IEnumerable<string> known) =>
-        $"{setting} '{Control.Mailbox.Commands.SettingsMask.Url(url)}' needs a transport for '{Scheme(url)}://' (known: {string.Join(", ", known.Select(k => k + "://"))}); " +
+    private static string MissingProvider(string setting, string what, string url, IEnumerable<string> known) =>
+        $"{setting} '{Control.Mailbox.Commands.SettingsMask.Url(url)}' needs {what} for '{Scheme(url)}://' (known: {string.Join(", ", known.Select(k => k + "://"))}); " +
         "add it on the builder: UseRedis() (package Celeriac.Redis) or UseRabbitMq() (package Celeriac.RabbitMQ)";
 
     private static string? BeatProblem(BeatOptions beat)

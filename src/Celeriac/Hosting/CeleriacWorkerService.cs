@@ -16,6 +16,7 @@ internal sealed class CeleriacWorkerService : IHostedService, IAsyncDisposable
     private readonly TimeSpan _hostTimeout;
     private readonly ILogger _log;
     private RetryingStart? _start;
+    private int _disposed;
 
     public CeleriacWorkerService(CeleriacApp app, Action<WorkerOptions>? configure, TimeSpan hostShutdownTimeout)
     {
@@ -59,8 +60,9 @@ internal sealed class CeleriacWorkerService : IHostedService, IAsyncDisposable
         }
     }
 
+    // Registered twice (as itself and as IHostedService), so the container may dispose it twice.
     public async ValueTask DisposeAsync()
     {
-        if (Worker is { } worker) await worker.DisposeAsync().ConfigureAwait(false);
+        if (Interlocked.Exchange(ref _disposed, 1) == 0 && Worker is { } worker) await worker.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -19,9 +19,6 @@ internal sealed class RetryingStart(Func<CancellationToken, Task> start, ILogger
     /// <summary>Why the last attempt failed; null once started, or before the first attempt ended.</summary>
     public string? LastError => _lastError;
 
-    /// <summary>True once a start succeeded.</summary>
-    public bool Started => _run.IsCompletedSuccessfully && _lastError is null;
-
     public void Begin() => _run = Task.Run(RunAsync);
 
     private async Task RunAsync()

@@ -131,12 +131,54 @@ public sealed class HealthCheckTests
         await hanging.Task.WaitAsync(HostingTestBed.Wait);
 
         Assert.Equal(HealthStatus.Healthy, (await host.HealthAsync("live")).Status); // a moment in a step is fine
-        clock.Advance(TimeSpan.FromMinutes(2));
-        var live = (await host.HealthAsync("live")).Entries["celeriac-worker"];
-        Assert.Equal(HealthStatus.Unhealthy, live.Status);
-        Assert.Contains("is stuck: its fetch loop has been handing out one batch for 120 s", live.Description);
+        try
+        {
+            await Task.Run(() => clock.Advance(TimeSpan.FromMinutes(2))).WaitAsync(HostingTestBed.Wait);
+            var live = (await host.HealthAsync("live")).Entries["celeriac-worker"];
+            Assert.Equal(HealthStatus.Unhealthy, live.Status);
+            Assert.Contains("is stuck: its fetch loop has been handing out one batch for 120 s", live.Description);
+        }
+        finally
+        {
+            hang.Set();
+        }
+        await host.StopAsync();
+    }
 
-        hang.Set();
+    [Fact]
+    public async Task A_beat_whose_loop_hangs_is_reported_stuck()
+    {
+        var clock = new Celeriac.Testing.VirtualClock();
+        using var host = HostingTestBed.Build(b => b.Configure(o => { o.TimeProvider = clock; o.BeatScheduleFilename = null; }).AddBeat());
+        await host.StartAsync();
+        await host.HealthyAsync();
+        var beat = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+            .GetServices<Celeriac.Hosting.CeleriacBeatService>(host.Services).Single().Beat!;
+        // A signal handler runs on the loop: blocking it at the next sleep hangs the loop.
+        using var hang = new ManualResetEventSlim();
+        var hanging = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        beat.Signals.Raised += signal =>
+        {
+            if (signal.Kind != Celeriac.Beat.BeatSignalKind.Sleeping) return;
+            hanging.TrySetResult();
+            hang.Wait();
+        };
+        // Off the test's thread: a timer's continuation may run the loop inline, into the hang.
+        _ = Task.Run(() => clock.Advance(TimeSpan.FromSeconds(1))); // wake it for one cycle, which ends in the hang
+        try { await hanging.Task.WaitAsync(HostingTestBed.Wait); }
+        catch { hang.Set(); throw; }
+
+        try
+        {
+            await Task.Run(() => clock.Advance(TimeSpan.FromMinutes(2))).WaitAsync(HostingTestBed.Wait);
+            var entry = (await host.HealthAsync()).Entries["celeriac-beat"];
+            Assert.Equal(HealthStatus.Unhealthy, entry.Status);
+            Assert.Contains("is stuck: no cycle finished for 12", entry.Description);
+        }
+        finally
+        {
+            hang.Set();
+        }
         await host.StopAsync();
     }
 }

@@ -14,7 +14,7 @@ namespace Celeriac.Hosting.Health;
 internal sealed class WorkerHealthCheck(IEnumerable<CeleriacWorkerService> workers, CeleriacApp app) : IHealthCheck
 {
     /// <summary>How long the fetch loop may stay in one working step (handing out a batch) before it counts as stuck.</summary>
-    internal static TimeSpan StuckAfter { get; set; } = TimeSpan.FromSeconds(60);
+    internal static readonly TimeSpan StuckAfter = TimeSpan.FromSeconds(60);
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
