@@ -1,3 +1,4 @@
+using Celeriac.Diagnostics;
 using Celeriac.Beat.Store;
 using Microsoft.Extensions.Logging;
 
@@ -9,12 +10,16 @@ public sealed partial class CeleriacBeat
     /// <summary>The first wait after a failed store call; it doubles up to the renew interval, so a take-over is never delayed by it.</summary>
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>While the store stays down, how often the beat says so again (the first failure is logged in full).</summary>
+    private static readonly TimeSpan OutageRepeat = TimeSpan.FromSeconds(30);
+
     private BeatLease? _lease;
     private DateTimeOffset _nextRenew = DateTimeOffset.MinValue;
     private long _editsVersion = -1;
     private BeatEntry[] _defined = [];
     private Dictionary<string, BeatEntryInForce> _entries = new(StringComparer.Ordinal);
     private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
+    private readonly OutageLog _outage = new(OutageRepeat);
 
     private TimeProvider Clock => _app.Options.TimeProvider;
 
@@ -33,6 +38,11 @@ public sealed partial class CeleriacBeat
                 wake = NextWake();
                 backoff = FirstBackoff;
                 CycleSucceeded();
+                var since = _outage.Since;
+                var failed = _outage.Recovered();
+                if (failed > 0)
+                    _log.LogInformation("Beat {Holder}: schedule {Schedule} works again after {Failures} failed cycle(s) since {Since:O}", Identity,
+                        Options.ScheduleName, failed, since);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -41,8 +51,17 @@ public sealed partial class CeleriacBeat
             catch (Exception ex)
             {
                 // Redis down, a broker error: log, wait a little longer each time, carry on. The loop never dies.
-                _log.LogError(ex, "Beat {Holder}: schedule {Schedule} failed ({Error}); retrying in {Backoff}", Identity, Options.ScheduleName,
-                    ex.Message, backoff);
+                switch (_outage.Failed(Clock.GetUtcNow()))
+                {
+                    case OutageLogAction.First:
+                        _log.LogError(ex, "Beat {Holder}: schedule {Schedule} failed ({Error}); retrying in {Backoff}", Identity, Options.ScheduleName,
+                            ex.Message, backoff);
+                        break;
+                    case OutageLogAction.Repeat:
+                        _log.LogWarning("Beat {Holder}: schedule {Schedule} still fails after {Failures} cycle(s) since {Since:O} ({Error}); retrying",
+                            Identity, Options.ScheduleName, _outage.Failures, _outage.Since, ex.Message);
+                        break;
+                }
                 CycleFailed(ex);
                 Signals.Raise(new BeatSignal(BeatSignalKind.Error, At: Clock.GetUtcNow()));
                 wake = Clock.GetUtcNow() + backoff;

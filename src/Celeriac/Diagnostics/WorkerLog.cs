@@ -74,6 +74,12 @@ internal static partial class WorkerLog
     [LoggerMessage(302, LogLevel.Error, "Fetching from {Queues} failed; retrying in {Delay}")]
     public static partial void FetchFailed(ILogger logger, Exception exception, string queues, TimeSpan delay);
 
+    [LoggerMessage(306, LogLevel.Warning, "Fetching from {Queues} still fails after {Failures} attempt(s) since {Since:O}: {Error}; retrying")]
+    public static partial void FetchStillFailing(ILogger logger, string queues, int failures, DateTimeOffset since, string error);
+
+    [LoggerMessage(307, LogLevel.Information, "Fetching from {Queues} works again after {Failures} failed attempt(s) since {Since:O}")]
+    public static partial void FetchRecovered(ILogger logger, string queues, int failures, DateTimeOffset since);
+
     [LoggerMessage(303, LogLevel.Error, "Could not dispatch a message from {Queue}")]
     public static partial void DispatchFailed(ILogger logger, Exception exception, string queue);
 

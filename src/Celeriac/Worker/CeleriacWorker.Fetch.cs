@@ -53,6 +53,10 @@ public sealed partial class CeleriacWorker
                 deliveries = await _consumer!.ReceiveAsync(asked, token).ConfigureAwait(false);
                 failures = 0;
                 FetchSucceeded();
+                var since = _fetchOutage.Since;
+                var failed = _fetchOutage.Recovered();
+                if (failed > 0)
+                    WorkerLog.FetchRecovered(_log, string.Join(",", ConsumingQueues), failed, since);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
@@ -65,7 +69,15 @@ public sealed partial class CeleriacWorker
                 _credit.Release(asked);
                 FetchFailed(ex);
                 var delay = TimeSpan.FromMilliseconds(Math.Min(10_000, 100 * Math.Pow(2, Math.Min(failures++, 7))));
-                WorkerLog.FetchFailed(_log, ex, string.Join(",", ConsumingQueues), delay);
+                switch (_fetchOutage.Failed(_app.Options.TimeProvider.GetUtcNow()))
+                {
+                    case Diagnostics.OutageLogAction.First:
+                        WorkerLog.FetchFailed(_log, ex, string.Join(",", ConsumingQueues), delay);
+                        break;
+                    case Diagnostics.OutageLogAction.Repeat:
+                        WorkerLog.FetchStillFailing(_log, string.Join(",", ConsumingQueues), _fetchOutage.Failures, _fetchOutage.Since, ex.Message);
+                        break;
+                }
                 try { await Task.Delay(delay, token).ConfigureAwait(false); }
                 catch (OperationCanceledException) { return; }
                 continue;

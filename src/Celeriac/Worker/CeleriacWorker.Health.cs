@@ -11,6 +11,7 @@ public sealed partial class CeleriacWorker
     private long _lastHeartbeat;
     private volatile string? _lastFetchError;
     private int _fetchFailures;
+    private readonly Diagnostics.OutageLog _fetchOutage = new(TimeSpan.FromSeconds(30));
 
     private void EnterPhase(FetchPhase phase)
     {
