@@ -247,7 +247,8 @@ internal sealed partial class RabbitMqTransport : ITransport
 
     /// <summary>
     /// Runs <paramref name="operation"/> on the declare channel; a channel found closed (the
-    /// connection was lost since its last use) is replaced and the operation run once more.
+    /// connection was lost since its last use), or lost while the operation ran, is replaced and the
+    /// operation run once more: declaring twice is harmless.
     /// </summary>
     private async Task<T> OnDeclareChannelAsync<T>(Func<IChannel, Task<T>> operation, CancellationToken cancellationToken)
     {
@@ -258,7 +259,7 @@ internal sealed partial class RabbitMqTransport : ITransport
             {
                 return await operation(channel).ConfigureAwait(false);
             }
-            catch (AlreadyClosedException) when (attempt == 1)
+            catch (OperationInterruptedException e) when (attempt == 1 && LostConnection.Caused(e))
             {
             }
         }
