@@ -68,7 +68,8 @@ public abstract class ControlCliDelegatedTests
     [InteropFact]
     public async Task Terminate_of_a_running_task_replies_as_the_python_worker()
     {
-        var ourTask = await Client.SendTaskAsync("interop.sleep", [20], options: new TaskSendOptions { Queue = ControlWorkers.CeleriacQueue });
+        // Sleeps far longer than the poll may take on a loaded box: the test terminates it, so it must still run then.
+        var ourTask = await Client.SendTaskAsync("interop.sleep", [300], options: new TaskSendOptions { Queue = ControlWorkers.CeleriacQueue });
         await Poll.UntilAsync(async () => (await Cli.InspectAsync(CeleriacNode, "active"))!.AsArray().Count > 0,
             TimeSpan.FromSeconds(30), () => "the task should be running");
 

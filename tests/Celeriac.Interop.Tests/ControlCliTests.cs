@@ -67,26 +67,42 @@ public abstract class ControlCliTests
     [InteropFact]
     public async Task Inspect_active_and_query_task_show_a_running_task_as_the_python_worker_shows_its_own()
     {
-        var ourTask = await Client.SendTaskAsync("interop.sleep", [25], options: new TaskSendOptions { Queue = ControlWorkers.CeleriacQueue });
-        var pythonTask = await Client.SendTaskAsync("interop.sleep", [25], options: new TaskSendOptions { Queue = ControlWorkers.PythonQueue });
-        JsonArray ours = [], python = [];
-        await Poll.UntilAsync(async () =>
+        // The tasks must still run at the last query_task, after at least four CLI runs (a Python start-up each,
+        // several seconds apiece on a loaded box): they sleep far longer than the test takes and are
+        // terminated at its end, so no sleep length is a guess at how fast the CLI is.
+        var ourTask = await Client.SendTaskAsync("interop.sleep", [RunningTaskSeconds], options: new TaskSendOptions { Queue = ControlWorkers.CeleriacQueue });
+        var pythonTask = await Client.SendTaskAsync("interop.sleep", [RunningTaskSeconds], options: new TaskSendOptions { Queue = ControlWorkers.PythonQueue });
+        try
         {
-            ours = (await Cli.InspectAsync(CeleriacNode, "active"))!.AsArray();
-            python = (await Cli.InspectAsync(PythonNode, "active"))!.AsArray();
-            return ours.Count > 0 && python.Count > 0;
-        }, TimeSpan.FromSeconds(20), () => $"both should list a running task: ours {ours.Text()}, Python's {python.Text()}");
+            JsonArray ours = [], python = [];
+            await Poll.UntilAsync(async () =>
+            {
+                ours = (await Cli.InspectAsync(CeleriacNode, "active"))!.AsArray();
+                python = (await Cli.InspectAsync(PythonNode, "active"))!.AsArray();
+                return ours.Count > 0 && python.Count > 0;
+            }, TimeSpan.FromSeconds(20), () => $"both should list a running task: ours {ours.Text()}, Python's {python.Text()}");
 
-        ours.Should().ContainSingle();
-        ours[0]!["id"]!.GetValue<string>().Should().Be(ourTask.Id);
-        ReplyShape.AssertSame(python[0], ours[0]);
-        ours[0]!["args"].Text().Should().Be("[25]");
+            ours.Should().ContainSingle();
+            ours[0]!["id"]!.GetValue<string>().Should().Be(ourTask.Id);
+            ReplyShape.AssertSame(python[0], ours[0]);
+            ours[0]!["args"].Text().Should().Be($"[{RunningTaskSeconds}]");
 
-        var ourQuery = (await Cli.InspectAsync(CeleriacNode, "query_task", ourTask.Id))!.AsObject();
-        var pythonQuery = (await Cli.InspectAsync(PythonNode, "query_task", pythonTask.Id))!.AsObject();
-        ourQuery[ourTask.Id]![0]!.GetValue<string>().Should().Be("active");
-        ReplyShape.AssertSame(pythonQuery[pythonTask.Id], ourQuery[ourTask.Id]);
+            var ourQuery = (await Cli.InspectAsync(CeleriacNode, "query_task", ourTask.Id))!.AsObject();
+            var pythonQuery = (await Cli.InspectAsync(PythonNode, "query_task", pythonTask.Id))!.AsObject();
+            ourQuery.Should().ContainKey(ourTask.Id, $"our worker still runs the task: {ourQuery.Text()}");
+            pythonQuery.Should().ContainKey(pythonTask.Id, $"the Python worker still runs the task: {pythonQuery.Text()}");
+            ourQuery[ourTask.Id]![0]!.GetValue<string>().Should().Be("active");
+            ReplyShape.AssertSame(pythonQuery[pythonTask.Id], ourQuery[ourTask.Id]);
+        }
+        finally
+        {
+            // Frees both workers' slots for the other tests of the fixture (and a quick shutdown at its end).
+            await Client.Control.RevokeAsync([ourTask.Id, pythonTask.Id], terminate: true);
+        }
     }
+
+    /// <summary>Longer than the test can take, even on a loaded box; the test terminates the tasks when it is done.</summary>
+    private const int RunningTaskSeconds = 300;
 
     [InteropFact]
     public async Task Inspect_registered_lists_sorted_task_names_as_the_python_worker_does()
