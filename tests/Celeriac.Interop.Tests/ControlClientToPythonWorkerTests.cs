@@ -52,18 +52,28 @@ public sealed class ControlClientToPythonWorkerTests(PythonEventsWorkerCluster c
     [InteropFact]
     public async Task Active_and_query_task_show_a_running_task()
     {
-        var sent = await Client.SendTaskAsync("interop.sleep", [3], options: ToPython);
+        // The task must still run at query_task, however slow the polls before it are on a loaded box: it
+        // sleeps far longer than the test takes and is terminated at its end.
+        var sent = await Client.SendTaskAsync("interop.sleep", [300], options: ToPython);
+        try
+        {
+            IReadOnlyList<TaskRequestInfo> active = [];
+            await Poll.UntilAsync(async () => (active = (await Inspect.ActiveAsync())[cluster.Node]).Any(t => t.Id == sent.Id), Timeout, () => cluster.Worker.Describe());
+            var query = (await Inspect.QueryTaskAsync([sent.Id]))[cluster.Node];
 
-        IReadOnlyList<TaskRequestInfo> active = [];
-        await Poll.UntilAsync(async () => (active = (await Inspect.ActiveAsync())[cluster.Node]).Any(t => t.Id == sent.Id), Timeout, () => cluster.Worker.Describe());
-        var query = (await Inspect.QueryTaskAsync([sent.Id]))[cluster.Node];
-
-        var task = active.Single(t => t.Id == sent.Id);
-        (task.Type, task.Name, task.Hostname, task.Acknowledged, task.RoutingKey).Should().Be(("interop.sleep", "interop.sleep", cluster.Node, true, PythonEventsWorkerCluster.Queue));
-        task.TimeStart.Should().NotBeNull();
-        task.WorkerPid.Should().NotBeNull();
-        query[sent.Id].State.Should().Be("active");
-        await sent.GetAsync(Timeout);
+            var task = active.Single(t => t.Id == sent.Id);
+            (task.Type, task.Name, task.Hostname, task.Acknowledged, task.RoutingKey).Should().Be(("interop.sleep", "interop.sleep", cluster.Node, true, PythonEventsWorkerCluster.Queue));
+            task.TimeStart.Should().NotBeNull();
+            task.WorkerPid.Should().NotBeNull();
+            query.Should().ContainKey(sent.Id);
+            query[sent.Id].State.Should().Be("active");
+        }
+        finally
+        {
+            // Frees the Python worker's slot for the fixture's other tests.
+            await Client.Control.RevokeAsync([sent.Id], terminate: true);
+        }
+        (await sent.WaitAsync(Timeout)).Status.Should().Be(Celeriac.Protocol.Results.TaskStates.Revoked);
     }
 
     [InteropFact]
