@@ -1,0 +1,91 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using Celeriac.Cli.Commands;
+
+namespace Celeriac.Cli;
+
+/// <summary>
+/// The <c>celeriac</c> command line. <see cref="RunAsync"/> is the whole program: the process entry point
+/// calls it with the console's writers, tests call it with their own. Every failure ends here as one line on
+/// the error writer and an exit code from <see cref="CliExitCode"/> — never a stack trace.
+/// </summary>
+internal static class CliApp
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        var options = new GlobalOptions();
+        var root = CreateRoot(output);
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0 && parsed.Action is not HelpWithExamples)
+        {
+            // System.CommandLine would print the errors and the whole help and exit 1; a script wants one line and 2.
+            await error.WriteLineAsync($"celeriac: {OneLine(parsed.Errors[0].Message)} (see celeriac --help)").ConfigureAwait(false);
+            return CliExitCode.Usage;
+        }
+        try
+        {
+            return await parsed.InvokeAsync(new InvocationConfiguration
+            {
+                Output = output,
+                Error = error,
+                EnableDefaultExceptionHandler = false,
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CliException e)
+        {
+            await error.WriteLineAsync($"celeriac: {e.Message}").ConfigureAwait(false);
+            return e.ExitCode;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await error.WriteLineAsync("celeriac: cancelled").ConfigureAwait(false);
+            return CliExitCode.Failure;
+        }
+        catch (Exception e)
+        {
+            await error.WriteLineAsync($"celeriac: {OneLine(e)}").ConfigureAwait(false);
+            return CliExitCode.Failure;
+        }
+    }
+
+    /// <summary>
+    /// The command tree. A plain <see cref="Command"/> named <c>celeriac</c> rather than a <see cref="RootCommand"/>,
+    /// whose name is the entry assembly's (<c>Celeriac.Cli</c>) and would show in the usage line.
+    /// </summary>
+    private static Command CreateRoot(TextWriter output)
+    {
+        var options = new GlobalOptions();
+        var root = new Command("celeriac",
+            "Inspect and steer Celery workers, Python's and Celeriac's alike, through their broker (Redis or RabbitMQ).\n" +
+            CliExitCode.HelpText)
+        {
+            new HelpOption(),
+            new VersionOption(),
+        };
+        options.AddTo(root);
+        var status = StatusCommand.Create(options, output);
+        var inspect = InspectCommand.Create(options, output);
+        root.Add(status);
+        root.Add(inspect);
+        HelpWithExamples.Install(root, new Dictionary<Command, string[]>
+        {
+            [root] = ["celeriac status -b redis://localhost:6379/0", "CELERY_BROKER_URL=amqp://guest@localhost// celeriac inspect active --json"],
+            [status] = StatusCommand.Examples,
+            [inspect] = InspectCommand.Examples,
+        });
+        return root;
+    }
+
+    /// <summary>An exception as one line: its message and, when they add something, its inner ones'.</summary>
+    internal static string OneLine(Exception e)
+    {
+        var text = e.Message;
+        for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+            if (!text.Contains(inner.Message, StringComparison.Ordinal)) text += ": " + inner.Message;
+        return OneLine(text);
+    }
+
+    private static string OneLine(string text) =>
+        string.Join(' ', text.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+}

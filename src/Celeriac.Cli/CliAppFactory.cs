@@ -1,0 +1,50 @@
+namespace Celeriac.Cli;
+
+/// <summary>
+/// Makes the <see cref="CeleriacApp"/> a command talks through, from the global options. Every URL problem is
+/// found here, before anything connects, and reported as a usage error naming the option.
+/// </summary>
+internal static class CliAppFactory
+{
+    public static CeleriacApp Create(CliSettings settings)
+    {
+        var broker = settings.BrokerUrl ?? throw CliException.Usage(
+            $"No broker: pass -b/--broker (e.g. -b redis://localhost:6379/0) or set {GlobalOptions.BrokerVariable}");
+        if (broker.StartsWith("memory:", StringComparison.OrdinalIgnoreCase))
+            throw CliException.Usage($"--broker '{broker}' is an in-process broker no worker can share; use redis:// or amqp://");
+        try
+        {
+            // The settings' own checks (scheme and "://" in both URLs), before anything is created.
+            new CeleriacOptions { BrokerUrl = broker, ResultBackend = settings.ResultBackend }.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw CliException.Usage(e.Message);
+        }
+        var scheme = broker.Contains("://", StringComparison.Ordinal) ? broker[..broker.IndexOf(':')].ToLowerInvariant() : "";
+        if (scheme is "redis" or "rediss") CheckRedisUrl(broker);
+        else if (scheme is not ("amqp" or "amqps"))
+            throw CliException.Usage($"--broker '{broker}' is not a redis://, rediss://, amqp:// or amqps:// URL");
+        return CeleriacApp.Create(o =>
+        {
+            o.BrokerUrl = broker;
+            o.ResultBackend = settings.ResultBackend;
+            o.UseRedis();
+            o.UseRabbitMq();
+        });
+    }
+
+    // The transport parses its URL only when it first connects; parse it now so a bad port or database
+    // is a usage error, not a failure halfway through a command.
+    private static void CheckRedisUrl(string url)
+    {
+        try
+        {
+            Redis.RedisConnectionOptions.Parse(url);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            throw CliException.Usage($"--broker '{url}': {e.Message}");
+        }
+    }
+}
