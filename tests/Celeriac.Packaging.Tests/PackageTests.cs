@@ -5,14 +5,17 @@ using System.Xml.Linq;
 namespace Celeriac.Packaging.Tests;
 
 /// <summary>
-/// <c>dotnet pack</c> on the solution makes exactly the six packages of src/ (the optional Celeriac.OpenTelemetry among them), each with what a user
+/// <c>dotnet pack</c> on the solution makes exactly the packages of src/ — six libraries (the optional Celeriac.OpenTelemetry among
+/// them) and the <c>celeriac</c> .NET tool (Celeriac.Cli) — each with what a user
 /// and nuget.org look for: version (prefix + the suffix a CI build sets), authors, description,
 /// license, readme, project URL, tags, symbols. Packs the assemblies this project already built
 /// (<c>--no-build</c>), so it takes seconds.
 /// </summary>
 public sealed class PackageTests : IDisposable
 {
-    private static readonly string[] Packages = ["Celeriac.Protocol", "Celeriac", "Celeriac.Redis", "Celeriac.RabbitMQ", "Celeriac.Testing", "Celeriac.OpenTelemetry"];
+    private static readonly string[] Libraries = ["Celeriac.Protocol", "Celeriac", "Celeriac.Redis", "Celeriac.RabbitMQ", "Celeriac.Testing", "Celeriac.OpenTelemetry"];
+    private const string Tool = "Celeriac.Cli";
+    private static readonly string[] Packages = [.. Libraries, Tool];
     private const string Suffix = "packtest";
 
     private readonly string _output = Directory.CreateTempSubdirectory("celeriac-pack-").FullName;
@@ -50,12 +53,25 @@ public sealed class PackageTests : IDisposable
             Field("tags").Should().Contain("celery");
             Field("readme").Should().Be("README.md");
             package.GetEntry("README.md").Should().NotBeNull($"{id} carries the README it names");
-            package.GetEntry($"lib/net10.0/{id}.dll").Should().NotBeNull();
-            package.GetEntry($"lib/net10.0/{id}.xml").Should().NotBeNull("IntelliSense needs the XML docs");
+            var folder = id == Tool ? "tools/net10.0/any" : "lib/net10.0";
+            package.GetEntry($"{folder}/{id}.dll").Should().NotBeNull();
+            if (id == Tool) ToolShape(package, nuspec);
+            else package.GetEntry($"{folder}/{id}.xml").Should().NotBeNull("IntelliSense needs the XML docs");
 
             using var symbols = ZipFile.OpenRead(Path.Combine(_output, $"{id}.{version}.snupkg"));
-            symbols.GetEntry($"lib/net10.0/{id}.pdb").Should().NotBeNull($"{id}'s symbols are published beside it");
+            symbols.GetEntry($"{folder}/{id}.pdb").Should().NotBeNull($"{id}'s symbols are published beside it");
         }
+    }
+
+    /// <summary>The tool package installs as <c>dotnet tool install Celeriac.Cli</c> and runs as <c>celeriac</c>.</summary>
+    private static void ToolShape(ZipArchive package, XElement nuspec)
+    {
+        nuspec.Descendants().Where(e => e.Name.LocalName == "packageType").Select(e => e.Attribute("name")?.Value)
+            .Should().Contain("DotnetTool");
+        using var settings = package.GetEntry("tools/net10.0/any/DotnetToolSettings.xml")!.Open();
+        var command = XDocument.Load(settings).Descendants("Command").Single();
+        command.Attribute("Name")!.Value.Should().Be("celeriac");
+        command.Attribute("EntryPoint")!.Value.Should().Be($"{Tool}.dll");
     }
 
     private async Task PackAsync(string root)
