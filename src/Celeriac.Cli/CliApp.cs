@@ -66,13 +66,16 @@ internal static class CliApp
         options.AddTo(root);
         var status = StatusCommand.Create(options, output);
         var inspect = InspectCommand.Create(options, output);
+        var control = ControlCommand.Create(options, output);
         root.Add(status);
         root.Add(inspect);
+        root.Add(control);
         HelpWithExamples.Install(root, new Dictionary<Command, string[]>
         {
             [root] = ["celeriac status -b redis://localhost:6379/0", "CELERY_BROKER_URL=amqp://guest@localhost// celeriac inspect active --json"],
             [status] = StatusCommand.Examples,
             [inspect] = InspectCommand.Examples,
+            [control] = ControlCommand.Examples,
         });
         return root;
     }

@@ -20,5 +20,5 @@ internal static class CliExitCode
 
     /// <summary>The exit codes as the help text shows them.</summary>
     public const string HelpText =
-        "Exit codes: 0 ok, 1 failure (e.g. broker unreachable), 2 usage (bad option, URL or JSON argument), 3 no worker replied.";
+        "Exit codes: 0 ok, 1 failure (broker unreachable, a worker answered with an error), 2 usage (bad option, URL or JSON argument), 3 no worker replied.";
 }

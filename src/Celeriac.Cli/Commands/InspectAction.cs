@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 
+using Celeriac.Cli.Output;
+
 namespace Celeriac.Cli.Commands;
 
 /// <summary>

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Celeriac.Cli.Output;
-using Spectre.Console;
 
 namespace Celeriac.Cli.Commands;
 
@@ -40,14 +39,7 @@ internal static class InspectCommand
             var chosen = InspectAction.All.Single(a => a.Name == parsed.GetValue(action));
             var arguments = chosen.Arguments(parsed.GetValue(extra) ?? []);
             var replies = await RemoteCall.RequestAsync(settings, chosen.Name, arguments, cancellationToken).ConfigureAwait(false);
-            if (settings.Json)
-            {
-                await output.WriteLineAsync(ReplyOutput.Json(replies)).ConfigureAwait(false);
-                return CliExitCode.Ok;
-            }
-            var console = CliConsole.For(output);
-            ReplyTables.Write(console, chosen.Shape, replies);
-            console.WriteLine(ReplyOutput.NodesOnline(replies.Count));
+            await ReplyOutput.WriteAsync(output, settings, chosen.Shape, replies).ConfigureAwait(false);
             return CliExitCode.Ok;
         });
         return command;

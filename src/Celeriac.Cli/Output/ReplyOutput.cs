@@ -1,11 +1,28 @@
 using System.Text.Json.Nodes;
 using Celeriac.Protocol.Json;
+using Spectre.Console;
 
 namespace Celeriac.Cli.Output;
 
 /// <summary>What every remote-control command prints besides its tables.</summary>
 internal static class ReplyOutput
 {
+    /// <summary>
+    /// Prints the replies of a remote-control command: Celery's JSON with <c>--json</c>, else the tables and
+    /// "N nodes online.".
+    /// </summary>
+    public static async Task WriteAsync(TextWriter output, CliSettings settings, ReplyShape shape, IReadOnlyDictionary<string, JsonNode?> replies)
+    {
+        if (settings.Json)
+        {
+            await output.WriteLineAsync(Json(replies)).ConfigureAwait(false);
+            return;
+        }
+        var console = CliConsole.For(output);
+        ReplyTables.Write(console, shape, replies);
+        console.WriteLine(NodesOnline(replies.Count));
+    }
+
     /// <summary>
     /// The replies as <c>celery inspect -j</c> prints them: kombu's <c>dumps</c> of <c>{node: reply}</c>, i.e.
     /// Python's <c>json.dumps</c> (", " and ": " separators, non-ASCII escaped), nodes in the order they replied.

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Celeriac.Cli.Commands;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 

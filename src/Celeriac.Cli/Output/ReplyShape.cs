@@ -1,6 +1,6 @@
-namespace Celeriac.Cli.Commands;
+namespace Celeriac.Cli.Output;
 
-/// <summary>How a command's reply from each worker is drawn as a table (see <see cref="Output.ReplyTables"/>).</summary>
+/// <summary>How a command's reply from each worker is drawn as a table (see <see cref="ReplyTables"/>).</summary>
 internal enum ReplyShape
 {
     /// <summary><c>{"ok": …}</c> or <c>{"error": …}</c>: one row per node (ping and the control commands).</summary>
