@@ -17,7 +17,7 @@ public sealed class ControlCommandTests(CliCluster cluster) : IClassFixture<CliC
         var run = await CliRun.RunAsync("control", "rate_limit", "cli.add", "10/m", "-b", cluster.BrokerUrl);
 
         run.ExitCode.Should().Be(0, run.ToString());
-        run.Output.Should().MatchRegex($@"│\s*{Node}\s*│\s*new rate limit set successfully\s*│").And.Contain("1 node online.");
+        run.Output.Should().MatchRegex($@"│\s*{Node}\s*│\s*new rate limit set successfully\s*│");
     }
 
     [RedisFact]
@@ -26,7 +26,7 @@ public sealed class ControlCommandTests(CliCluster cluster) : IClassFixture<CliC
         var run = await CliRun.RunAsync("control", "time_limit", "cli.add", "30", "60.5", "--json", "-b", cluster.BrokerUrl);
 
         run.ExitCode.Should().Be(0, run.ToString());
-        JsonNode.Parse(run.Output)![Node]!["ok"]!.GetValue<string>().Should().Be("time limits set successfully");
+        JsonNode.Parse(run.Output)![0]![Node]!["ok"]!.GetValue<string>().Should().Be("time limits set successfully");
     }
 
     [RedisFact]
@@ -35,7 +35,8 @@ public sealed class ControlCommandTests(CliCluster cluster) : IClassFixture<CliC
         var run = await CliRun.RunAsync("control", "rate_limit", "no.such.task", "1/s", "-j", "-b", cluster.BrokerUrl);
 
         run.ExitCode.Should().Be(1, run.ToString());
-        run.Output.Should().Be($"{{\"{Node}\": {{\"error\": \"unknown task\"}}}}" + Environment.NewLine);
+        // celery control -j prints broadcast's list of one-node replies.
+        run.Output.Should().Be($"[{{\"{Node}\": {{\"error\": \"unknown task\"}}}}]" + Environment.NewLine);
     }
 
     [RedisFact]
@@ -47,7 +48,7 @@ public sealed class ControlCommandTests(CliCluster cluster) : IClassFixture<CliC
         var revoked = await CliRun.RunAsync("inspect", "revoked", "-j", "-b", cluster.BrokerUrl);
 
         run.ExitCode.Should().Be(0, run.ToString());
-        JsonNode.Parse(run.Output)![Node]!["ok"]!.GetValue<string>().Should().Contain(id);
+        JsonNode.Parse(run.Output)![0]![Node]!["ok"]!.GetValue<string>().Should().Contain(id);
         JsonNode.Parse(revoked.Output)![Node]!.AsArray().Select(n => n!.GetValue<string>()).Should().Contain(id);
     }
 

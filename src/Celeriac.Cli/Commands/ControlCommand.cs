@@ -33,7 +33,7 @@ internal static class ControlCommand
             var chosen = ControlAction.All.Single(a => a.Name == parsed.GetValue(action));
             var arguments = chosen.Arguments(parsed.GetValue(extra) ?? []);
             var replies = await RemoteCall.RequestAsync(settings, chosen.Name, arguments, cancellationToken).ConfigureAwait(false);
-            await ReplyOutput.WriteAsync(output, settings, ReplyShape.Status, replies).ConfigureAwait(false);
+            await ReplyOutput.WriteControlAsync(output, settings, replies).ConfigureAwait(false);
             // Celery exits 0 whatever the workers said; a script wants to know that one refused.
             return replies.Values.Any(r => r is JsonObject o && o.ContainsKey("error")) ? CliExitCode.Failure : CliExitCode.Ok;
         });

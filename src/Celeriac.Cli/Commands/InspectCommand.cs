@@ -39,7 +39,7 @@ internal static class InspectCommand
             var chosen = InspectAction.All.Single(a => a.Name == parsed.GetValue(action));
             var arguments = chosen.Arguments(parsed.GetValue(extra) ?? []);
             var replies = await RemoteCall.RequestAsync(settings, chosen.Name, arguments, cancellationToken).ConfigureAwait(false);
-            await ReplyOutput.WriteAsync(output, settings, chosen.Shape, replies).ConfigureAwait(false);
+            await ReplyOutput.WriteInspectAsync(output, settings, chosen.Shape, replies).ConfigureAwait(false);
             return CliExitCode.Ok;
         });
         return command;

@@ -8,10 +8,10 @@ namespace Celeriac.Cli.Output;
 internal static class ReplyOutput
 {
     /// <summary>
-    /// Prints the replies of a remote-control command: Celery's JSON with <c>--json</c>, else the tables and
+    /// Prints the replies of an inspect command: Celery's JSON map with <c>--json</c>, else the tables and
     /// "N nodes online.".
     /// </summary>
-    public static async Task WriteAsync(TextWriter output, CliSettings settings, ReplyShape shape, IReadOnlyDictionary<string, JsonNode?> replies)
+    public static async Task WriteInspectAsync(TextWriter output, CliSettings settings, ReplyShape shape, IReadOnlyDictionary<string, JsonNode?> replies)
     {
         if (settings.Json)
         {
@@ -21,6 +21,21 @@ internal static class ReplyOutput
         var console = CliConsole.For(output);
         ReplyTables.Write(console, shape, replies);
         console.WriteLine(NodesOnline(replies.Count));
+    }
+
+    /// <summary>
+    /// Prints the replies of a control command: with <c>--json</c> as <c>celery control -j</c> prints them — a list
+    /// of one-node objects, <c>[{"node": reply}, …]</c>, since it dumps broadcast's reply list — else a table.
+    /// </summary>
+    public static async Task WriteControlAsync(TextWriter output, CliSettings settings, IReadOnlyDictionary<string, JsonNode?> replies)
+    {
+        if (settings.Json)
+        {
+            var list = new JsonArray(replies.Select(r => (JsonNode?)new JsonObject { [r.Key] = r.Value?.DeepClone() }).ToArray());
+            await output.WriteLineAsync(PythonJson.Dumps(list)).ConfigureAwait(false);
+            return;
+        }
+        ReplyTables.Write(CliConsole.For(output), ReplyShape.Status, replies);
     }
 
     /// <summary>
