@@ -66,6 +66,35 @@ public sealed class ControlCommandTests(CliCluster cluster) : IClassFixture<CliC
         JsonNode.Parse(stats.Output)![Node]!["pool"]!["max-concurrency"]!.GetValue<int>().Should().Be(before + 2);
     }
 
+    [RedisFact]
+    public async Task Shutdown_stops_the_named_worker_which_does_not_reply_so_the_exit_is_3_as_in_celery()
+    {
+        // An app of its own, as a second worker process would have.
+        await using var app = CeleriacApp.Create(o =>
+        {
+            o.BrokerUrl = cluster.BrokerUrl;
+            o.UseRedis();
+        });
+        var doomed = app.CreateWorker(w => w.Hostname = "doomed@test");
+        await using (doomed)
+        {
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            var running = doomed.RunAsync(stop.Token);
+            // Its mailbox listens once it has started; a ping sent before that is not heard (a fanout keeps nothing).
+            CliRun online;
+            do online = await CliRun.RunAsync("status", "-d", "doomed@test", "-t", "1", "-b", cluster.BrokerUrl);
+            while (online.ExitCode == 3 && !stop.IsCancellationRequested);
+
+            var run = await CliRun.RunAsync("control", "shutdown", "-d", "doomed@test", "-t", "0.5", "-b", cluster.BrokerUrl);
+
+            online.ExitCode.Should().Be(0, online.ToString());
+            run.ExitCode.Should().Be(3, run.ToString());
+            run.ErrorLines.Should().ContainSingle().Which.Should().Contain("No nodes replied");
+            await running.WaitAsync(TimeSpan.FromSeconds(30)); // stopped by the command, not by the token
+            stop.IsCancellationRequested.Should().BeFalse();
+        }
+    }
+
     [Theory]
     [InlineData("control", "pool_grow", "many")]
     [InlineData("control", "time_limit", "cli.add", "soon")]
