@@ -12,9 +12,18 @@ public sealed class CeleryCliTheoryAttribute : TheoryAttribute
     }
 }
 
+/// <summary>The fact form of <see cref="CeleryCliTheoryAttribute"/>.</summary>
+public sealed class CeleryCliFactAttribute : FactAttribute
+{
+    public CeleryCliFactAttribute()
+    {
+        if (Prerequisites.SkipReason() is { } reason) Skip = reason;
+    }
+}
+
 /// <summary>
 /// <c>celeriac inspect … --json</c> prints byte for byte what Python's <c>celery inspect … -j</c> prints for the same
-/// worker, so a script written for one reads the other.
+/// worker, so a script written for one reads the other; <c>status</c> prints the same text.
 /// </summary>
 public sealed class CeleryCliParityTests(CliCluster cluster) : IClassFixture<CliCluster>
 {
@@ -51,6 +60,18 @@ public sealed class CeleryCliParityTests(CliCluster cluster) : IClassFixture<Cli
 
         celery.ExitCode.Should().Be(0, celery.ToString());
         ours.Output.Should().StartWith($"[{{\"{CliCluster.Node}\": ").And.Be(celery.Output);
+    }
+
+    [CeleryCliFact]
+    public async Task Status_text_is_what_celery_status_prints()
+    {
+        string[] args = ["status", "-d", CliCluster.Node, "-t", "5"];
+
+        var ours = await CliRun.RunAsync([.. args, "-b", cluster.BrokerUrl]);
+        var celery = await RunCeleryAsync(args);
+
+        celery.ExitCode.Should().Be(0, celery.ToString());
+        ours.Output.Should().Be(celery.Output);
     }
 
     private async Task<CliRun> RunCeleryAsync(string[] args)

@@ -17,7 +17,7 @@ public sealed class InspectCommandTests(CliCluster cluster) : IClassFixture<CliC
         var run = await CliRun.RunAsync("status", "-b", cluster.BrokerUrl);
 
         run.ExitCode.Should().Be(0, run.ToString());
-        run.Output.Should().Contain($"-> {Node}: OK").And.Contain("1 node online.");
+        run.Output.Should().Contain($"->  {Node}: OK").And.Contain("1 node online.");
         run.Error.Should().BeEmpty();
     }
 

@@ -16,7 +16,7 @@ public sealed class ToolProcessTests(CliCluster cluster) : IClassFixture<CliClus
         var noBroker = await RunToolAsync("inspect", "ping");
 
         online.ExitCode.Should().Be(0, online.ToString());
-        online.Output.Should().Contain($"-> {CliCluster.Node}: OK").And.Contain("1 node online.");
+        online.Output.Should().Contain($"->  {CliCluster.Node}: OK").And.Contain("1 node online.");
         online.Output.Should().NotContain("\u001b[", "stdout is a pipe here");
         noReply.ExitCode.Should().Be(3, noReply.ToString());
         noReply.Error.Trim().Should().Be("celeriac: No nodes replied within time constraint");

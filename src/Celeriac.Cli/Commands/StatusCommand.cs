@@ -28,7 +28,7 @@ internal static class StatusCommand
                 return CliExitCode.Ok;
             }
             var console = CliConsole.For(output);
-            foreach (var node in replies.Keys) console.WriteLine($"-> {node}: OK");
+            foreach (var node in replies.Keys) console.WriteLine($"->  {node}: OK"); // Celery's say_chat spacing
             console.WriteLine();
             console.WriteLine(ReplyOutput.NodesOnline(replies.Count));
             return CliExitCode.Ok;
