@@ -6,6 +6,8 @@ namespace Celeriac.Cli;
 /// </summary>
 internal static class CliAppFactory
 {
+    private const string AmqpConnectTries = "3";
+
     public static CeleriacApp Create(CliSettings settings)
     {
         var broker = settings.BrokerUrl ?? throw CliException.Usage(
@@ -29,6 +31,9 @@ internal static class CliAppFactory
         {
             o.BrokerUrl = broker;
             o.ResultBackend = settings.ResultBackend;
+            // A command is one short conversation: give up on a broker that is down after a few tries
+            // (about 2 s), not after the transport's 100 (minutes), which suit a worker waiting for its broker.
+            if (scheme is "amqp" or "amqps") o.BrokerTransportOptions["connection_max_retries"] = AmqpConnectTries;
             o.UseRedis();
             o.UseRabbitMq();
         });

@@ -44,6 +44,20 @@ public sealed class BadInputTests
         run.Error.Should().NotContain("   at ").And.NotContain("Exception");
     }
 
+    [Fact]
+    public async Task An_unreachable_rabbitmq_fails_within_seconds_with_one_line()
+    {
+        var port = Redis.Tests.Infrastructure.FreePort.Pick(); // nothing listens there
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        var run = await CliRun.RunAsync("inspect", "ping", "-b", $"amqp://guest:guest@127.0.0.1:{port}//");
+
+        run.ExitCode.Should().Be(1, run.ToString());
+        run.ErrorLines.Should().ContainSingle().Which.Should().StartWith("celeriac: Cannot connect to RabbitMQ");
+        run.Error.Should().NotContain("   at ");
+        started.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(30), "a command gives up after a few tries, not the worker's 100");
+    }
+
     [Theory]
     [InlineData("status", "--bogus")]
     [InlineData("inspect", "nope")]
