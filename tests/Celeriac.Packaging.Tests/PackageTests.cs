@@ -11,6 +11,7 @@ namespace Celeriac.Packaging.Tests;
 /// license, readme, project URL, tags, symbols. Packs the assemblies this project already built
 /// (<c>--no-build</c>), so it takes seconds.
 /// </summary>
+[Collection(PackCollection.Name)]
 public sealed class PackageTests : IDisposable
 {
     private static readonly string[] Libraries = ["Celeriac.Protocol", "Celeriac", "Celeriac.Redis", "Celeriac.RabbitMQ", "Celeriac.Testing", "Celeriac.OpenTelemetry"];
