@@ -13,10 +13,7 @@ internal static class CliApp
 {
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
-        var options = new GlobalOptions();
-        var root = CreateRoot(output);
-
-        var parsed = root.Parse(args);
+        var parsed = CreateRoot(output).Parse(args);
         if (parsed.Errors.Count > 0 && parsed.Action is not HelpWithExamples)
         {
             // System.CommandLine would print the errors and the whole help and exit 1; a script wants one line and 2.
