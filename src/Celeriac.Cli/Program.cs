@@ -1,3 +1,3 @@
-using Celeriac.Cli;
+using Celeriac.CommandLine;
 
 return await CliApp.RunAsync(args, Console.Out, Console.Error);

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Celeriac.Cli.Commands;
+using Celeriac.CommandLine.Commands;
 
 namespace Celeriac.Cli.Tests;
 

@@ -18,6 +18,7 @@ public sealed class PublicApiTests
         typeof(RabbitMqCeleriacOptionsExtensions).Assembly.GetName().Name!,
         typeof(Celeriac.Testing.CeleriacTestHarness).Assembly.GetName().Name!,
         typeof(OpenTelemetryCeleriacOptionsExtensions).Assembly.GetName().Name!,
+        "Celeriac.CommandLine",
         "Celeriac.Cli", // the tool: no public types
     ];
 

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using Celeriac.Cli.Output;
+using Celeriac.CommandLine.Output;
 using Spectre.Console;
 
-namespace Celeriac.Cli.Commands;
+namespace Celeriac.CommandLine.Commands;
 
 /// <summary><c>celeriac status</c>: Celery's <c>celery status</c> — ping every worker, say how many are online.</summary>
 internal static class StatusCommand

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Celeriac.Cli.Commands;
+namespace Celeriac.CommandLine.Commands;
 
 /// <summary>
 /// One <c>celeriac control</c> action: Celery 5.2.6's control command of that name, with the positional

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using Celeriac.Cli.Output;
+using Celeriac.CommandLine.Output;
 
-namespace Celeriac.Cli.Commands;
+namespace Celeriac.CommandLine.Commands;
 
 /// <summary><c>celeriac control ACTION [ARGS...]</c>: Celery's <c>celery control</c>.</summary>
 internal static class ControlCommand

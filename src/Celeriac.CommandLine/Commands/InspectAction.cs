@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 
-using Celeriac.Cli.Output;
+using Celeriac.CommandLine.Output;
 
-namespace Celeriac.Cli.Commands;
+namespace Celeriac.CommandLine.Commands;
 
 /// <summary>
 /// One <c>celeriac inspect</c> action: the command sent (Celery 5.2.6's inspect command of that name), the

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Celeriac.Control;
 
-namespace Celeriac.Cli.Commands;
+namespace Celeriac.CommandLine.Commands;
 
 /// <summary>
 /// Sends one remote-control command through the app's control client (<see cref="CeleriacControl.BroadcastAsync"/>)

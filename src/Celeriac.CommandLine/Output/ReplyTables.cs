@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
-namespace Celeriac.Cli.Output;
+namespace Celeriac.CommandLine.Output;
 
 /// <summary>
 /// Draws the replies of a remote-control command as tables: one table for commands that answer one value per

@@ -1,4 +1,4 @@
-namespace Celeriac.Cli;
+namespace Celeriac.CommandLine;
 
 /// <summary>
 /// Makes the <see cref="CeleriacApp"/> a command talks through, from the global options. Every URL problem is

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 
-namespace Celeriac.Cli.Commands;
+namespace Celeriac.CommandLine.Commands;
 
 /// <summary>
 /// One positional argument of a control command, typed as Celery's panel declares it (<c>args=[('n', int)]</c>):

@@ -1,6 +1,6 @@
 using Spectre.Console;
 
-namespace Celeriac.Cli;
+namespace Celeriac.CommandLine;
 
 /// <summary>
 /// The Spectre console a command writes its tables to. Colours only on a real terminal: off when the

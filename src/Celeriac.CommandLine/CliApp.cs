@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.CommandLine.Help;
-using Celeriac.Cli.Commands;
+using Celeriac.CommandLine.Commands;
 
-namespace Celeriac.Cli;
+namespace Celeriac.CommandLine;
 
 /// <summary>
 /// The <c>celeriac</c> command line. <see cref="RunAsync"/> is the whole program: the process entry point
@@ -48,7 +48,7 @@ internal static class CliApp
 
     /// <summary>
     /// The command tree. A plain <see cref="Command"/> named <c>celeriac</c> rather than a <see cref="RootCommand"/>,
-    /// whose name is the entry assembly's (<c>Celeriac.Cli</c>) and would show in the usage line.
+    /// whose name is the entry assembly's (<c>Celeriac.Cli</c>, or an app's own) and would show in the usage line.
     /// </summary>
     private static Command CreateRoot(TextWriter output)
     {

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Celeriac.Protocol.Json;
 using Spectre.Console;
 
-namespace Celeriac.Cli.Output;
+namespace Celeriac.CommandLine.Output;
 
 /// <summary>What every remote-control command prints besides its tables.</summary>
 internal static class ReplyOutput

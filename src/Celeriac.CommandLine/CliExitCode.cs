@@ -1,4 +1,4 @@
-namespace Celeriac.Cli;
+namespace Celeriac.CommandLine;
 
 /// <summary>
 /// The process exit codes, in one place so scripts can trust them; <see cref="CliApp"/> lists them in

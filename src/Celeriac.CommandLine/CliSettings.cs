@@ -1,4 +1,4 @@
-namespace Celeriac.Cli;
+namespace Celeriac.CommandLine;
 
 /// <summary>The global options of one invocation, read from the command line and the environment.</summary>
 /// <param name="BrokerUrl">-b/--broker, else CELERY_BROKER_URL; null when neither is set.</param>

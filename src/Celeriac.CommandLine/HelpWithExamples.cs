@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 
-namespace Celeriac.Cli;
+namespace Celeriac.CommandLine;
 
 /// <summary>
 /// <c>--help</c> as System.CommandLine writes it, followed by the command's examples: System.CommandLine 2.0

@@ -1,7 +1,7 @@
 using System.CommandLine;
-using Celeriac.Cli.Output;
+using Celeriac.CommandLine.Output;
 
-namespace Celeriac.Cli.Commands;
+namespace Celeriac.CommandLine.Commands;
 
 /// <summary><c>celeriac inspect ACTION [ARGS...]</c>: Celery's <c>celery inspect</c>.</summary>
 internal static class InspectCommand

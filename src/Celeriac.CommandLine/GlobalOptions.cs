@@ -1,6 +1,6 @@
 using System.CommandLine;
 
-namespace Celeriac.Cli;
+namespace Celeriac.CommandLine;
 
 /// <summary>
 /// The options every command takes (Celery's global and remote-control options). They are recursive, so

@@ -1,4 +1,4 @@
-namespace Celeriac.Cli;
+namespace Celeriac.CommandLine;
 
 /// <summary>
 /// A failure the command line reports as one line on stderr with its exit code (never a stack trace):

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Celeriac.Cli.Commands;
+namespace Celeriac.CommandLine.Commands;
 
 /// <summary>
 /// A command-line value that is JSON (<c>call -a '[2, 2]' -k '{"x": 1}'</c>): parsed with the error named after

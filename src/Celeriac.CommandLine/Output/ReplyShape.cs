@@ -1,4 +1,4 @@
-namespace Celeriac.Cli.Output;
+namespace Celeriac.CommandLine.Output;
 
 /// <summary>How a command's reply from each worker is drawn as a table (see <see cref="ReplyTables"/>).</summary>
 internal enum ReplyShape
