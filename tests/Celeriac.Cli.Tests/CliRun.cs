@@ -8,7 +8,8 @@ internal sealed record CliRun(int ExitCode, string Output, string Error)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await CliApp.RunAsync(args, output, error);
+        // Spelled out: the file is also compiled into Celeriac.Interop.Tests, which has no global using for it.
+        var code = await global::Celeriac.CommandLine.CliApp.RunAsync(args, output, error);
         return new CliRun(code, output.ToString(), error.ToString());
     }
 
