@@ -75,6 +75,113 @@ public sealed class BadInputTests
         run.Output.Should().BeEmpty();
     }
 
+    /// <summary>
+    /// Every command that talks to a broker, as a command line that is right but for the broker, which each test adds.
+    /// A command added to the tool belongs here: the matrix below runs each against every kind of bad input.
+    /// </summary>
+    public static readonly TheoryData<string> Commands = new()
+    {
+        "status",
+        "inspect ping",
+        "inspect query_task 0d5e2b1c-0000-4000-8000-000000000000",
+        "control rate_limit cli.add 1/s",
+        "control revoke 0d5e2b1c-0000-4000-8000-000000000000",
+        "control shutdown",
+    };
+
+    private static string[] Words(string command) => command.Split(' ');
+
+    [Theory]
+    [MemberData(nameof(Commands))]
+    public async Task Every_command_fails_on_an_unreachable_redis_with_one_line_within_seconds(string command)
+    {
+        var port = FreePort.Pick(); // nothing listens there
+
+        var run = await TimedRunAsync([.. Words(command), "-b", $"redis://127.0.0.1:{port}/0"]);
+
+        run.ExitCode.Should().Be(1, run.ToString());
+        run.ErrorLines.Should().ContainSingle().Which.Should().StartWith("celeriac: ").And.Contain(port.ToString());
+        run.Error.Should().NotContain("   at ");
+    }
+
+    [Theory]
+    [MemberData(nameof(Commands))]
+    public async Task Every_command_fails_on_an_unreachable_rabbitmq_with_one_line_within_seconds(string command)
+    {
+        var port = FreePort.Pick();
+
+        var run = await TimedRunAsync([.. Words(command), "-b", $"amqp://guest:guest@127.0.0.1:{port}//"]);
+
+        run.ExitCode.Should().Be(1, run.ToString());
+        run.ErrorLines.Should().ContainSingle().Which.Should().StartWith("celeriac: Cannot connect to RabbitMQ");
+        run.Error.Should().NotContain("   at ");
+    }
+
+    /// <summary>URLs refused before anything connects: no scheme, a scheme no transport has, a bad port, an in-process broker.</summary>
+    public static readonly TheoryData<string, string> CommandsAndBadUrls = Cross(
+        ["localhost:6379", "http://localhost/", "redis://localhost:99999/0", "redis://localhost:6379/db", "memory://", " "]);
+
+    [Theory]
+    [MemberData(nameof(CommandsAndBadUrls))]
+    public async Task Every_command_refuses_a_bad_broker_url_as_a_usage_error(string command, string url)
+    {
+        // " " stands for an empty -b, which leaves no broker at all (CELERY_BROKER_URL is not set in the test run).
+        var run = await CliRun.RunAsync([.. Words(command), "-b", url]);
+
+        run.ExitCode.Should().Be(2, run.ToString());
+        run.ErrorLines.Should().ContainSingle().Which.Should().StartWith("celeriac: ");
+        run.Error.Should().NotContain("   at ");
+        run.Output.Should().BeEmpty();
+    }
+
+    /// <summary>Values no command accepts: a timeout that is negative, zero, not a number, or left out.</summary>
+    public static readonly TheoryData<string, string> CommandsAndBadTimeouts = Cross(["-1", "0", "soon", "NaN", "--json"]);
+
+    [Theory]
+    [MemberData(nameof(CommandsAndBadTimeouts))]
+    public async Task Every_command_refuses_a_bad_timeout_before_connecting(string command, string timeout)
+    {
+        // A broker nothing listens on: a usage error must come before any connection is tried.
+        var run = await CliRun.RunAsync([.. Words(command), "-b", "redis://127.0.0.1:1/0", "-t", timeout]);
+
+        run.ExitCode.Should().Be(2, run.ToString());
+        run.ErrorLines.Should().ContainSingle().Which.Should().StartWith("celeriac: ");
+        run.Error.Should().NotContain("   at ");
+    }
+
+    [Theory]
+    [InlineData("bogus")]
+    [InlineData("statuss")]
+    [InlineData("inspect", "pong")]
+    [InlineData("control", "restart")]
+    [InlineData("control")]
+    [InlineData("status", "now")]
+    [InlineData("--broker")]
+    public async Task An_unknown_command_action_or_word_exits_2_with_one_line(params string[] args)
+    {
+        var run = await CliRun.RunAsync([.. args, "-b", "redis://127.0.0.1:1/0"]);
+
+        run.ExitCode.Should().Be(2, run.ToString());
+        run.ErrorLines.Should().ContainSingle().Which.Should().StartWith("celeriac: ").And.EndWith("(see celeriac --help)");
+        run.Error.Should().NotContain("   at ");
+    }
+
+    /// <summary>Runs the command line and checks it returned within a few seconds: a command gives up on a broker that is down quickly.</summary>
+    private static async Task<CliRun> TimedRunAsync(params string[] args)
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var run = await CliRun.RunAsync(args);
+        started.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(15), "a command gives up on a broker that is down after a few tries: " + run);
+        return run;
+    }
+
+    private static TheoryData<string, string> Cross(string[] values)
+    {
+        var data = new TheoryData<string, string>();
+        foreach (string command in Commands) foreach (var value in values) data.Add(command, value);
+        return data;
+    }
+
     [Fact]
     public async Task Help_lists_the_exit_codes_and_examples()
     {
