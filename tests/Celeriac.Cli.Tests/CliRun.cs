@@ -8,8 +8,7 @@ internal sealed record CliRun(int ExitCode, string Output, string Error)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        // Spelled out: the file is also compiled into Celeriac.Interop.Tests, which has no global using for it.
-        var code = await global::Celeriac.CommandLine.CliApp.RunAsync(args, output, error);
+        var code = await CliApp.RunAsync(args, output, error);
         return new CliRun(code, output.ToString(), error.ToString());
     }
 
