@@ -5,15 +5,19 @@ using Celeriac.CommandLine.Commands;
 namespace Celeriac.CommandLine;
 
 /// <summary>
-/// The <c>celeriac</c> command line. <see cref="RunAsync"/> is the whole program: the process entry point
+/// The <c>celeriac</c> command line. <see cref="RunAsync(string[], TextWriter, TextWriter, CancellationToken)"/> is the whole program: the process entry point
 /// calls it with the console's writers, tests call it with their own. Every failure ends here as one line on
 /// the error writer and an exit code from <see cref="CliExitCode"/> — never a stack trace.
 /// </summary>
 internal static class CliApp
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
+        RunAsync(args, output, error, CliInput.Console, cancellationToken);
+
+    /// <summary>The program with its input too: tests answer <c>purge</c>'s question through <paramref name="input"/>.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CliInput input, CancellationToken cancellationToken = default)
     {
-        var parsed = CreateRoot(output).Parse(args);
+        var parsed = CreateRoot(output, input).Parse(args);
         if (parsed.Errors.Count > 0 && parsed.Action is not HelpWithExamples)
         {
             // System.CommandLine would print the errors and the whole help and exit 1; a script wants one line and 2.
@@ -50,7 +54,7 @@ internal static class CliApp
     /// The command tree. A plain <see cref="Command"/> named <c>celeriac</c> rather than a <see cref="RootCommand"/>,
     /// whose name is the entry assembly's (<c>Celeriac.Cli</c>, or an app's own) and would show in the usage line.
     /// </summary>
-    private static Command CreateRoot(TextWriter output)
+    private static Command CreateRoot(TextWriter output, CliInput input)
     {
         var options = new GlobalOptions();
         var root = new Command("celeriac",
@@ -64,15 +68,24 @@ internal static class CliApp
         var status = StatusCommand.Create(options, output);
         var inspect = InspectCommand.Create(options, output);
         var control = ControlCommand.Create(options, output);
+        var call = CallCommand.Create(options, output);
+        var result = ResultCommand.Create(options, output);
+        var purge = PurgeCommand.Create(options, output, input);
         root.Add(status);
         root.Add(inspect);
         root.Add(control);
+        root.Add(call);
+        root.Add(result);
+        root.Add(purge);
         HelpWithExamples.Install(root, new Dictionary<Command, string[]>
         {
             [root] = ["celeriac status -b redis://localhost:6379/0", "CELERY_BROKER_URL=amqp://guest@localhost// celeriac inspect active --json"],
             [status] = StatusCommand.Examples,
             [inspect] = InspectCommand.Examples,
             [control] = ControlCommand.Examples,
+            [call] = CallCommand.Examples,
+            [result] = ResultCommand.Examples,
+            [purge] = PurgeCommand.Examples,
         });
         return root;
     }

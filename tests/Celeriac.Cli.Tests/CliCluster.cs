@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Celeriac.Redis.Tests.Infrastructure;
 using Celeriac.Worker;
 
@@ -5,7 +6,10 @@ namespace Celeriac.Cli.Tests;
 
 /// <summary>
 /// A private redis-server with one Celeriac worker on it (node <see cref="Node"/>) that knows <c>cli.add</c> and
-/// <c>cli.block</c> — a task that runs until the test releases it, so <c>inspect active</c> has something to show.
+/// <c>cli.block</c> — a task that runs until the test releases it, so <c>inspect active</c> has something to show —,
+/// <c>cli.fail</c> (throws its message) and <c>cli.request</c> (returns what its message said: eta, expires, queue,
+/// args, kwargs), which <c>call</c>'s tests read back through the result backend. The worker consumes only the
+/// default queue, <c>celery</c>: other queues keep what is sent to them, for <c>purge</c>.
 /// </summary>
 public sealed class CliCluster : IAsyncLifetime
 {
@@ -21,6 +25,9 @@ public sealed class CliCluster : IAsyncLifetime
 
     public string BrokerUrl => _redis!.Url();
 
+    /// <summary>The worker's result backend: database 1 of the same server.</summary>
+    public string BackendUrl => _redis!.Url(1);
+
     public async Task InitializeAsync()
     {
         if (ExternalTool.SkipReason("redis-server", "apt-get install redis-server") is not null) return; // the tests skip
@@ -28,11 +35,20 @@ public sealed class CliCluster : IAsyncLifetime
         App = CeleriacApp.Create(o =>
         {
             o.BrokerUrl = _redis.Url();
-            o.ResultBackend = _redis.Url(1);
+            o.ResultBackend = BackendUrl;
             o.UseRedis();
         });
         App.Task("cli.add", (int x, int y) => x + y);
         App.Task("cli.block", async (CancellationToken cancellationToken) => await _release.Task.WaitAsync(cancellationToken));
+        App.Task("cli.fail", new Func<string, int>(message => throw new InvalidOperationException(message)));
+        App.Task("cli.request", (Celeriac.Tasks.TaskArguments _, TaskContext context) => new JsonObject
+        {
+            ["eta"] = context.Eta?.ToString("O"),
+            ["expires"] = context.Expires?.ToString("O"),
+            ["queue"] = context.Queue,
+            ["args"] = context.Args.DeepClone(),
+            ["kwargs"] = context.Kwargs.DeepClone(),
+        });
         _worker = App.CreateWorker(w =>
         {
             w.Hostname = Node;
