@@ -71,12 +71,16 @@ internal static class CliApp
         var call = CallCommand.Create(options, output);
         var result = ResultCommand.Create(options, output);
         var purge = PurgeCommand.Create(options, output, input);
+        var beat = BeatCommand.Create(options, output);
+        var report = ReportCommand.Create(options, output);
         root.Add(status);
         root.Add(inspect);
         root.Add(control);
         root.Add(call);
         root.Add(result);
         root.Add(purge);
+        root.Add(beat);
+        root.Add(report);
         HelpWithExamples.Install(root, new Dictionary<Command, string[]>
         {
             [root] = ["celeriac status -b redis://localhost:6379/0", "CELERY_BROKER_URL=amqp://guest@localhost// celeriac inspect active --json"],
@@ -86,6 +90,8 @@ internal static class CliApp
             [call] = CallCommand.Examples,
             [result] = ResultCommand.Examples,
             [purge] = PurgeCommand.Examples,
+            [beat] = BeatCommand.Examples,
+            [report] = ReportCommand.Examples,
         });
         return root;
     }

@@ -8,7 +8,9 @@ internal static class CliAppFactory
 {
     private const string AmqpConnectTries = "3";
 
-    public static CeleriacApp Create(CliSettings settings)
+    /// <param name="settings">The invocation's settings.</param>
+    /// <param name="configure">More settings of the command's own (beat: its logger and timezone), applied last.</param>
+    public static CeleriacApp Create(CliSettings settings, Action<CeleriacOptions>? configure = null)
     {
         var broker = settings.BrokerUrl ?? throw CliException.Usage(
             $"No broker: pass -b/--broker (e.g. -b redis://localhost:6379/0) or set {GlobalOptions.BrokerVariable}");
@@ -36,6 +38,7 @@ internal static class CliAppFactory
             if (scheme is "amqp" or "amqps") o.BrokerTransportOptions["connection_max_retries"] = AmqpConnectTries;
             o.UseRedis();
             o.UseRabbitMq();
+            configure?.Invoke(o);
         });
     }
 

@@ -21,5 +21,6 @@ internal enum BeatSignalKind
     Stopped,
 }
 
-/// <summary>One signal of a beat's loop.</summary>
-internal readonly record struct BeatSignal(BeatSignalKind Kind, string? Entry = null, DateTimeOffset Slot = default, string? TaskId = null, DateTimeOffset At = default);
+/// <summary>One signal of a beat's loop (<see cref="Task"/>: the task name of a published run).</summary>
+internal readonly record struct BeatSignal(BeatSignalKind Kind, string? Entry = null, DateTimeOffset Slot = default, string? TaskId = null, DateTimeOffset At = default,
+    string? Task = null);

@@ -203,7 +203,7 @@ public sealed partial class CeleriacBeat
             if (_log.IsEnabled(LogLevel.Debug)) _log.LogDebug("Beat entry {Entry}: published run {Slot:O} as {Task}[{TaskId}]", run.Entry, run.Slot, messages[i].Task, run.TaskId);
             if (_app.Options.TaskSendSentEvent) _app.TaskSentEvent(messages[i], run.Route);
             _app.Metrics.Published(messages[i].Task, run.Route.RoutingKey, started: 0); // sent; the store's batch has no per-run duration
-            Signals.Raise(new BeatSignal(BeatSignalKind.Published, run.Entry, run.Slot, run.TaskId, at));
+            Signals.Raise(new BeatSignal(BeatSignalKind.Published, run.Entry, run.Slot, run.TaskId, at, messages[i].Task));
         }
     }
 }

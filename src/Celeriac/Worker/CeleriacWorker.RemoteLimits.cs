@@ -25,6 +25,7 @@ public sealed partial class CeleriacWorker
             return new JsonObject { ["error"] = "unknown task" };
         }
         _remoteLimits.SetRate(name, rate);
+        _remoteLimits.Show(name, "rate_limit", PythonStr(arguments["rate_limit"]));
         // worker_disable_rate_limits still wins, as in Celery (the limiter is never consulted then).
         if (!_app.Options.WorkerDisableRateLimits) _rates.SetRate(name, rate);
         if (disables)
@@ -47,9 +48,27 @@ public sealed partial class CeleriacWorker
         }
         var (soft, hard) = (Seconds(arguments["soft"]), Seconds(arguments["hard"]));
         _remoteLimits.SetTimeLimits(name, hard, soft);
+        // Celery sets task.soft_time_limit = soft and task.time_limit = hard, None included.
+        _remoteLimits.Show(name, "time_limit", PythonStr(arguments["hard"]));
+        _remoteLimits.Show(name, "soft_time_limit", PythonStr(arguments["soft"]));
         _log.LogInformation("New time limits for tasks of type {Task}: soft={Soft} hard={Hard}", name, soft, hard);
         return Ok("time limits set successfully");
     }
+
+    /// <summary>
+    /// What a command set a task attribute to, as <c>registered</c> shows it (Celery's <c>str(getattr(task, item))</c>);
+    /// false when no command set it, so the task's own setting applies.
+    /// </summary>
+    internal bool TryRemoteAttribute(string taskName, string attribute, out string? value) => _remoteLimits.TryShown(taskName, attribute, out value);
+
+    /// <summary>Python's <c>str()</c> of a JSON argument: a string as it is, None as null, anything else its repr.</summary>
+    private static string? PythonStr(JsonNode? node) => node switch
+    {
+        null => null,
+        JsonValue v when v.GetValueKind() == JsonValueKind.Null => null,
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+        _ => Protocol.Json.PythonRepr.Format(node, int.MaxValue),
+    };
 
     private static string? Text(JsonNode? node) => node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
 

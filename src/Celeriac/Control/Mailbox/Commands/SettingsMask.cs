@@ -34,8 +34,8 @@ internal static partial class SettingsMask
     /// <summary>A string setting (as <see cref="Value(string, JsonNode?)"/>).</summary>
     public static JsonNode? Value(string key, string? value) => Value(key, value is null ? null : JsonValue.Create(value));
 
-    /// <summary>The URL with its password replaced by the mask (kombu's <c>as_uri(mask=...)</c>); anything else unchanged.</summary>
-    public static string Url(string url)
+    /// <summary>The URL with its password replaced by <paramref name="mask"/> (kombu's <c>as_uri(mask=...)</c>; its default is <c>**</c>); anything else unchanged.</summary>
+    public static string Url(string url, string mask = Mask)
     {
         var scheme = url.IndexOf("://", StringComparison.Ordinal);
         if (scheme < 0) return url;
@@ -45,6 +45,6 @@ internal static partial class SettingsMask
         if (at < 0 || (slash >= 0 && slash < at)) return url;
         var colon = url.IndexOf(':', start);
         if (colon < 0 || colon > at) return url; // a user without a password
-        return url[..(colon + 1)] + Mask + url[at..];
+        return url[..(colon + 1)] + mask + url[at..];
     }
 }

@@ -73,7 +73,10 @@ internal static class TaskInspectCommands
         return found;
     }
 
-    /// <summary>Sorted task names, <c>celery.*</c> left out unless <c>builtins</c>, with <c>[attr=value …]</c> for the info items that are set.</summary>
+    /// <summary>
+    /// Sorted task names, <c>celery.*</c> left out unless <c>builtins</c>, with <c>[attr=value …]</c> for the info items
+    /// that are set; a limit changed by the <c>rate_limit</c>/<c>time_limit</c> commands shows its new value, as in Celery.
+    /// </summary>
     private static JsonNode Registered(ControlContext context, ControlArguments arguments)
     {
         var items = arguments.StringList("taskinfoitems");
@@ -83,7 +86,7 @@ internal static class TaskInspectCommands
         return new JsonArray(names.Select(name =>
         {
             var task = context.App.Tasks.Find(name)!;
-            var fields = items.Select(item => (item, value: Attribute(context.App.Options, task, item)))
+            var fields = items.Select(item => (item, value: context.Worker.TryRemoteAttribute(name, item, out var set) ? set : Attribute(context.App.Options, task, item)))
                 .Where(f => f.value is not null).Select(f => $"{f.item}={f.value}").ToList();
             return (JsonNode?)(fields.Count == 0 ? name : $"{name} [{string.Join(' ', fields)}]");
         }).ToArray());
