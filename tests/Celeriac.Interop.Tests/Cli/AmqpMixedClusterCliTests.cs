@@ -12,4 +12,6 @@ public sealed class AmqpMixedClusterCliTests(AmqpControlCluster cluster) : Mixed
     private protected override CeleryCli CeleryCli => cluster.Cli;
 
     protected override string Transport => "amqp";
+
+    private protected override bool PriorityQueues => true;
 }

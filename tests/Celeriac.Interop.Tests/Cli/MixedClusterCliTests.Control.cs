@@ -17,6 +17,7 @@ public abstract partial class MixedClusterCliTests
         var time = ControlReplies(await BothAsync("control", "time_limit", LimitedTask, "50", "60", "--json"));
         var unknownRun = await BothAsync("control", "rate_limit", "no.such.task", "1/s", "--json");
         var unknown = ControlReplies(unknownRun);
+        var registered = Json(await BothAsync("inspect", "registered", "rate_limit", "time_limit", "--json"));
 
         rate.ExitCode.Should().Be(0, rate.ToString());
         ShouldHaveRow(rate, PythonNode, "new rate limit set successfully");
@@ -24,6 +25,9 @@ public abstract partial class MixedClusterCliTests
         time.Values.Should().AllSatisfy(r => r.Text().Should().Be("""{"ok":"time limits set successfully"}"""));
         unknownRun.ExitCode.Should().Be(1, "a worker answering with an error fails the command");
         unknown[CeleriacNode].Text().Should().Be(unknown[PythonNode].Text()).And.Be("""{"error":"unknown task"}""");
+        // Both workers now report the limits as Celery's registered does (str of the task's attributes).
+        Names(registered[CeleriacNode]).Should().Contain($"{LimitedTask} [rate_limit=10/m time_limit=60]")
+            .And.Equal(Names(registered[PythonNode]).Where(n => !n.StartsWith("py.", StringComparison.Ordinal)).Append("interop.cs_only_double").Order(StringComparer.Ordinal));
     }
 
     [InteropFact]
