@@ -76,8 +76,10 @@ public sealed class BadInputTests
     }
 
     /// <summary>
-    /// Every command that talks to a broker, as a command line that is right but for the broker, which each test adds.
-    /// A command added to the tool belongs here: the matrix below runs each against every kind of bad input.
+    /// Every command that talks to a broker and then ends, as a command line that is right but for the broker (and
+    /// result backend), which each test adds. A command added to the tool belongs here: the matrix below runs each
+    /// against every kind of bad input. <c>report</c> without <c>--workers</c> connects to nothing, and <c>beat</c>
+    /// waits for a broker that is down, as Celery's does (it is in <see cref="CommandsThatRun"/>).
     /// </summary>
     public static readonly TheoryData<string> Commands = new()
     {
@@ -87,7 +89,16 @@ public sealed class BadInputTests
         "control rate_limit cli.add 1/s",
         "control revoke 0d5e2b1c-0000-4000-8000-000000000000",
         "control shutdown",
+        "call cli.add -a [1,2]",
+        "call cli.add -a [1,2] --wait",
+        "result 0d5e2b1c-0000-4000-8000-000000000000",
+        "purge -f",
+        "purge -Q a,b -X b -f",
+        "report --workers",
     };
+
+    /// <summary>The commands that run until stopped: bad input must still stop them at once.</summary>
+    private static readonly string[] CommandsThatRun = ["beat -s schedule.json"];
 
     private static string[] Words(string command) => command.Split(' ');
 
@@ -97,7 +108,7 @@ public sealed class BadInputTests
     {
         var port = FreePort.Pick(); // nothing listens there
 
-        var run = await TimedRunAsync([.. Words(command), "-b", $"redis://127.0.0.1:{port}/0"]);
+        var run = await TimedRunAsync([.. Words(command), "-b", $"redis://127.0.0.1:{port}/0", "--result-backend", $"redis://127.0.0.1:{port}/1"]);
 
         run.ExitCode.Should().Be(1, run.ToString());
         run.ErrorLines.Should().ContainSingle().Which.Should().StartWith("celeriac: ").And.Contain(port.ToString());
@@ -110,10 +121,12 @@ public sealed class BadInputTests
     {
         var port = FreePort.Pick();
 
-        var run = await TimedRunAsync([.. Words(command), "-b", $"amqp://guest:guest@127.0.0.1:{port}//"]);
+        var run = await TimedRunAsync([.. Words(command), "-b", $"amqp://guest:guest@127.0.0.1:{port}//", "--result-backend", $"redis://127.0.0.1:{port}/1"]);
 
         run.ExitCode.Should().Be(1, run.ToString());
-        run.ErrorLines.Should().ContainSingle().Which.Should().StartWith("celeriac: Cannot connect to RabbitMQ");
+        // result reads only the backend, which is down too.
+        run.ErrorLines.Should().ContainSingle().Which.Should().StartWith("celeriac: ").And.Contain(port.ToString())
+            .And.Contain(command.StartsWith("result", StringComparison.Ordinal) ? "Redis" : "Cannot connect to RabbitMQ");
         run.Error.Should().NotContain("   at ");
     }
 
@@ -126,7 +139,7 @@ public sealed class BadInputTests
     public async Task Every_command_refuses_a_bad_broker_url_as_a_usage_error(string command, string url)
     {
         // " " stands for an empty -b, which leaves no broker at all (CELERY_BROKER_URL is not set in the test run).
-        var run = await CliRun.RunAsync([.. Words(command), "-b", url]);
+        var run = await CliRun.RunAsync([.. Words(command), "-b", url, "--result-backend", "redis://127.0.0.1:1/1"]);
 
         run.ExitCode.Should().Be(2, run.ToString());
         run.ErrorLines.Should().ContainSingle().Which.Should().StartWith("celeriac: ");
@@ -142,11 +155,39 @@ public sealed class BadInputTests
     public async Task Every_command_refuses_a_bad_timeout_before_connecting(string command, string timeout)
     {
         // A broker nothing listens on: a usage error must come before any connection is tried.
-        var run = await CliRun.RunAsync([.. Words(command), "-b", "redis://127.0.0.1:1/0", "-t", timeout]);
+        var run = await CliRun.RunAsync([.. Words(command), "-b", "redis://127.0.0.1:1/0", "--result-backend", "redis://127.0.0.1:1/1", "-t", timeout]);
 
         run.ExitCode.Should().Be(2, run.ToString());
         run.ErrorLines.Should().ContainSingle().Which.Should().StartWith("celeriac: ");
         run.Error.Should().NotContain("   at ");
+    }
+
+    [Theory]
+    [InlineData("call", "cli.add", "-a", "[1, 2")]
+    [InlineData("call", "cli.add", "-k", "{'x': 1}")]
+    [InlineData("call", "cli.add", "-a", "{}")]
+    [InlineData("call", "cli.add", "--countdown", "soon")]
+    [InlineData("call", "cli.add", "--eta", "2026-13-01T00:00:00Z")]
+    [InlineData("call", "cli.add", "--expires", "Infinity")]
+    [InlineData("call", "cli.add", "--wait", "--wait-timeout", "-1")]
+    [InlineData("call")]
+    [InlineData("result", " ")]
+    [InlineData("result")]
+    [InlineData("purge", "-X", "celery", "-f")]
+    [InlineData("beat", "-s", "schedule.json", "--max-interval", "-1")]
+    [InlineData("beat", "-s", "no-such-schedule.json")]
+    [InlineData("beat")]
+    [InlineData("control", "pool_grow", "two")]
+    [InlineData("inspect", "query_task")]
+    public async Task Refused_values_and_malformed_json_exit_2_before_connecting(params string[] args)
+    {
+        // A broker nothing listens on: the refusal must come before any connection is tried.
+        var run = await CliRun.RunAsync([.. args, "-b", "redis://127.0.0.1:1/0", "--result-backend", "redis://127.0.0.1:1/1"]);
+
+        run.ExitCode.Should().Be(2, run.ToString());
+        run.ErrorLines.Should().ContainSingle().Which.Should().StartWith("celeriac: ");
+        run.Error.Should().NotContain("   at ");
+        run.Output.Should().BeEmpty();
     }
 
     [Theory]
@@ -178,7 +219,9 @@ public sealed class BadInputTests
     private static TheoryData<string, string> Cross(string[] values)
     {
         var data = new TheoryData<string, string>();
-        foreach (string command in Commands) foreach (var value in values) data.Add(command, value);
+        var commands = new List<string>(CommandsThatRun);
+        foreach (string command in Commands) commands.Add(command);
+        foreach (var command in commands) foreach (var value in values) data.Add(command, value);
         return data;
     }
 
