@@ -138,13 +138,28 @@ public sealed class CallCommandTests(CliCluster cluster) : IClassFixture<CliClus
     [RedisFact]
     public async Task Cancelling_the_wait_ctrl_c_ends_it_with_one_line_and_exit_1()
     {
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        using var cancel = new CancellationTokenSource();
+        // Ctrl+C once the id is out, i.e. while waiting: the writer cancels on the first line written.
+        using var output = new CancelOnWrite(cancel);
+        using var error = new StringWriter();
 
-        var run = await CliRun.RunAsync(CliRun.NoInput, cancel.Token,
-            ["call", "cli.add", "-a", "[1, 2]", "--queue", "call-nobody", "--wait", .. Urls]);
+        var code = await CliApp.RunAsync(["call", "cli.add", "-a", "[1, 2]", "--queue", "call-nobody", "--wait", .. Urls],
+            output, error, CliRun.NoInput, cancel.Token);
 
+        var run = new CliRun(code, output.ToString(), error.ToString());
         run.ExitCode.Should().Be(1, run.ToString());
-        run.ErrorLines.Should().ContainSingle().Which.Should().StartWith("celeriac: cancelled while waiting; task ");
+        var id = run.Output.TrimEnd();
+        run.ErrorLines.Should().ContainSingle().Which.Should().Be($"celeriac: cancelled while waiting; task {id} was sent and may still run: celeriac result {id}");
+    }
+
+    private sealed class CancelOnWrite(CancellationTokenSource cancel) : StringWriter
+    {
+        public override Task WriteLineAsync(string? value)
+        {
+            base.WriteLine(value);
+            cancel.Cancel();
+            return Task.CompletedTask;
+        }
     }
 
     [RedisFact]

@@ -23,7 +23,7 @@ public sealed class CeleryCliFactAttribute : FactAttribute
 
 /// <summary>
 /// <c>celeriac inspect … --json</c> prints byte for byte what Python's <c>celery inspect … -j</c> prints for the same
-/// worker, so a script written for one reads the other; <c>status</c> prints the same text.
+/// worker, so a script written for one reads the other; <c>status</c> and <c>purge</c> print the same text.
 /// </summary>
 public sealed class CeleryCliParityTests(CliCluster cluster) : IClassFixture<CliCluster>
 {
@@ -72,6 +72,27 @@ public sealed class CeleryCliParityTests(CliCluster cluster) : IClassFixture<Cli
 
         celery.ExitCode.Should().Be(0, celery.ToString());
         ours.Output.Should().Be(celery.Output);
+    }
+
+    [CeleryCliFact]
+    public async Task Purge_says_what_celery_purge_says_for_some_and_for_no_messages()
+    {
+        string[] args = ["purge", "-Q", "parity-purge", "-f"];
+        async Task FillAsync()
+        {
+            for (var i = 0; i < 2; i++) await cluster.App.SendTaskAsync("cli.add", [i, i], options: new TaskSendOptions { Queue = "parity-purge" });
+        }
+
+        await FillAsync();
+        var celery = await RunCeleryAsync(args);
+        var celeryNone = await RunCeleryAsync(args);
+        await FillAsync();
+        var ours = await CliRun.RunAsync([.. args, "-b", cluster.BrokerUrl]);
+        var oursNone = await CliRun.RunAsync([.. args, "-b", cluster.BrokerUrl]);
+
+        celery.ExitCode.Should().Be(0, celery.ToString());
+        ours.Output.Should().Be("Purged 2 messages from 1 known task queue." + Environment.NewLine).And.Be(celery.Output);
+        oursNone.Output.Should().Be(celeryNone.Output);
     }
 
     private async Task<CliRun> RunCeleryAsync(string[] args)

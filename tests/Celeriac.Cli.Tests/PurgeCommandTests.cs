@@ -86,6 +86,52 @@ public sealed class PurgeCommandTests(CliCluster cluster) : IClassFixture<CliClu
     }
 
     [RedisFact]
+    public async Task Ctrl_c_at_the_prompt_is_a_no()
+    {
+        await FillAsync("purge-h", 1);
+        using var cancel = new CancellationTokenSource();
+        using var output = new StringWriter();
+        using var error = new CancelOnPrompt(cancel);
+        using var person = new SilentPerson(); // at a terminal, typing nothing
+
+        var code = await CliApp.RunAsync(["purge", "-Q", "purge-h", "-b", cluster.BrokerUrl], output, error, new CliInput(person, IsTerminal: true), cancel.Token);
+        var after = await CliRun.RunAsync("purge", "-Q", "purge-h", "-f", "-b", cluster.BrokerUrl);
+
+        code.Should().Be(1, error.ToString());
+        error.ToString().Should().EndWith("[y/N] " + Environment.NewLine + "celeriac: aborted, nothing purged" + Environment.NewLine);
+        after.Output.Should().Be("Purged 1 message from 1 known task queue." + Environment.NewLine);
+    }
+
+    /// <summary>The error writer: presses Ctrl+C once the question is asked.</summary>
+    private sealed class CancelOnPrompt(CancellationTokenSource cancel) : StringWriter
+    {
+        public override Task WriteAsync(string? value)
+        {
+            base.Write(value);
+            if (value?.EndsWith("[y/N] ", StringComparison.Ordinal) == true) cancel.Cancel();
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>A reader whose ReadLine blocks, as the console's does, until disposed.</summary>
+    private sealed class SilentPerson : TextReader
+    {
+        private readonly ManualResetEventSlim _gone = new();
+
+        public override string? ReadLine()
+        {
+            _gone.Wait();
+            return null;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) _gone.Set();
+            base.Dispose(disposing);
+        }
+    }
+
+    [RedisFact]
     public async Task The_default_is_the_apps_default_queue_celery()
     {
         var run = await CliRun.RunAsync("purge", "-f", "--json", "-b", cluster.BrokerUrl);

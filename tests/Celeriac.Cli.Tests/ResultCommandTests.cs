@@ -64,6 +64,18 @@ public sealed class ResultCommandTests(CliCluster cluster) : IClassFixture<CliCl
             + Environment.NewLine);
     }
 
+    [RedisFact]
+    public async Task The_backend_alone_is_enough_as_for_celery_result()
+    {
+        var sent = await cluster.App.SendTaskAsync("cli.add", [1, 2]);
+        await sent.WaitAsync(Wait);
+
+        var run = await CliRun.RunAsync("result", sent.Id, "--result-backend", cluster.BackendUrl);
+
+        run.ExitCode.Should().Be(0, run.ToString());
+        run.Output.Should().EndWith("result: 3" + Environment.NewLine);
+    }
+
     [Fact]
     public async Task Without_a_result_backend_it_is_a_usage_error()
     {

@@ -24,13 +24,31 @@ public sealed class ToolProcessTests(CliCluster cluster) : IClassFixture<CliClus
         noBroker.Error.Trim().Should().StartWith("celeriac: No broker");
     }
 
-    private static async Task<CliRun> RunToolAsync(params string[] args)
+    [Redis.Tests.Infrastructure.RedisFact]
+    public async Task Purge_with_stdin_a_pipe_refuses_to_ask_even_with_a_yes_in_it_and_force_purges()
+    {
+        await cluster.App.SendTaskAsync("cli.add", [1, 1], options: new TaskSendOptions { Queue = "tool-purge" });
+
+        var refused = await RunToolWithInputAsync("y\n", "purge", "-Q", "tool-purge", "-b", cluster.BrokerUrl);
+        var forced = await RunToolWithInputAsync("", "purge", "-Q", "tool-purge", "-f", "-b", cluster.BrokerUrl);
+
+        refused.ExitCode.Should().Be(2, refused.ToString());
+        refused.Error.Trim().Should().Be("celeriac: purge asks before deleting and stdin is not a terminal: pass -f/--force to purge without asking");
+        forced.ExitCode.Should().Be(0, forced.ToString());
+        forced.Output.Should().Be("Purged 1 message from 1 known task queue." + Environment.NewLine);
+    }
+
+    private static Task<CliRun> RunToolAsync(params string[] args) => RunToolWithInputAsync("", args);
+
+    /// <summary>Runs the tool with <paramref name="input"/> on its stdin, a pipe.</summary>
+    private static async Task<CliRun> RunToolWithInputAsync(string input, params string[] args)
     {
         var tool = Path.Combine(AppContext.BaseDirectory, "Celeriac.Cli.dll");
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = true,
             UseShellExecute = false,
         };
         start.ArgumentList.Add(tool);
@@ -38,6 +56,8 @@ public sealed class ToolProcessTests(CliCluster cluster) : IClassFixture<CliClus
         start.Environment.Remove("CELERY_BROKER_URL"); // "no broker" must mean none
         start.Environment.Remove("CELERY_RESULT_BACKEND");
         using var process = Process.Start(start)!;
+        await process.StandardInput.WriteAsync(input);
+        process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));

@@ -67,11 +67,21 @@ internal static class PurgeCommand
         // On stderr, so stdout holds only the outcome (which --json makes a script's to read).
         await error.WriteAsync(
             $"You are about to purge {Count(waiting, "message")} from {Plural(names.Count, "queue")} {sorted}. There is no undo. Are you sure? [y/N] ").ConfigureAwait(false);
-        await error.FlushAsync(cancellationToken).ConfigureAwait(false);
-        var answer = (await input.Reader.ReadLineAsync(cancellationToken).ConfigureAwait(false))?.Trim();
+        await error.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        string? answer;
+        try
+        {
+            // Console.In reads synchronously even through ReadLineAsync, ignoring the token: read on the pool and stop
+            // waiting at Ctrl+C, which must end the prompt as a "no" (the read left behind ends with the process).
+            answer = (await Task.Run(input.Reader.ReadLine, CancellationToken.None).WaitAsync(cancellationToken).ConfigureAwait(false))?.Trim();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            answer = null;
+        }
         if (answer is not null && (answer.Equals("y", StringComparison.OrdinalIgnoreCase) || answer.Equals("yes", StringComparison.OrdinalIgnoreCase)))
             return true;
-        if (answer is null) await error.WriteLineAsync().ConfigureAwait(false); // end of input: end the prompt's line
+        if (answer is null) await error.WriteLineAsync().ConfigureAwait(false); // end of input or Ctrl+C: end the prompt's line
         await error.WriteLineAsync("celeriac: aborted, nothing purged").ConfigureAwait(false);
         return false;
     }

@@ -33,7 +33,7 @@ internal static class ResultCommand
             ResultBackendRequirement.Check(settings, "result");
             var taskId = parsed.GetValue(id)!.Trim();
             if (taskId.Length == 0) throw CliException.Usage("task_id must not be empty");
-            var app = CliAppFactory.Create(settings);
+            var app = CliAppFactory.Create(WithoutBroker(settings));
             await using (app.ConfigureAwait(false))
             {
                 var result = await app.Result(taskId).RefreshAsync(cancellationToken).ConfigureAwait(false);
@@ -43,4 +43,13 @@ internal static class ResultCommand
         });
         return command;
     }
+
+    /// <summary>
+    /// Reading a result never touches the broker (the app connects to it only when used), so, as
+    /// <c>celery result</c>, this works with only a Redis result backend given: the app gets that URL for a broker too.
+    /// </summary>
+    private static CliSettings WithoutBroker(CliSettings settings) =>
+        settings.BrokerUrl is null && settings.ResultBackend is { } backend && backend.StartsWith("redis", StringComparison.OrdinalIgnoreCase)
+            ? settings with { BrokerUrl = backend }
+            : settings;
 }
