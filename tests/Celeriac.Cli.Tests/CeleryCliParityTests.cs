@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Celeriac.Interop.Tests.Support;
 
 namespace Celeriac.Cli.Tests;
@@ -95,20 +94,5 @@ public sealed class CeleryCliParityTests(CliCluster cluster) : IClassFixture<Cli
         oursNone.Output.Should().Be(celeryNone.Output);
     }
 
-    private async Task<CliRun> RunCeleryAsync(string[] args)
-    {
-        var start = new ProcessStartInfo(Prerequisites.Python)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in (string[])["-m", "celery", "-b", cluster.BrokerUrl, .. args]) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return new CliRun(process.ExitCode, await output, await error);
-    }
+    private Task<CliRun> RunCeleryAsync(string[] args) => PythonCelery.RunAsync(cluster.BrokerUrl, args);
 }

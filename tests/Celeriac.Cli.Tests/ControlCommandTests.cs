@@ -79,11 +79,11 @@ public sealed class ControlCommandTests(CliCluster cluster) : IClassFixture<CliC
         await using (doomed)
         {
             using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            // A fanout keeps nothing for a mailbox not yet subscribed, so a ping must wait for the start; StartAsync
+            // returns once the mailbox listens (RunAsync gives no such moment), and RunAsync then goes on with that start.
+            await doomed.StartAsync();
             var running = doomed.RunAsync(stop.Token);
-            // Its mailbox listens once it has started; a ping sent before that is not heard (a fanout keeps nothing).
-            CliRun online;
-            do online = await CliRun.RunAsync("status", "-d", "doomed@test", "-t", "1", "-b", cluster.BrokerUrl);
-            while (online.ExitCode == 3 && !stop.IsCancellationRequested);
+            var online = await CliRun.RunAsync("status", "-d", "doomed@test", "-t", "1", "-b", cluster.BrokerUrl);
 
             var run = await CliRun.RunAsync("control", "shutdown", "-d", "doomed@test", "-t", "0.5", "-b", cluster.BrokerUrl);
 

@@ -101,8 +101,11 @@ internal static class BeatCommand
         return CliExitCode.Ok;
     }
 
-    /// <summary>Adds the file's entries; a file that is missing or does not read is a usage error naming its problem.</summary>
-    private static int LoadSchedule(CeleriacApp app, string file)
+    /// <summary>
+    /// Adds the file's entries to the app's (also for a worker's <c>-B -s FILE</c>); a file that is missing or does not read,
+    /// or an entry in an unknown zone, is a usage error naming its problem. Returns how many entries it added.
+    /// </summary>
+    internal static int LoadSchedule(CeleriacApp app, string file)
     {
         if (!File.Exists(file)) throw CliException.Usage($"schedule {file}: no such file");
         IReadOnlyList<BeatEntry> entries;
