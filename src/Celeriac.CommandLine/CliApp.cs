@@ -64,15 +64,18 @@ internal static class CliApp
         var status = StatusCommand.Create(options, output);
         var inspect = InspectCommand.Create(options, output);
         var control = ControlCommand.Create(options, output);
+        var events = EventsCommand.Create(options, output);
         root.Add(status);
         root.Add(inspect);
         root.Add(control);
+        root.Add(events);
         HelpWithExamples.Install(root, new Dictionary<Command, string[]>
         {
             [root] = ["celeriac status -b redis://localhost:6379/0", "CELERY_BROKER_URL=amqp://guest@localhost// celeriac inspect active --json"],
             [status] = StatusCommand.Examples,
             [inspect] = InspectCommand.Examples,
             [control] = ControlCommand.Examples,
+            [events] = EventsCommand.Examples,
         });
         return root;
     }
