@@ -42,10 +42,16 @@ internal sealed class MonitorView
     {
         var narrow = width < NarrowWidth;
         var parts = new List<IRenderable> { Header(width), Text.Empty, WorkersTable(narrow) };
+        // An empty table says why below it: a placeholder row would widen its first column.
+        if (Workers.Count == 0) parts.Add(Cell("  No worker seen yet.", Color.Grey));
         var used = HeaderLines + TableChrome + Math.Max(Workers.Count, 1) + FooterLines;
         var selected = Tasks.FirstOrDefault(t => t.Id == SelectedId);
         if (ShowDetail && selected is not null) parts.Add(Detail(selected));
-        else parts.Add(TasksTable(Math.Max(height - used - TableChrome, 1), narrow));
+        else
+        {
+            parts.Add(TasksTable(Math.Max(height - used - TableChrome, 1), narrow));
+            if (Tasks.Count == 0) parts.Add(Cell("  No task event yet: workers send them when started with -E or after `celeriac control enable_events`.", Color.Grey));
+        }
         parts.Add(Text.Empty);
         parts.Add(new Markup(ShowDetail
             ? "[bold]Esc[/]/[bold]Enter[/] back   [bold]q[/] quit"
@@ -78,7 +84,6 @@ internal sealed class MonitorView
                 Cell(w.LoadAverage is { } l ? string.Join(narrow ? "," : " ", l.Select(x => x.ToString(narrow ? "0.0" : "0.00", CultureInfo.InvariantCulture))) : ""),
                 Cell(w.LastHeartbeat is { } beat ? Ago(beat) : "—"));
         }
-        if (Workers.Count == 0) table.AddRow(Cell("(no worker seen yet)", Color.Grey));
         return table;
     }
 
@@ -106,7 +111,6 @@ internal sealed class MonitorView
             }
             table.AddRow(cells);
         }
-        if (Tasks.Count == 0) table.AddRow(Cell("(no task event yet: workers send them with -E or after `celeriac control enable_events`)", Color.Grey));
         return table;
     }
 
