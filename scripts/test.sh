@@ -13,8 +13,9 @@ ci=false; [[ ${CI:-} == true || ${CI:-} == 1 ]] && ci=true
 # Debian packages the tests need: a real redis-server (and openssl for its TLS tests), and Python
 # Celery 5.2.6 with its Redis and AMQP clients for the interop tests (run with /usr/bin/python3), and a real
 # rabbitmq-server (the tests start private instances on free ports; the system service is not used), and
-# tzdata: the beat tests read IANA zones (Europe/Berlin, Australia/Lord_Howe, …) from /usr/share/zoneinfo.
-REQUIRED_PACKAGES=(redis-server rabbitmq-server openssl tzdata python3-celery python3-redis python3-amqp)
+# tzdata: the beat tests read IANA zones (Europe/Berlin, Australia/Lord_Howe, …) from /usr/share/zoneinfo;
+# tmux: the `celeriac events` live view is driven in a real terminal.
+REQUIRED_PACKAGES=(redis-server rabbitmq-server openssl tzdata python3-celery python3-redis python3-amqp tmux)
 
 apt_updated=false
 ensure_packages() {

@@ -73,6 +73,7 @@ internal static class CliApp
         var purge = PurgeCommand.Create(options, output, input);
         var beat = BeatCommand.Create(options, output);
         var report = ReportCommand.Create(options, output);
+        var events = EventsCommand.Create(options, output);
         root.Add(status);
         root.Add(inspect);
         root.Add(control);
@@ -81,6 +82,7 @@ internal static class CliApp
         root.Add(purge);
         root.Add(beat);
         root.Add(report);
+        root.Add(events);
         HelpWithExamples.Install(root, new Dictionary<Command, string[]>
         {
             [root] = ["celeriac status -b redis://localhost:6379/0", "CELERY_BROKER_URL=amqp://guest@localhost// celeriac inspect active --json"],
@@ -92,6 +94,7 @@ internal static class CliApp
             [purge] = PurgeCommand.Examples,
             [beat] = BeatCommand.Examples,
             [report] = ReportCommand.Examples,
+            [events] = EventsCommand.Examples,
         });
         return root;
     }

@@ -13,8 +13,8 @@ internal static class CliConsole
 
     public static IAnsiConsole For(TextWriter writer)
     {
-        var terminal = ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected;
-        var colour = terminal && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
+        var terminal = IsTerminal(writer);
+        var colour = UsesColour(writer);
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(writer),
@@ -25,4 +25,11 @@ internal static class CliConsole
         if (!terminal) console.Profile.Width = RedirectedWidth;
         return console;
     }
+
+    /// <summary>True when <paramref name="writer"/> is the process's standard output and that is a terminal.</summary>
+    public static bool IsTerminal(TextWriter writer) => ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected;
+
+    /// <summary>True when what goes to <paramref name="writer"/> may be coloured: a terminal, and NO_COLOR unset.</summary>
+    public static bool UsesColour(TextWriter writer) =>
+        IsTerminal(writer) && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
 }

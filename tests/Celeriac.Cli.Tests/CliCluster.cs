@@ -53,6 +53,7 @@ public sealed class CliCluster : IAsyncLifetime
         {
             w.Hostname = Node;
             w.Concurrency = 2;
+            w.SendTaskEvents = true; // -E: `events` shows the tasks
         });
         await _worker.StartAsync();
     }
