@@ -1,3 +1,4 @@
+using Celeriac.Cli.Tests;
 using Celeriac.Interop.Tests.Support;
 
 namespace Celeriac.Interop.Tests.Cli;
@@ -19,10 +20,8 @@ public abstract partial class MixedClusterCliTests
             }
             """);
         // The beat logs from its own threads while it runs.
-        using var outputText = new StringWriter();
-        using var errorText = new StringWriter();
-        using var output = TextWriter.Synchronized(outputText);
-        using var error = TextWriter.Synchronized(errorText);
+        var output = new SharedWriter();
+        var error = new SharedWriter();
         using var stop = new CancellationTokenSource();
         var beat = CliApp.RunAsync(["beat", "-s", schedule, "--state", Path.Combine(dir.FullName, "state.json"), "--schedule-name", key,
             "-l", "info", "-b", Cluster.Endpoints.BrokerUrl], output, error, stop.Token);
@@ -31,7 +30,7 @@ public abstract partial class MixedClusterCliTests
         {
             // interop.record also appends to KEY:python when the Python worker runs it.
             await Poll.UntilAsync(async () => await Cluster.Records.IntegerAsync("LLEN", $"{key}:py:python") > 0 && await Cluster.Records.IntegerAsync("LLEN", $"{key}:cx") > 0,
-                TimeSpan.FromSeconds(30), () => $"both workers should run what the beat sent\n--- beat stdout\n{outputText}\n--- beat stderr\n{errorText}");
+                TimeSpan.FromSeconds(30), () => $"both workers should run what the beat sent\n--- beat stdout\n{output.Text}\n--- beat stderr\n{error.Text}");
         }
         finally
         {
@@ -40,10 +39,10 @@ public abstract partial class MixedClusterCliTests
             dir.Delete(recursive: true);
         }
 
-        exit.Should().Be(0, "Ctrl+C stops beat cleanly: " + errorText);
+        exit.Should().Be(0, "Ctrl+C stops beat cleanly: " + error.Text);
         (await Cluster.Records.IntegerAsync("LLEN", $"{key}:cx:python")).Should().Be(0, "the Celeriac worker ran the runs sent to its queue");
-        outputText.ToString().Should().StartWith("celeriac beat v");
-        errorText.ToString().Should().Contain("Scheduler: Sending due task to-python (interop.record)").And.Contain("Scheduler: Sending due task to-celeriac (interop.record)");
+        output.Text.Should().StartWith("celeriac beat v");
+        error.Text.Should().Contain("Scheduler: Sending due task to-python (interop.record)").And.Contain("Scheduler: Sending due task to-celeriac (interop.record)");
     }
 
     /// <summary>A schedule entry's <c>options</c> routing to <paramref name="queue"/> (see <see cref="PriorityQueues"/>), expiring as a beat's runs should.</summary>

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json.Nodes;
 using Celeriac.Interop.Tests.Support;
 
@@ -117,36 +116,6 @@ public abstract partial class MixedClusterCliTests
             Names(revoked[node]).Should().Contain(id);
             NodeSections.Of(revokedText.Output, node, Nodes).Should().Contain(id);
         }
-    }
-
-    [InteropFact]
-    public async Task Shutdown_stops_a_python_and_a_celeriac_worker_and_exits_3_as_neither_replies()
-    {
-        // Two workers of their own, so the fixture's keep running for the other tests.
-        var starting = new[]
-        {
-            CeleriacWorkerProcess.StartAsync(Cluster.Endpoints, ["ctl.cli.shutdown.cx"]),
-            PythonWorker.StartAsync(Cluster.Endpoints, ["ctl.cli.shutdown.py"]),
-        };
-        await Task.WhenAll(starting.Select(s => s.ContinueWith(_ => { }, TaskScheduler.Default)));
-        await using var ours = await starting[0];
-        await using var python = await starting[1];
-        // Python's node name ends in its host name (%h, socket.gethostname()).
-        string[] doomed = [ControlWorkers.NodeOf(ours), python.Name["python worker ".Length..] + "@" + Dns.GetHostName()];
-
-        var online = await RunAsync("status", "-d", string.Join(',', doomed), "-t", ReplyTimeout);
-        var shutdown = await RunAsync("control", "shutdown", "-d", string.Join(',', doomed), "-t", "1");
-        var oursExit = await ours.WaitForExitAsync(TimeSpan.FromSeconds(30));
-        var pythonExit = await python.WaitForExitAsync(TimeSpan.FromSeconds(30));
-        var stillOnline = await BothAsync("status");
-
-        online.Output.Should().Contain("2 nodes online.", online.ToString());
-        // A worker that shuts down does not reply: as with Celery's CLI, "no node replied".
-        shutdown.ExitCode.Should().Be(3, shutdown.ToString());
-        shutdown.ErrorLines.Should().ContainSingle().Which.Should().Be("celeriac: No nodes replied within time constraint");
-        oursExit.Should().Be(0, ours.Describe());
-        pythonExit.Should().Be(0, python.Describe());
-        stillOnline.ExitCode.Should().Be(0, "the fixture's workers were not named: " + stillOnline);
     }
 
     /// <summary>The Celeriac worker's pool size as <c>inspect stats</c> reports it.</summary>
