@@ -30,8 +30,8 @@ internal sealed class CeleryLogWriter(TextWriter writer, LogLevel minimum, TimeP
         if (level < minimum || level == LogLevel.None) return;
         var now = _clock.GetLocalNow();
         var line = $"[{now.ToString("yyyy-MM-dd HH:mm:ss,fff", CultureInfo.InvariantCulture)}: {CeleryLogLevel.NameOf(level)}/MainProcess] {message}";
-        // One line per entry: an exception adds its message, not a stack trace.
-        if (exception is not null) line += $": {CliApp.OneLine(exception)}";
+        // One line per entry: an exception adds its message (unless the entry already says it), not a stack trace.
+        if (exception is not null && !message.Contains(exception.Message, StringComparison.Ordinal)) line += $": {CliApp.OneLine(exception)}";
         lock (_lock)
         {
             writer.WriteLine(line);
