@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using Celeriac.Redis.Tests.Infrastructure;
 
 namespace Celeriac.Cli.Tests;
@@ -24,7 +25,7 @@ public sealed class EventsLiveViewTests(CliCluster cluster) : IClassFixture<CliC
         try
         {
             await TmuxAsync(tmux, socket, "new-session", "-d", "-s", Session, "-x", "160", "-y", "45", command);
-            await PaneUntilAsync(tmux, socket, p => p.Contains(CliCluster.Node) && p.Contains("online") && p.Contains("celeriac"));
+            await PaneUntilAsync(tmux, socket, p => Regex.IsMatch(p, $@"{CliCluster.Node}\s+online\s+celeriac \d"));
 
             var first = await cluster.App.SendTaskAsync("cli.add", [2, 3]);
             var second = await cluster.App.SendTaskAsync("cli.add", [40, 2]);
