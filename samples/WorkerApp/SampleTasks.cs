@@ -1,5 +1,6 @@
 using Celeriac;
 using Celeriac.Beat;
+using Microsoft.Extensions.Logging;
 
 namespace WorkerApp;
 
@@ -10,11 +11,13 @@ internal static class SampleTasks
     {
         app.Task("sample.add", (int x, int y) => x + y);
         // Sleeps, then returns what it slept; acks late, so a cold shutdown (a second Ctrl+C) gives it back to the queue.
-        app.Task("sample.sleep", async (double seconds, CancellationToken cancellationToken) =>
+        // (Cast to Delegate: the logger is a service parameter between the task's own ones.)
+        app.Task("sample.sleep", (Delegate)(async (double seconds, ILogger logger, CancellationToken cancellationToken) =>
         {
+            logger.LogInformation("Sleeping {Seconds} s", seconds);
             await Task.Delay(TimeSpan.FromSeconds(seconds), cancellationToken);
             return seconds;
-        }, t => t.AcksLate = true);
+        }), t => t.AcksLate = true);
         app.Beat.Add("add-every-10s", BeatSchedule.Every(TimeSpan.FromSeconds(10)), "sample.add", [1, 2]);
     }
 }

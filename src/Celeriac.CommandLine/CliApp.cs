@@ -25,12 +25,16 @@ internal static class CliApp
         }
         try
         {
-            return await parsed.InvokeAsync(new InvocationConfiguration
+            var configuration = new InvocationConfiguration
             {
                 Output = output,
                 Error = error,
                 EnableDefaultExceptionHandler = false,
-            }, cancellationToken).ConfigureAwait(false);
+            };
+            // The worker answers Ctrl+C and SIGTERM itself (warm shutdown, then cold); System.CommandLine's own handler
+            // would cancel it as well and end the process 2 s later, whatever the running tasks.
+            if (parsed.CommandResult.Command.Name == WorkerCommand.Name) configuration.ProcessTerminationTimeout = null;
+            return await parsed.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
         }
         catch (CliException e)
         {

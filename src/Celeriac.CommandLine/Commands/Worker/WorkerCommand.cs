@@ -11,6 +11,8 @@ namespace Celeriac.CommandLine.Commands.Worker;
 /// </summary>
 internal static class WorkerCommand
 {
+    public const string Name = "worker";
+
     public static readonly string[] Examples =
     [
         "dotnet run -- worker -b redis://localhost:6379/0 -l INFO",
@@ -26,7 +28,7 @@ internal static class WorkerCommand
     public static Command Create(GlobalOptions options, TextWriter output, TextWriter error)
     {
         var flags = new WorkerFlags();
-        var command = new Command("worker",
+        var command = new Command(Name,
             "Run the app's worker with Celery's worker flags (only from the app's own command line: app.RunCommandLineAsync(args)). " +
             "Ctrl+C or SIGTERM: warm shutdown (running tasks finish); a second one: cold (they are cancelled and requeued).");
         flags.AddTo(command);
