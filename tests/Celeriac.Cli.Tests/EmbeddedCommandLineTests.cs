@@ -88,6 +88,24 @@ public sealed class EmbeddedCommandLineTests(CliCluster cluster) : IClassFixture
         NodeName.Expand("w4@%h-%i%%", "box").Should().Be("w4@box-0%");
     }
 
+    [Fact]
+    public async Task The_banner_masks_the_passwords_in_the_broker_and_backend_urls()
+    {
+        await using var app = CeleriacApp.Create(o =>
+        {
+            o.BrokerUrl = "amqp://guest:secret@rabbit:5672//";
+            o.ResultBackend = "redis://:hunter2@cache:6379/1";
+        });
+        app.Task("t.one", () => 1);
+        await using var worker = app.CreateWorker(w => w.Hostname = "w@h");
+
+        var banner = WorkerBanner.Render(app, worker.Options, builtins: false, new DateTime(2026, 1, 2, 3, 4, 5));
+
+        banner.Should().NotContain("secret").And.NotContain("hunter2").And.Contain(" -------------- w@h v")
+            .And.Contain(".> transport:   amqp://guest:").And.Contain("@rabbit:5672//").And.Contain("2026-01-02 03:04:05")
+            .And.Contain("\n[tasks]\n  . t.one\n").And.NotContain("celery.chord_unlock");
+    }
+
     [RedisFact]
     public async Task A_host_runs_the_commands_with_its_app_and_its_worker_until_cancelled()
     {

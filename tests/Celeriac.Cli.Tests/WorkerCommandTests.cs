@@ -92,6 +92,27 @@ public sealed class WorkerCommandTests(WorkerAppCluster cluster) : IClassFixture
     }
 
     [RedisFact]
+    public async Task Beat_in_the_worker_sends_the_schedule_files_entries_and_debug_lists_the_builtin_tasks()
+    {
+        var schedule = Path.Combine(Path.GetTempPath(), $"celeriac-schedule-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(schedule, """{"tick": {"task": "sample.add", "schedule": 0.5, "args": [20, 22], "options": {"queue": "beatq"}}}""");
+        try
+        {
+            await using var worker = WorkerProcess.Start(cluster.BrokerUrl, "-n", "beat@test", "-Q", "beatq", "-B", "-s", schedule, "-l", "DEBUG");
+            await worker.WaitForAsync("succeeded in"); // a run of "tick", published by the beat, run by the worker
+            worker.Signal(WorkerProcess.SigTerm);
+
+            (await worker.ExitCodeAsync()).Should().Be(0, worker.ToString());
+            worker.Error.Should().Contain("Task sample.add[");
+            worker.Output.Should().Contain("  . celery.chord_unlock", "-l DEBUG lists the built-in tasks, as Celery does");
+        }
+        finally
+        {
+            File.Delete(schedule);
+        }
+    }
+
+    [RedisFact]
     public async Task A_bad_flag_value_exits_2_with_one_line_before_anything_starts()
     {
         await using var worker = WorkerProcess.Start(cluster.BrokerUrl, "--autoscale", "ten");
