@@ -1,23 +1,26 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using Celeriac.CommandLine.Commands;
+using Celeriac.CommandLine.Commands.Worker;
 
 namespace Celeriac.CommandLine;
 
 /// <summary>
-/// The <c>celeriac</c> command line. <see cref="RunAsync(string[], TextWriter, TextWriter, CancellationToken)"/> is the whole program: the process entry point
+/// The <c>celeriac</c> command line. <see cref="RunAsync(string[], TextWriter, TextWriter, CancellationToken, CeleriacApp)"/> is the whole program: the process entry point
 /// calls it with the console's writers, tests call it with their own. Every failure ends here as one line on
-/// the error writer and an exit code from <see cref="CliExitCode"/> — never a stack trace.
+/// the error writer and an exit code from <see cref="CliExitCode"/> — never a stack trace. The standalone tool
+/// runs it without an app (each command makes its own from the options); an app's own command line
+/// (<see cref="CeleriacAppCommandLineExtensions.RunCommandLineAsync"/>) runs it with that app.
 /// </summary>
 internal static class CliApp
 {
-    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
-        RunAsync(args, output, error, CliInput.Console, cancellationToken);
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default, CeleriacApp? app = null) =>
+        RunAsync(args, output, error, CliInput.Console, cancellationToken, app);
 
     /// <summary>The program with its input too: tests answer <c>purge</c>'s question through <paramref name="input"/>.</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CliInput input, CancellationToken cancellationToken = default)
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CliInput input, CancellationToken cancellationToken = default, CeleriacApp? app = null)
     {
-        var parsed = CreateRoot(output, input).Parse(args);
+        var parsed = CreateRoot(output, error, input, app).Parse(args);
         if (parsed.Errors.Count > 0 && parsed.Action is not HelpWithExamples)
         {
             // System.CommandLine would print the errors and the whole help and exit 1; a script wants one line and 2.
@@ -26,12 +29,16 @@ internal static class CliApp
         }
         try
         {
-            return await parsed.InvokeAsync(new InvocationConfiguration
+            var configuration = new InvocationConfiguration
             {
                 Output = output,
                 Error = error,
                 EnableDefaultExceptionHandler = false,
-            }, cancellationToken).ConfigureAwait(false);
+            };
+            // The worker answers Ctrl+C and SIGTERM itself (warm shutdown, then cold); System.CommandLine's own handler
+            // would cancel it as well and end the process 2 s later, whatever the running tasks.
+            if (parsed.CommandResult.Command.Name == WorkerCommand.Name) configuration.ProcessTerminationTimeout = null;
+            return await parsed.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
         }
         catch (CliException e)
         {
@@ -50,13 +57,18 @@ internal static class CliApp
         }
     }
 
+    /// <summary>True when <paramref name="argument"/> names a command (or asks for help or the version).</summary>
+    internal static bool IsCommand(string argument) =>
+        argument is "-h" or "-?" or "--help" or "--version" ||
+        CreateRoot(TextWriter.Null, TextWriter.Null, CliInput.Console, app: null).Subcommands.Any(c => c.Name == argument);
+
     /// <summary>
     /// The command tree. A plain <see cref="Command"/> named <c>celeriac</c> rather than a <see cref="RootCommand"/>,
     /// whose name is the entry assembly's (<c>Celeriac.Cli</c>, or an app's own) and would show in the usage line.
     /// </summary>
-    private static Command CreateRoot(TextWriter output, CliInput input)
+    private static Command CreateRoot(TextWriter output, TextWriter error, CliInput input, CeleriacApp? app)
     {
-        var options = new GlobalOptions();
+        var options = new GlobalOptions(app);
         var root = new Command("celeriac",
             "Inspect and steer Celery workers, Python's and Celeriac's alike, through their broker (Redis or RabbitMQ).\n" +
             CliExitCode.HelpText)
@@ -83,6 +95,8 @@ internal static class CliApp
         root.Add(beat);
         root.Add(report);
         root.Add(events);
+        var worker = WorkerCommand.Create(options, output, error);
+        root.Add(worker);
         HelpWithExamples.Install(root, new Dictionary<Command, string[]>
         {
             [root] = ["celeriac status -b redis://localhost:6379/0", "CELERY_BROKER_URL=amqp://guest@localhost// celeriac inspect active --json"],
@@ -95,6 +109,7 @@ internal static class CliApp
             [beat] = BeatCommand.Examples,
             [report] = ReportCommand.Examples,
             [events] = EventsCommand.Examples,
+            [worker] = WorkerCommand.Examples,
         });
         return root;
     }

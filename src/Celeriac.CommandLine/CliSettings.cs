@@ -6,4 +6,11 @@ namespace Celeriac.CommandLine;
 /// <param name="Json">--json: print Celery's JSON instead of tables.</param>
 /// <param name="Timeout">-t/--timeout: how long to wait for the next reply.</param>
 /// <param name="Destination">-d/--destination: node names, empty for every worker.</param>
-internal sealed record CliSettings(string? BrokerUrl, string? ResultBackend, bool Json, TimeSpan Timeout, IReadOnlyList<string> Destination);
+internal sealed record CliSettings(string? BrokerUrl, string? ResultBackend, bool Json, TimeSpan Timeout, IReadOnlyList<string> Destination)
+{
+    /// <summary>
+    /// The app of <see cref="CeleriacAppCommandLineExtensions.RunCommandLineAsync"/>, which commands talk through
+    /// (<see cref="CliAppFactory.Open"/>); null in the standalone tool, where each command makes its own.
+    /// </summary>
+    public CeleriacApp? App { get; init; }
+}

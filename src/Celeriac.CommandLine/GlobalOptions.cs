@@ -7,8 +7,12 @@ namespace Celeriac.CommandLine;
 /// they may stand before or after the command: <c>celeriac -b redis:// inspect ping</c> and
 /// <c>celeriac inspect ping -b redis://</c> are the same.
 /// </summary>
-internal sealed class GlobalOptions
+/// <param name="app">The app of <c>app.RunCommandLineAsync(args)</c>: its URLs are the defaults instead of the environment's.</param>
+internal sealed class GlobalOptions(CeleriacApp? app = null)
 {
+    /// <summary>The embedded app, or null in the standalone tool.</summary>
+    public CeleriacApp? App => app;
+
     public const string BrokerVariable = "CELERY_BROKER_URL";
     public const string BackendVariable = "CELERY_RESULT_BACKEND";
 
@@ -52,7 +56,10 @@ internal sealed class GlobalOptions
         root.Add(Destination);
     }
 
-    /// <summary>The settings of this invocation; the environment fills in what the command line left out.</summary>
+    /// <summary>
+    /// The settings of this invocation; what the command line left out comes from the embedded app's options,
+    /// else from the environment.
+    /// </summary>
     public CliSettings Read(ParseResult result)
     {
         var timeout = result.GetValue(Timeout);
@@ -61,11 +68,14 @@ internal sealed class GlobalOptions
         var destination = (result.GetValue(Destination) ?? "")
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return new CliSettings(
-            NonEmpty(result.GetValue(Broker)) ?? NonEmpty(Environment.GetEnvironmentVariable(BrokerVariable)),
-            NonEmpty(result.GetValue(ResultBackend)) ?? NonEmpty(Environment.GetEnvironmentVariable(BackendVariable)),
+            NonEmpty(result.GetValue(Broker)) ?? (app is null ? NonEmpty(Environment.GetEnvironmentVariable(BrokerVariable)) : app.Options.BrokerUrl),
+            NonEmpty(result.GetValue(ResultBackend)) ?? (app is null ? NonEmpty(Environment.GetEnvironmentVariable(BackendVariable)) : app.Options.ResultBackend),
             result.GetValue(Json),
             TimeSpan.FromSeconds(timeout),
-            destination);
+            destination)
+        {
+            App = app,
+        };
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -76,6 +76,9 @@ public sealed partial class CeleriacApp : IAsyncDisposable
     /// <summary>The result backend, created on first use from <see cref="CeleriacOptions.ResultBackend"/>.</summary>
     internal IResultBackend Backend => _backend.Value;
 
+    /// <summary>True once the broker or the backend has been created, after which changing their URLs has no effect.</summary>
+    internal bool IsConnected => _transport.IsValueCreated || _backend.IsValueCreated;
+
     internal TaskPublisher Publisher { get; }
 
     internal TaskExecutor Executor { get; }

@@ -22,11 +22,10 @@ internal static class BeatCommand
 
     /// <param name="options">The global options.</param>
     /// <param name="output">Where the banner goes (the log goes to the invocation's error writer).</param>
-    /// <param name="app">An app whose own entries and connection to use (embedded mode); null makes one from the options.</param>
-    public static Command Create(GlobalOptions options, TextWriter output, CeleriacApp? app = null)
+    public static Command Create(GlobalOptions options, TextWriter output)
     {
         var schedule = new Option<string?>("--schedule", "-s") { Description = "The schedule: Celery's beat_schedule as JSON (entries with task, schedule, args, kwargs, options…).", HelpName = "file" };
-        var state = new Option<string?>("--state") { Description = "Where to keep each entry's last run when the broker has no shared store (RabbitMQ; on Redis it lives in Redis). Default: celeriac-beat-state.json.", HelpName = "file" };
+        var state = new Option<string?>("--state", "--beat-state") { Description = "Where to keep each entry's last run when the broker has no shared store (RabbitMQ; on Redis it lives in Redis). Default: celeriac-beat-state.json.", HelpName = "file" };
         var name = new Option<string>("--schedule-name") { Description = "Beats with the same schedule name on one broker elect one publisher.", DefaultValueFactory = _ => "default", HelpName = "name" };
         var maxInterval = new Option<double?>("--max-interval") { Description = "The longest the scheduler sleeps between checks, in seconds (default 1).", HelpName = "seconds" };
         var level = new Option<string>("--loglevel", "-l") { Description = $"Logging level: {string.Join(", ", CeleryLogLevel.Names)}.", DefaultValueFactory = _ => "WARNING", HelpName = "level" };
@@ -43,16 +42,17 @@ internal static class BeatCommand
             if (interval is { } s && (!double.IsFinite(s) || s <= 0)) throw CliException.Usage($"--max-interval must be a positive number of seconds, not {s}");
             var zone = parsed.GetValue(timezone);
             if (zone is not null && !BeatTimeZones.TryFind(zone, out _)) throw CliException.Usage($"--timezone '{zone}' is not a known IANA time zone");
-            if (zone is not null && app is not null) throw CliException.Usage("--timezone: an app's beat reads its entries in the app's Timezone; set it there");
+            // In an app's command line (embedded mode) the app's own entries run too, on its own connection.
+            if (zone is not null && settings.App is not null) throw CliException.Usage("--timezone: an app's beat reads its entries in the app's Timezone; set it there");
             var log = new CeleryLogWriter(parsed.InvocationConfiguration.Error, minimum);
-            var own = app is null;
-            var beatApp = app ?? CliAppFactory.Create(settings, o =>
+            var lease = CliAppFactory.Open(settings, configure: o =>
             {
                 o.LoggerFactory = log;
                 if (zone is not null) o.Timezone = zone;
             });
-            try
+            await using (lease.ConfigureAwait(false))
             {
+                var beatApp = lease.App;
                 var file = parsed.GetValue(schedule);
                 var loaded = file is null ? 0 : LoadSchedule(beatApp, file);
                 if (beatApp.Beat.Defined.Count == 0)
@@ -76,10 +76,6 @@ internal static class BeatCommand
                 };
                 log.Write(LogLevel.Information, "beat: Starting...");
                 return await RunAsync(beat, log, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                if (own) await beatApp.DisposeAsync().ConfigureAwait(false);
             }
         });
         return command;

@@ -55,9 +55,10 @@ internal static class CallCommand
 
     private static async Task<int> SendAsync(TextWriter output, CliSettings settings, Call call, CancellationToken cancellationToken)
     {
-        var app = CliAppFactory.Create(settings);
-        await using (app.ConfigureAwait(false))
+        var lease = CliAppFactory.Open(settings);
+        await using (lease.ConfigureAwait(false))
         {
+            var app = lease.App;
             var sent = await call.SendAsync(app, cancellationToken).ConfigureAwait(false);
             await WriteIdAsync(output, settings, sent.Id).ConfigureAwait(false);
             return CliExitCode.Ok;
@@ -66,9 +67,10 @@ internal static class CallCommand
 
     private static async Task<int> SendAndWaitAsync(TextWriter output, CliSettings settings, Call call, TimeSpan? timeout, bool traceback, CancellationToken cancellationToken)
     {
-        var app = CliAppFactory.Create(settings);
-        await using (app.ConfigureAwait(false))
+        var lease = CliAppFactory.Open(settings);
+        await using (lease.ConfigureAwait(false))
         {
+            var app = lease.App;
             var sent = await call.SendAsync(app, cancellationToken).ConfigureAwait(false);
             // The id first, as without --wait: whoever gives up waiting still knows what to ask `result` about.
             if (!settings.Json) await output.WriteLineAsync(sent.Id).ConfigureAwait(false);

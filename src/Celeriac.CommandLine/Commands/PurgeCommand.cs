@@ -35,9 +35,10 @@ internal static class PurgeCommand
             // Before connecting: a script that forgot -f learns it at once, whatever the broker's state.
             if (!forced && !input.IsTerminal)
                 throw CliException.Usage("purge asks before deleting and stdin is not a terminal: pass -f/--force to purge without asking");
-            var app = CliAppFactory.Create(settings);
-            await using (app.ConfigureAwait(false))
+            var lease = CliAppFactory.Open(settings);
+            await using (lease.ConfigureAwait(false))
             {
+                var app = lease.App;
                 var names = QueueNames(app, parsed.GetValue(queues), parsed.GetValue(exclude));
                 var error = parsed.InvocationConfiguration.Error;
                 if (!forced && !await ConfirmAsync(app, names, input, error, cancellationToken).ConfigureAwait(false)) return CliExitCode.Failure;

@@ -12,10 +12,10 @@ internal static class RemoteCall
     /// <exception cref="CliException">No worker replied (exit 3).</exception>
     public static async Task<IReadOnlyDictionary<string, JsonNode?>> RequestAsync(CliSettings settings, string method, JsonObject arguments, CancellationToken cancellationToken)
     {
-        var app = CliAppFactory.Create(settings);
-        await using (app.ConfigureAwait(false))
+        var lease = CliAppFactory.Open(settings);
+        await using (lease.ConfigureAwait(false))
         {
-            var replies = await app.Control.BroadcastAsync(method, arguments, new ControlCallOptions
+            var replies = await lease.App.Control.BroadcastAsync(method, arguments, new ControlCallOptions
             {
                 Destination = settings.Destination.Count > 0 ? settings.Destination : null,
                 Timeout = settings.Timeout,

@@ -33,9 +33,10 @@ internal static class ResultCommand
             ResultBackendRequirement.Check(settings, "result");
             var taskId = parsed.GetValue(id)!.Trim();
             if (taskId.Length == 0) throw CliException.Usage("task_id must not be empty");
-            var app = CliAppFactory.Create(WithoutBroker(settings));
-            await using (app.ConfigureAwait(false))
+            var lease = CliAppFactory.Open(WithoutBroker(settings));
+            await using (lease.ConfigureAwait(false))
             {
+                var app = lease.App;
                 var result = await app.Result(taskId).RefreshAsync(cancellationToken).ConfigureAwait(false);
                 await ResultOutput.WriteAsync(output, result.Meta, settings.Json, parsed.GetValue(traceback)).ConfigureAwait(false);
                 return ResultOutput.ExitCode(result.Meta);

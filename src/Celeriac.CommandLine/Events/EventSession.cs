@@ -10,9 +10,12 @@ namespace Celeriac.CommandLine.Events;
 /// </summary>
 internal sealed class EventSession : IAsyncDisposable
 {
-    private EventSession(CeleriacApp app, EventReceiver receiver)
+    private readonly CliAppLease _lease;
+
+    private EventSession(CliAppLease lease, EventReceiver receiver)
     {
-        App = app;
+        _lease = lease;
+        App = lease.App;
         Receiver = receiver;
     }
 
@@ -22,7 +25,8 @@ internal sealed class EventSession : IAsyncDisposable
 
     public static async Task<EventSession> OpenAsync(EventsRequest request, CancellationToken cancellationToken)
     {
-        var app = CliAppFactory.Create(request.Settings);
+        var lease = CliAppFactory.Open(request.Settings);
+        var app = lease.App;
         try
         {
             var receiver = await EventReceiver.OpenAsync(app, "#", wakeup: true, cancellationToken).ConfigureAwait(false);
@@ -36,11 +40,11 @@ internal sealed class EventSession : IAsyncDisposable
                     Reply = false,
                 }, cancellationToken).ConfigureAwait(false);
             }
-            return new EventSession(app, receiver);
+            return new EventSession(lease, receiver);
         }
         catch
         {
-            await app.DisposeAsync().ConfigureAwait(false);
+            await lease.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
@@ -48,6 +52,6 @@ internal sealed class EventSession : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Receiver.DisposeAsync().ConfigureAwait(false);
-        await App.DisposeAsync().ConfigureAwait(false);
+        await _lease.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -8,6 +8,26 @@ namespace Celeriac.Worker;
 /// <content>Staged shutdown: nothing acked is lost, nothing unacked is dropped.</content>
 public sealed partial class CeleriacWorker
 {
+    // Fired by a cold stop: ends the warm and soft waits at once.
+    private readonly CancellationTokenSource _cold = new();
+
+    /// <summary>
+    /// Cold shutdown (Celery's second Ctrl+C): stops as <see cref="StopAsync"/> does, but without waiting for
+    /// running tasks — their tokens are cancelled and their messages given back (acks-late) or recorded lost at once.
+    /// </summary>
+    internal Task StopColdAsync()
+    {
+        try
+        {
+            _cold.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed: the worker has stopped already.
+        }
+        return StopAsync();
+    }
+
     private async Task StopCoreAsync(Task? starting)
     {
         // Stop after a start under way: its outcome decides whether there is anything to stop.
@@ -95,18 +115,23 @@ public sealed partial class CeleriacWorker
         Signals.Raise(new WorkerSignal(WorkerSignalKind.Stopped));
     }
 
-    private static async Task<bool> WaitAsync(Task[] tasks, TimeSpan timeout)
+    private async Task<bool> WaitAsync(Task[] tasks, TimeSpan timeout)
     {
         if (tasks.Length == 0) return true;
+        if (_cold.IsCancellationRequested) return false;
         try
         {
             // Past what one timer can wait (≈ 49.7 days; TimeSpan.MaxValue, say) is as good as forever,
             // and must not throw halfway through a shutdown that still has messages to give back.
             var all = Task.WhenAll(tasks);
-            await (timeout > ClockAlarm.MaxTimerWait ? all : all.WaitAsync(timeout)).ConfigureAwait(false);
+            await (timeout > ClockAlarm.MaxTimerWait ? all.WaitAsync(_cold.Token) : all.WaitAsync(timeout, _cold.Token)).ConfigureAwait(false);
             return true;
         }
         catch (TimeoutException)
+        {
+            return false;
+        }
+        catch (OperationCanceledException) when (_cold.IsCancellationRequested)
         {
             return false;
         }

@@ -147,6 +147,7 @@ public sealed partial class CeleriacWorker : IAsyncDisposable
         _fetching.Dispose();
         _taking.Dispose();
         _cancelTasks.Dispose();
+        _cold.Dispose();
         _etas.Dispose();
         StopPool();
         _queueChanges.Dispose();

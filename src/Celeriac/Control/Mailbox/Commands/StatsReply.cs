@@ -19,7 +19,7 @@ internal static class StatsReply
         var total = new JsonObject();
         foreach (var (name, count) in context.Requests.Totals()) total[name] = count;
         var uptime = context.App.Options.TimeProvider.GetUtcNow() - context.StartedAt;
-        return new JsonObject
+        var reply = new JsonObject
         {
             ["total"] = total,
             ["pid"] = Environment.ProcessId,
@@ -31,6 +31,10 @@ internal static class StatsReply
             ["prefetch_count"] = worker.Options.PrefetchMultiplier == 0 ? 0 : (long)worker.Concurrency * worker.Options.PrefetchMultiplier + worker.Scheduled,
             ["rusage"] = ResourceUsage(),
         };
+        // Celery's autoscaler step adds its info() only when the worker autoscales (--autoscale).
+        if (worker.AutoscalerInfo is { } scaler)
+            reply["autoscaler"] = new JsonObject { ["max"] = scaler.Max, ["min"] = scaler.Min, ["current"] = scaler.Current, ["qty"] = scaler.Qty };
+        return reply;
     }
 
     private static JsonObject Pool(ControlContext context)
