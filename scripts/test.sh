@@ -15,7 +15,8 @@ ci=false; [[ ${CI:-} == true || ${CI:-} == 1 ]] && ci=true
 # rabbitmq-server (the tests start private instances on free ports; the system service is not used), and
 # tzdata: the beat tests read IANA zones (Europe/Berlin, Australia/Lord_Howe, …) from /usr/share/zoneinfo;
 # tmux: the `celeriac events` live view is driven in a real terminal.
-REQUIRED_PACKAGES=(redis-server rabbitmq-server openssl tzdata python3-celery python3-redis python3-amqp tmux)
+# postgresql: the dashboard store's suite runs on a private cluster (initdb + pg_ctl from /usr/lib/postgresql/N/bin).
+REQUIRED_PACKAGES=(redis-server rabbitmq-server openssl tzdata python3-celery python3-redis python3-amqp tmux postgresql)
 
 apt_updated=false
 ensure_packages() {

@@ -5,8 +5,8 @@ using System.Xml.Linq;
 namespace Celeriac.Packaging.Tests;
 
 /// <summary>
-/// <c>dotnet pack</c> on the solution makes exactly the packages of src/ — seven libraries (the optional Celeriac.OpenTelemetry and
-/// Celeriac.CommandLine among them) and the <c>celeriac</c> .NET tool (Celeriac.Cli) — each with what a user
+/// <c>dotnet pack</c> on the solution makes exactly the packages of src/ — eight libraries (the optional Celeriac.OpenTelemetry,
+/// Celeriac.CommandLine and Celeriac.Dashboard among them) and the <c>celeriac</c> .NET tool (Celeriac.Cli) — each with what a user
 /// and nuget.org look for: version (prefix + the suffix a CI build sets), authors, description,
 /// license, readme, project URL, tags, symbols. Packs the assemblies this project already built
 /// (<c>--no-build</c>), so it takes seconds.
@@ -14,7 +14,7 @@ namespace Celeriac.Packaging.Tests;
 [Collection(PackCollection.Name)]
 public sealed class PackageTests : IDisposable
 {
-    private static readonly string[] Libraries = ["Celeriac.Protocol", "Celeriac", "Celeriac.Redis", "Celeriac.RabbitMQ", "Celeriac.Testing", "Celeriac.OpenTelemetry", "Celeriac.CommandLine"];
+    private static readonly string[] Libraries = ["Celeriac.Protocol", "Celeriac", "Celeriac.Redis", "Celeriac.RabbitMQ", "Celeriac.Testing", "Celeriac.OpenTelemetry", "Celeriac.CommandLine", "Celeriac.Dashboard"];
     private const string Tool = "Celeriac.Cli";
     private static readonly string[] Packages = [.. Libraries, Tool];
     private const string Suffix = "packtest";

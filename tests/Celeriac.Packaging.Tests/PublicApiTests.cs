@@ -19,6 +19,7 @@ public sealed class PublicApiTests
         typeof(Celeriac.Testing.CeleriacTestHarness).Assembly.GetName().Name!,
         typeof(OpenTelemetryCeleriacOptionsExtensions).Assembly.GetName().Name!,
         "Celeriac.CommandLine",
+        typeof(Celeriac.Dashboard.Store.IDashboardStore).Assembly.GetName().Name!,
         "Celeriac.Cli", // the tool: no public types
     ];
 
