@@ -17,6 +17,10 @@
 # broker with no listener, with tracing + metrics listeners attached, and built from REV (default
 # main) for comparison (--split: metrics alone, tracing alone too): rates, CPU and bytes per task.
 # Needs only .NET and python3.
+# `bench/run.sh dashboard-store [--tasks T] [--fill N] [--batch B] [--runs R] [--no-postgres]` measures the
+# dashboard's store on SQLite (a file in a temporary folder) and on a private PostgreSQL started here
+# (initdb + pg_ctl, as the postgres user when root, stopped on exit): events/s with CPU, then list and
+# search p50/p95 at N tasks (1,000,000 by default). Needs .NET and postgresql.
 # Needs redis-server, python3-celery, python3-redis (installed here when run as root).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -25,6 +29,33 @@ if [[ ${1:-} == telemetry ]]; then
   shift
   dotnet build bench/Telemetry -c Release -v q -nologo >/dev/null
   exec /usr/bin/python3 bench/telemetry.py "$@"
+fi
+if [[ ${1:-} == dashboard-store ]]; then
+  shift
+  dotnet build bench/DashboardStore -c Release -v q -nologo >/dev/null
+  work=$(mktemp -d /tmp/celeriac-dash-bench.XXXXXX)
+  stores=("sqlite:$work/dashboard.db")
+  if [[ " $* " != *" --no-postgres "* ]]; then
+    pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+    as_pg=(); [[ $EUID -eq 0 ]] && { chown postgres: "$work"; as_pg=(runuser -u postgres --); }
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    "${as_pg[@]}" "$pgbin/initdb" -D "$work/pg" -U postgres --auth=trust --no-sync >/dev/null
+    # Durable settings (fsync on) except synchronous_commit=off, the setting a dashboard's history would use.
+    "${as_pg[@]}" "$pgbin/pg_ctl" -D "$work/pg" -w -l "$work/pg.log" \
+      -o "-p $port -k $work -c listen_addresses=127.0.0.1 -c synchronous_commit=off -c shared_buffers=256MB" start >/dev/null
+    trap '"${as_pg[@]}" "$pgbin/pg_ctl" -D "$work/pg" -m fast -w stop >/dev/null; rm -rf "$work"' EXIT
+    stores+=("postgres:Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres")
+  else
+    trap 'rm -rf "$work"' EXIT
+  fi
+  args=(); for a in "$@"; do [[ $a == --no-postgres ]] || args+=("$a"); done
+  dotnet bench/DashboardStore/bin/Release/net10.0/DashboardStore.dll "${args[@]}" "${stores[@]}"
+  if [[ -n ${port:-} ]]; then
+    pid=$(head -1 "$work/pg/postmaster.pid")
+    # The server's CPU over the whole run (postmaster and its backends, reaped children included).
+    awk '{printf "postgres server CPU (whole run, all backends): %.1f s\n", ($14+$15+$16+$17)/100}' "/proc/$pid/stat"
+  fi
+  exit 0
 fi
 missing=()
 for pkg in redis-server python3-celery python3-redis; do

@@ -32,7 +32,8 @@ public sealed partial class PostgresDashboardStore : SqlDashboardStore
     private protected override string Greatest => "GREATEST";
     private protected override string Least => "LEAST";
 
-    private protected override string TextPredicate => "search @@ phraseto_tsquery('simple', @text)";
+    private protected override ValueTask<string> TextPredicateAsync(DbConnection connection, string argument, CancellationToken cancellationToken) =>
+        ValueTask.FromResult("search @@ phraseto_tsquery('simple', @text)");
 
     // Words are runs of letters and digits on both stores (FTS5's unicode61 splits there): without this,
     // PostgreSQL's parser would keep "alice@example.com" as one e-mail token and "alice" would not find it.

@@ -31,7 +31,13 @@ public abstract partial class SqlDashboardStore
         Equal("root_id", query.RootId);
         if (query.From is { } from) { where.Add("first_seen >= @from"); args.Add(("@from", TaskRow.Unix(from))); }
         if (query.To is { } to) { where.Add("first_seen < @to"); args.Add(("@to", TaskRow.Unix(to))); }
-        if (!string.IsNullOrWhiteSpace(query.Text)) { where.Add(TextPredicate); args.Add(("@text", TextArgument(query.Text))); }
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        if (!string.IsNullOrWhiteSpace(query.Text))
+        {
+            var text = TextArgument(query.Text);
+            where.Add(await TextPredicateAsync(connection, text, cancellationToken).ConfigureAwait(false));
+            args.Add(("@text", text));
+        }
 
         var key = SortKey(query.Sort);
         var op = query.Ascending ? ">" : "<";
@@ -47,7 +53,6 @@ public abstract partial class SqlDashboardStore
         if (where.Count > 0) sql.Append(" WHERE ").AppendJoin(" AND ", where);
         sql.Append(CultureInfo.InvariantCulture, $" ORDER BY {key} {dir}, seq {dir} LIMIT {limit + 1}");
 
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null, sql.ToString(), 0);
         foreach (var (name, value) in args) Add(command, name, value);
         var tasks = new List<TaskRecord>(limit + 1);

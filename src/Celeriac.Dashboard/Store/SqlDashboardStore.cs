@@ -53,8 +53,8 @@ public abstract partial class SqlDashboardStore : IDashboardStore
     private protected abstract string Greatest { get; }
     private protected abstract string Least { get; }
 
-    /// <summary>A predicate on <c>tasks</c> that is true when the text parameter <c>@text</c> matches.</summary>
-    private protected abstract string TextPredicate { get; }
+    /// <summary>A predicate on <c>tasks</c> that is true when the text parameter <c>@text</c> (bound to <paramref name="argument"/>) matches.</summary>
+    private protected abstract ValueTask<string> TextPredicateAsync(DbConnection connection, string argument, CancellationToken cancellationToken);
 
     /// <summary>The value bound to <c>@text</c> for the user's words.</summary>
     private protected abstract string TextArgument(string text);
