@@ -187,6 +187,22 @@ public abstract class DashboardStoreTests : IAsyncLifetime
     }
 
     [StoreFact]
+    public async Task A_common_word_pages_completely_in_order()
+    {
+        // Over a thousand matches: SQLite then walks the sort's index instead of fetching every match.
+        await WriteAsync(Enumerable.Range(0, 1_500).Select(i => Received($"c{i:D4}", i, args: i % 3 == 0 ? $"['common', {i}]" : $"['rare{i}']")).ToArray());
+
+        foreach (var ascending in new[] { true, false })
+        {
+            var ids = (await AllAsync(new TaskQuery { Text = "common", Ascending = ascending, Limit = 100 })).Select(t => t.Id).ToList();
+            var expected = Enumerable.Range(0, 1_500).Where(i => i % 3 == 0).Select(i => $"c{i:D4}").ToList();
+            if (!ascending) expected.Reverse();
+            ids.Should().Equal(expected);
+        }
+        (await AllAsync(new TaskQuery { Text = "rare1499" })).Select(t => t.Id).Should().Equal("c1499");
+    }
+
+    [StoreFact]
     public async Task Keyset_paging_is_complete_in_order_and_stable_while_tasks_arrive()
     {
         // 237 tasks, three per timestamp, so ties in the sort key are broken by insertion order; a task that

@@ -32,8 +32,18 @@ public sealed partial class PostgresDashboardStore : SqlDashboardStore
     private protected override string Greatest => "GREATEST";
     private protected override string Least => "LEAST";
 
-    private protected override ValueTask<string> TextPredicateAsync(DbConnection connection, string argument, CancellationToken cancellationToken) =>
-        ValueTask.FromResult("search @@ phraseto_tsquery('simple', @text)");
+    private const string Match = "search @@ phraseto_tsquery('simple', @text)";
+
+    // PostgreSQL guesses a tsquery's selectivity, and for a rare word guesses high: it walks the sort's index
+    // backwards testing each row (0.4–0.6 s at a million) where the GIN index would give the few matches at
+    // once. Counting the matches up to a bound first (a GIN lookup) tells which; a rare word hides the sort index.
+    private protected override async ValueTask<(string Predicate, bool HideSortIndex)> TextFilterAsync(DbConnection connection, string argument, CancellationToken cancellationToken)
+    {
+        await using var count = Command(connection, null, $"SELECT COUNT(*) FROM (SELECT 1 FROM tasks WHERE {Match.Replace("@text", "@p0", StringComparison.Ordinal)} LIMIT {CommonWordMatches}) m", 1);
+        count.Parameters[0].Value = argument;
+        var matches = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        return (Match, matches < CommonWordMatches);
+    }
 
     // Words are runs of letters and digits on both stores (FTS5's unicode61 splits there): without this,
     // PostgreSQL's parser would keep "alice@example.com" as one e-mail token and "alice" would not find it.

@@ -32,26 +32,30 @@ public abstract partial class SqlDashboardStore
         if (query.From is { } from) { where.Add("first_seen >= @from"); args.Add(("@from", TaskRow.Unix(from))); }
         if (query.To is { } to) { where.Add("first_seen < @to"); args.Add(("@to", TaskRow.Unix(to))); }
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var key = SortKey(query.Sort);
+        var seqKey = "seq";
         if (!string.IsNullOrWhiteSpace(query.Text))
         {
             var text = TextArgument(query.Text);
-            where.Add(await TextPredicateAsync(connection, text, cancellationToken).ConfigureAwait(false));
+            var (predicate, hideSortIndex) = await TextFilterAsync(connection, text, cancellationToken).ConfigureAwait(false);
+            where.Add(predicate);
             args.Add(("@text", text));
+            // Same values, but an expression no index holds, so the planner cannot walk the index.
+            if (hideSortIndex) (key, seqKey) = (query.Sort == TaskSort.Name ? $"({key} || '')" : $"({key} + 0)", "(seq + 0)");
         }
 
-        var key = SortKey(query.Sort);
         var op = query.Ascending ? ">" : "<";
         if (query.Cursor is not null)
         {
             var (value, seq) = DecodeCursor(query.Cursor, query.Sort);
-            where.Add($"({key}, seq) {op} (@ck, @cs)");
+            where.Add($"({key}, {seqKey}) {op} (@ck, @cs)");
             args.Add(("@ck", value));
             args.Add(("@cs", seq));
         }
         var dir = query.Ascending ? "ASC" : "DESC";
         var sql = new StringBuilder(TaskSelect.Replace(" FROM tasks", $", {key} FROM tasks", StringComparison.Ordinal));
         if (where.Count > 0) sql.Append(" WHERE ").AppendJoin(" AND ", where);
-        sql.Append(CultureInfo.InvariantCulture, $" ORDER BY {key} {dir}, seq {dir} LIMIT {limit + 1}");
+        sql.Append(CultureInfo.InvariantCulture, $" ORDER BY {key} {dir}, {seqKey} {dir} LIMIT {limit + 1}");
 
         await using var command = Command(connection, null, sql.ToString(), 0);
         foreach (var (name, value) in args) Add(command, name, value);

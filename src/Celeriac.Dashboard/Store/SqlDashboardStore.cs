@@ -26,6 +26,7 @@ public abstract partial class SqlDashboardStore : IDashboardStore
         "CREATE INDEX tasks_updated ON tasks (updated_at, seq)",
         "CREATE INDEX tasks_runtime ON tasks ((COALESCE(runtime, -1)), seq)",
         "CREATE INDEX tasks_name ON tasks (name, first_seen, seq)",
+        "CREATE INDEX tasks_name_state ON tasks (name, state, first_seen, seq)", // "failures of task X" without scanning X
         "CREATE INDEX tasks_state ON tasks (state, first_seen, seq)",
         "CREATE INDEX tasks_worker ON tasks (worker, first_seen, seq)",
         "CREATE INDEX tasks_queue ON tasks (queue, first_seen, seq)",
@@ -53,8 +54,16 @@ public abstract partial class SqlDashboardStore : IDashboardStore
     private protected abstract string Greatest { get; }
     private protected abstract string Least { get; }
 
-    /// <summary>A predicate on <c>tasks</c> that is true when the text parameter <c>@text</c> (bound to <paramref name="argument"/>) matches.</summary>
-    private protected abstract ValueTask<string> TextPredicateAsync(DbConnection connection, string argument, CancellationToken cancellationToken);
+    /// <summary>
+    /// How to search for the text parameter <c>@text</c> (bound to <paramref name="argument"/>): a predicate on
+    /// <c>tasks</c>, and whether the query must not walk the sort's index (a rare word: fetch its few matches and
+    /// sort them rather than scan the index for them).
+    /// </summary>
+    private protected abstract ValueTask<(string Predicate, bool HideSortIndex)> TextFilterAsync(DbConnection connection, string argument, CancellationToken cancellationToken);
+
+    /// <summary>Fewer matches than this is a rare word, more a common one (see <see cref="TextFilterAsync"/>).</summary>
+    private protected const int CommonWordMatches = 1_000;
+
 
     /// <summary>The value bound to <c>@text</c> for the user's words.</summary>
     private protected abstract string TextArgument(string text);

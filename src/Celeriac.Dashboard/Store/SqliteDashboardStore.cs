@@ -47,18 +47,16 @@ public sealed class SqliteDashboardStore : SqlDashboardStore
     private protected override string Greatest => "MAX";
     private protected override string Least => "MIN";
 
-    private const int CommonWordMatches = 1_000;
-
     // SQLite has no statistics on FTS matches, so it always fetches every matching task and sorts them: right
     // for a rare word, ~0.5 s for a word in 1 task of 10 at a million. So count the matches up to a bound
     // first: a common word instead walks the sort's index and keeps tasks in the match set (the unary +
     // stops the planner from driving by seq), which finds a page after ~limit × 10 rows.
-    private protected override async ValueTask<string> TextPredicateAsync(DbConnection connection, string argument, CancellationToken cancellationToken)
+    private protected override async ValueTask<(string Predicate, bool HideSortIndex)> TextFilterAsync(DbConnection connection, string argument, CancellationToken cancellationToken)
     {
         await using var count = Command(connection, null, $"SELECT COUNT(*) FROM (SELECT rowid FROM task_text WHERE task_text MATCH @p0 LIMIT {CommonWordMatches})", 1);
         count.Parameters[0].Value = argument;
         var matches = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
-        return (matches < CommonWordMatches ? "seq" : "+seq") + " IN (SELECT rowid FROM task_text WHERE task_text MATCH @text)";
+        return ((matches < CommonWordMatches ? "seq" : "+seq") + " IN (SELECT rowid FROM task_text WHERE task_text MATCH @text)", false);
     }
 
     // A phrase: the user's words in order, no FTS5 operators.

@@ -30,21 +30,3 @@ public sealed record TaskQuery
     /// <summary>The <see cref="TaskPage.NextCursor"/> of the previous page.</summary>
     public string? Cursor { get; init; }
 }
-
-/// <summary>What tasks are sorted by (ties by insertion order).</summary>
-public enum TaskSort
-{
-    /// <summary>When first seen.</summary>
-    FirstSeen,
-    /// <summary>When last updated.</summary>
-    Updated,
-    /// <summary>Run time (tasks without one count as -1).</summary>
-    Runtime,
-    /// <summary>Task name.</summary>
-    Name,
-}
-
-/// <summary>One page of tasks.</summary>
-/// <param name="Tasks">The tasks, in order.</param>
-/// <param name="NextCursor">Pass as <see cref="TaskQuery.Cursor"/> for the next page; null on the last.</param>
-public sealed record TaskPage(IReadOnlyList<TaskRecord> Tasks, string? NextCursor);
