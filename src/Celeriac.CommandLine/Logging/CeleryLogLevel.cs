@@ -5,10 +5,10 @@ namespace Celeriac.CommandLine.Logging;
 /// <summary>Celery's <c>-l/--loglevel</c> names and what they mean to .NET's logging.</summary>
 internal static class CeleryLogLevel
 {
-    /// <summary>The names <c>-l</c> accepts, as Celery's <c>--loglevel</c> lists them.</summary>
-    public static readonly string[] Names = ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL", "FATAL"];
+    /// <summary>The names <c>-l</c> accepts, as Celery's <c>--loglevel</c> lists them (it also takes WARN and FATAL).</summary>
+    public static readonly string[] Names = ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"];
 
-    /// <summary>A level name (any case; <c>WARN</c> too) as a .NET level.</summary>
+    /// <summary>A level name (any case; <c>WARN</c> and <c>FATAL</c> too) as a .NET level.</summary>
     /// <exception cref="CliException">Not a level name (a usage error).</exception>
     public static LogLevel Parse(string name) => name.ToUpperInvariant() switch
     {

@@ -1,3 +1,4 @@
+using Celeriac.CommandLine.Logging;
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
@@ -75,7 +76,7 @@ internal sealed class WorkerFlags
             Beat = beat,
             Schedule = schedule,
             BeatState = state,
-            LogLevel = parsed.GetValue(LogLevel) is { } level ? ParseLogLevel(level) : null,
+            LogLevel = parsed.GetValue(LogLevel) is { } level ? CeleryLogLevel.Parse(level) : null,
             PrefetchMultiplier = prefetch,
             Autoscale = parsed.GetValue(Autoscale) is { } scale ? ParseAutoscale(scale) : null,
             TimeLimit = Seconds("--time-limit", Given(parsed, TimeLimit)),
@@ -92,17 +93,6 @@ internal sealed class WorkerFlags
 
     private static IReadOnlyList<string> List(string? value) =>
         (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-    /// <summary>Celery's level names (its <c>-l</c> also takes them in any case, and FATAL for CRITICAL).</summary>
-    private static LogLevel ParseLogLevel(string value) => value.ToUpperInvariant() switch
-    {
-        "DEBUG" => Microsoft.Extensions.Logging.LogLevel.Debug,
-        "INFO" => Microsoft.Extensions.Logging.LogLevel.Information,
-        "WARNING" or "WARN" => Microsoft.Extensions.Logging.LogLevel.Warning,
-        "ERROR" => Microsoft.Extensions.Logging.LogLevel.Error,
-        "CRITICAL" or "FATAL" => Microsoft.Extensions.Logging.LogLevel.Critical,
-        _ => throw CliException.Usage($"--loglevel '{value}' is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL"),
-    };
 
     /// <summary>
     /// <c>MAX,MIN</c> as Celery's <c>--autoscale</c> reads it: one number is MAX with MIN 0, and the two are
