@@ -16,7 +16,8 @@ ci=false; [[ ${CI:-} == true || ${CI:-} == 1 ]] && ci=true
 # tzdata: the beat tests read IANA zones (Europe/Berlin, Australia/Lord_Howe, …) from /usr/share/zoneinfo;
 # tmux: the `celeriac events` live view is driven in a real terminal.
 # postgresql: the dashboard store's suite runs on a private cluster (initdb + pg_ctl from /usr/lib/postgresql/N/bin).
-REQUIRED_PACKAGES=(redis-server rabbitmq-server openssl tzdata python3-celery python3-redis python3-amqp tmux postgresql)
+# chromium: the dashboard's browser tests drive Debian's Chromium (/usr/bin/chromium) through Playwright.
+REQUIRED_PACKAGES=(redis-server rabbitmq-server openssl tzdata python3-celery python3-redis python3-amqp tmux postgresql chromium)
 
 apt_updated=false
 ensure_packages() {
@@ -38,6 +39,9 @@ ensure_packages() {
 
 command -v dotnet >/dev/null || { echo "error: the .NET 10 SDK (dotnet) is not on PATH" >&2; exit 1; }
 ensure_packages "${REQUIRED_PACKAGES[@]}"
+# Node.js and npm build the dashboard's front end (the build restores its packages from npm with the
+# lockfile). Any Node 18+ serves; Debian's own is installed only when none is on PATH.
+command -v npm >/dev/null || ensure_packages nodejs npm
 
 dotnet build Celeriac.slnx -c Release
 

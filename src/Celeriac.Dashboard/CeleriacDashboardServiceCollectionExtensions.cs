@@ -1,0 +1,31 @@
+using Celeriac.Dashboard;
+using Celeriac.Dashboard.Store;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the Celeriac dashboard: its store, event ingestion and the services its endpoints use.</summary>
+public static class CeleriacDashboardServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the dashboard beside <c>AddCeleriac</c> (whose app it watches and acts through); map its pages and
+    /// API with <c>app.MapCeleriacDashboard("/celeriac")</c>.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// builder.Services.AddCeleriac(o =&gt; o.BrokerUrl = "redis://localhost:6379/0").UseRedis();
+    /// builder.Services.AddCeleriacDashboard(o =&gt; o.PostgresConnectionString = builder.Configuration.GetConnectionString("dashboard"));
+    /// var app = builder.Build();
+    /// app.MapCeleriacDashboard("/celeriac").RequireAuthorization("ops");
+    /// </code>
+    /// </example>
+    public static IServiceCollection AddCeleriacDashboard(this IServiceCollection services, Action<DashboardOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<DashboardOptions>();
+        if (configure is not null) options.Configure(configure);
+        services.TryAddSingleton<IDashboardStore>(sp => DashboardStoreFactory.Create(sp.GetRequiredService<IOptions<DashboardOptions>>().Value));
+        return services;
+    }
+}
