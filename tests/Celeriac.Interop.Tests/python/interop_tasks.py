@@ -124,6 +124,16 @@ def add_one(x):
     return x + 1
 
 
+@app.task(name="py.flaky")
+def flaky(key):
+    """Only in Python: fails its first run for a key and succeeds after (the dashboard's retry test).
+    Counts runs in the Redis list key."""
+    runs = _recorder().rpush(key, "run")
+    if runs == 1:
+        raise ValueError("first run of " + key + " fails")
+    return runs
+
+
 @app.task(name="py.hostname", bind=True)
 def hostname(self):
     """Only in Python: the node name of the worker that ran it."""
