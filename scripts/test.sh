@@ -47,6 +47,10 @@ dotnet build Celeriac.slnx -c Release
 
 results=artifacts/test-results
 rm -rf "$results" && mkdir -p "$results"
+# The dashboard's browser tests (tests/Celeriac.Interop.Tests/Dashboard) save a screenshot of every page here,
+# and one of the page at the moment a scenario failed under failures/.
+screenshots=artifacts/screenshots
+rm -rf "$screenshots"
 status=0
 # .trx files are kept for inspection; the counts come from the one summary line VSTest prints per
 # test assembly ("Passed!  - Failed: 0, Passed: 12, Skipped: 0, Total: 12, ..."), which does not
@@ -61,5 +65,6 @@ read -r passed failed skipped < <(
 
 (( failed == 0 )) || status=1
 if (( passed + failed == 0 )); then echo "error: no tests ran" >&2; status=1; fi
+[[ -d $screenshots ]] && echo "dashboard screenshots: $(find "$screenshots" -name '*.png' | wc -l) in $PWD/$screenshots"
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $(( status == 0 ? 0 : 1 ))
