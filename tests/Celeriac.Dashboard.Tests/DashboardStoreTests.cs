@@ -8,7 +8,7 @@ namespace Celeriac.Dashboard.Tests;
 /// The store's behaviours, one suite for every store (<see cref="SqliteDashboardStoreTests"/>,
 /// <see cref="PostgresDashboardStoreTests"/>): each test gets a fresh, initialised, empty store.
 /// </summary>
-public abstract class DashboardStoreTests : IAsyncLifetime
+public abstract partial class DashboardStoreTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2026, 12, 7, 12, 0, 0, TimeSpan.Zero);
     private IDashboardStore? _store;

@@ -42,6 +42,12 @@ public interface IDashboardStore : IAsyncDisposable
     /// <summary>Minute rollups in [<paramref name="from"/>, <paramref name="to"/>), for one task name or all.</summary>
     Task<IReadOnlyList<MinuteRollup>> GetRollupsAsync(DateTimeOffset from, DateTimeOffset to, string? taskName = null, CancellationToken cancellationToken = default);
 
+    /// <summary>Appends one entry to the audit log of dashboard actions.</summary>
+    Task WriteAuditAsync(AuditEntry entry, CancellationToken cancellationToken = default);
+
+    /// <summary>The audit log, newest first, <paramref name="limit"/> (1..1000) at a time; <paramref name="cursor"/> is the previous page's <see cref="AuditPage.NextCursor"/>.</summary>
+    Task<AuditPage> QueryAuditAsync(int limit = 50, string? cursor = null, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes tasks (with their timelines) and rollups the policy no longer keeps; returns the tasks deleted.</summary>
     Task<long> PruneAsync(RetentionPolicy policy, CancellationToken cancellationToken = default);
 }

@@ -29,6 +29,8 @@ public sealed partial class PostgresDashboardStore : SqlDashboardStore
     private protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
+    private protected override string SerialKey => "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY";
+    private protected override string Real => "DOUBLE PRECISION";
     private protected override string Greatest => "GREATEST";
     private protected override string Least => "LEAST";
 

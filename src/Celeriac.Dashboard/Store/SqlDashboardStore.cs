@@ -9,8 +9,6 @@ namespace Celeriac.Dashboard.Store;
 /// </summary>
 public abstract partial class SqlDashboardStore : IDashboardStore
 {
-    private protected const int SchemaVersion = 1;
-
     /// <summary>Task columns in the order every upsert writes them.</summary>
     private protected static readonly string[] TaskColumns =
     [
@@ -47,7 +45,7 @@ public abstract partial class SqlDashboardStore : IDashboardStore
 
     private protected abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
-    /// <summary>The DDL of schema version 1, one statement each.</summary>
+    /// <summary>The DDL of schema version 1, one statement each (later versions: <see cref="Migration"/>).</summary>
     private protected abstract IReadOnlyList<string> SchemaStatements { get; }
 
     /// <summary>The SQL functions for the larger and smaller of two values.</summary>
@@ -75,7 +73,10 @@ public abstract partial class SqlDashboardStore : IDashboardStore
     private protected abstract Task<Dictionary<string, string>> NamesAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<string> ids, CancellationToken cancellationToken);
 
     /// <inheritdoc />
-    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    public Task InitializeAsync(CancellationToken cancellationToken = default) => InitializeAsync(SchemaVersion, cancellationToken);
+
+    /// <summary>Brings the schema to <paramref name="target"/> (tests build older stores with it).</summary>
+    internal async Task InitializeAsync(int target, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -84,11 +85,13 @@ public abstract partial class SqlDashboardStore : IDashboardStore
         var version = current is null or DBNull ? 0 : Convert.ToInt32(current, System.Globalization.CultureInfo.InvariantCulture);
         if (version > SchemaVersion)
             throw new InvalidOperationException($"The dashboard store holds schema version {version}; this Celeriac.Dashboard knows up to {SchemaVersion}.");
-        if (version < 1)
+        // Version 1 is the first schema; each later version is a list of changes to the one before, so a
+        // new file and an old one take the same path to the present.
+        for (var next = version + 1; next <= target; next++)
         {
-            foreach (var statement in SchemaStatements)
+            foreach (var statement in next == 1 ? SchemaStatements : Migration(next))
                 await ExecuteAsync(connection, tx, statement, cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection, tx, $"INSERT INTO dashboard_schema (version) VALUES ({SchemaVersion})", cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, tx, $"INSERT INTO dashboard_schema (version) VALUES ({next})", cancellationToken).ConfigureAwait(false);
         }
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -191,6 +194,13 @@ public abstract partial class SqlDashboardStore : IDashboardStore
     {
         await using var command = Command(connection, tx, sql, 0);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs one statement outside a batch (tests write rows of an older schema with it).</summary>
+    internal async Task ExecuteAsync(string sql, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, null, sql, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<object?> ScalarAsync(DbConnection connection, DbTransaction? tx, string sql, CancellationToken cancellationToken)

@@ -44,6 +44,8 @@ public sealed class SqliteDashboardStore : SqlDashboardStore
         finally { _writer.Release(); }
     }
 
+    private protected override string SerialKey => "INTEGER PRIMARY KEY";
+    private protected override string Real => "REAL";
     private protected override string Greatest => "MAX";
     private protected override string Least => "MIN";
 
