@@ -9,7 +9,7 @@ public sealed partial class DashboardBrowserTests
     /// <summary>Every element an action is started from; none is rendered in read-only mode.</summary>
     private const string ActionControls =
         "[data-testid^='action-'], [data-testid^='bulk-'], [data-testid='beat-run-now'], [data-testid='beat-pause'], " +
-        "[data-testid='beat-resume'], [data-testid='beat-edit'], [data-testid='queue-purge']";
+        "[data-testid='beat-resume'], [data-testid='beat-edit'], [data-testid='queue-purge'], [data-testid^='worker-action'], [data-testid='worker-shutdown']";
 
     [BrowserFact]
     public async Task HistoryIsStillThereAfterTheDashboardRestarts()

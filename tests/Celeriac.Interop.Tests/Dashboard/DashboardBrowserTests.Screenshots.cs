@@ -13,7 +13,7 @@ public sealed partial class DashboardBrowserTests
         await cluster.Api.PostAsync($"api/tasks/{chord.Body}/revoke");
         var pages = new (string Name, string Route, string Shown)[]
         {
-            ("overview", "#/", "overview-chart"),
+            ("overview", "#/", "overview-charts"),
             ("workers", "#/workers", "worker-row"),
             ("tasks", "#/tasks", "task-row"),
             ("task-detail", $"#/tasks/{chord.Body}", "workflow-node"),
