@@ -96,7 +96,7 @@ export function layoutWorkflow(workflow: Workflow): Layout {
 function kindOf(node: WorkflowNode, edges: WorkflowEdge[], groupSizes: Map<string, number>): NodeKind {
   if (edges.some((e) => e.kind === "chord" && e.to === node.id)) return "body";
   if (edges.some((e) => e.kind === "chord" && e.from === node.id)) return "header";
-  if (edges.some((e) => e.kind === "group" && (e.to === node.id || e.from === node.id))) return "group";
+  if (edges.some((e) => e.kind === "group" && e.to === node.id)) return "group";
   if (node.group_id && (groupSizes.get(node.group_id) ?? 0) > 1) return "group";
   return "chain";
 }
