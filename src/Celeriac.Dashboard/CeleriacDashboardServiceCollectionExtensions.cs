@@ -1,4 +1,5 @@
 using Celeriac.Dashboard;
+using Celeriac.Dashboard.Fleet;
 using Celeriac.Dashboard.Store;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -26,6 +27,10 @@ public static class CeleriacDashboardServiceCollectionExtensions
         var options = services.AddOptions<DashboardOptions>();
         if (configure is not null) options.Configure(configure);
         services.TryAddSingleton<IDashboardStore>(sp => DashboardStoreFactory.Create(sp.GetRequiredService<IOptions<DashboardOptions>>().Value));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<WorkerInspection>(); // fleet: the cached live inspect of workers
+        services.TryAddSingleton<WorkerControl>(); // fleet: worker actions through app.Control
+        services.TryAddSingleton<RuntimeHistogram>(); // fleet: /metrics' run-time histogram
         return services;
     }
 }
