@@ -1,5 +1,7 @@
 using Celeriac.Dashboard;
+using Celeriac.Dashboard.Security;
 using Celeriac.Dashboard.Store;
+using Celeriac.Dashboard.Web;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -26,6 +28,9 @@ public static class CeleriacDashboardServiceCollectionExtensions
         var options = services.AddOptions<DashboardOptions>();
         if (configure is not null) options.Configure(configure);
         services.TryAddSingleton<IDashboardStore>(sp => DashboardStoreFactory.Create(sp.GetRequiredService<IOptions<DashboardOptions>>().Value));
+        services.AddAntiforgery(); // the actions' cross-site token (CrossSiteCheck)
+        services.TryAddSingleton<AuditLog>();
+        DashboardOpenApi.Register(services);
         return services;
     }
 }
