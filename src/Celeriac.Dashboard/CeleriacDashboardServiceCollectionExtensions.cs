@@ -1,6 +1,8 @@
 using Celeriac.Dashboard;
 using Celeriac.Dashboard.Fleet;
+using Celeriac.Dashboard.Security;
 using Celeriac.Dashboard.Store;
+using Celeriac.Dashboard.Web;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -31,6 +33,9 @@ public static class CeleriacDashboardServiceCollectionExtensions
         services.TryAddSingleton<WorkerInspection>(); // fleet: the cached live inspect of workers
         services.TryAddSingleton<WorkerControl>(); // fleet: worker actions through app.Control
         services.TryAddSingleton<RuntimeHistogram>(); // fleet: /metrics' run-time histogram
+        services.AddAntiforgery(); // the actions' cross-site token (CrossSiteCheck)
+        services.TryAddSingleton<AuditLog>();
+        DashboardOpenApi.Register(services);
         return services;
     }
 }

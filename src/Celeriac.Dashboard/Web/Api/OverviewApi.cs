@@ -16,7 +16,7 @@ internal static class OverviewApi
                 var chosen = OverviewWindow.Parse(window);
                 var now = time.GetUtcNow();
                 var (from, to) = chosen.Bounds(now);
-                var rollups = await store.GetRollupsAsync(from, to, string.IsNullOrEmpty(name) ? null : name, context.RequestAborted).ConfigureAwait(false);
+                var rollups = await store.GetRollupsAsync(from, to, string.IsNullOrEmpty(name) ? null : name, cancellationToken: context.RequestAborted).ConfigureAwait(false);
                 var workers = await store.GetWorkersAsync(context.RequestAborted).ConfigureAwait(false);
                 var online = workers.Count(w => WorkerLiveness.IsOnline(w, now));
                 return FleetResults.Json(OverviewBuilder.Build(chosen, from, to, rollups, online));
