@@ -1,5 +1,4 @@
 using Celeriac.Dashboard;
-using Celeriac.Dashboard.Security;
 using Celeriac.Dashboard.Store;
 using Celeriac.Dashboard.Web;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -29,7 +28,6 @@ public static class CeleriacDashboardServiceCollectionExtensions
         if (configure is not null) options.Configure(configure);
         services.TryAddSingleton<IDashboardStore>(sp => DashboardStoreFactory.Create(sp.GetRequiredService<IOptions<DashboardOptions>>().Value));
         services.AddAntiforgery(); // the actions' cross-site token (CrossSiteCheck)
-        services.TryAddSingleton<AuditLog>();
         DashboardOpenApi.Register(services);
         return services;
     }
