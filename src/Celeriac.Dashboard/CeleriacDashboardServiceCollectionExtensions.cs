@@ -2,6 +2,7 @@ using Celeriac.Dashboard;
 using Celeriac.Dashboard.Fleet;
 using Celeriac.Dashboard.Ingestion;
 using Celeriac.Dashboard.Store;
+using Celeriac.Dashboard.Web;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -39,6 +40,8 @@ public static class CeleriacDashboardServiceCollectionExtensions
         services.TryAddSingleton<WorkerInspection>(); // fleet: the cached live inspect of workers
         services.TryAddSingleton<WorkerControl>(); // fleet: worker actions through app.Control
         services.TryAddSingleton<RuntimeHistogram>(); // fleet: /metrics' run-time histogram
+        services.AddAntiforgery(); // the actions' cross-site token (CrossSiteCheck)
+        DashboardOpenApi.Register(services);
         return services;
     }
 }

@@ -29,6 +29,7 @@ public abstract partial class SqlDashboardStore
         Equal("queue", query.Queue);
         Equal("id", query.Id);
         Equal("root_id", query.RootId);
+        Equal("group_id", query.GroupId);
         if (query.From is { } from) { where.Add("first_seen >= @from"); args.Add(("@from", TaskRow.Unix(from))); }
         if (query.To is { } to) { where.Add("first_seen < @to"); args.Add(("@to", TaskRow.Unix(to))); }
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);

@@ -29,6 +29,7 @@ public abstract partial class SqlDashboardStore : IDashboardStore
         "CREATE INDEX tasks_worker ON tasks (worker, first_seen, seq)",
         "CREATE INDEX tasks_queue ON tasks (queue, first_seen, seq)",
         "CREATE INDEX tasks_root ON tasks (root_id, first_seen, seq)",
+        "CREATE INDEX tasks_group ON tasks (group_id, first_seen, seq)", // a workflow's group members (they do not share a root)
     ];
 
     /// <summary>The rollup table, in the store's integer and float types.</summary>
