@@ -74,7 +74,7 @@ internal static class DashboardGuard
         try
         {
             // Not the request's token: a client that hangs up after asking still gets its action recorded.
-            await context.RequestServices.GetRequiredService<AuditLog>().WriteAsync(entry, CancellationToken.None).ConfigureAwait(false);
+            await context.RequestServices.GetRequiredService<IDashboardStore>().WriteAuditAsync(entry, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e)
         {

@@ -1,4 +1,3 @@
-using Celeriac.Dashboard.Security;
 using Celeriac.Dashboard.Store;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -16,10 +15,10 @@ internal static class AuditApi
             if (!QueryValues.TryInt(limit, 50, 1, 1000, out var size)) return ApiError.BadRequest(context, "limit must be a whole number from 1 to 1000");
             try
             {
-                var page = await context.RequestServices.GetRequiredService<AuditLog>().QueryAsync(size, cursor, context.RequestAborted).ConfigureAwait(false);
+                var page = await context.RequestServices.GetRequiredService<IDashboardStore>().QueryAuditAsync(size, cursor, context.RequestAborted).ConfigureAwait(false);
                 return Results.Json(new AuditPageJson(page.Entries, page.NextCursor), DashboardJson.Options);
             }
-            catch (FormatException)
+            catch (Exception e) when (e is FormatException or ArgumentException)
             {
                 return ApiError.BadRequest(context, "cursor is not one this API returned");
             }

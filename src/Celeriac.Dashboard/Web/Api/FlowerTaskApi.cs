@@ -87,7 +87,7 @@ internal static class FlowerTaskApi
         var options = context.RequestServices.GetRequiredService<IOptions<DashboardOptions>>().Value;
         var now = DateTimeOffset.UtcNow;
         var names = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var r in await store.GetRollupsAsync(now - (options.Retention.MaxAge ?? TimeSpan.FromDays(7)), now.AddMinutes(1), null, cancellationToken: context.RequestAborted).ConfigureAwait(false))
+        foreach (var r in await store.GetRollupsAsync(now - (options.Retention.MaxAge ?? TimeSpan.FromDays(7)), now.AddMinutes(1), null, null, context.RequestAborted).ConfigureAwait(false))
             names.Add(r.TaskName);
         foreach (var t in (await store.QueryTasksAsync(new TaskQuery { Limit = 1000 }, context.RequestAborted).ConfigureAwait(false)).Tasks)
             if (t.Name is not null) names.Add(t.Name);

@@ -2,6 +2,7 @@ using Celeriac.Dashboard.Fleet;
 using Celeriac.Dashboard.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
 namespace Celeriac.Dashboard.Web.Api;
@@ -14,14 +15,14 @@ internal static class QueueApi
 {
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/fleet/queues", (HttpContext context, CeleriacApp app, WorkerInspection inspection) =>
+        api.MapGet("/fleet/queues", (HttpContext context, [FromServices] CeleriacApp app, WorkerInspection inspection) =>
             FleetResults.RunAsync(context, async () =>
             {
                 var live = await WorkerApi.LiveOrNullAsync(inspection, context.RequestAborted).ConfigureAwait(false);
                 return FleetResults.Json(await QueueView.RowsAsync(app, live, [], _ => (null, null), context.RequestAborted).ConfigureAwait(false));
             }));
 
-        api.MapPost("/fleet/queues/{name}/purge", (HttpContext context, string name, CeleriacApp app) =>
+        api.MapPost("/fleet/queues/{name}/purge", (HttpContext context, string name, [FromServices] CeleriacApp app) =>
             FleetResults.RunAsync(context, async () =>
             {
                 var body = await FleetResults.BodyAsync(context.Request).ConfigureAwait(false);
@@ -32,7 +33,7 @@ internal static class QueueApi
             })).AsAction("queue.purge");
 
         // Flower's: the queues the workers consume, with their depth.
-        api.MapGet("/queues/length", (HttpContext context, CeleriacApp app, WorkerInspection inspection) =>
+        api.MapGet("/queues/length", (HttpContext context, [FromServices] CeleriacApp app, WorkerInspection inspection) =>
             FleetResults.RunAsync(context, async () =>
             {
                 var live = await WorkerApi.LiveOrNullAsync(inspection, context.RequestAborted).ConfigureAwait(false);
