@@ -81,7 +81,7 @@ export function layoutWorkflow(workflow: Workflow): Layout {
     const offset = ((tallest - ids.length) * (NodeHeight + GapY)) / 2;
     ids.forEach((id, i) => {
       const node = byId.get(id)!;
-      placed.set(id, { node, kind: kindOf(node, edges, groupSizes), layer: l, x: Margin + l * (NodeWidth + GapX), y: Margin + offset + i * (NodeHeight + GapY) });
+      placed.set(id, { node, kind: node.kind ?? kindOf(node, edges, groupSizes), layer: l, x: Margin + l * (NodeWidth + GapX), y: Margin + offset + i * (NodeHeight + GapY) });
     });
   });
 
