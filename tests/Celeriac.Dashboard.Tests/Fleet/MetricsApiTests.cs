@@ -31,20 +31,30 @@ public sealed class MetricsApiTests(FleetCluster cluster)
     [Fact]
     public async Task The_runtime_histogram_adds_each_completed_minute_once()
     {
-        var time = new ManualTime(new DateTimeOffset(2026, 1, 1, 12, 0, 30, TimeSpan.Zero));
-        var store = new CountingStore();
+        var start = new DateTimeOffset(2026, 1, 1, 12, 0, 30, TimeSpan.Zero);
+        var time = new ManualTime(start);
+        var file = Path.Combine(Path.GetTempPath(), $"celeriac-histogram-{Guid.NewGuid():N}.db");
+        await using var store = new SqliteDashboardStore(file);
+        await store.InitializeAsync();
         var histogram = new RuntimeHistogram(time);
+        await store.WriteAsync(new DashboardBatch { Tasks = [Finished("h1", start), Finished("h2", start.AddMinutes(1))] });
 
         var first = await histogram.ReadAsync(store, CancellationToken.None);
-        time.Now = time.Now.AddMinutes(2);
+        time.Now = start.AddMinutes(2);
         var second = await histogram.ReadAsync(store, CancellationToken.None);
         var again = await histogram.ReadAsync(store, CancellationToken.None);
+        await store.WriteAsync(new DashboardBatch { Tasks = [Finished("h3", start.AddMinutes(2))] });
+        time.Now = start.AddMinutes(3);
+        var third = await histogram.ReadAsync(store, CancellationToken.None);
 
-        first.Should().BeEmpty("nothing completed since the start");
-        second["t"].Counts.Sum().Should().Be(2, "the minutes 12:00 and 12:01, one run each");
+        first.Should().BeEmpty("no minute completed since the start");
+        second["t"].Counts.Sum().Should().Be(2, "the minutes 12:00 (the one it started in) and 12:01 completed");
         again["t"].Counts.Sum().Should().Be(2, "a minute is added once");
-        store.Reads.Should().Equal((new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 1, 1, 12, 2, 0, TimeSpan.Zero)));
+        third["t"].Counts.Sum().Should().Be(3);
+        third["t"].Sum.Should().BeApproximately(0.3, 1e-9);
     }
+
+    private static TaskEvent Finished(string id, DateTimeOffset at) => new(id, "SUCCESS", at) { Name = "t", Runtime = 0.1 };
 
     [Fact]
     public void Prometheus_text_escapes_labels_and_writes_infinity()
@@ -60,33 +70,5 @@ public sealed class MetricsApiTests(FleetCluster cluster)
         public DateTimeOffset Now { get; set; } = now;
 
         public override DateTimeOffset GetUtcNow() => Now;
-    }
-
-    /// <summary>A store with one one-run rollup per minute asked for, recording the ranges read.</summary>
-    private sealed class CountingStore : IDashboardStore
-    {
-        public List<(DateTimeOffset, DateTimeOffset)> Reads { get; } = [];
-
-        public Task<IReadOnlyList<MinuteRollup>> GetRollupsAsync(DateTimeOffset from, DateTimeOffset to, string? taskName = null, CancellationToken cancellationToken = default)
-        {
-            Reads.Add((from, to));
-            var rollups = new List<MinuteRollup>();
-            for (var minute = from; minute < to; minute = minute.AddMinutes(1))
-            {
-                var counts = new long[RuntimeBuckets.UpperBounds.Count];
-                counts[0] = 1;
-                rollups.Add(new MinuteRollup(minute, "t", 1, 0, 0, 0.001, counts));
-            }
-            return Task.FromResult<IReadOnlyList<MinuteRollup>>(rollups);
-        }
-
-        public Task InitializeAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
-        public Task WriteAsync(DashboardBatch batch, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-        public Task<TaskPage> QueryTasksAsync(TaskQuery query, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-        public Task<TaskDetail?> GetTaskAsync(string taskId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-        public Task<IReadOnlyList<TaskRecord>> GetWorkflowAsync(string rootId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-        public Task<IReadOnlyList<WorkerRecord>> GetWorkersAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
-        public Task<long> PruneAsync(RetentionPolicy policy, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

@@ -14,7 +14,7 @@ public sealed class OverviewApiTests(FleetCluster cluster)
         var now = DateTimeOffset.UtcNow;
         var tasks = new List<TaskEvent>();
         for (var i = 0; i < 10; i++)
-            tasks.Add(new TaskEvent($"ov-ok-{i}", "SUCCESS", now) { Name = "overview.fast", Runtime = 0.004 });
+            tasks.Add(new TaskEvent($"ov-ok-{i}", "SUCCESS", now) { Name = "overview.fast", Runtime = 0.004, Queue = "ov-queue" });
         tasks.Add(new TaskEvent("ov-slow", "SUCCESS", now) { Name = "overview.slow", Runtime = 1.5 });
         tasks.Add(new TaskEvent("ov-bad", "FAILURE", now) { Name = "overview.slow", Runtime = 0.3 });
         await cluster.Store.WriteAsync(new DashboardBatch { Tasks = [.. tasks] });
@@ -22,6 +22,7 @@ public sealed class OverviewApiTests(FleetCluster cluster)
         var overview = (await cluster.GetJsonAsync("api/overview?window=15m"))!;
         var day = (await cluster.GetJsonAsync("api/overview?window=24h"))!;
         var named = (await cluster.GetJsonAsync("api/overview?window=1h&name=overview.slow"))!;
+        var byQueue = (await cluster.GetJsonAsync("api/overview?window=15m&queue=ov-queue"))!;
         var bad = await cluster.Http.GetAsync("api/overview?window=2h");
 
         ((double)overview["step_seconds"]!).Should().Be(60);
@@ -40,6 +41,9 @@ public sealed class OverviewApiTests(FleetCluster cluster)
         ((double)day["step_seconds"]!).Should().Be(900);
         day["series"]!.AsArray().Should().HaveCount(96);
         named["by_task"]!.AsArray().Select(t => (string)t!["name"]!).Should().Equal("overview.slow");
+        var queueRow = overview["by_queue"]!.AsArray().Single(q => (string)q!["queue"]! == "ov-queue")!;
+        ((long)queueRow["succeeded"]!).Should().Be(10);
+        byQueue["by_task"]!.AsArray().Select(t => (string)t!["name"]!).Should().Equal("overview.fast");
         bad.StatusCode.Should().Be(HttpStatusCode.BadRequest);
     }
 }

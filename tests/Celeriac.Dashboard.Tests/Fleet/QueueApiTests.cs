@@ -38,6 +38,23 @@ public sealed class QueueApiTests(FleetCluster cluster)
     }
 
     [RedisFact]
+    public async Task A_queue_tasks_came_from_is_listed_with_its_rates_over_the_last_minute()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var lastMinute = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerMinute, TimeSpan.Zero).AddMinutes(-1).AddSeconds(10);
+        var events = new List<Store.TaskEvent>();
+        for (var i = 0; i < 6; i++) events.Add(new Store.TaskEvent($"rate-{i}", "RECEIVED", lastMinute) { Name = "rate.task", Queue = "fleet-rates" });
+        for (var i = 0; i < 3; i++) events.Add(new Store.TaskEvent($"rate-{i}", "SUCCESS", lastMinute.AddSeconds(1)) { Runtime = 0.5 });
+        await cluster.Store.WriteAsync(new Store.DashboardBatch { Tasks = [.. events] });
+
+        var queue = await QueueAsync("fleet-rates");
+
+        ((double)queue["rate_in"]!).Should().BeApproximately(0.1, 1e-9, "6 received in the last minute");
+        ((double)queue["rate_out"]!).Should().BeApproximately(0.05, 1e-9, "3 finished in the last minute");
+        ((long)queue["messages"]!).Should().Be(0);
+    }
+
+    [RedisFact]
     public async Task Flowers_queue_lengths_list_the_known_queues()
     {
         var lengths = (await cluster.GetJsonAsync("api/queues/length"))!["active_queues"]!.AsArray();

@@ -1,5 +1,6 @@
 using Celeriac.Dashboard.Fleet;
 using Celeriac.Dashboard.Security;
+using Celeriac.Dashboard.Store;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -15,11 +16,12 @@ internal static class QueueApi
 {
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/fleet/queues", (HttpContext context, [FromServices] CeleriacApp app, WorkerInspection inspection) =>
+        api.MapGet("/fleet/queues", (HttpContext context, [FromServices] CeleriacApp app, WorkerInspection inspection, IDashboardStore store, TimeProvider time) =>
             FleetResults.RunAsync(context, async () =>
             {
                 var live = await WorkerApi.LiveOrNullAsync(inspection, context.RequestAborted).ConfigureAwait(false);
-                return FleetResults.Json(await QueueView.RowsAsync(app, live, [], _ => (null, null), context.RequestAborted).ConfigureAwait(false));
+                var activity = await QueueActivity.ReadAsync(store, time.GetUtcNow(), context.RequestAborted).ConfigureAwait(false);
+                return FleetResults.Json(await QueueView.RowsAsync(app, live, activity.Seen, activity.RatesOf, context.RequestAborted).ConfigureAwait(false));
             }));
 
         api.MapPost("/fleet/queues/{name}/purge", (HttpContext context, string name, [FromServices] CeleriacApp app) =>
