@@ -89,7 +89,7 @@ public sealed partial class ClientBundleSizeTests(ITestOutputHelper output)
     private static int Gzip(byte[] bytes)
     {
         using var sink = new MemoryStream();
-        using (var gzip = new GZipStream(sink, CompressionLevel.Optimal)) gzip.Write(bytes);
+        using (var gzip = new GZipStream(sink, CompressionLevel.Optimal, leaveOpen: true)) gzip.Write(bytes);
         return (int)sink.Length;
     }
 }
