@@ -46,6 +46,7 @@ public abstract partial class DashboardStoreTests
         var rollup = (await upgraded.GetRollupsAsync(DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddHours(1))).Should().ContainSingle().Subject;
         rollup.Succeeded.Should().Be(3);
         rollup.RuntimeCounts[8].Should().Be(4);
+        rollup.Queue.Should().BeNull("rollups from before queues were kept have none");
         await upgraded.WriteAsync(new DashboardBatch { Tasks = [Received("new", 0)] });
         (await upgraded.GetTaskAsync("new")).Should().NotBeNull();
     }

@@ -13,6 +13,9 @@ public abstract partial class DashboardStoreTests : IAsyncLifetime
     private static readonly DateTimeOffset T0 = new(2026, 12, 7, 12, 0, 0, TimeSpan.Zero);
     private IDashboardStore? _store;
 
+    /// <summary>The stores' clock (workers' heartbeats are judged by it): 5 s after <see cref="T0"/> unless a test moves it.</summary>
+    protected ManualClock Clock { get; } = new(T0.AddSeconds(5));
+
     protected IDashboardStore Store => _store!;
 
     /// <summary>A new store on empty storage, not yet initialised; the same <paramref name="reopen"/> key opens the same storage.</summary>
@@ -20,7 +23,7 @@ public abstract partial class DashboardStoreTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _store = await CreateStoreAsync();
+        _store = await CreateStoreAsync(new DashboardStoreOptions { TimeProvider = Clock });
         await _store.InitializeAsync();
     }
 
@@ -277,7 +280,7 @@ public abstract partial class DashboardStoreTests : IAsyncLifetime
         (await AllAsync(new TaskQuery { Ascending = true })).Select(t => t.Id).Should().Equal("t4", "t5", "t6", "t7", "t8", "t9");
         (await Store.GetTaskAsync("t0")).Should().BeNull();
         (await AllAsync(new TaskQuery { Text = "word0" })).Should().BeEmpty();
-        (await Store.GetRollupsAsync(T0.AddHours(-1), T0.AddHours(1))).Should().BeEmpty(); // its minute was older too
+        (await Store.GetRollupsAsync(T0.AddHours(-1), T0.AddHours(1))).Should().OnlyContain(r => r.Minute >= T0.AddMinutes(4) && r.Succeeded == 0); // t0's success was older too
 
         (await Store.PruneAsync(new RetentionPolicy { MaxTasks = 2 })).Should().Be(4);
         (await AllAsync(new TaskQuery { Ascending = true })).Select(t => t.Id).Should().Equal("t8", "t9");
@@ -305,9 +308,12 @@ public abstract partial class DashboardStoreTests : IAsyncLifetime
         var rollups = await Store.GetRollupsAsync(T0, T0.AddMinutes(2));
         rollups.Select(r => (r.Minute, r.TaskName, r.Succeeded, r.Failed, r.Retried)).Should().Equal(
             (T0, "tasks.add", 50L, 0L, 1L),
+            (T0, "tasks.mul", 0L, 0L, 0L), // received only
             (T0.AddMinutes(1), "tasks.add", 50L, 0L, 0L),
             (T0.AddMinutes(1), "tasks.mul", 0L, 1L, 0L));
-        rollups[1].RuntimeSum.Should().BeApproximately(40 * 0.004 + 10 * 3, 1e-9);
+        rollups[0].Received.Should().Be(101);
+        rollups.Should().OnlyContain(r => r.Queue == "celery");
+        rollups[2].RuntimeSum.Should().BeApproximately(40 * 0.004 + 10 * 3, 1e-9);
 
         var add = await Store.GetRollupsAsync(T0, T0.AddMinutes(2), "tasks.add");
         add.Should().HaveCount(2);
@@ -339,6 +345,7 @@ public abstract partial class DashboardStoreTests : IAsyncLifetime
         a.Processed.Should().Be(12);
         a.LoadAverage.Should().Be("[0.5, 0.4, 0.3]");
         workers[1].Online.Should().BeFalse();
+        workers[1].OfflineSince.Should().Be(T0.AddSeconds(5));
         workers[1].SoftwareIdent.Should().Be("celeriac");
     }
 

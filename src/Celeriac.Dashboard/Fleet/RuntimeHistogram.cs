@@ -22,7 +22,7 @@ internal sealed class RuntimeHistogram(TimeProvider time)
             var upTo = MinuteOf(time.GetUtcNow());
             if (upTo > _readUpTo)
             {
-                foreach (var rollup in await store.GetRollupsAsync(_readUpTo, upTo, null, cancellationToken).ConfigureAwait(false))
+                foreach (var rollup in await store.GetRollupsAsync(_readUpTo, upTo, cancellationToken: cancellationToken).ConfigureAwait(false))
                 {
                     var (counts, sum) = _byTask.TryGetValue(rollup.TaskName, out var known) ? known : (new long[RuntimeBuckets.UpperBounds.Count], 0);
                     for (var i = 0; i < counts.Length; i++) counts[i] += rollup.RuntimeCounts[i];

@@ -12,17 +12,15 @@ namespace Celeriac.Dashboard.Fleet;
 /// </summary>
 internal static class WorkerView
 {
-    public static IReadOnlyList<WorkerRow> Rows(IReadOnlyList<WorkerRecord> stored, WorkerSnapshot? live, DateTimeOffset now, TimeSpan offlineRetention)
+    /// <param name="stored">The store's workers: online computed from heartbeats, long-offline ones already aged out.</param>
+    /// <param name="live">The latest inspect, or null when the broker did not answer.</param>
+    public static IReadOnlyList<WorkerRow> Rows(IReadOnlyList<WorkerRecord> stored, WorkerSnapshot? live)
     {
         var rows = new Dictionary<string, WorkerRow>(StringComparer.Ordinal);
         foreach (var worker in stored)
-        {
-            var online = WorkerLiveness.IsOnline(worker, now);
-            if (!online && now - worker.LastHeartbeat > offlineRetention) continue; // aged out
-            rows[worker.Hostname] = new WorkerRow(worker.Hostname, online, worker.SoftwareIdent, worker.SoftwareVersion, worker.SoftwareSystem,
+            rows[worker.Hostname] = new WorkerRow(worker.Hostname, worker.Online, worker.SoftwareIdent, worker.SoftwareVersion, worker.SoftwareSystem,
                 Concurrency: null, worker.Active, worker.Processed, LoadAverage(worker.LoadAverage), worker.Frequency,
-                worker.LastHeartbeat.UtcDateTime, online ? null : worker.LastHeartbeat.UtcDateTime, Queues: null, Autoscale: null);
-        }
+                worker.LastHeartbeat.UtcDateTime, worker.OfflineSince?.UtcDateTime, Queues: null, Autoscale: null);
         if (live is not null)
             foreach (var node in live.Workers.Keys)
             {

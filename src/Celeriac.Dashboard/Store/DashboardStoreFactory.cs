@@ -5,7 +5,7 @@ internal static class DashboardStoreFactory
 {
     public static IDashboardStore Create(DashboardOptions options)
     {
-        var storeOptions = new DashboardStoreOptions { MaxPayloadLength = options.MaxPayloadLength };
+        var storeOptions = new DashboardStoreOptions { MaxPayloadLength = options.MaxPayloadLength, OfflineWorkerRetention = options.OfflineWorkerRetention };
         return string.IsNullOrWhiteSpace(options.PostgresConnectionString)
             ? new SqliteDashboardStore(options.SqlitePath, storeOptions)
             : new PostgresDashboardStore(options.PostgresConnectionString, storeOptions);

@@ -27,6 +27,13 @@ public interface IDashboardStore : IAsyncDisposable
     /// </summary>
     Task WriteAsync(DashboardBatch batch, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Adds what the result backend knows to stored tasks: ids and the queue and name fill in only where the events
+    /// left them empty; args, kwargs and result replace the stored text only when longer (the events' reprs are cut
+    /// at 1,024 characters). Cut at <see cref="DashboardStoreOptions.MaxPayloadLength"/>; unknown ids are ignored.
+    /// </summary>
+    Task EnrichAsync(IReadOnlyList<TaskEnrichment> tasks, CancellationToken cancellationToken = default);
+
     /// <summary>One page of tasks matching <paramref name="query"/>, sorted, with the cursor of the next page.</summary>
     Task<TaskPage> QueryTasksAsync(TaskQuery query, CancellationToken cancellationToken = default);
 
@@ -36,11 +43,15 @@ public interface IDashboardStore : IAsyncDisposable
     /// <summary>Every task of the workflow whose root is <paramref name="rootId"/> (the root included), oldest first.</summary>
     Task<IReadOnlyList<TaskRecord>> GetWorkflowAsync(string rootId, CancellationToken cancellationToken = default);
 
-    /// <summary>Every known worker, by hostname.</summary>
+    /// <summary>
+    /// Every known worker, online first, then by hostname. Online is computed: no worker-offline since its last
+    /// event and that event younger than twice its heartbeat interval (Celery's expiry window; 60 s when it never
+    /// said). Workers offline longer than <see cref="DashboardStoreOptions.OfflineWorkerRetention"/> are left out.
+    /// </summary>
     Task<IReadOnlyList<WorkerRecord>> GetWorkersAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Minute rollups in [<paramref name="from"/>, <paramref name="to"/>), for one task name or all.</summary>
-    Task<IReadOnlyList<MinuteRollup>> GetRollupsAsync(DateTimeOffset from, DateTimeOffset to, string? taskName = null, CancellationToken cancellationToken = default);
+    /// <summary>Minute rollups in [<paramref name="from"/>, <paramref name="to"/>), for one task name or all, one queue or all (per name and queue: sum them for a task's or a queue's view).</summary>
+    Task<IReadOnlyList<MinuteRollup>> GetRollupsAsync(DateTimeOffset from, DateTimeOffset to, string? taskName = null, string? queue = null, CancellationToken cancellationToken = default);
 
     /// <summary>Appends one entry to the audit log of dashboard actions.</summary>
     Task WriteAuditAsync(AuditEntry entry, CancellationToken cancellationToken = default);
@@ -48,6 +59,6 @@ public interface IDashboardStore : IAsyncDisposable
     /// <summary>The audit log, newest first, <paramref name="limit"/> (1..1000) at a time; <paramref name="cursor"/> is the previous page's <see cref="AuditPage.NextCursor"/>.</summary>
     Task<AuditPage> QueryAuditAsync(int limit = 50, string? cursor = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Deletes tasks (with their timelines) and rollups the policy no longer keeps; returns the tasks deleted.</summary>
+    /// <summary>Deletes tasks (with their timelines), rollups and offline workers the policy no longer keeps; returns the tasks deleted.</summary>
     Task<long> PruneAsync(RetentionPolicy policy, CancellationToken cancellationToken = default);
 }

@@ -31,6 +31,7 @@ public sealed partial class PostgresDashboardStore : SqlDashboardStore
 
     private protected override string SerialKey => "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY";
     private protected override string Real => "DOUBLE PRECISION";
+    private protected override string BigInt => "BIGINT";
     private protected override string Greatest => "GREATEST";
     private protected override string Least => "LEAST";
 
@@ -84,7 +85,7 @@ public sealed partial class PostgresDashboardStore : SqlDashboardStore
             columns[c] = TaskColumns[c] switch
             {
                 "state_at" or "first_seen" or "updated_at" => new double[rows.Count],
-                "runtime" or "eta" or "expires" or "received_at" or "started_at" or "finished_at" => new double?[rows.Count],
+                "runtime" or "eta" or "expires" or "received_at" or "started_at" or "finished_at" or "sent_at" => new double?[rows.Count],
                 "retries" => new int?[rows.Count],
                 _ => new string?[rows.Count],
             };
@@ -113,14 +114,14 @@ public sealed partial class PostgresDashboardStore : SqlDashboardStore
         await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private protected override async Task<Dictionary<string, string>> NamesAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    private protected override async Task<Dictionary<string, KnownTask>> KnownAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<string> ids, CancellationToken cancellationToken)
     {
-        var names = new Dictionary<string, string>(StringComparer.Ordinal);
-        await using var command = Command(connection, tx, "SELECT id, name FROM tasks WHERE id = ANY(@p0) AND name IS NOT NULL", 1);
+        var known = new Dictionary<string, KnownTask>(StringComparer.Ordinal);
+        await using var command = Command(connection, tx, "SELECT id, name, queue, sent_at, received_at FROM tasks WHERE id = ANY(@p0)", 1);
         command.Parameters[0].Value = ids.ToArray();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) names[reader.GetString(0)] = reader.GetString(1);
-        return names;
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) known[reader.GetString(0)] = ReadKnown(reader, 1);
+        return known;
     }
 
     /// <inheritdoc />

@@ -7,6 +7,8 @@ public sealed record RetentionPolicy
     public TimeSpan? MaxAge { get; init; }
     /// <summary>Only the newest this many tasks (by first seen order) are kept.</summary>
     public long? MaxTasks { get; init; }
-    /// <summary>The present, for <see cref="MaxAge"/>.</summary>
+    /// <summary>Workers offline (by worker-offline, or silent past their heartbeat expiry) longer than this are deleted.</summary>
+    public TimeSpan? OfflineWorkerRetention { get; init; }
+    /// <summary>The present, for <see cref="MaxAge"/> and <see cref="OfflineWorkerRetention"/>.</summary>
     public DateTimeOffset Now { get; init; } = DateTimeOffset.UtcNow;
 }

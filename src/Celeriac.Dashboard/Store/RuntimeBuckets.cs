@@ -31,12 +31,21 @@ public static class RuntimeBuckets
         return UpperBounds[^1];
     }
 
-    /// <summary>Sums the counts of several rollups (a window).</summary>
-    public static long[] Sum(IEnumerable<MinuteRollup> rollups)
+    /// <summary>Sums the run-time counts of several rollups (a window).</summary>
+    public static long[] Sum(IEnumerable<MinuteRollup> rollups) => Sum(rollups, r => r.RuntimeCounts);
+
+    /// <summary>Sums the queue-wait counts of several rollups (a window).</summary>
+    public static long[] SumWaits(IEnumerable<MinuteRollup> rollups) => Sum(rollups, r => r.WaitCounts);
+
+    private static long[] Sum(IEnumerable<MinuteRollup> rollups, Func<MinuteRollup, IReadOnlyList<long>> counts)
     {
+        ArgumentNullException.ThrowIfNull(rollups);
         var sum = new long[UpperBounds.Count];
         foreach (var r in rollups)
-            for (var i = 0; i < sum.Length; i++) sum[i] += r.RuntimeCounts[i];
+        {
+            var c = counts(r);
+            for (var i = 0; i < sum.Length; i++) sum[i] += c[i];
+        }
         return sum;
     }
 }

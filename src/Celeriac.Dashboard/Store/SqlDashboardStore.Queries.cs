@@ -8,7 +8,7 @@ public abstract partial class SqlDashboardStore
 {
     private const string TaskSelect =
         "SELECT seq, id, name, state, first_seen, updated_at, worker, queue, root_id, parent_id, group_id, args, kwargs, " +
-        "result, exception, traceback, runtime, retries, eta, expires, received_at, started_at, finished_at FROM tasks";
+        "result, exception, traceback, runtime, retries, eta, expires, received_at, started_at, finished_at, sent_at FROM tasks";
 
     /// <inheritdoc />
     public async Task<TaskPage> QueryTasksAsync(TaskQuery query, CancellationToken cancellationToken = default)
@@ -29,6 +29,7 @@ public abstract partial class SqlDashboardStore
         Equal("queue", query.Queue);
         Equal("id", query.Id);
         Equal("root_id", query.RootId);
+        Equal("group_id", query.GroupId);
         if (query.From is { } from) { where.Add("first_seen >= @from"); args.Add(("@from", TaskRow.Unix(from))); }
         if (query.To is { } to) { where.Add("first_seen < @to"); args.Add(("@to", TaskRow.Unix(to))); }
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -65,7 +66,7 @@ public abstract partial class SqlDashboardStore
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                keys.Add((reader.GetInt64(0), reader.GetValue(23)));
+                keys.Add((reader.GetInt64(0), reader.GetValue(24)));
                 tasks.Add(ReadTask(reader));
             }
         }
@@ -117,46 +118,78 @@ public abstract partial class SqlDashboardStore
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null,
-            "SELECT hostname, online, last_heartbeat, sw_ident, sw_ver, sw_sys, freq, active, processed, loadavg FROM workers ORDER BY hostname", 0);
+            "SELECT hostname, last_heartbeat, offline_since, sw_ident, sw_ver, sw_sys, freq, active, processed, loadavg FROM workers ORDER BY hostname", 0);
+        var now = TaskRow.Unix(Options.TimeProvider.GetUtcNow());
+        var retention = Options.OfflineWorkerRetention.TotalSeconds;
         var workers = new List<WorkerRecord>();
         await using var r = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
+            var last = r.GetDouble(1);
+            double? freq = r.IsDBNull(6) ? null : r.GetDouble(6);
+            var offlineSince = OfflineSince(last, r.IsDBNull(2) ? null : r.GetDouble(2), freq, now);
+            if (offlineSince is { } since && now - since > retention) continue;
             workers.Add(new WorkerRecord
             {
                 Hostname = r.GetString(0),
-                Online = Convert.ToInt32(r.GetValue(1), CultureInfo.InvariantCulture) != 0,
-                LastHeartbeat = TaskRow.FromUnix(r.GetDouble(2)),
+                Online = offlineSince is null,
+                OfflineSince = offlineSince is { } s ? TaskRow.FromUnix(s) : null,
+                LastHeartbeat = TaskRow.FromUnix(last),
                 SoftwareIdent = Text(r, 3),
                 SoftwareVersion = Text(r, 4),
                 SoftwareSystem = Text(r, 5),
-                Frequency = r.IsDBNull(6) ? null : r.GetDouble(6),
+                Frequency = freq,
                 Active = r.IsDBNull(7) ? null : Convert.ToInt32(r.GetValue(7), CultureInfo.InvariantCulture),
                 Processed = r.IsDBNull(8) ? null : Convert.ToInt64(r.GetValue(8), CultureInfo.InvariantCulture),
                 LoadAverage = Text(r, 9),
             });
         }
-        return workers;
+        return [.. workers.OrderBy(w => w.Online ? 0 : 1).ThenBy(w => w.Hostname, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Celery's <c>HEARTBEAT_EXPIRE_WINDOW</c>: a worker is gone once silent for twice its heartbeat interval.</summary>
+    private const double HeartbeatExpiry = 2;
+
+    /// <summary>Celery's default heartbeat interval, for a worker that never said its own.</summary>
+    private const double DefaultFrequency = 60;
+
+    /// <summary>When a worker went offline (its worker-offline, else its heartbeat's expiry once past), or null while online.</summary>
+    private static double? OfflineSince(double lastEvent, double? offlineEvent, double? freq, double now)
+    {
+        if (offlineEvent is { } off) return off;
+        var expires = lastEvent + HeartbeatExpiry * (freq is > 0 ? freq.Value : DefaultFrequency);
+        return now >= expires ? expires : null;
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<MinuteRollup>> GetRollupsAsync(DateTimeOffset from, DateTimeOffset to, string? taskName = null, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<MinuteRollup>> GetRollupsAsync(DateTimeOffset from, DateTimeOffset to, string? taskName = null, string? queue = null, CancellationToken cancellationToken = default)
     {
         var buckets = RuntimeBuckets.UpperBounds.Count;
-        var sql = $"SELECT minute, name, succeeded, failed, retried, runtime_sum, {string.Join(", ", Enumerable.Range(0, buckets).Select(i => $"b{i}"))} " +
-                  "FROM task_rollups WHERE minute >= @p0 AND minute < @p1" + (taskName is null ? "" : " AND name = @p2") + " ORDER BY minute, name";
+        var sql = new StringBuilder($"SELECT {string.Join(", ", RollupColumns)} FROM task_rollups WHERE minute >= @p0 AND minute < @p1");
+        if (taskName is not null) sql.Append(" AND name = @name");
+        if (queue is not null) sql.Append(" AND queue = @queue");
+        sql.Append(" ORDER BY minute, name, queue");
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, null, sql, taskName is null ? 2 : 3);
+        await using var command = Command(connection, null, sql.ToString(), 2);
         command.Parameters[0].Value = (long)Math.Floor(TaskRow.Unix(from) / 60) * 60;
         command.Parameters[1].Value = (long)Math.Ceiling(TaskRow.Unix(to));
-        if (taskName is not null) command.Parameters[2].Value = taskName;
+        if (taskName is not null) Add(command, "@name", taskName);
+        if (queue is not null) Add(command, "@queue", queue);
         var rollups = new List<MinuteRollup>();
         await using var r = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
+            // Columns: minute, name, queue, succeeded, failed, retried, received, runtime_sum, b…, wait_sum, w….
             var counts = new long[buckets];
-            for (var i = 0; i < buckets; i++) counts[i] = r.GetInt64(6 + i);
-            rollups.Add(new MinuteRollup(DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(0)), r.GetString(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetDouble(5), counts));
+            var waits = new long[buckets];
+            for (var i = 0; i < buckets; i++)
+            {
+                counts[i] = r.GetInt64(8 + i);
+                waits[i] = r.GetInt64(9 + buckets + i);
+            }
+            var q = r.GetString(2);
+            rollups.Add(new MinuteRollup(DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(0)), r.GetString(1), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5),
+                r.GetDouble(7), counts, q.Length == 0 ? null : q, r.GetInt64(6), r.GetDouble(8 + buckets), waits));
         }
         return rollups;
     }
@@ -183,6 +216,15 @@ public abstract partial class SqlDashboardStore
             boundary.Parameters[0].Value = Math.Max(0, max);
             if (await boundary.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is { } seq and not DBNull)
                 deleted += await DeleteTasksAsync(connection, tx, "seq <= @p0", Convert.ToInt64(seq, CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
+        }
+        if (policy.OfflineWorkerRetention is { } workerAge)
+        {
+            // The SQL twin of OfflineSince: worker-offline's time, else the heartbeat's expiry.
+            await using var workers = Command(connection, tx,
+                $"DELETE FROM workers WHERE COALESCE(offline_since, last_heartbeat + {HeartbeatExpiry.ToString(CultureInfo.InvariantCulture)} * " +
+                $"CASE WHEN freq > 0 THEN freq ELSE {DefaultFrequency.ToString(CultureInfo.InvariantCulture)} END) < @p0", 1);
+            workers.Parameters[0].Value = TaskRow.Unix(policy.Now - workerAge);
+            await workers.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return deleted;
@@ -238,6 +280,10 @@ public abstract partial class SqlDashboardStore
         command.Parameters.Add(p);
     }
 
+    /// <summary>Name, queue, sent_at, received_at from column <paramref name="first"/> on.</summary>
+    private protected static KnownTask ReadKnown(DbDataReader r, int first) =>
+        new(Text(r, first), Text(r, first + 1), r.IsDBNull(first + 2) ? null : r.GetDouble(first + 2), r.IsDBNull(first + 3) ? null : r.GetDouble(first + 3));
+
     private static string? Text(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 
     private static DateTimeOffset? Time(DbDataReader r, int i) => r.IsDBNull(i) ? null : TaskRow.FromUnix(r.GetDouble(i));
@@ -266,5 +312,6 @@ public abstract partial class SqlDashboardStore
         Received = Time(r, 20),
         Started = Time(r, 21),
         Finished = Time(r, 22),
+        Sent = Time(r, 23),
     };
 }

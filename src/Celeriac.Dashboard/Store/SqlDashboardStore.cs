@@ -14,7 +14,7 @@ public abstract partial class SqlDashboardStore : IDashboardStore
     [
         "id", "name", "state", "state_at", "first_seen", "updated_at", "worker", "queue", "root_id", "parent_id",
         "group_id", "args", "kwargs", "result", "exception", "traceback", "runtime", "retries", "eta", "expires",
-        "received_at", "started_at", "finished_at",
+        "received_at", "started_at", "finished_at", "sent_at",
     ];
 
     /// <summary>The task indexes both stores create: one per filter, each ending in the default sort and seq for keyset paging.</summary>
@@ -29,6 +29,7 @@ public abstract partial class SqlDashboardStore : IDashboardStore
         "CREATE INDEX tasks_worker ON tasks (worker, first_seen, seq)",
         "CREATE INDEX tasks_queue ON tasks (queue, first_seen, seq)",
         "CREATE INDEX tasks_root ON tasks (root_id, first_seen, seq)",
+        "CREATE INDEX tasks_group ON tasks (group_id, first_seen, seq)", // a workflow's group members (they do not share a root)
     ];
 
     /// <summary>The rollup table, in the store's integer and float types.</summary>
@@ -69,8 +70,8 @@ public abstract partial class SqlDashboardStore : IDashboardStore
     /// <summary>Writes the merged task rows and the timeline rows (inside <paramref name="tx"/>).</summary>
     private protected abstract Task WriteTasksAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<TaskRow> rows, IReadOnlyList<TaskEvent> events, CancellationToken cancellationToken);
 
-    /// <summary>The stored names of <paramref name="ids"/>.</summary>
-    private protected abstract Task<Dictionary<string, string>> NamesAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<string> ids, CancellationToken cancellationToken);
+    /// <summary>The stored name, queue, sent and received times of <paramref name="ids"/>.</summary>
+    private protected abstract Task<Dictionary<string, KnownTask>> KnownAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<string> ids, CancellationToken cancellationToken);
 
     /// <inheritdoc />
     public Task InitializeAsync(CancellationToken cancellationToken = default) => InitializeAsync(SchemaVersion, cancellationToken);
@@ -107,16 +108,17 @@ public abstract partial class SqlDashboardStore : IDashboardStore
         {
             var rows = TaskRow.Merge(batch.Tasks, Options.MaxPayloadLength);
             await WriteTasksAsync(connection, tx, rows, batch.Tasks, cancellationToken).ConfigureAwait(false);
-            var unnamed = RollupDelta.UnnamedIds(batch.Tasks, rows);
-            var names = unnamed.Count == 0 ? [] : await NamesAsync(connection, tx, unnamed, cancellationToken).ConfigureAwait(false);
-            foreach (var r in rows) if (r.Name is not null) names[r.Id] = r.Name;
-            await WriteRollupsAsync(connection, tx, RollupDelta.From(batch.Tasks, names), cancellationToken).ConfigureAwait(false);
+            // After the upsert the stored record holds this batch's fields too, so it is the whole truth.
+            var (known, missing) = RollupDelta.FromBatch(batch.Tasks, rows);
+            if (missing.Count > 0)
+                foreach (var (id, task) in await KnownAsync(connection, tx, missing, cancellationToken).ConfigureAwait(false)) known[id] = task;
+            await WriteRollupsAsync(connection, tx, RollupDelta.From(batch.Tasks, known), cancellationToken).ConfigureAwait(false);
         }
         if (batch.Workers.Count > 0) await WriteWorkersAsync(connection, tx, batch.Workers, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The upsert of one task row, parameters <c>@p0..@p22</c> in <see cref="TaskColumns"/> order, from <paramref name="source"/>.</summary>
+    /// <summary>The upsert of one task row, parameters <c>@p0..@p23</c> in <see cref="TaskColumns"/> order, from <paramref name="source"/>.</summary>
     private protected string TaskUpsert(string source)
     {
         static string Keep(string c) => $"{c} = COALESCE(excluded.{c}, tasks.{c})";
@@ -137,21 +139,23 @@ public abstract partial class SqlDashboardStore : IDashboardStore
     [
         r.Id, r.Name, r.State, r.StateAt, r.FirstSeen, r.Updated, r.Worker, r.Queue, r.RootId, r.ParentId,
         r.GroupId, r.Args, r.Kwargs, r.Result, r.Exception, r.Traceback, r.Runtime, r.Retries, r.Eta, r.Expires,
-        r.Received, r.Started, r.Finished,
+        r.Received, r.Started, r.Finished, r.Sent,
     ];
 
     private async Task WriteRollupsAsync(DbConnection connection, DbTransaction tx, List<RollupDelta> deltas, CancellationToken cancellationToken)
     {
         if (deltas.Count == 0) return;
-        var buckets = Enumerable.Range(0, RuntimeBuckets.UpperBounds.Count).Select(i => $"b{i}").ToArray();
-        var columns = new[] { "minute", "name", "succeeded", "failed", "retried", "runtime_sum" }.Concat(buckets).ToArray();
-        var adds = columns.Skip(2).Select(c => $"{c} = task_rollups.{c} + excluded.{c}");
+        var adds = RollupColumns.Skip(3).Select(c => $"{c} = task_rollups.{c} + excluded.{c}");
         await using var command = Command(connection, tx,
-            $"INSERT INTO task_rollups ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select((_, i) => $"@p{i}"))}) " +
-            $"ON CONFLICT (name, minute) DO UPDATE SET {string.Join(", ", adds)}", columns.Length);
+            $"INSERT INTO task_rollups ({string.Join(", ", RollupColumns)}) VALUES ({string.Join(", ", RollupColumns.Select((_, i) => $"@p{i}"))}) " +
+            $"ON CONFLICT (name, queue, minute) DO UPDATE SET {string.Join(", ", adds)}", RollupColumns.Length);
         foreach (var d in deltas)
         {
-            object?[] values = [d.Minute, d.Name, d.Succeeded, d.Failed, d.Retried, d.RuntimeSum, .. d.Counts.Cast<object?>()];
+            object?[] values =
+            [
+                d.Minute, d.Name, d.Queue, d.Succeeded, d.Failed, d.Retried, d.Received, d.RuntimeSum, .. d.Counts.Cast<object?>(),
+                d.WaitSum, .. d.WaitCounts.Cast<object?>(),
+            ];
             for (var i = 0; i < values.Length; i++) command.Parameters[i].Value = values[i] ?? DBNull.Value;
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -159,8 +163,10 @@ public abstract partial class SqlDashboardStore : IDashboardStore
 
     private static async Task WriteWorkersAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<WorkerUpdate> updates, CancellationToken cancellationToken)
     {
-        string[] columns = ["hostname", "online", "last_heartbeat", "sw_ident", "sw_ver", "sw_sys", "freq", "active", "processed", "loadavg"];
-        var sets = columns.Skip(3).Select(c => $"{c} = COALESCE(excluded.{c}, workers.{c})")
+        string[] columns = ["hostname", "online", "last_heartbeat", "offline_since", "sw_ident", "sw_ver", "sw_sys", "freq", "active", "processed", "loadavg"];
+        // The newest event decides online and offline_since (set by worker-offline, cleared by any later sign of life).
+        var sets = columns.Skip(4).Select(c => $"{c} = COALESCE(excluded.{c}, workers.{c})")
+            .Prepend("offline_since = CASE WHEN excluded.last_heartbeat >= workers.last_heartbeat THEN excluded.offline_since ELSE workers.offline_since END")
             .Prepend("online = CASE WHEN excluded.last_heartbeat >= workers.last_heartbeat THEN excluded.online ELSE workers.online END")
             .Prepend("last_heartbeat = CASE WHEN excluded.last_heartbeat >= workers.last_heartbeat THEN excluded.last_heartbeat ELSE workers.last_heartbeat END");
         await using var command = Command(connection, tx,
@@ -168,7 +174,7 @@ public abstract partial class SqlDashboardStore : IDashboardStore
             $"ON CONFLICT (hostname) DO UPDATE SET {string.Join(", ", sets)}", columns.Length);
         foreach (var w in updates)
         {
-            object?[] values = [w.Hostname, w.Online ? 1 : 0, TaskRow.Unix(w.Timestamp), w.SoftwareIdent, w.SoftwareVersion, w.SoftwareSystem, w.Frequency, w.Active, w.Processed, w.LoadAverage];
+            object?[] values = [w.Hostname, w.Online ? 1 : 0, TaskRow.Unix(w.Timestamp), w.Online ? null : TaskRow.Unix(w.Timestamp), w.SoftwareIdent, w.SoftwareVersion, w.SoftwareSystem, w.Frequency, w.Active, w.Processed, w.LoadAverage];
             for (var i = 0; i < values.Length; i++) command.Parameters[i].Value = values[i] ?? DBNull.Value;
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }

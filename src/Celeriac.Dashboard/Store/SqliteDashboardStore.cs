@@ -44,8 +44,17 @@ public sealed class SqliteDashboardStore : SqlDashboardStore
         finally { _writer.Release(); }
     }
 
+    /// <inheritdoc />
+    public override async Task EnrichAsync(IReadOnlyList<TaskEnrichment> tasks, CancellationToken cancellationToken = default)
+    {
+        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try { await base.EnrichAsync(tasks, cancellationToken).ConfigureAwait(false); }
+        finally { _writer.Release(); }
+    }
+
     private protected override string SerialKey => "INTEGER PRIMARY KEY";
     private protected override string Real => "REAL";
+    private protected override string BigInt => "INTEGER";
     private protected override string Greatest => "MAX";
     private protected override string Least => "MIN";
 
@@ -124,16 +133,18 @@ public sealed class SqliteDashboardStore : SqlDashboardStore
         }
     }
 
-    private protected override async Task<Dictionary<string, string>> NamesAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    private protected override async Task<Dictionary<string, KnownTask>> KnownAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<string> ids, CancellationToken cancellationToken)
     {
-        var names = new Dictionary<string, string>(StringComparer.Ordinal);
-        await using var command = Command(connection, tx, "SELECT name FROM tasks WHERE id = @p0", 1);
+        var known = new Dictionary<string, KnownTask>(StringComparer.Ordinal);
+        await using var command = Command(connection, tx, "SELECT name, queue, sent_at, received_at FROM tasks WHERE id = @p0", 1);
+        command.Prepare();
         foreach (var id in ids)
         {
             command.Parameters[0].Value = id;
-            if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string name) names[id] = name;
+            await using var r = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (await r.ReadAsync(cancellationToken).ConfigureAwait(false)) known[id] = ReadKnown(r, 0);
         }
-        return names;
+        return known;
     }
 
     /// <inheritdoc />

@@ -15,6 +15,8 @@ public sealed record TaskQuery
     public string? Id { get; init; }
     /// <summary>Exact root id.</summary>
     public string? RootId { get; init; }
+    /// <summary>Exact group id (the members of one group or chord header).</summary>
+    public string? GroupId { get; init; }
     /// <summary>First seen at or after.</summary>
     public DateTimeOffset? From { get; init; }
     /// <summary>First seen before.</summary>

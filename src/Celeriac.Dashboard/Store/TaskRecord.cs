@@ -11,10 +11,14 @@ public sealed record TaskRecord : TaskFields
     public required DateTimeOffset FirstSeen { get; init; }
     /// <summary>The timestamp of its latest event.</summary>
     public required DateTimeOffset Updated { get; init; }
+    /// <summary>When a client sent it (<c>task-sent</c>, sent only with <c>task_send_sent_event</c>).</summary>
+    public DateTimeOffset? Sent { get; init; }
     /// <summary>When it was received by a worker.</summary>
     public DateTimeOffset? Received { get; init; }
     /// <summary>When it started.</summary>
     public DateTimeOffset? Started { get; init; }
     /// <summary>When it reached a final state (success, failure, revoked, rejected).</summary>
     public DateTimeOffset? Finished { get; init; }
+    /// <summary>How long it waited in its queue: started − sent, or started − received when no <c>task-sent</c> was seen.</summary>
+    public TimeSpan? QueueWait => Started is { } started && (Sent ?? Received) is { } since ? started - since : null;
 }

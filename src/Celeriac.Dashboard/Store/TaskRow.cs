@@ -11,7 +11,7 @@ internal sealed class TaskRow(string id, string state, double at)
     public string State = state;
     public double StateAt = at, FirstSeen = at, Updated = at;
     public string? Name, Worker, Queue, RootId, ParentId, GroupId, Args, Kwargs, Result, Exception, Traceback;
-    public double? Runtime, Eta, Expires, Received, Started, Finished;
+    public double? Runtime, Eta, Expires, Sent, Received, Started, Finished;
     public int? Retries;
 
     public static List<TaskRow> Merge(IReadOnlyList<TaskEvent> events, int maxPayload)
@@ -54,6 +54,7 @@ internal sealed class TaskRow(string id, string state, double at)
         Expires = e.Expires is { } exp ? Unix(exp) : Expires;
         switch (e.State)
         {
+            case "PENDING": Sent = at; break;
             case "RECEIVED": Received = at; break;
             case "STARTED": Started = at; break;
             case "SUCCESS" or "FAILURE" or "REVOKED" or "REJECTED": Finished = at; break;

@@ -5,8 +5,10 @@ public sealed record WorkerRecord : WorkerFields
 {
     /// <summary>The node name.</summary>
     public required string Hostname { get; init; }
-    /// <summary>False after worker-offline (a dashboard also ages out silent ones by <see cref="LastHeartbeat"/>).</summary>
+    /// <summary>No worker-offline since its latest event, and that event younger than twice <see cref="WorkerFields.Frequency"/>.</summary>
     public required bool Online { get; init; }
+    /// <summary>When it went offline (its worker-offline, or when its last heartbeat expired); null while online.</summary>
+    public DateTimeOffset? OfflineSince { get; init; }
     /// <summary>Its latest event.</summary>
     public required DateTimeOffset LastHeartbeat { get; init; }
 }

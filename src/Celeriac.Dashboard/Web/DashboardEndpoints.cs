@@ -10,9 +10,11 @@ internal static class DashboardEndpoints
     public static void Map(RouteGroupBuilder group)
     {
         ClientAssets.Map(group);
+        DashboardOpenApi.Map(group);
         MetricsApi.Map(group); // /metrics and /healthcheck, beside the pages as Flower has them
         var api = group.MapGroup("/api");
         SessionApi.Map(api);
+        AuditApi.Map(api);
         LiveApi.Map(api);
         TaskApi.Map(api);
         WorkerApi.Map(api);

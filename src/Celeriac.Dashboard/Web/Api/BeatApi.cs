@@ -4,6 +4,7 @@ using Celeriac.Dashboard.Security;
 using Celeriac.Dashboard.Store;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
 namespace Celeriac.Dashboard.Web.Api;
@@ -16,28 +17,28 @@ internal static class BeatApi
 {
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/beat", (HttpContext context, CeleriacApp app, IDashboardStore store) =>
+        api.MapGet("/beat", (HttpContext context, [FromServices] CeleriacApp app, IDashboardStore store) =>
             FleetResults.RunAsync(context, async () => FleetResults.Json(await BeatView.RowsAsync(app, store, context.RequestAborted).ConfigureAwait(false))));
 
-        api.MapPost("/beat/{name}/pause", (HttpContext context, string name, CeleriacApp app, IDashboardStore store) =>
+        api.MapPost("/beat/{name}/pause", (HttpContext context, string name, [FromServices] CeleriacApp app, IDashboardStore store) =>
             FleetResults.RunAsync(context, async () =>
             {
                 await app.Beat.PauseAsync(name, context.RequestAborted).ConfigureAwait(false);
                 return FleetResults.Json(await RowAsync(app, store, name, context.RequestAborted).ConfigureAwait(false));
             })).AsAction("beat.pause");
 
-        api.MapPost("/beat/{name}/resume", (HttpContext context, string name, CeleriacApp app, IDashboardStore store) =>
+        api.MapPost("/beat/{name}/resume", (HttpContext context, string name, [FromServices] CeleriacApp app, IDashboardStore store) =>
             FleetResults.RunAsync(context, async () =>
             {
                 await app.Beat.ResumeAsync(name, context.RequestAborted).ConfigureAwait(false);
                 return FleetResults.Json(await RowAsync(app, store, name, context.RequestAborted).ConfigureAwait(false));
             })).AsAction("beat.resume");
 
-        api.MapPost("/beat/{name}/run", (HttpContext context, string name, CeleriacApp app) =>
+        api.MapPost("/beat/{name}/run", (HttpContext context, string name, [FromServices] CeleriacApp app) =>
             FleetResults.RunAsync(context, async () =>
                 FleetResults.Json(new { task_id = await app.Beat.RunNowAsync(name, context.RequestAborted).ConfigureAwait(false) }))).AsAction("beat.run");
 
-        api.MapPut("/beat/{name}", (HttpContext context, string name, CeleriacApp app, IDashboardStore store) =>
+        api.MapPut("/beat/{name}", (HttpContext context, string name, [FromServices] CeleriacApp app, IDashboardStore store) =>
             FleetResults.RunAsync(context, async () =>
             {
                 var entry = BeatEntryJson.Read(name, await FleetResults.BodyAsync(context.Request).ConfigureAwait(false));
@@ -46,7 +47,7 @@ internal static class BeatApi
             })).AsAction("beat.edit");
     }
 
-    private static async Task<BeatRow> RowAsync(CeleriacApp app, IDashboardStore store, string name, CancellationToken cancellationToken)
+    private static async Task<BeatRow> RowAsync([FromServices] CeleriacApp app, IDashboardStore store, string name, CancellationToken cancellationToken)
     {
         var info = (await app.Beat.ListAsync(BeatView.NextRuns, cancellationToken).ConfigureAwait(false)).FirstOrDefault(e => e.Entry.Name == name)
             ?? throw new KeyNotFoundException($"There is no beat entry '{name}'.");

@@ -36,7 +36,7 @@ internal static class FlowerWorkerApi
     /// Flower's worker list: per node the inspect replies (stats, active_queues, registered, …, timestamp);
     /// <c>status</c> gives <c>{node: alive}</c> instead; <c>refresh</c> inspects now (503 when that fails).
     /// </summary>
-    private static Task<IResult> ListAsync(HttpContext context, IDashboardStore store, WorkerInspection inspection, TimeProvider time) =>
+    private static Task<IResult> ListAsync(HttpContext context, IDashboardStore store, WorkerInspection inspection) =>
         FleetResults.RunAsync(context, async () =>
         {
             var args = await FlowerArguments.ReadAsync(context.Request).ConfigureAwait(false);
@@ -52,9 +52,8 @@ internal static class FlowerWorkerApi
             }
             if (args.Bool("status"))
             {
-                var now = time.GetUtcNow();
                 var alive = new JsonObject();
-                foreach (var worker in await store.GetWorkersAsync(context.RequestAborted).ConfigureAwait(false)) alive[worker.Hostname] = WorkerLiveness.IsOnline(worker, now);
+                foreach (var worker in await store.GetWorkersAsync(context.RequestAborted).ConfigureAwait(false)) alive[worker.Hostname] = worker.Online;
                 foreach (var node in live.Workers.Keys) alive[node] = true;
                 return FleetResults.Json(alive);
             }

@@ -1,4 +1,5 @@
 using Celeriac.Dashboard.Fleet;
+using Celeriac.Dashboard.Ingestion;
 using Celeriac.Dashboard.Store;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -27,21 +28,44 @@ internal static class MetricsApi
             }
         });
 
-        group.MapGet("/metrics", (HttpContext context, IDashboardStore store, RuntimeHistogram runtimes, TimeProvider time) =>
+        group.MapGet("/metrics", (HttpContext context, IDashboardStore store, RuntimeHistogram runtimes, IngestionStats ingestion) =>
             FleetResults.RunAsync(context, async () =>
             {
                 var text = new PrometheusText();
-                var now = time.GetUtcNow();
+                text.Family("flower_events_total", "counter", "Number of events");
+                foreach (var ((worker, type, task), count) in ingestion.Events.Snapshot().OrderBy(p => p.Key))
+                    text.Sample("flower_events_total", count, ("worker", worker), ("type", type), ("task", task));
                 var workers = await store.GetWorkersAsync(context.RequestAborted).ConfigureAwait(false);
                 text.Family("flower_worker_online", "gauge", "Worker online status");
-                foreach (var w in workers) text.Sample("flower_worker_online", WorkerLiveness.IsOnline(w, now) ? 1 : 0, ("worker", w.Hostname));
+                foreach (var w in workers) text.Sample("flower_worker_online", w.Online ? 1 : 0, ("worker", w.Hostname));
                 text.Family("flower_worker_number_of_currently_executing_tasks", "gauge", "Number of tasks currently executing at a worker");
                 foreach (var w in workers) text.Sample("flower_worker_number_of_currently_executing_tasks", w.Active ?? 0, ("worker", w.Hostname));
                 WriteRuntimes(text, await runtimes.ReadAsync(store, context.RequestAborted).ConfigureAwait(false));
                 text.Family("celeriac_dashboard_workers_known", "gauge", "Workers the dashboard's store knows (online and offline)");
                 text.Sample("celeriac_dashboard_workers_known", workers.Count);
+                WriteIngestion(text, ingestion);
                 return Results.Text(text.ToString(), "text/plain; version=0.0.4; charset=utf-8");
             }));
+    }
+
+    private static void WriteIngestion(PrometheusText text, IngestionStats stats)
+    {
+        text.Family("celeriac_dashboard_events_ingested_total", "counter", "Events written to the dashboard's store");
+        text.Sample("celeriac_dashboard_events_ingested_total", stats.EventsIngested);
+        text.Family("celeriac_dashboard_events_dropped_total", "counter", "Events lost because the ingest buffer was full or the dashboard stopped");
+        text.Sample("celeriac_dashboard_events_dropped_total", stats.Dropped);
+        text.Family("celeriac_dashboard_events_malformed_total", "counter", "Events skipped because they could not be read");
+        text.Sample("celeriac_dashboard_events_malformed_total", stats.Malformed);
+        text.Family("celeriac_dashboard_batches_total", "counter", "Batches written to the store");
+        text.Sample("celeriac_dashboard_batches_total", stats.Batches);
+        text.Family("celeriac_dashboard_batch_failures_total", "counter", "Batch writes that failed and were retried");
+        text.Sample("celeriac_dashboard_batch_failures_total", stats.BatchFailures);
+        text.Family("celeriac_dashboard_ingest_lag_seconds", "gauge", "Now minus the newest event written (grows while the cluster is quiet)");
+        if (stats.Lag is { } lag) text.Sample("celeriac_dashboard_ingest_lag_seconds", Math.Max(0, lag.TotalSeconds));
+        text.Family("celeriac_dashboard_broker_connected", "gauge", "1 while the event subscription is open");
+        text.Sample("celeriac_dashboard_broker_connected", stats.BrokerConnected ? 1 : 0);
+        text.Family("celeriac_dashboard_store_failing", "gauge", "1 while batch writes fail");
+        text.Sample("celeriac_dashboard_store_failing", stats.StoreFailing ? 1 : 0);
     }
 
     /// <summary>Flower's run-time histogram (labelled by task; the store's rollups are per task name, not per worker).</summary>

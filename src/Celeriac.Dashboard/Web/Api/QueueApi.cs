@@ -1,7 +1,9 @@
 using Celeriac.Dashboard.Fleet;
 using Celeriac.Dashboard.Security;
+using Celeriac.Dashboard.Store;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
 namespace Celeriac.Dashboard.Web.Api;
@@ -14,14 +16,15 @@ internal static class QueueApi
 {
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/fleet/queues", (HttpContext context, CeleriacApp app, WorkerInspection inspection) =>
+        api.MapGet("/fleet/queues", (HttpContext context, [FromServices] CeleriacApp app, WorkerInspection inspection, IDashboardStore store, TimeProvider time) =>
             FleetResults.RunAsync(context, async () =>
             {
                 var live = await WorkerApi.LiveOrNullAsync(inspection, context.RequestAborted).ConfigureAwait(false);
-                return FleetResults.Json(await QueueView.RowsAsync(app, live, [], _ => (null, null), context.RequestAborted).ConfigureAwait(false));
+                var activity = await QueueActivity.ReadAsync(store, time.GetUtcNow(), context.RequestAborted).ConfigureAwait(false);
+                return FleetResults.Json(await QueueView.RowsAsync(app, live, activity.Seen, activity.RatesOf, context.RequestAborted).ConfigureAwait(false));
             }));
 
-        api.MapPost("/fleet/queues/{name}/purge", (HttpContext context, string name, CeleriacApp app) =>
+        api.MapPost("/fleet/queues/{name}/purge", (HttpContext context, string name, [FromServices] CeleriacApp app) =>
             FleetResults.RunAsync(context, async () =>
             {
                 var body = await FleetResults.BodyAsync(context.Request).ConfigureAwait(false);
@@ -32,7 +35,7 @@ internal static class QueueApi
             })).AsAction("queue.purge");
 
         // Flower's: the queues the workers consume, with their depth.
-        api.MapGet("/queues/length", (HttpContext context, CeleriacApp app, WorkerInspection inspection) =>
+        api.MapGet("/queues/length", (HttpContext context, [FromServices] CeleriacApp app, WorkerInspection inspection) =>
             FleetResults.RunAsync(context, async () =>
             {
                 var live = await WorkerApi.LiveOrNullAsync(inspection, context.RequestAborted).ConfigureAwait(false);

@@ -4,7 +4,6 @@ using Celeriac.Dashboard.Store;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Options;
 
 namespace Celeriac.Dashboard.Web.Api;
 
@@ -29,12 +28,12 @@ internal static class WorkerApi
         MapAction(fleet, "shutdown", "worker.shutdown", _ => WorkerCommands.Shutdown());
     }
 
-    private static Task<IResult> ListAsync(HttpContext context, IDashboardStore store, WorkerInspection inspection, IOptions<DashboardOptions> options, TimeProvider time) =>
+    private static Task<IResult> ListAsync(HttpContext context, IDashboardStore store, WorkerInspection inspection) =>
         FleetResults.RunAsync(context, async () =>
         {
             var stored = await store.GetWorkersAsync(context.RequestAborted).ConfigureAwait(false);
             var live = await LiveOrNullAsync(inspection, context.RequestAborted).ConfigureAwait(false);
-            return FleetResults.Json(WorkerView.Rows(stored, live, time.GetUtcNow(), options.Value.OfflineWorkerRetention));
+            return FleetResults.Json(WorkerView.Rows(stored, live));
         });
 
     /// <summary>The live inspect, or null when the broker is down: the page still shows what the store knows.</summary>

@@ -36,20 +36,22 @@ export function ActionBar({ detail }: { detail: TaskDetail }) {
       <button type="button" data-testid="action-rerun" disabled={detail.retryable === false}
         title={detail.retryable === false ? detail.retry_refusal ?? undefined : "Send it again with arguments you edit"}
         onClick={() => setOpen("rerun")}>Re-run with…</button>
-      <button type="button" data-testid="action-revoke" disabled={finished} onClick={() => setOpen("revoke")}>Revoke</button>
-      <button type="button" data-testid="action-terminate" class="danger" disabled={finished} onClick={() => setOpen("terminate")}>Terminate</button>
+      <button type="button" data-testid="action-revoke" onClick={() => setOpen("revoke")}>Revoke</button>
+      <button type="button" data-testid="action-terminate" class="danger" onClick={() => setOpen("terminate")}>Terminate</button>
       {detail.retryable === false && detail.retry_refusal && <p class="sub refusal">Retry: {detail.retry_refusal}</p>}
       {open === "rerun" && <RerunDialog detail={detail} onClose={() => setOpen(undefined)} />}
       {open === "revoke" && (
         <ConfirmDialog title={"Revoke " + (task.name ?? task.id)} okLabel="Revoke" onClose={() => setOpen(undefined)}
           onConfirm={async () => { await post(url("revoke")); toastOk("Revoked " + task.id); }}>
           <p>Workers will discard this task if it has not started. A running task keeps running; terminate stops it.</p>
+          {finished && <p>This task has already finished ({task.state}), so revoking it only keeps a re-delivered copy from running.</p>}
         </ConfirmDialog>
       )}
       {open === "terminate" && (
         <ConfirmDialog title={"Terminate " + (task.name ?? task.id)} okLabel="Terminate" danger onClose={() => setOpen(undefined)}
           onConfirm={async () => { await post(url("terminate"), { signal }); toastOk(`Sent ${signal} to ${task.id}`); }}>
           <p>Revokes the task and signals the process running it.</p>
+          {finished && <p>This task has already finished ({task.state}); there is nothing running to signal.</p>}
           <label class="field">
             <span>Signal</span>
             <select value={signal} data-testid="terminate-signal" onChange={(e) => setSignal((e.target as HTMLSelectElement).value)}>

@@ -29,7 +29,7 @@ export function WorkflowGraph({ rootId, currentId }: { rootId: string; currentId
         <svg data-testid="workflow-graph" width={layout.width} height={layout.height} viewBox={`0 0 ${layout.width} ${layout.height}`}
           role="group" aria-label={`Workflow of ${data.nodes.length} tasks`}>
           <defs>
-            <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+            <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" orient="auto-start-reverse">
               <path d="M 0 0 L 10 5 L 0 10 z" class="arrow" />
             </marker>
           </defs>

@@ -26,6 +26,7 @@ function formatSpan(seconds: number): string {
 
 export function formatDuration(seconds?: number | null): string {
   if (seconds === undefined || seconds === null || isNaN(seconds)) return "—";
+  if (seconds === 0) return "0";
   if (seconds < 0.001) return (seconds * 1e6).toFixed(0) + " µs";
   if (seconds < 1) return (seconds * 1000).toFixed(seconds < 0.01 ? 2 : 0) + " ms";
   if (seconds < 60) return seconds.toFixed(seconds < 10 ? 2 : 1) + " s";

@@ -81,7 +81,7 @@ export function layoutWorkflow(workflow: Workflow): Layout {
     const offset = ((tallest - ids.length) * (NodeHeight + GapY)) / 2;
     ids.forEach((id, i) => {
       const node = byId.get(id)!;
-      placed.set(id, { node, kind: kindOf(node, edges, groupSizes), layer: l, x: Margin + l * (NodeWidth + GapX), y: Margin + offset + i * (NodeHeight + GapY) });
+      placed.set(id, { node, kind: node.kind ?? kindOf(node, edges, groupSizes), layer: l, x: Margin + l * (NodeWidth + GapX), y: Margin + offset + i * (NodeHeight + GapY) });
     });
   });
 
@@ -96,7 +96,7 @@ export function layoutWorkflow(workflow: Workflow): Layout {
 function kindOf(node: WorkflowNode, edges: WorkflowEdge[], groupSizes: Map<string, number>): NodeKind {
   if (edges.some((e) => e.kind === "chord" && e.to === node.id)) return "body";
   if (edges.some((e) => e.kind === "chord" && e.from === node.id)) return "header";
-  if (edges.some((e) => e.kind === "group" && (e.to === node.id || e.from === node.id))) return "group";
+  if (edges.some((e) => e.kind === "group" && e.to === node.id)) return "group";
   if (node.group_id && (groupSizes.get(node.group_id) ?? 0) > 1) return "group";
   return "chain";
 }

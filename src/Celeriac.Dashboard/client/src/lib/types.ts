@@ -66,6 +66,8 @@ export interface WorkflowNode {
   group_id?: string;
   runtime?: number;
   worker?: string;
+  /** The node's part in the canvas when the server knows it; else the layout works it out from the edges. */
+  kind?: "header" | "body" | "chain" | "group";
 }
 
 export interface WorkflowEdge {

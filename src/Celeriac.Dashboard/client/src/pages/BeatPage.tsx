@@ -67,14 +67,14 @@ export function BeatPage() {
                   </td>
                   <td class="num">{formatNumber(b.total_run_count)}</td>
                   {canAct && (
-                    <td class="row-actions">
+                    <td><div class="row-actions">
                       <button type="button" class="small primary" data-testid="beat-run-now" disabled={busy === b.name + "run"}
                         aria-label={"Run " + b.name + " now"} onClick={() => act(b, "run")}>Run now</button>
                       {b.paused
                         ? <button type="button" class="small" data-testid="beat-resume" aria-label={"Resume " + b.name} onClick={() => act(b, "resume")}>Resume</button>
                         : <button type="button" class="small" data-testid="beat-pause" aria-label={"Pause " + b.name} onClick={() => act(b, "pause")}>Pause</button>}
                       <button type="button" class="small" data-testid="beat-edit" aria-label={"Edit " + b.name} onClick={() => setEditing(b)}>Edit</button>
-                    </td>
+                    </div></td>
                   )}
                 </tr>
               ))}

@@ -58,7 +58,7 @@ export function TaskDetailPage({ id }: { id: string }) {
               <pre data-testid="task-traceback" class="traceback" tabIndex={0}>{task.traceback}</pre>
             </section>
           )}
-          {data!.backend && <BackendBlock backend={data!.backend} />}
+          {data!.backend && <BackendBlock backend={data!.backend} result={task.result} />}
           <section aria-labelledby="h-timeline">
             <h2 id="h-timeline">Timeline</h2>
             <ol class="timeline" data-testid="task-timeline">
@@ -118,7 +118,7 @@ function renderValue(field: string, task: TaskRow) {
   return <span class={field.endsWith("id") ? "mono" : ""}>{String(value)}</span>;
 }
 
-function BackendBlock({ backend }: { backend: NonNullable<TaskDetail["backend"]> }) {
+function BackendBlock({ backend, result }: { backend: NonNullable<TaskDetail["backend"]>; result?: string }) {
   return (
     <section class="payload-block" aria-labelledby="h-backend">
       <h2 id="h-backend">In the result backend</h2>
@@ -126,7 +126,7 @@ function BackendBlock({ backend }: { backend: NonNullable<TaskDetail["backend"]>
         {backend.state && <div class="field-row"><dt>state</dt><dd><StateBadge state={backend.state} /></dd></div>}
         {backend.date_done && <div class="field-row"><dt>done</dt><dd>{formatTime(backend.date_done)}</dd></div>}
       </dl>
-      {backend.result !== undefined && backend.result !== null && <pre data-testid="backend-result" tabIndex={0}>{prettyPayload(backend.result)}</pre>}
+      {backend.result !== undefined && backend.result !== null && prettyPayload(backend.result) !== prettyPayload(result) && <pre data-testid="backend-result" tabIndex={0}>{prettyPayload(backend.result)}</pre>}
     </section>
   );
 }
