@@ -33,7 +33,7 @@ internal sealed class TestEventFeeder : IAsyncDisposable
                     var at = DateTimeOffset.UnixEpoch.AddSeconds(e.Timestamp ?? 0);
                     string? group = null;
                     if (state is "SUCCESS" or "FAILURE")
-                        group = (await app.Result(id).RefreshAsync()).Meta.GroupId;
+                        group = (await app.Result(id).WaitAsync(TimeSpan.FromSeconds(10))).GroupId; // the event can come before the result is stored
                     await store.WriteAsync(new DashboardBatch
                     {
                         Tasks =
