@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace Celeriac.Interop.Tests.Dashboard;
@@ -27,7 +28,7 @@ public sealed partial class DashboardBrowserTests
         var row = TaskRow(page, id);
         await Expect(row).ToHaveAttributeAsync("data-state", "SUCCESS");
 
-        await row.ClickAsync();
+        await row.GetByRole(AriaRole.Link).First.ClickAsync();
         var detail = page.ById("task-detail");
         await Expect(detail).ToHaveAttributeAsync("data-task-id", id);
         await Expect(detail).ToHaveAttributeAsync("data-state", "SUCCESS");

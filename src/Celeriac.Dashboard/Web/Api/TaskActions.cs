@@ -50,7 +50,7 @@ internal static partial class TaskActions
         if (!task.Exists) return ApiError.NotFound(context, $"no task '{id}' is known to the store or the result backend");
         var plan = RetryPlan.For(task);
         if (plan.Refusal is not null) return ApiError.Conflict(context, "cannot retry: " + plan.Refusal);
-        var newId = await SendAsync(app, plan.Name!, plan.Args!, plan.Kwargs!, plan.Queue, context.RequestAborted).ConfigureAwait(false);
+        var newId = await SendAsync(app, plan.Name!, plan.Args!, plan.Kwargs!, await QueueAsync(context, task).ConfigureAwait(false), context.RequestAborted).ConfigureAwait(false);
         Audit(context, id, new JsonObject { ["task_id"] = newId, ["name"] = plan.Name });
         return Results.Json(new NewTaskJson(newId), DashboardJson.Options);
     }
@@ -69,7 +69,7 @@ internal static partial class TaskActions
         var args = (JsonArray?)body?["args"]?.DeepClone() ?? plan.Args;
         var kwargs = (JsonObject?)body?["kwargs"]?.DeepClone() ?? plan.Kwargs;
         if (args is null || kwargs is null) return ApiError.Conflict(context, "cannot re-run with the task's own arguments: " + plan.Refusal + " (send args and kwargs)");
-        var newId = await SendAsync(app, task.Name, args, kwargs, task.Queue, context.RequestAborted).ConfigureAwait(false);
+        var newId = await SendAsync(app, task.Name, args, kwargs, await QueueAsync(context, task).ConfigureAwait(false), context.RequestAborted).ConfigureAwait(false);
         Audit(context, id, new JsonObject { ["task_id"] = newId, ["name"] = task.Name, ["args"] = args.DeepClone(), ["kwargs"] = kwargs.DeepClone() });
         return Results.Json(new NewTaskJson(newId), DashboardJson.Options);
     }
@@ -129,9 +129,10 @@ internal static partial class TaskActions
         {
             foreach (var t in matched)
             {
-                var plan = RetryPlan.For(await TaskLookup.FindAsync(context, t.Id).ConfigureAwait(false));
+                var task = await TaskLookup.FindAsync(context, t.Id).ConfigureAwait(false);
+                var plan = RetryPlan.For(task);
                 if (plan.Refusal is not null) refused.Add(new RefusedJson(t.Id, plan.Refusal));
-                else acted.Add(await SendAsync(app, plan.Name!, plan.Args!, plan.Kwargs!, plan.Queue, context.RequestAborted).ConfigureAwait(false));
+                else acted.Add(await SendAsync(app, plan.Name!, plan.Args!, plan.Kwargs!, await QueueAsync(context, task).ConfigureAwait(false), context.RequestAborted).ConfigureAwait(false));
             }
         }
         return Results.Json(new BulkJson(matched.Count, acted.Count, acted, refused), DashboardJson.Options);
