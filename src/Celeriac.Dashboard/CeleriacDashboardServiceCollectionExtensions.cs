@@ -1,4 +1,5 @@
 using Celeriac.Dashboard;
+using Celeriac.Dashboard.Ingestion;
 using Celeriac.Dashboard.Store;
 using Celeriac.Dashboard.Web;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -27,8 +28,15 @@ public static class CeleriacDashboardServiceCollectionExtensions
         var options = services.AddOptions<DashboardOptions>();
         if (configure is not null) options.Configure(configure);
         services.TryAddSingleton<IDashboardStore>(sp => DashboardStoreFactory.Create(sp.GetRequiredService<IOptions<DashboardOptions>>().Value));
+        if (services.Any(d => d.ServiceType == typeof(StoreInitializer))) return services; // added before: options only
         services.AddAntiforgery(); // the actions' cross-site token (CrossSiteCheck)
         DashboardOpenApi.Register(services);
+        services.TryAddSingleton<IngestionStats>();
+        services.TryAddSingleton<DashboardChanges>();
+        services.TryAddSingleton<StoreInitializer>();
+        services.AddHostedService(sp => sp.GetRequiredService<StoreInitializer>());
+        services.AddHostedService<EventIngestor>(); // idle unless DashboardOptions.IngestEvents
+        services.AddHostedService<RetentionLoop>();
         return services;
     }
 }

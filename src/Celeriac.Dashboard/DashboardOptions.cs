@@ -39,6 +39,12 @@ public sealed class DashboardOptions
     /// <summary>Ingest events from the broker into the store (true by default; false for a dashboard reading a store another process fills).</summary>
     public bool IngestEvents { get; set; } = true;
 
+    /// <summary>
+    /// While ingesting, broadcast <c>enable_events</c> at start and every minute, as Flower does, so workers started
+    /// without <c>-E</c> (task events off) still report their tasks (true by default).
+    /// </summary>
+    public bool EnableWorkerEvents { get; set; } = true;
+
     /// <summary>The title shown in the page header.</summary>
     public string Title { get; set; } = "Celeriac";
 }

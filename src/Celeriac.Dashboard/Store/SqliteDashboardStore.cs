@@ -44,6 +44,14 @@ public sealed class SqliteDashboardStore : SqlDashboardStore
         finally { _writer.Release(); }
     }
 
+    /// <inheritdoc />
+    public override async Task EnrichAsync(IReadOnlyList<TaskEnrichment> tasks, CancellationToken cancellationToken = default)
+    {
+        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try { await base.EnrichAsync(tasks, cancellationToken).ConfigureAwait(false); }
+        finally { _writer.Release(); }
+    }
+
     private protected override string SerialKey => "INTEGER PRIMARY KEY";
     private protected override string Real => "REAL";
     private protected override string BigInt => "INTEGER";
