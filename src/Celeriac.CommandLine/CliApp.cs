@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using Celeriac.CommandLine.Commands;
+using Celeriac.CommandLine.Commands.Dashboard;
 using Celeriac.CommandLine.Commands.Worker;
 
 namespace Celeriac.CommandLine;
@@ -86,6 +87,7 @@ internal static class CliApp
         var beat = BeatCommand.Create(options, output);
         var report = ReportCommand.Create(options, output);
         var events = EventsCommand.Create(options, output);
+        var dashboard = DashboardCommand.Create(options, output);
         root.Add(status);
         root.Add(inspect);
         root.Add(control);
@@ -95,6 +97,7 @@ internal static class CliApp
         root.Add(beat);
         root.Add(report);
         root.Add(events);
+        root.Add(dashboard);
         var worker = WorkerCommand.Create(options, output, error);
         root.Add(worker);
         HelpWithExamples.Install(root, new Dictionary<Command, string[]>
@@ -109,6 +112,7 @@ internal static class CliApp
             [beat] = BeatCommand.Examples,
             [report] = ReportCommand.Examples,
             [events] = EventsCommand.Examples,
+            [dashboard] = DashboardCommand.Examples,
             [worker] = WorkerCommand.Examples,
         });
         return root;

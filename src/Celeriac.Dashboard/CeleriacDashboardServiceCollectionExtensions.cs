@@ -1,4 +1,5 @@
 using Celeriac.Dashboard;
+using Celeriac.Dashboard.Fleet;
 using Celeriac.Dashboard.Ingestion;
 using Celeriac.Dashboard.Store;
 using Celeriac.Dashboard.Web;
@@ -29,14 +30,18 @@ public static class CeleriacDashboardServiceCollectionExtensions
         if (configure is not null) options.Configure(configure);
         services.TryAddSingleton<IDashboardStore>(sp => DashboardStoreFactory.Create(sp.GetRequiredService<IOptions<DashboardOptions>>().Value));
         if (services.Any(d => d.ServiceType == typeof(StoreInitializer))) return services; // added before: options only
-        services.AddAntiforgery(); // the actions' cross-site token (CrossSiteCheck)
-        DashboardOpenApi.Register(services);
         services.TryAddSingleton<IngestionStats>();
         services.TryAddSingleton<DashboardChanges>();
         services.TryAddSingleton<StoreInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<StoreInitializer>());
         services.AddHostedService<EventIngestor>(); // idle unless DashboardOptions.IngestEvents
         services.AddHostedService<RetentionLoop>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<WorkerInspection>(); // fleet: the cached live inspect of workers
+        services.TryAddSingleton<WorkerControl>(); // fleet: worker actions through app.Control
+        services.TryAddSingleton<RuntimeHistogram>(); // fleet: /metrics' run-time histogram
+        services.AddAntiforgery(); // the actions' cross-site token (CrossSiteCheck)
+        DashboardOpenApi.Register(services);
         return services;
     }
 }

@@ -60,6 +60,7 @@ internal sealed class EventReceiveLoop(CeleriacApp app, IngestQueue queue, Inges
 
     private void Take(CeleryEventInfo e)
     {
+        stats.Events.Count(e);
         object? item;
         try
         {

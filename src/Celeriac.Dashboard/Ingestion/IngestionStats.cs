@@ -12,6 +12,9 @@ internal sealed class IngestionStats(TimeProvider time)
 
     public IngestionStats() : this(TimeProvider.System) { }
 
+    /// <summary>Every event received, by worker, type and task: /metrics' <c>flower_events_total</c>.</summary>
+    public Fleet.EventCounts Events { get; } = new();
+
     /// <summary>Events written to the store.</summary>
     public long EventsIngested => Interlocked.Read(ref _eventsIngested);
 

@@ -18,6 +18,7 @@ internal static class DashboardEndpoints
         LiveApi.Map(api);
         TaskApi.Map(api);
         WorkerApi.Map(api);
+        FlowerWorkerApi.Map(api); // Flower's /api/workers, /api/worker/…, /api/task/timeout|rate-limit
         QueueApi.Map(api);
         BeatApi.Map(api);
         OverviewApi.Map(api);

@@ -17,7 +17,7 @@ namespace Celeriac.RabbitMQ.Transport;
 /// connection is an exception, never silent loss), many in flight at once; consumes with
 /// per-consumer prefetch that follows the worker's demand, resuming by itself after a loss.
 /// </summary>
-internal sealed partial class RabbitMqTransport : ITransport
+internal sealed partial class RabbitMqTransport : ITransport, IQueueDetails
 {
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _channelLock = new(1, 1);

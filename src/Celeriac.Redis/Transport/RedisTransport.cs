@@ -16,7 +16,7 @@ namespace Celeriac.Redis.Transport;
 /// worker sweeps after the visibility timeout. Honours the <c>broker_transport_options</c> Celery
 /// users set (see <see cref="RedisTransportOptions"/>).
 /// </summary>
-internal sealed partial class RedisTransport : ITransport, IBroadcast
+internal sealed partial class RedisTransport : ITransport, IBroadcast, IQueueDetails
 {
     private readonly RedisClient _redis;
     private readonly ExchangeRouter _router;
@@ -142,6 +142,16 @@ internal sealed partial class RedisTransport : ITransport, IBroadcast
         long depth = 0;
         foreach (var reply in replies) depth += reply.IsError ? throw new RedisServerException(reply.AsString()!) : reply.AsInt64();
         return depth;
+    }
+
+    /// <summary>The depth per priority step: one LLEN per kombu list of the queue (<c>q</c>, <c>q\x06\x163</c>, …) in one round trip.</summary>
+    public async ValueTask<QueueDetails> GetQueueDetailsAsync(string queue, CancellationToken cancellationToken = default)
+    {
+        var replies = await _redis.ExecuteBatchAsync(Layout.PrioritySteps.Select(s => new RedisCommand("LLEN", Layout.QueueKey(queue, s))).ToList(), cancellationToken).ConfigureAwait(false);
+        var byPriority = new Dictionary<int, long>();
+        for (var i = 0; i < replies.Length; i++)
+            byPriority[Layout.PrioritySteps[i]] = replies[i].IsError ? throw new RedisServerException(replies[i].AsString()!) : replies[i].AsInt64();
+        return new QueueDetails(byPriority.Values.Sum(), byPriority, Consumers: null);
     }
 
     /// <summary>Closes open consumers (restoring what they hold), then the connections.</summary>
