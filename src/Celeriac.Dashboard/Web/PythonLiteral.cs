@@ -161,7 +161,7 @@ internal sealed class PythonLiteral
             var word = ReadName();
             throw word is "inf" or "nan" ? Fail("it holds a non-finite float, which JSON cannot carry") : Fail($"unexpected '{word}'");
         }
-        while (_pos < _text.Length && (char.IsAsciiDigit(_text[_pos]) || _text[_pos] is '.' or 'e' or 'E' or '_'
+        while (_pos < _text.Length && !At("...") && (char.IsAsciiDigit(_text[_pos]) || _text[_pos] is '.' or 'e' or 'E' or '_'
             || (_text[_pos] is '+' or '-' && _text[_pos - 1] is 'e' or 'E'))) _pos++;
         if (At("...")) throw Cut(); // saferepr cut a long number: "12345..."
         var number = _text[start.._pos].Replace("_", "", StringComparison.Ordinal).TrimStart('+');
