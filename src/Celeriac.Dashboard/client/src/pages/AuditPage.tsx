@@ -33,7 +33,7 @@ export function AuditPage() {
             </thead>
             <tbody>
               {data.entries.map((e, i) => (
-                <tr key={e.at + i} data-testid="audit-row" data-action={e.action}>
+                <tr key={e.at + i} data-testid="audit-row" data-action={e.action} data-outcome={e.outcome ?? ""}>
                   <th scope="row"><time dateTime={e.at}>{formatTime(e.at)}</time></th>
                   <td>{e.user ?? "—"}</td>
                   <td class="mono">{e.remote ?? "—"}</td>
