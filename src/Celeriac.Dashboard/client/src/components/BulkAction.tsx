@@ -16,6 +16,7 @@ export function BulkAction({ kind, filters }: { kind: "retry" | "revoke"; filter
   const label = kind === "retry" ? "Retry all" : "Revoke all";
 
   const open = async () => {
+    if (counting) return;
     setCounting(true);
     try {
       const { sort: _s, order: _o, ...search } = filters;
@@ -35,7 +36,7 @@ export function BulkAction({ kind, filters }: { kind: "retry" | "revoke"; filter
 
   return (
     <>
-      <button type="button" data-testid={"bulk-" + kind} class={kind === "revoke" ? "danger" : ""} disabled={counting} onClick={open}>
+      <button type="button" data-testid={"bulk-" + kind} class={kind === "revoke" ? "danger" : ""} aria-busy={counting} onClick={open}>
         {counting ? "Counting…" : label}
       </button>
       {count && (

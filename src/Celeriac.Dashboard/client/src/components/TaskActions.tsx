@@ -18,6 +18,7 @@ export function ActionBar({ detail }: { detail: TaskDetail }) {
   const finished = Finished.has((task.state ?? "").toUpperCase());
 
   const retry = async () => {
+    if (busy) return;
     setBusy(true);
     try {
       const { task_id } = await post<{ task_id: string }>(url("retry"));
@@ -30,7 +31,7 @@ export function ActionBar({ detail }: { detail: TaskDetail }) {
 
   return (
     <div class="head-actions" role="group" aria-label="Task actions">
-      <button type="button" data-testid="action-retry" class="primary" disabled={busy || detail.retryable === false}
+      <button type="button" data-testid="action-retry" class="primary" aria-busy={busy} disabled={detail.retryable === false}
         title={detail.retryable === false ? detail.retry_refusal ?? "This task cannot be retried" : "Send it again with the same arguments"}
         onClick={retry}>Retry</button>
       <button type="button" data-testid="action-rerun" disabled={detail.retryable === false}

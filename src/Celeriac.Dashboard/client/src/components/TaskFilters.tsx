@@ -1,6 +1,6 @@
 // The search box and filters. Selects apply at once; text fields on Enter or the Search button.
 // Choices for name/worker/queue come from the API (loaded once, not live), plus whatever the hash already says.
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { apiUrl } from "../lib/api";
 import { TaskStates } from "../lib/format";
 import type { Queue, Worker } from "../lib/types";
@@ -9,6 +9,7 @@ import type { Filters } from "../pages/TasksPage";
 
 export function TaskFilters({ filters, onApply }: { filters: Filters; onApply: (f: Filters) => void }) {
   const [draft, setDraft] = useState<Filters>(filters);
+  const form = useRef<HTMLFormElement>(null);
   useEffect(() => setDraft(filters), [JSON.stringify(filters)]);
   const types = useApi<{ "task-types"?: string[] }>(apiUrl("task/types"), { live: false });
   const workers = useApi<Worker[]>(apiUrl("fleet/workers"), { live: false });
@@ -16,14 +17,24 @@ export function TaskFilters({ filters, onApply }: { filters: Filters; onApply: (
 
   const set = (key: keyof Filters, value: string) => setDraft({ ...draft, [key]: value || undefined });
   const applyNow = (key: keyof Filters, value: string) => {
-    const next = { ...draft, [key]: value || undefined };
+    const next = { ...typed(draft), [key]: value || undefined };
     setDraft(next);
     onApply(next);
+  };
+  // What the text boxes hold now: a submit right after typing (before the state caught up) still searches for it.
+  const typed = (base: Filters): Filters => {
+    const next = { ...base };
+    for (const input of form.current?.querySelectorAll<HTMLInputElement>("input[data-key]") ?? []) {
+      const key = input.dataset.key as keyof Filters;
+      const value = input.type === "datetime-local" ? (input.value ? new Date(input.value).toISOString() : "") : input.value.trim();
+      next[key] = value || undefined;
+    }
+    return next;
   };
   const text = (key: keyof Filters, label: string, testid: string, type = "text") => (
     <label class="field">
       <span>{label}</span>
-      <input type={type} value={type === "datetime-local" ? toLocalInput(draft[key]) : draft[key] ?? ""} data-testid={testid}
+      <input type={type} value={type === "datetime-local" ? toLocalInput(draft[key]) : draft[key] ?? ""} data-testid={testid} data-key={key}
         spellcheck={false} autoComplete="off"
         onInput={(e) => {
           const v = (e.target as HTMLInputElement).value;
@@ -42,11 +53,11 @@ export function TaskFilters({ filters, onApply }: { filters: Filters; onApply: (
   );
 
   return (
-    <form class="filters" role="search" aria-label="Search tasks" onSubmit={(e) => { e.preventDefault(); onApply(draft); }}>
+    <form ref={form} class="filters" role="search" aria-label="Search tasks" onSubmit={(e) => { e.preventDefault(); onApply(typed(draft)); }}>
       <div class="search-line">
         <label class="field grow">
           <span>Search args, kwargs, result and exception</span>
-          <input type="search" value={draft.q ?? ""} data-testid="task-search" placeholder="words, e.g. order-42"
+          <input type="search" value={draft.q ?? ""} data-testid="task-search" data-key="q" placeholder="words, e.g. order-42"
             onInput={(e) => set("q", (e.target as HTMLInputElement).value)} />
         </label>
         <button type="submit" class="primary" data-testid="task-search-submit">Search</button>

@@ -3,6 +3,7 @@ import { LoadState } from "../components/Status";
 import { PagerControls, usePager } from "../components/Pager";
 import { apiUrl } from "../lib/api";
 import { formatTime } from "../lib/format";
+import { taskHref } from "../lib/router";
 import type { AuditPage as Page } from "../lib/types";
 import { useApi } from "../lib/useApi";
 
@@ -32,12 +33,12 @@ export function AuditPage() {
             </thead>
             <tbody>
               {data.entries.map((e, i) => (
-                <tr key={e.at + i} data-testid="audit-row" data-action={e.action}>
+                <tr key={e.at + i} data-testid="audit-row" data-action={e.action} data-outcome={e.outcome ?? ""}>
                   <th scope="row"><time dateTime={e.at}>{formatTime(e.at)}</time></th>
                   <td>{e.user ?? "—"}</td>
                   <td class="mono">{e.remote ?? "—"}</td>
                   <td class="mono">{e.action}</td>
-                  <td class="mono">{e.target ?? "—"}</td>
+                  <td class="mono">{e.target && e.action.startsWith("task.") && !e.action.startsWith("task.bulk") ? <a href={taskHref(e.target)}>{e.target}</a> : e.target ?? "—"}</td>
                   <td><span class={"badge " + (e.outcome === "ok" ? "state-ok" : e.outcome === "refused" ? "state-warn" : "state-bad")}>{e.outcome ?? "—"}</span></td>
                   <td class="mono payload">{e.detail === undefined || e.detail === null ? "" : typeof e.detail === "string" ? e.detail : JSON.stringify(e.detail)}</td>
                 </tr>

@@ -19,6 +19,7 @@ export function BeatPage() {
   const [busy, setBusy] = useState<string>();
 
   const act = async (entry: BeatEntry, verb: "run" | "pause" | "resume") => {
+    if (busy) return;
     setBusy(entry.name + verb);
     try {
       const answer = await post<{ task_id?: string }>(apiUrl("beat/" + encodeURIComponent(entry.name) + "/" + verb));
@@ -68,7 +69,7 @@ export function BeatPage() {
                   <td class="num">{formatNumber(b.total_run_count)}</td>
                   {canAct && (
                     <td><div class="row-actions">
-                      <button type="button" class="small primary" data-testid="beat-run-now" disabled={busy === b.name + "run"}
+                      <button type="button" class="small primary" data-testid="beat-run-now" aria-busy={busy === b.name + "run"}
                         aria-label={"Run " + b.name + " now"} onClick={() => act(b, "run")}>Run now</button>
                       {b.paused
                         ? <button type="button" class="small" data-testid="beat-resume" aria-label={"Resume " + b.name} onClick={() => act(b, "resume")}>Resume</button>
