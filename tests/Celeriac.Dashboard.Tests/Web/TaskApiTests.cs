@@ -252,6 +252,19 @@ public sealed class TaskApiTests(DashboardCluster cluster) : IClassFixture<Dashb
         Assert.All(again["refused"]!.AsArray(), r => Assert.Contains("already finished", r!["reason"]!.GetValue<string>(), StringComparison.Ordinal));
     }
 
+    [RedisFact]
+    public async Task Without_a_celeriac_app_history_reads_and_actions_say_why_not()
+    {
+        await using var host = await DashboardHost.StartAsync(app: null, cluster.SqlitePath("no-app"));
+        using var client = host.Client(cookies: false);
+        var session = await ApiAssert.JsonAsync(await client.GetAsync("api/session"));
+        Assert.Null(session["broker"]);
+        Assert.Empty((await ApiAssert.JsonAsync(await client.GetAsync("api/tasks/search")))["tasks"]!.AsArray());
+        await ApiAssert.ErrorAsync(await client.PostAsync("api/tasks/some-id/revoke", null), HttpStatusCode.ServiceUnavailable, "no Celeriac app");
+        await ApiAssert.ErrorAsync(await client.PostJsonAsync("api/task/async-apply/dash.add", new { args = new[] { 1, 2 } }), HttpStatusCode.ServiceUnavailable, "no Celeriac app");
+        await ApiAssert.ErrorAsync(await client.GetAsync("api/tasks/some-id"), HttpStatusCode.NotFound, "no task");
+    }
+
     private async Task<JsonNode> GraphWithAsync(string root, int nodes)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
