@@ -39,7 +39,7 @@ internal sealed class DashboardHost : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(Environment.GetEnvironmentVariable("DASH_TEST_LOG") == "1" ? LogLevel.Debug : LogLevel.Warning);
         var celeriac = builder.Services.AddCeleriac(o =>
         {
             o.BrokerUrl = brokerUrl;
