@@ -21,6 +21,11 @@
 # dashboard's store on SQLite (a file in a temporary folder) and on a private PostgreSQL started here
 # (initdb + pg_ctl, as the postgres user when root, stopped on exit): events/s with CPU, then list and
 # search p50/p95 at N tasks (1,000,000 by default). Needs .NET and postgresql.
+# `bench/run.sh dashboard [--tasks T] [--rate R] [--fill N] [--runs R] [--no-postgres]` runs the dashboard's
+# ingestion end to end: a private redis-server, bench/dashboard_events.py publishing T tasks' events (3 each, as
+# Celery's workers batch them) at R events/s, and the dashboard (AddCeleriac + AddCeleriacDashboard) storing them
+# into SQLite and into a private PostgreSQL: events/s, drops, lag, CPU per 10k events; then its RSS with N tasks
+# stored (1,000,000) while pages list and search. Needs .NET, redis-server, python3-redis and postgresql.
 # Needs redis-server, python3-celery, python3-redis (installed here when run as root).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -29,6 +34,36 @@ if [[ ${1:-} == telemetry ]]; then
   shift
   dotnet build bench/Telemetry -c Release -v q -nologo >/dev/null
   exec /usr/bin/python3 bench/telemetry.py "$@"
+fi
+if [[ ${1:-} == dashboard ]]; then
+  shift
+  dotnet build bench/DashboardBench -c Release -v q -nologo >/dev/null
+  work=$(mktemp -d /tmp/celeriac-dash-e2e.XXXXXX)
+  free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+  rport=$(free_port)
+  # No pub/sub output limit: a burst the dashboard reads late must not get its subscription cut.
+  redis-server --bind 127.0.0.1 --port "$rport" --save '' --appendonly no --client-output-buffer-limit "pubsub 0 0 0" \
+    --dir "$work" --daemonize yes --pidfile "$work/redis.pid" >/dev/null
+  cleanup() { kill "$(cat "$work/redis.pid")" 2>/dev/null || true; }
+  stores=("sqlite:$work/dashboard.db")
+  if [[ " $* " != *" --no-postgres "* ]]; then
+    pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+    as_pg=(); [[ $EUID -eq 0 ]] && { chown postgres: "$work"; as_pg=(runuser -u postgres --); }
+    port=$(free_port)
+    "${as_pg[@]}" "$pgbin/initdb" -D "$work/pg" -U postgres --auth=trust --no-sync >/dev/null
+    "${as_pg[@]}" "$pgbin/pg_ctl" -D "$work/pg" -w -l "$work/pg.log" \
+      -o "-p $port -k $work -c listen_addresses=127.0.0.1 -c synchronous_commit=off -c shared_buffers=256MB" start >/dev/null
+    cleanup() { kill "$(cat "$work/redis.pid")" 2>/dev/null || true; "${as_pg[@]}" "$pgbin/pg_ctl" -D "$work/pg" -m fast -w stop >/dev/null; }
+    stores+=("postgres:Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres")
+  fi
+  trap 'cleanup; rm -rf "$work"' EXIT
+  args=(); for a in "$@"; do [[ $a == --no-postgres ]] || args+=("$a"); done
+  dotnet bench/DashboardBench/bin/Release/net10.0/DashboardBench.dll "redis://127.0.0.1:$rport/0" "${stores[@]}" "${args[@]}"
+  if [[ -n ${port:-} ]]; then
+    pid=$(head -1 "$work/pg/postmaster.pid")
+    awk '{printf "postgres server CPU (whole run, all backends): %.1f s\n", ($14+$15+$16+$17)/100}' "/proc/$pid/stat"
+  fi
+  exit 0
 fi
 if [[ ${1:-} == dashboard-store ]]; then
   shift

@@ -37,6 +37,24 @@ public abstract partial class DashboardStoreTests
     }
 
     [StoreFact]
+    public async Task A_task_sent_stamped_after_its_receipt_never_moves_the_state_back_and_waits_count_from_the_earlier()
+    {
+        // The client stamps task-sent after publishing, so a fast worker's task-received can carry an earlier time.
+        await WriteAsync(Received("s", 0), Started("s", 0.2));
+        await WriteAsync(Sent("s", 0.5, "tasks.add", "celery")); // a later batch
+        (await Store.GetTaskAsync("s"))!.Task.State.Should().Be("STARTED");
+        await WriteAsync(Succeeded("s", 0.4)); // older than the task-sent, newer than the start
+        var task = (await Store.GetTaskAsync("s"))!.Task;
+        task.State.Should().Be("SUCCESS");
+        task.QueueWait.Should().Be(TimeSpan.FromSeconds(0.2));
+
+        await WriteAsync(Received("m", 10), Sent("m", 10.5, "tasks.add", "celery"), Started("m", 10.1)); // one batch
+        (await Store.GetTaskAsync("m"))!.Task.State.Should().Be("STARTED");
+        var rollup = (await Store.GetRollupsAsync(T0.AddSeconds(10), T0.AddSeconds(11))).Should().ContainSingle().Subject;
+        rollup.WaitSum.Should().BeApproximately(0.2 + 0.1, 1e-6); // both in minute T0: "s" waited 0.2 s, "m" 0.1 s (from its receipt)
+    }
+
+    [StoreFact]
     public async Task Offline_workers_age_out_of_the_list_and_are_pruned()
     {
         Clock.Now = T0;

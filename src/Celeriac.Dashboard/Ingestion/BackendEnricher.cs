@@ -80,10 +80,12 @@ internal sealed class BackendEnricher(CeleriacApp app, IDashboardStore store, In
         var kwargs = x?.Kwargs?.ToJsonString();
         if (args is { Length: < ReprLimit }) args = null;
         if (kwargs is { Length: < ReprLimit }) kwargs = null;
-        if (result is null && args is null && kwargs is null && meta.GroupId is null && x?.Queue is null) return null;
+        // Celery 5.2.6's task-failed can say only "ExceptionWithTraceback()" (billiard's wrapper); the meta has the real one.
+        var exception = meta.Exception?.Repr;
+        if (result is null && args is null && kwargs is null && exception is null && meta.GroupId is null && x?.Queue is null) return null;
         return new TaskEnrichment(meta.TaskId)
         {
-            Result = result, Args = args, Kwargs = kwargs, GroupId = meta.GroupId, ParentId = meta.ParentId, Queue = x?.Queue, Name = x?.Name,
+            Result = result, Exception = exception, Args = args, Kwargs = kwargs, GroupId = meta.GroupId, ParentId = meta.ParentId, Queue = x?.Queue, Name = x?.Name,
         };
     }
 }

@@ -30,7 +30,7 @@ public interface IDashboardStore : IAsyncDisposable
     /// <summary>
     /// Adds what the result backend knows to stored tasks: ids and the queue and name fill in only where the events
     /// left them empty; args, kwargs and result replace the stored text only when longer (the events' reprs are cut
-    /// at 1,024 characters). Cut at <see cref="DashboardStoreOptions.MaxPayloadLength"/>; unknown ids are ignored.
+    /// at 1,024 characters); the exception replaces billiard's <c>ExceptionWithTraceback()</c> placeholder. Cut at <see cref="DashboardStoreOptions.MaxPayloadLength"/>; unknown ids are ignored.
     /// </summary>
     Task EnrichAsync(IReadOnlyList<TaskEnrichment> tasks, CancellationToken cancellationToken = default);
 

@@ -34,7 +34,8 @@ internal sealed class RollupDelta(long minute, string name, string queue)
             {
                 case "RECEIVED": d.Received++; break;
                 case "STARTED":
-                    if ((info.Sent ?? info.Received) is { } since)
+                    // From the earlier of sent and received: a client stamps task-sent only after it published.
+                    if ((info.Sent is { } s && info.Received is { } r ? Math.Min(s, r) : info.Sent ?? info.Received) is { } since)
                     {
                         var wait = Math.Max(0, at - since);
                         d.WaitSum += wait;

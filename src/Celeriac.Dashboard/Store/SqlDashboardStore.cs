@@ -118,14 +118,17 @@ public abstract partial class SqlDashboardStore : IDashboardStore
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    private const string Moves = "excluded.state_at >= tasks.state_at AND (excluded.state <> 'PENDING' OR tasks.state = 'PENDING')";
+
     /// <summary>The upsert of one task row, parameters <c>@p0..@p23</c> in <see cref="TaskColumns"/> order, from <paramref name="source"/>.</summary>
     private protected string TaskUpsert(string source)
     {
         static string Keep(string c) => $"{c} = COALESCE(excluded.{c}, tasks.{c})";
         var sets = new List<string>
         {
-            "state = CASE WHEN excluded.state_at >= tasks.state_at THEN excluded.state ELSE tasks.state END",
-            $"state_at = {Greatest}(excluded.state_at, tasks.state_at)",
+            // The SQL twin of TaskRow.Apply: the newer state wins, except that PENDING (task-sent) never replaces another.
+            $"state = CASE WHEN {Moves} THEN excluded.state ELSE tasks.state END",
+            $"state_at = CASE WHEN {Moves} THEN excluded.state_at ELSE tasks.state_at END",
             $"first_seen = {Least}(excluded.first_seen, tasks.first_seen)",
             $"updated_at = {Greatest}(excluded.updated_at, tasks.updated_at)",
         };

@@ -19,6 +19,11 @@ public sealed record TaskRecord : TaskFields
     public DateTimeOffset? Started { get; init; }
     /// <summary>When it reached a final state (success, failure, revoked, rejected).</summary>
     public DateTimeOffset? Finished { get; init; }
-    /// <summary>How long it waited in its queue: started − sent, or started − received when no <c>task-sent</c> was seen.</summary>
-    public TimeSpan? QueueWait => Started is { } started && (Sent ?? Received) is { } since ? started - since : null;
+    /// <summary>
+    /// How long it waited in its queue: from when it was sent (or received, without a <c>task-sent</c>; the earlier of
+    /// the two, as a client stamps task-sent only after publishing) to when it started; never negative.
+    /// </summary>
+    public TimeSpan? QueueWait => Started is { } started && Earliest(Sent, Received) is { } since ? (started > since ? started - since : TimeSpan.Zero) : null;
+
+    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) => a is { } x && b is { } y ? (x < y ? x : y) : a ?? b;
 }

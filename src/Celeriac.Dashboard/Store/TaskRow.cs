@@ -34,7 +34,7 @@ internal sealed class TaskRow(string id, string state, double at)
 
     private void Apply(TaskEvent e, double at, int maxPayload)
     {
-        if (at >= StateAt) { State = e.State; StateAt = at; }
+        if (at >= StateAt && Moves(State, e.State)) { State = e.State; StateAt = at; }
         FirstSeen = Math.Min(FirstSeen, at);
         Updated = Math.Max(Updated, at);
         Name = e.Name ?? Name;
@@ -60,6 +60,12 @@ internal sealed class TaskRow(string id, string state, double at)
             case "SUCCESS" or "FAILURE" or "REVOKED" or "REJECTED": Finished = at; break;
         }
     }
+
+    /// <summary>
+    /// Whether a newer event's state replaces the current one. task-sent (PENDING) is stamped by the client after it
+    /// publishes, so it often carries a later time than the worker's task-received: it never replaces a worker's state.
+    /// </summary>
+    public static bool Moves(string current, string next) => next != "PENDING" || current == "PENDING";
 
     private static string? Cut(string? value, int max) =>
         value is null || value.Length <= max ? value : value[..max];

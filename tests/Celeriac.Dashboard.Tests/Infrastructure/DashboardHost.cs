@@ -1,0 +1,76 @@
+using Celeriac.Dashboard.Ingestion;
+using Celeriac.Dashboard.Store;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Celeriac.Dashboard.Tests.Infrastructure;
+
+/// <summary>
+/// A real ASP.NET Core app on Kestrel (127.0.0.1, a free port) with <c>AddCeleriac</c> on Redis, the dashboard mounted
+/// at /celeriac and ingesting, and optionally a Celeriac worker in the same host — as a user would run it.
+/// </summary>
+internal sealed class DashboardHost : IAsyncDisposable
+{
+    public const string CeleriacQueue = "dash.cx";
+
+    private readonly WebApplication _app;
+
+    private DashboardHost(WebApplication app, Uri address)
+    {
+        _app = app;
+        BaseAddress = address;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public CeleriacApp Celeriac => Services.GetRequiredService<CeleriacApp>();
+
+    public IDashboardStore Store => Services.GetRequiredService<IDashboardStore>();
+
+    public IngestionStats Stats => Services.GetRequiredService<IngestionStats>();
+
+    public static async Task<DashboardHost> StartAsync(string brokerUrl, string backendUrl, Action<DashboardOptions> dashboard, bool worker = true, string workerName = "cx")
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(Environment.GetEnvironmentVariable("DASH_TEST_LOG") == "1" ? LogLevel.Debug : LogLevel.Warning);
+        var celeriac = builder.Services.AddCeleriac(o =>
+        {
+            o.BrokerUrl = brokerUrl;
+            o.ResultBackend = backendUrl;
+            o.TaskSendSentEvent = true;
+        }).UseRedis();
+        celeriac.AddTask("dash.cx.add", (int x, int y) => x + y);
+        celeriac.AddTask("dash.cx.long", (int n) => new string('z', n));
+        if (worker)
+            celeriac.AddWorker(w =>
+            {
+                w.Queues = [CeleriacQueue];
+                w.Hostname = $"{workerName}@dashboard-tests";
+                w.Concurrency = 4;
+                w.HeartbeatInterval = TimeSpan.FromSeconds(1);
+                // On from the start: the worker may begin consuming after the dashboard's first enable_events broadcast
+                // (the Python worker, started before the host, shows that broadcast at work).
+                w.SendTaskEvents = true;
+            });
+        builder.Services.AddCeleriacDashboard(dashboard);
+        var app = builder.Build();
+        app.MapCeleriacDashboard("/celeriac");
+        await app.StartAsync();
+        await app.Services.GetRequiredService<StoreInitializer>().WaitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new DashboardHost(app, new Uri(address));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
