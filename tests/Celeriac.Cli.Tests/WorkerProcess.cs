@@ -5,8 +5,9 @@ using System.Text;
 namespace Celeriac.Cli.Tests;
 
 /// <summary>
-/// samples/WorkerApp (an app whose Main is <c>return await app.RunCommandLineAsync(args)</c>) as its own process:
-/// its output collected line by line so a test can await a line, and POSIX signals sent to it as a terminal would.
+/// samples/WorkerApp (an app whose Main is <c>return await app.RunCommandLineAsync(args)</c>) — or the built tool,
+/// <see cref="StartTool"/> — as its own process: its output collected line by line so a test can await a line, and
+/// POSIX signals sent to it as a terminal would.
 /// </summary>
 internal sealed partial class WorkerProcess : IAsyncDisposable
 {
@@ -29,7 +30,12 @@ internal sealed partial class WorkerProcess : IAsyncDisposable
     public string Error { get { lock (_waits) return _error.ToString(); } }
 
     /// <summary>Starts <c>WorkerApp worker ARGS</c> against <paramref name="broker"/> (its CELERY_BROKER_URL).</summary>
-    public static WorkerProcess Start(string broker, params string[] args)
+    public static WorkerProcess Start(string broker, params string[] args) => Launch(broker, ["WorkerApp.dll", "worker", .. args]);
+
+    /// <summary>Starts the tool, <c>celeriac ARGS</c> (its Celeriac.Cli.dll), with <paramref name="broker"/> as its CELERY_BROKER_URL.</summary>
+    public static WorkerProcess StartTool(string broker, params string[] args) => Launch(broker, ["Celeriac.Cli.dll", .. args]);
+
+    private static WorkerProcess Launch(string broker, string[] dllAndArgs)
     {
         // Through Python, which puts SIGINT back to its default first: a test host started in the background
         // inherits SIGINT ignored, a child would too, and .NET does not handle a signal ignored at its start.
@@ -40,9 +46,9 @@ internal sealed partial class WorkerProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         foreach (var arg in (string[])["-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])",
-                     Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", Path.Combine(AppContext.BaseDirectory, "WorkerApp.dll"), "worker"])
+                     Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", Path.Combine(AppContext.BaseDirectory, dllAndArgs[0])])
             start.ArgumentList.Add(arg);
-        foreach (var arg in args) start.ArgumentList.Add(arg);
+        foreach (var arg in dllAndArgs[1..]) start.ArgumentList.Add(arg);
         start.Environment["CELERY_BROKER_URL"] = broker;
         start.Environment["CELERY_RESULT_BACKEND"] = broker;
         return new WorkerProcess(Process.Start(start)!);

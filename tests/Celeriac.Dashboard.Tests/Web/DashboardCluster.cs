@@ -7,15 +7,13 @@ namespace Celeriac.Dashboard.Tests.Web;
 
 /// <summary>
 /// One class's cluster: a private redis-server (broker on db 0, result backend with <c>result_extended</c> on db 1),
-/// a Celeriac worker sending task events, the dashboard on Kestrel over a SQLite file, and the events written
-/// into its store. Tasks: <c>dash.add</c>, <c>dash.fail</c> (throws its message), <c>dash.echo</c> (returns its
+/// a Celeriac worker sending task events, and the dashboard on Kestrel over a SQLite file, ingesting the events. Tasks: <c>dash.add</c>, <c>dash.fail</c> (throws its message), <c>dash.echo</c> (returns its
 /// args and kwargs), <c>dash.block</c> (runs until cancelled or <see cref="ReleaseBlocked"/>), <c>dash.sum</c>.
 /// </summary>
 public sealed class DashboardCluster : IAsyncLifetime
 {
     private RedisServer? _redis;
     private CeleriacWorker? _worker;
-    private TestEventFeeder? _feeder;
     private TaskCompletionSource _release = NewRelease();
     private readonly string _directory = Directory.CreateTempSubdirectory("celeriac-dash-").FullName;
 
@@ -47,8 +45,7 @@ public sealed class DashboardCluster : IAsyncLifetime
             w.Concurrency = 4;
             w.SendTaskEvents = true;
         });
-        Host = await DashboardHost.StartAsync(App, SqlitePath("main"));
-        _feeder = await TestEventFeeder.StartAsync(App, Host.Store);
+        Host = await DashboardHost.StartAsync(App, SqlitePath("main"), ingest: true);
         await _worker.StartAsync();
         Client = Host.Client(cookies: false);
     }
@@ -80,7 +77,6 @@ public sealed class DashboardCluster : IAsyncLifetime
         ReleaseBlocked();
         Client?.Dispose();
         if (_worker is not null) await _worker.DisposeAsync();
-        if (_feeder is not null) await _feeder.DisposeAsync();
         if (Host is not null) await Host.DisposeAsync();
         if (App is not null) await App.DisposeAsync();
         if (_redis is not null) await _redis.DisposeAsync();

@@ -47,7 +47,7 @@ internal sealed class DashboardHost : IAsyncDisposable
     public IReadOnlyList<Endpoint> Endpoints => _web.Services.GetRequiredService<EndpointDataSource>().Endpoints;
 
     public static async Task<DashboardHost> StartAsync(CeleriacApp? app, string sqlitePath, Action<DashboardOptions>? configure = null,
-        string? policy = null, IPAddress? networkAddress = null)
+        string? policy = null, IPAddress? networkAddress = null, bool ingest = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -60,7 +60,7 @@ internal sealed class DashboardHost : IAsyncDisposable
         builder.Services.AddCeleriacDashboard(o =>
         {
             o.SqlitePath = sqlitePath;
-            o.IngestEvents = false; // the tests write the store themselves
+            o.IngestEvents = ingest; // one host per cluster ingests; the others read what their test wrote
             configure?.Invoke(o);
         });
         builder.Services.AddAuthentication("test").AddScheme<AuthenticationSchemeOptions, HeaderAuthentication>("test", null);
