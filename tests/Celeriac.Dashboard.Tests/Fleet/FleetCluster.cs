@@ -37,6 +37,8 @@ public sealed class FleetCluster : IAsyncLifetime
 
     public IDashboardStore Store { get; private set; } = null!;
 
+    public string BrokerUrl => _redis!.Url();
+
     /// <summary>The ids of the <c>fleet.add</c> runs the worker finished, with their results.</summary>
     public ConcurrentDictionary<string, int> Ran { get; } = new(StringComparer.Ordinal);
 

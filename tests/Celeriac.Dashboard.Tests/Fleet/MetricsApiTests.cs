@@ -1,5 +1,6 @@
 using Celeriac.Dashboard.Fleet;
 using Celeriac.Dashboard.Store;
+using Celeriac.Dashboard.Tests.Infrastructure;
 using Celeriac.Redis.Tests.Infrastructure;
 
 namespace Celeriac.Dashboard.Tests.Fleet;
@@ -32,7 +33,7 @@ public sealed class MetricsApiTests(FleetCluster cluster)
     public async Task The_runtime_histogram_adds_each_completed_minute_once()
     {
         var start = new DateTimeOffset(2026, 1, 1, 12, 0, 30, TimeSpan.Zero);
-        var time = new ManualTime(start);
+        var time = new ManualClock(start);
         var file = Path.Combine(Path.GetTempPath(), $"celeriac-histogram-{Guid.NewGuid():N}.db");
         await using var store = new SqliteDashboardStore(file);
         await store.InitializeAsync();
@@ -63,12 +64,5 @@ public sealed class MetricsApiTests(FleetCluster cluster)
         text.Sample("m", double.PositiveInfinity, ("task", "a\"b\\c\nd"));
 
         text.ToString().Should().Be("m{task=\"a\\\"b\\\\c\\nd\"} +Inf\n");
-    }
-
-    private sealed class ManualTime(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-
-        public override DateTimeOffset GetUtcNow() => Now;
     }
 }

@@ -20,6 +20,8 @@ public sealed class QueueApiTests(FleetCluster cluster)
         var afterRefusals = await QueueAsync(FleetCluster.PriorityQueue);
         var purge = await cluster.SendAsync($"api/fleet/queues/{FleetCluster.PriorityQueue}/purge", new { confirm = FleetCluster.PriorityQueue });
         var afterPurge = await QueueAsync(FleetCluster.PriorityQueue);
+        var audit = (await cluster.GetJsonAsync("api/audit?limit=200"))!["entries"]!.AsArray()
+            .Where(e => (string)e!["action"]! == "queue.purge" && (string?)e["target"] == FleetCluster.PriorityQueue).ToList();
 
         ((long)queue["messages"]!).Should().Be(5);
         // Redis priorities run from 0 (first) to 9; kombu's steps are 0, 3, 6, 9: priority 5 waits in the step-3 list.
@@ -35,6 +37,8 @@ public sealed class QueueApiTests(FleetCluster cluster)
         purge.Status.Should().Be(HttpStatusCode.OK, purge.Body?.ToJsonString());
         ((long)purge.Body!["purged"]!).Should().Be(5);
         ((long)afterPurge["messages"]!).Should().Be(0);
+        audit.Select(e => (string)e!["outcome"]!).Should().Contain("ok").And.Contain(o => o.StartsWith("error: purging deletes"));
+        audit.Should().Contain(e => ((string?)e!["detail"] ?? "").Contains("\"purged\":5"));
     }
 
     [RedisFact]

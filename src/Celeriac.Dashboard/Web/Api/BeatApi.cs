@@ -36,12 +36,18 @@ internal static class BeatApi
 
         api.MapPost("/beat/{name}/run", (HttpContext context, string name, [FromServices] CeleriacApp app) =>
             FleetResults.RunAsync(context, async () =>
-                FleetResults.Json(new { task_id = await app.Beat.RunNowAsync(name, context.RequestAborted).ConfigureAwait(false) }))).AsAction("beat.run");
+            {
+                var taskId = await app.Beat.RunNowAsync(name, context.RequestAborted).ConfigureAwait(false);
+                FleetResults.Audit(context, name, new System.Text.Json.Nodes.JsonObject { ["task_id"] = taskId });
+                return FleetResults.Json(new { task_id = taskId });
+            })).AsAction("beat.run");
 
         api.MapPut("/beat/{name}", (HttpContext context, string name, [FromServices] CeleriacApp app, IDashboardStore store) =>
             FleetResults.RunAsync(context, async () =>
             {
-                var entry = BeatEntryJson.Read(name, await FleetResults.BodyAsync(context.Request).ConfigureAwait(false));
+                var body = await FleetResults.BodyAsync(context.Request).ConfigureAwait(false);
+                FleetResults.Audit(context, name, body);
+                var entry = BeatEntryJson.Read(name, body);
                 await app.Beat.SetAsync(entry, context.RequestAborted).ConfigureAwait(false);
                 return FleetResults.Json(await RowAsync(app, store, name, context.RequestAborted).ConfigureAwait(false));
             })).AsAction("beat.edit");

@@ -12,7 +12,23 @@ internal static class FleetResults
 {
     public static IResult Json(object? value, int status = StatusCodes.Status200OK) => Results.Json(value, DashboardJson.Options, statusCode: status);
 
-    public static IResult Error(int status, string message) => Json(new { error = message }, status);
+    /// <summary>An error answer; for an action it is also the audit row's outcome (<see cref="ApiError"/>).</summary>
+    public static IResult Error(HttpContext context, int status, string message) => ApiError.Json(context, status, message);
+
+    /// <summary>A failed action's answer with more than the error in it (the worker's reply), recorded in the audit row as <paramref name="error"/>.</summary>
+    public static IResult Failed(HttpContext context, int status, string error, object value)
+    {
+        Security.ActionAudit.Of(context)?.Fail(error);
+        return Json(value, status);
+    }
+
+    /// <summary>What an action's audit row says it acted on and with what (no-op outside an action).</summary>
+    public static void Audit(HttpContext context, string target, JsonNode? detail)
+    {
+        if (Security.ActionAudit.Of(context) is not { } audit) return;
+        audit.Target = target;
+        audit.Detail = detail?.ToJsonString();
+    }
 
     /// <summary>Runs an endpoint's work, answering its failures as the contract says.</summary>
     public static async Task<IResult> RunAsync(HttpContext context, Func<Task<IResult>> work)
@@ -27,15 +43,15 @@ internal static class FleetResults
         }
         catch (Exception e) when (e is ArgumentException or FormatException or JsonException or TimeZoneNotFoundException)
         {
-            return Error(StatusCodes.Status400BadRequest, e.Message);
+            return Error(context, StatusCodes.Status400BadRequest, e.Message);
         }
         catch (KeyNotFoundException e)
         {
-            return Error(StatusCodes.Status404NotFound, e.Message);
+            return Error(context, StatusCodes.Status404NotFound, e.Message);
         }
         catch (Exception e)
         {
-            return Error(StatusCodes.Status503ServiceUnavailable, $"unavailable (broker, backend or store): {OneLine(e.Message)}");
+            return Error(context, StatusCodes.Status503ServiceUnavailable, $"unavailable (broker, backend or store): {OneLine(e.Message)}");
         }
     }
 

@@ -48,7 +48,7 @@ internal static class FlowerWorkerApi
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                return FleetResults.Error(StatusCodes.Status503ServiceUnavailable, $"Failed to update workers: {e.Message}");
+                return FleetResults.Error(context, StatusCodes.Status503ServiceUnavailable, $"Failed to update workers: {e.Message}");
             }
             if (args.Bool("status"))
             {
@@ -60,7 +60,7 @@ internal static class FlowerWorkerApi
             if (workername is not null)
                 return live.Workers.TryGetValue(workername, out var one)
                     ? FleetResults.Json(new JsonObject { [workername] = one.DeepClone() })
-                    : FleetResults.Error(StatusCodes.Status404NotFound, $"Unknown worker '{workername}'");
+                    : FleetResults.Error(context, StatusCodes.Status404NotFound, $"Unknown worker '{workername}'");
             var all = new JsonObject();
             foreach (var (node, info) in live.Workers) all[node] = info.DeepClone();
             return FleetResults.Json(all);
@@ -72,8 +72,9 @@ internal static class FlowerWorkerApi
             {
                 var args = await FlowerArguments.ReadAsync(context.Request).ConfigureAwait(false);
                 var toSend = command(args);
+                FleetResults.Audit(context, workername, new JsonObject { [toSend.Method] = toSend.Arguments.DeepClone() });
                 await WorkerApi.RequireKnownAsync(workername, store, inspection, context.RequestAborted).ConfigureAwait(false);
-                return Answer(await control.SendAsync(workername, toSend, context.RequestAborted).ConfigureAwait(false), workername, toSend,
+                return Answer(context, await control.SendAsync(workername, toSend, context.RequestAborted).ConfigureAwait(false), workername, toSend,
                     ok => message(workername, args, ok));
             })).AsAction(action);
 
@@ -85,14 +86,15 @@ internal static class FlowerWorkerApi
                 var args = await FlowerArguments.ReadAsync(context.Request).ConfigureAwait(false);
                 var workername = args.Required("workername");
                 var toSend = command(taskname, args);
+                FleetResults.Audit(context, workername, new JsonObject { [toSend.Method] = toSend.Arguments.DeepClone() });
                 await WorkerApi.RequireKnownAsync(workername, store, inspection, context.RequestAborted).ConfigureAwait(false);
-                return Answer(await control.SendAsync(workername, toSend, context.RequestAborted).ConfigureAwait(false), workername, toSend, ok => ok);
+                return Answer(context, await control.SendAsync(workername, toSend, context.RequestAborted).ConfigureAwait(false), workername, toSend, ok => ok);
             })).AsAction(action);
 
-    private static IResult Answer(JsonNode? reply, string workername, WorkerCommand command, Func<string, string> message) => reply switch
+    private static IResult Answer(HttpContext context, JsonNode? reply, string workername, WorkerCommand command, Func<string, string> message) => reply switch
     {
-        null => FleetResults.Error(StatusCodes.Status504GatewayTimeout, $"{workername} did not answer {command.Method} in time"),
-        JsonObject o when o.ContainsKey("error") => FleetResults.Error(StatusCodes.Status403Forbidden, $"Failed to {command.Method} on '{workername}': {o["error"]}"),
+        null => FleetResults.Error(context, StatusCodes.Status504GatewayTimeout, $"{workername} did not answer {command.Method} in time"),
+        JsonObject o when o.ContainsKey("error") => FleetResults.Error(context, StatusCodes.Status403Forbidden, $"Failed to {command.Method} on '{workername}': {o["error"]}"),
         _ => FleetResults.Json(new { message = message(reply is JsonObject r && r["ok"] is JsonValue v && v.TryGetValue<string>(out var ok) ? ok : "") }),
     };
 }

@@ -29,8 +29,9 @@ internal static class QueueApi
             {
                 var body = await FleetResults.BodyAsync(context.Request).ConfigureAwait(false);
                 if (FleetResults.String(body, "confirm") != name)
-                    return FleetResults.Error(StatusCodes.Status400BadRequest, $"purging deletes every waiting message: confirm must be the queue's name, '{name}'");
+                    return FleetResults.Error(context, StatusCodes.Status400BadRequest, $"purging deletes every waiting message: confirm must be the queue's name, '{name}'");
                 var purged = await app.Transport.PurgeAsync(name, context.RequestAborted).ConfigureAwait(false);
+                FleetResults.Audit(context, name, new System.Text.Json.Nodes.JsonObject { ["purged"] = purged });
                 return FleetResults.Json(new { purged });
             })).AsAction("queue.purge");
 

@@ -54,12 +54,14 @@ internal static class WorkerApi
             FleetResults.RunAsync(context, async () =>
             {
                 var toSend = command(await FleetResults.BodyAsync(context.Request).ConfigureAwait(false));
+                FleetResults.Audit(context, hostname, new System.Text.Json.Nodes.JsonObject { [toSend.Method] = toSend.Arguments.DeepClone() });
                 await RequireKnownAsync(hostname, store, inspection, context.RequestAborted).ConfigureAwait(false);
                 var reply = await control.SendAsync(hostname, toSend, context.RequestAborted).ConfigureAwait(false);
                 return reply switch
                 {
-                    null => FleetResults.Error(StatusCodes.Status504GatewayTimeout, $"{hostname} did not answer {toSend.Method} in time"),
-                    System.Text.Json.Nodes.JsonObject o when o.ContainsKey("error") => FleetResults.Json(new { ok = false, error = o["error"]?.ToString(), reply }, StatusCodes.Status409Conflict),
+                    null => FleetResults.Error(context, StatusCodes.Status504GatewayTimeout, $"{hostname} did not answer {toSend.Method} in time"),
+                    System.Text.Json.Nodes.JsonObject o when o.ContainsKey("error") =>
+                        FleetResults.Failed(context, StatusCodes.Status409Conflict, $"{hostname}: {o["error"]}", new { ok = false, error = o["error"]?.ToString(), reply }),
                     _ => FleetResults.Json(new { ok = true, reply }),
                 };
             })).AsAction(action);
