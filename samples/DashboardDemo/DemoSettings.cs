@@ -5,7 +5,8 @@ internal sealed record DemoSettings(string BrokerUrl, bool ReadOnly, bool Produc
 {
     public static DemoSettings? Parse(string[] args)
     {
-        var broker = "memory://";
+        // A named in-memory broker: its queues are this demo's alone even beside another app in the same process.
+        var broker = "memory://dashboard-demo";
         var readOnly = false;
         var producer = true;
         string? store = null;

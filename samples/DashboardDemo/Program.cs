@@ -1,7 +1,7 @@
 // The dashboard demo: the dashboard, a worker with events on, a producer sending a mix of tasks (successes,
 // failures with tracebacks, retries, a chain, a group, a chord, long arguments) and two beat entries, all in
 // one process, so every page has something on it.
-//   dotnet run --project samples/DashboardDemo                      # memory:// broker, http://127.0.0.1:5080/
+//   dotnet run --project samples/DashboardDemo                      # in-memory broker, http://127.0.0.1:5080/
 //   dotnet run --project samples/DashboardDemo -- -b redis://localhost:6379/0 --urls http://127.0.0.1:8080
 //   … -- --read-only                                                # the read-only mode (no action controls)
 using Celeriac;

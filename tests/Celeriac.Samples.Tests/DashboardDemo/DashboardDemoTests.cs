@@ -12,7 +12,9 @@ namespace Celeriac.Samples.Tests.DashboardDemoTests;
 /// <summary>
 /// samples/DashboardDemo as `dotnet run` starts it (memory:// broker, its worker, producer and beat in the
 /// process): it serves the dashboard's page and bundle, and the producer's tasks and the worker reach the pages' API.
+/// In the WebShop collection: its worker's spans and instruments would otherwise land in the shop's telemetry tests.
 /// </summary>
+[Collection(WebShopCollection.Name)]
 public sealed class DashboardDemoTests : IDisposable
 {
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("celeriac-demo-");

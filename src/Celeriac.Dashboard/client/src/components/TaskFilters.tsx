@@ -2,7 +2,7 @@
 // Choices for name/worker/queue come from the API (loaded once, not live), plus whatever the hash already says.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { apiUrl } from "../lib/api";
-import { TaskStates } from "../lib/format";
+import { TaskStates, withCurrent } from "../lib/format";
 import type { Queue, Worker } from "../lib/types";
 import { useApi } from "../lib/useApi";
 import type { Filters } from "../pages/TasksPage";
@@ -77,11 +77,6 @@ export function TaskFilters({ filters, onApply }: { filters: Filters; onApply: (
       </div>
     </form>
   );
-}
-
-function withCurrent(options: string[], current?: string) {
-  const sorted = [...new Set(options)].sort();
-  return current && !sorted.includes(current) ? [current, ...sorted] : sorted;
 }
 
 /** An ISO instant as a datetime-local input's value (local wall time, minutes). */

@@ -2,27 +2,12 @@
 import { formatDuration, formatTime, shortId } from "../lib/format";
 import { taskHref } from "../lib/router";
 import type { TaskRow } from "../lib/types";
+import { Grid } from "./Grid";
 import { StateBadge } from "./StateBadge";
 
 export function TaskTable({ tasks, caption }: { tasks: TaskRow[]; caption: string }) {
   return (
-    <div class="table-wrap">
-      <table class="grid tasks">
-        <caption class="sr-only">{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Task</th>
-            <th scope="col">State</th>
-            <th scope="col">Id</th>
-            <th scope="col">Args / kwargs</th>
-            <th scope="col">Worker</th>
-            <th scope="col">Queue</th>
-            <th scope="col">First seen</th>
-            <th scope="col" class="num">Runtime</th>
-            <th scope="col" class="num">Retries</th>
-          </tr>
-        </thead>
-        <tbody>
+    <Grid caption={caption} class="tasks" columns={["Task", "State", "Id", "Args / kwargs", "Worker", "Queue", "First seen", { label: "Runtime", num: true }, { label: "Retries", num: true }]}>
           {tasks.map((t) => (
             <tr key={t.id} data-testid="task-row" data-task-id={t.id} data-state={t.state ?? ""}>
               <th scope="row"><a href={taskHref(t.id)}>{t.name ?? "(unknown name)"}</a></th>
@@ -39,8 +24,6 @@ export function TaskTable({ tasks, caption }: { tasks: TaskRow[]; caption: strin
               <td class="num">{t.retries ?? 0}</td>
             </tr>
           ))}
-        </tbody>
-      </table>
-    </div>
+        </Grid>
   );
 }

@@ -14,7 +14,7 @@ const Symbols = { ok: "✓", bad: "✗", warn: "!", run: "▶", wait: "…" };
 
 export function WorkflowGraph({ rootId, currentId }: { rootId: string; currentId: string }) {
   const { data, error, loading } = useApi<Workflow>(apiUrl("workflows/" + encodeURIComponent(rootId)), {
-    relevant: (change) => change.tasks.some((id) => data?.nodes.some((n) => n.id === id) ?? id === rootId),
+    relevant: (change): boolean => change.tasks.some((id) => data?.nodes.some((n) => n.id === id) ?? id === rootId),
   });
   if (error) return <p class="notice">No workflow graph: {error}</p>;
   if (!data) return loading ? <p class="notice" aria-busy="true">Loading the workflow…</p> : null;

@@ -89,3 +89,9 @@ export function prettyPayload(text?: unknown): string {
 export function shortId(id?: string): string {
   return id ? id.slice(0, 8) : "—";
 }
+
+/** A select's choices: distinct, sorted, and always including the current value (one the list no longer has). */
+export function withCurrent(options: string[], current?: string): string[] {
+  const list = [...new Set(options.filter(Boolean))].sort();
+  return current && !list.includes(current) ? [current, ...list] : list;
+}

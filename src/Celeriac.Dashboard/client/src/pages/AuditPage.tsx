@@ -1,4 +1,5 @@
 // The audit log: who did what, when, from where, and how it ended — newest first, paged.
+import { Grid } from "../components/Grid";
 import { LoadState } from "../components/Status";
 import { PagerControls, usePager } from "../components/Pager";
 import { apiUrl } from "../lib/api";
@@ -17,21 +18,7 @@ export function AuditPage() {
       <div class="page-head"><h1 id="audit-title">Audit log</h1></div>
       <LoadState loading={loading && !data} error={error} empty={data && data.entries.length === 0 && "No actions yet."} />
       {data && data.entries.length > 0 && (
-        <div class="table-wrap">
-          <table class="grid">
-            <caption class="sr-only">Actions taken through the dashboard, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">User</th>
-                <th scope="col">From</th>
-                <th scope="col">Action</th>
-                <th scope="col">Target</th>
-                <th scope="col">Outcome</th>
-                <th scope="col">Detail</th>
-              </tr>
-            </thead>
-            <tbody>
+        <Grid caption="Actions taken through the dashboard, newest first" columns={["When", "User", "From", "Action", "Target", "Outcome", "Detail"]}>
               {data.entries.map((e, i) => (
                 <tr key={e.at + i} data-testid="audit-row" data-action={e.action} data-outcome={e.outcome ?? ""}>
                   <th scope="row"><time dateTime={e.at}>{formatTime(e.at)}</time></th>
@@ -43,9 +30,7 @@ export function AuditPage() {
                   <td class="mono payload">{e.detail === undefined || e.detail === null ? "" : typeof e.detail === "string" ? e.detail : JSON.stringify(e.detail)}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </Grid>
       )}
       {data && (pager.page > 1 || data.next_cursor) && <PagerControls pager={pager} nextCursor={data.next_cursor} label="Audit log" />}
     </section>

@@ -2,6 +2,7 @@
 // (the toast names the task it sent) and edit (the entry as the schedule file's JSON, in a dialog).
 import { useState } from "preact/hooks";
 import { BeatEditDialog } from "../components/BeatEditDialog";
+import { Grid } from "../components/Grid";
 import { LoadState } from "../components/Status";
 import { StateBadge } from "../components/StateBadge";
 import { toastError, toastOk } from "../components/Toast";
@@ -37,22 +38,7 @@ export function BeatPage() {
       <div class="page-head"><h1 id="beat-title">Periodic tasks (beat)</h1></div>
       <LoadState loading={loading && !data} error={error} empty={data && data.length === 0 && "No beat entries are defined."} />
       {data && data.length > 0 && (
-        <div class="table-wrap">
-          <table class="grid">
-            <caption class="sr-only">Beat entries</caption>
-            <thead>
-              <tr>
-                <th scope="col">Entry</th>
-                <th scope="col">Task</th>
-                <th scope="col">Schedule</th>
-                <th scope="col">Status</th>
-                <th scope="col">Next runs</th>
-                <th scope="col">Last run</th>
-                <th scope="col" class="num">Runs</th>
-                {canAct && <th scope="col">Actions</th>}
-              </tr>
-            </thead>
-            <tbody>
+        <Grid caption="Beat entries" columns={["Entry", "Task", "Schedule", "Status", "Next runs", "Last run", { label: "Runs", num: true }, { label: "Actions", show: canAct }]}>
               {data.map((b) => (
                 <tr key={b.name} data-testid="beat-row" data-name={b.name} data-paused={String(!!b.paused)}>
                   <th scope="row">{b.name}</th>
@@ -79,9 +65,7 @@ export function BeatPage() {
                   )}
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </Grid>
       )}
       {editing && <BeatEditDialog entry={editing} onClose={() => setEditing(undefined)} onSaved={reload} />}
     </section>

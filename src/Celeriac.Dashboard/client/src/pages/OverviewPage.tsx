@@ -3,9 +3,10 @@
 // chunk, with the charting library, so the other pages stay light.
 import { useMemo } from "preact/hooks";
 import Chart, { ChartSeries } from "../components/Chart";
+import { Grid } from "../components/Grid";
 import { LoadState } from "../components/Status";
 import { apiUrl } from "../lib/api";
-import { formatDuration, formatNumber, formatPercent } from "../lib/format";
+import { formatDuration, formatNumber, formatPercent, withCurrent } from "../lib/format";
 import { href, navigate, useRoute } from "../lib/router";
 import type { Overview, RollupRow } from "../lib/types";
 import { useApi } from "../lib/useApi";
@@ -46,20 +47,10 @@ export function OverviewPage() {
               {Windows.map((w) => <option key={w.value} value={w.value}>{w.label}</option>)}
             </select>
           </label>
-          <label class="field">
-            <span>Task</span>
-            <select value={name} data-testid="overview-name" onChange={(e) => set("name", (e.target as HTMLSelectElement).value)}>
-              <option value="">All tasks</option>
-              {withCurrent(data?.by_task.map((t) => t.name ?? "") ?? [], name).map((n) => <option key={n} value={n}>{n}</option>)}
-            </select>
-          </label>
-          <label class="field">
-            <span>Queue</span>
-            <select value={queue} data-testid="overview-queue" onChange={(e) => set("queue", (e.target as HTMLSelectElement).value)}>
-              <option value="">All queues</option>
-              {withCurrent(data?.by_queue.map((q) => q.queue ?? "") ?? [], queue).map((n) => <option key={n} value={n}>{n}</option>)}
-            </select>
-          </label>
+          <Choice label="Task" any="All tasks" testid="overview-name" value={name} onChange={(v) => set("name", v)}
+            options={data?.by_task.map((t) => t.name ?? "") ?? []} />
+          <Choice label="Queue" any="All queues" testid="overview-queue" value={queue} onChange={(v) => set("queue", v)}
+            options={data?.by_queue.map((q) => q.queue ?? "") ?? []} />
         </form>
       </div>
       <LoadState loading={loading && !data} error={error} />
@@ -124,21 +115,7 @@ function RollupTable({ title, rows, keyName, testid }: { title: string; rows: Ro
     <section aria-label={title}>
       <h2>{title}</h2>
       {rows.length === 0 ? <p class="notice">Nothing finished in this window.</p> : (
-        <div class="table-wrap">
-          <table class="grid" data-testid={testid}>
-            <thead>
-              <tr>
-                <th scope="col">{keyName === "name" ? "Task" : "Queue"}</th>
-                <th scope="col" class="num">Succeeded</th>
-                <th scope="col" class="num">Failed</th>
-                <th scope="col" class="num">Failure rate</th>
-                <th scope="col" class="num">Run time p50</th>
-                <th scope="col" class="num">Run time p95</th>
-                <th scope="col" class="num">Wait p50</th>
-                <th scope="col" class="num">Wait p95</th>
-              </tr>
-            </thead>
-            <tbody>
+        <Grid caption={title} testid={testid} columns={[keyName === "name" ? "Task" : "Queue", ...["Succeeded", "Failed", "Failure rate", "Run time p50", "Run time p95", "Wait p50", "Wait p95"].map((label) => ({ label, num: true }))]}>
               {rows.map((r) => {
                 const key = (keyName === "name" ? r.name : r.queue) ?? "—";
                 return (
@@ -154,15 +131,21 @@ function RollupTable({ title, rows, keyName, testid }: { title: string; rows: Ro
                   </tr>
                 );
               })}
-            </tbody>
-          </table>
-        </div>
+            </Grid>
       )}
     </section>
   );
 }
 
-function withCurrent(options: string[], current: string) {
-  const list = [...new Set(options.filter(Boolean))].sort();
-  return current && !list.includes(current) ? [current, ...list] : list;
+function Choice({ label, any, testid, value, options, onChange }:
+  { label: string; any: string; testid: string; value: string; options: string[]; onChange: (value: string) => void }) {
+  return (
+    <label class="field">
+      <span>{label}</span>
+      <select value={value} data-testid={testid} onChange={(e) => onChange((e.target as HTMLSelectElement).value)}>
+        <option value="">{any}</option>
+        {withCurrent(options, value).map((n) => <option key={n} value={n}>{n}</option>)}
+      </select>
+    </label>
+  );
 }

@@ -1,6 +1,7 @@
 // Queues: depth (and per-priority lists on Redis), consumers and rates; purge after typing the queue's name.
 import { useState } from "preact/hooks";
 import { ConfirmDialog } from "../components/ConfirmDialog";
+import { Grid } from "../components/Grid";
 import { LoadState } from "../components/Status";
 import { toastOk } from "../components/Toast";
 import { apiUrl, post } from "../lib/api";
@@ -20,22 +21,7 @@ export function QueuesPage() {
       <div class="page-head"><h1 id="queues-title">Queues</h1></div>
       <LoadState loading={loading && !data} error={error} empty={data && data.length === 0 && "No queues known yet: workers report the queues they consume."} />
       {data && data.length > 0 && (
-        <div class="table-wrap">
-          <table class="grid">
-            <caption class="sr-only">Queues with their depth, consumers and rates</caption>
-            <thead>
-              <tr>
-                <th scope="col">Queue</th>
-                <th scope="col" class="num">Messages</th>
-                <th scope="col">By priority</th>
-                <th scope="col" class="num">Consumers</th>
-                <th scope="col">Workers</th>
-                <th scope="col" class="num">In</th>
-                <th scope="col" class="num">Out</th>
-                {canAct && <th scope="col">Actions</th>}
-              </tr>
-            </thead>
-            <tbody>
+        <Grid caption="Queues with their depth, consumers and rates" columns={["Queue", { label: "Messages", num: true }, "By priority", { label: "Consumers", num: true }, "Workers", { label: "In", num: true }, { label: "Out", num: true }, { label: "Actions", show: canAct }]}>
               {data.map((q) => (
                 <tr key={q.name} data-testid="queue-row" data-queue={q.name}>
                   <th scope="row"><a href={href("/tasks", { queue: q.name })}>{q.name}</a></th>
@@ -52,9 +38,7 @@ export function QueuesPage() {
                   )}
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </Grid>
       )}
       {purging !== undefined && (
         <ConfirmDialog title={"Purge " + purging} okLabel="Purge" danger typeToConfirm={purging} onClose={() => setPurging(undefined)}

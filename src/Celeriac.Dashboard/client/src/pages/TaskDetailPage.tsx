@@ -21,7 +21,7 @@ const Times = new Set(["first_seen", "received", "started", "finished", "updated
 
 export function TaskDetailPage({ id }: { id: string }) {
   const { data, error, loading } = useApi<TaskDetail>(apiUrl("tasks/" + encodeURIComponent(id)), {
-    relevant: (change) => change.tasks.includes(id) || (data?.children ?? []).some((c) => change.tasks.includes(c.id)),
+    relevant: (change): boolean => change.tasks.includes(id) || (data?.children ?? []).some((c) => change.tasks.includes(c.id)),
   });
   const canAct = useCanAct();
   const task = data?.task;

@@ -30,7 +30,7 @@ export function TasksPage({ query }: { query: URLSearchParams }) {
 
   const { data, error, loading } = useApi<TaskPage>(apiUrl("tasks/search", { ...filters, limit, cursor: pager.cursor }), {
     // Deep pages refresh only when one of their rows changed; the first page shows new tasks as they come.
-    relevant: (change) => !pager.cursor || change.tasks.some((id) => data?.tasks.some((t) => t.id === id)),
+    relevant: (change): boolean => !pager.cursor || change.tasks.some((id) => data?.tasks.some((t) => t.id === id)),
   });
 
   const apply = (next: Filters) => navigate(href("/tasks", next as Record<string, string | undefined>));

@@ -1,6 +1,7 @@
 // Workers: online first, then offline ones until they age out; per worker its software (language shown
 // plainly), concurrency, active, processed, load and last heartbeat, and the control actions.
 import { useState } from "preact/hooks";
+import { Grid } from "../components/Grid";
 import { LoadState } from "../components/Status";
 import { WorkerActions } from "../components/WorkerActions";
 import { apiUrl } from "../lib/api";
@@ -28,28 +29,9 @@ export function WorkersPage() {
       </div>
       <LoadState loading={loading && !data} error={error} empty={data && workers.length === 0 && "No workers have sent events yet. Start a worker with events on (-E)."} />
       {workers.length > 0 && (
-        <div class="table-wrap">
-          <table class="grid">
-            <caption class="sr-only">Workers, online first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Worker</th>
-                <th scope="col">Status</th>
-                <th scope="col">Software</th>
-                <th scope="col" class="num">Concurrency</th>
-                <th scope="col" class="num">Active</th>
-                <th scope="col" class="num">Processed</th>
-                <th scope="col">Load (1/5/15 min)</th>
-                <th scope="col">Last heartbeat</th>
-                <th scope="col">Queues</th>
-                {canAct && <th scope="col">Actions</th>}
-              </tr>
-            </thead>
-            <tbody>
+        <Grid caption="Workers, online first" columns={["Worker", "Status", "Software", { label: "Concurrency", num: true }, { label: "Active", num: true }, { label: "Processed", num: true }, "Load (1/5/15 min)", "Last heartbeat", "Queues", { label: "Actions", show: canAct }]}>
               {workers.map((w) => <WorkerRow key={w.hostname} worker={w} canAct={canAct} />)}
-            </tbody>
-          </table>
-        </div>
+            </Grid>
       )}
     </section>
   );
