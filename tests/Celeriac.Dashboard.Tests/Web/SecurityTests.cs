@@ -41,6 +41,16 @@ public sealed class SecurityTests(DashboardCluster cluster) : IClassFixture<Dash
     }
 
     [RedisFact]
+    public async Task Behind_forwarded_headers_the_forwarded_client_is_what_counts()
+    {
+        await using var host = await DashboardHost.StartAsync(cluster.App, cluster.SqlitePath("forwarded"), forwardedHeaders: true);
+        using var client = host.Client(cookies: false);
+        var viaProxy = await client.SendAsync(ApiAssert.Request(HttpMethod.Get, "api/session", ("X-Forwarded-For", Remote)));
+        await ApiAssert.ErrorAsync(viaProxy, HttpStatusCode.Forbidden, "local requests only");
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("api/session")).StatusCode);
+    }
+
+    [RedisFact]
     public async Task A_request_on_the_machines_network_address_is_remote()
     {
         var address = NetworkAddress();
