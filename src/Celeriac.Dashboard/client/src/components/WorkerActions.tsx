@@ -59,9 +59,10 @@ export function WorkerActions({ worker }: { worker: Worker }) {
             <button key={a.verb} type="button" class="small" data-testid={"worker-action-" + a.verb}
               onClick={(e) => { (e.currentTarget.closest("details") as HTMLDetailsElement).open = false; setOpen(a.verb); }}>{a.label}</button>
           ))}
+          <button type="button" class="danger small" data-testid="worker-shutdown"
+            onClick={(e) => { (e.currentTarget.closest("details") as HTMLDetailsElement).open = false; setOpen("shutdown"); }}>Shut down…</button>
         </div>
       </details>
-      <button type="button" class="danger small" data-testid="worker-shutdown" onClick={() => setOpen("shutdown")}>Shut down</button>
       {action && (
         <FormDialog title={`${action.label}: ${worker.hostname}`} okLabel={action.label} fields={action.fields}
           prefill={prefill(action.verb, worker)} onSubmit={(values) => send(action.verb, values)} onClose={() => setOpen(undefined)} />
