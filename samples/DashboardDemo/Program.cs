@@ -46,7 +46,7 @@ public sealed class DemoProgram
             o.SqlitePath = settings.StorePath;
             o.ReadOnly = settings.ReadOnly;
         });
-        // Demo:Store in configuration (as tests set it) wins over the command line's --store.
+        // Demo:Store in configuration (e.g. the environment variable Demo__Store) wins over the command line's --store.
         builder.Services.AddOptions<Celeriac.Dashboard.DashboardOptions>()
             .Configure<IConfiguration>((o, configuration) => o.SqlitePath = configuration["Demo:Store"] ?? o.SqlitePath);
         if (settings.Producer) builder.Services.AddHostedService<DemoProducer>();

@@ -47,12 +47,22 @@ export function WorkerActions({ worker }: { worker: Worker }) {
 
   return (
     <div class="row-actions">
-      <select aria-label={"Action on " + worker.hostname} data-testid="worker-action" value=""
-        onChange={(e) => { const v = (e.target as HTMLSelectElement).value as Verb; (e.target as HTMLSelectElement).value = ""; if (v) setOpen(v); }}>
-        <option value="">Actions…</option>
-        {Actions.map((a) => <option key={a.verb} value={a.verb}>{a.label}</option>)}
-      </select>
-      <button type="button" class="danger small" data-testid="worker-shutdown" onClick={() => setOpen("shutdown")}>Shut down</button>
+      {/* A disclosure of buttons, not a select: arrowing through a select would fire its first action at once. */}
+      <details class="menu" data-testid="worker-actions"
+        onKeyDown={(e) => {
+          const menu = e.currentTarget as HTMLDetailsElement;
+          if (e.key === "Escape" && menu.open) { menu.open = false; menu.querySelector("summary")?.focus(); }
+        }}>
+        <summary aria-label={"Actions on " + worker.hostname}>Actions…</summary>
+        <div class="menu-items">
+          {Actions.map((a) => (
+            <button key={a.verb} type="button" class="small" data-testid={"worker-action-" + a.verb}
+              onClick={(e) => { (e.currentTarget.closest("details") as HTMLDetailsElement).open = false; setOpen(a.verb); }}>{a.label}</button>
+          ))}
+          <button type="button" class="danger small" data-testid="worker-shutdown"
+            onClick={(e) => { (e.currentTarget.closest("details") as HTMLDetailsElement).open = false; setOpen("shutdown"); }}>Shut down…</button>
+        </div>
+      </details>
       {action && (
         <FormDialog title={`${action.label}: ${worker.hostname}`} okLabel={action.label} fields={action.fields}
           prefill={prefill(action.verb, worker)} onSubmit={(values) => send(action.verb, values)} onClose={() => setOpen(undefined)} />
