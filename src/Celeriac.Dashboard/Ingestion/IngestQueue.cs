@@ -27,9 +27,11 @@ internal sealed class IngestQueue(int capacity, IngestionStats stats, ILogger lo
     {
         if (_channel.Writer.TryWrite(item))
         {
-            if (_droppedNow > 0)
+            // Over once the buffer has drained to half (not at the first free slot), so a store that keeps up only
+            // just does not log an episode per batch.
+            if (_droppedNow > 0 && _channel.Reader.Count <= capacity / 2)
             {
-                logger.LogWarning("Dashboard ingestion: the buffer takes events again; {Dropped} event(s) were dropped while it was full", _droppedNow);
+                logger.LogWarning("Dashboard ingestion: the buffer takes events again; {Dropped} event(s) were dropped while it was full ({Total} in all)", _droppedNow, stats.Dropped);
                 _droppedNow = 0;
             }
             return;

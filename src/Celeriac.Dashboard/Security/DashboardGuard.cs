@@ -53,7 +53,8 @@ internal static class DashboardGuard
             if (!context.Response.HasStarted)
             {
                 context.Response.Clear();
-                await ApiError.WriteAsync(context, StatusCodes.Status500InternalServerError, Sentence(e)).ConfigureAwait(false);
+                var (status, sentence) = Failure(e);
+                await ApiError.WriteAsync(context, status, sentence).ConfigureAwait(false);
             }
         }
         if (audit is not null)
@@ -61,11 +62,20 @@ internal static class DashboardGuard
                 .ConfigureAwait(false);
     }
 
-    private static string Sentence(Exception e) => e switch
+    /// <summary>A broker or backend that is down or slow is a 503 saying so; anything else a 500 naming the exception.</summary>
+    private static (int Status, string Sentence) Failure(Exception e) =>
+        IsOutage(e) ? (StatusCodes.Status503ServiceUnavailable, "the broker or result backend is unavailable: " + e.Message)
+        : (StatusCodes.Status500InternalServerError, $"the request failed ({e.GetType().Name}): {e.Message}");
+
+    // By type name too: the transports' connection exceptions live in packages this one does not reference.
+    private static bool IsOutage(Exception? e)
     {
-        TimeoutException => "the broker or result backend did not answer in time: " + e.Message,
-        _ => $"the request failed ({e.GetType().Name}): {e.Message}",
-    };
+        for (; e is not null; e = e.InnerException)
+            if (e is TimeoutException or System.Net.Sockets.SocketException or IOException
+                || e.GetType().Name.EndsWith("ConnectionException", StringComparison.Ordinal)
+                || e.GetType().Name.Contains("Unreachable", StringComparison.Ordinal)) return true;
+        return false;
+    }
 
     private static async Task WriteAuditAsync(HttpContext context, ActionAudit audit, string outcome)
     {

@@ -47,7 +47,7 @@ internal sealed class DashboardHost : IAsyncDisposable
     public IReadOnlyList<Endpoint> Endpoints => _web.Services.GetRequiredService<EndpointDataSource>().Endpoints;
 
     public static async Task<DashboardHost> StartAsync(CeleriacApp? app, string sqlitePath, Action<DashboardOptions>? configure = null,
-        string? policy = null, IPAddress? networkAddress = null, bool ingest = false)
+        string? policy = null, IPAddress? networkAddress = null, bool ingest = false, bool forwardedHeaders = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -66,6 +66,8 @@ internal sealed class DashboardHost : IAsyncDisposable
         builder.Services.AddAuthentication("test").AddScheme<AuthenticationSchemeOptions, HeaderAuthentication>("test", null);
         builder.Services.AddAuthorization(o => o.AddPolicy("ops", p => p.RequireAuthenticatedUser()));
         var web = builder.Build();
+        // An app behind a proxy on this machine: X-Forwarded-For from loopback is believed (ASP.NET Core's defaults).
+        if (forwardedHeaders) web.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor });
         web.Use((context, next) =>
         {
             if (context.Request.Headers.TryGetValue(RemoteHeader, out var remote)) context.Connection.RemoteIpAddress = IPAddress.Parse(remote.ToString());

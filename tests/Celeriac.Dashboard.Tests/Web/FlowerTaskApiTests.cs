@@ -101,7 +101,9 @@ public sealed class FlowerTaskApiTests(DashboardCluster cluster) : IClassFixture
         var paths = ((JsonObject)document["paths"]!).Select(p => p.Key).ToHashSet();
         foreach (var path in new[] { "/celeriac/api/session", "/celeriac/api/audit", "/celeriac/api/tasks/search", "/celeriac/api/tasks/{id}",
                      "/celeriac/api/workflows/{root_id}", "/celeriac/api/tasks/{id}/retry", "/celeriac/api/tasks/bulk/revoke", "/celeriac/api/tasks",
-                     "/celeriac/api/task/info/{id}", "/celeriac/api/task/async-apply/{name}", "/celeriac/api/task/revoke/{id}" })
+                     "/celeriac/api/task/info/{id}", "/celeriac/api/task/async-apply/{name}", "/celeriac/api/task/revoke/{id}",
+                     // the fleet part's, through the same group
+                     "/celeriac/api/fleet/queues", "/celeriac/api/queues/length", "/celeriac/api/beat", "/celeriac/api/overview", "/celeriac/api/workers" })
             Assert.Contains(path, paths);
         Assert.DoesNotContain("/celeriac/", paths); // the page and its assets are not API
         Assert.Equal("Celeriac dashboard", document["info"]!["title"]!.GetValue<string>());

@@ -252,6 +252,41 @@ public sealed class TaskApiTests(DashboardCluster cluster) : IClassFixture<Dashb
         Assert.All(again["refused"]!.AsArray(), r => Assert.Contains("already finished", r!["reason"]!.GetValue<string>(), StringComparison.Ordinal));
     }
 
+    [RedisFact]
+    public async Task Without_a_celeriac_app_history_reads_and_actions_say_why_not()
+    {
+        await using var host = await DashboardHost.StartAsync(app: null, cluster.SqlitePath("no-app"));
+        using var client = host.Client(cookies: false);
+        var session = await ApiAssert.JsonAsync(await client.GetAsync("api/session"));
+        Assert.Null(session["broker"]);
+        Assert.Empty((await ApiAssert.JsonAsync(await client.GetAsync("api/tasks/search")))["tasks"]!.AsArray());
+        await ApiAssert.ErrorAsync(await client.PostAsync("api/tasks/some-id/revoke", null), HttpStatusCode.ServiceUnavailable, "no Celeriac app");
+        await ApiAssert.ErrorAsync(await client.PostJsonAsync("api/task/async-apply/dash.add", new { args = new[] { 1, 2 } }), HttpStatusCode.ServiceUnavailable, "no Celeriac app");
+        await ApiAssert.ErrorAsync(await client.GetAsync("api/tasks/some-id"), HttpStatusCode.NotFound, "no task");
+    }
+
+    [RedisFact]
+    public async Task A_broker_that_is_down_is_reported_not_hung_on()
+    {
+        var port = Celeriac.Redis.Tests.Infrastructure.FreePort.Pick();
+        await using var app = CeleriacApp.Create(o =>
+        {
+            o.BrokerUrl = $"redis://127.0.0.1:{port}/0";
+            o.ResultBackend = $"redis://127.0.0.1:{port}/1";
+            o.UseRedis();
+        });
+        await using var host = await DashboardHost.StartAsync(app, cluster.SqlitePath("down"));
+        using var client = host.Client(cookies: false);
+        var started = DateTime.UtcNow;
+        var revoke = await client.PostAsync("api/tasks/some-id/revoke", null);
+        await ApiAssert.ErrorAsync(revoke, HttpStatusCode.ServiceUnavailable, "the broker or result backend is unavailable");
+        var detail = await client.GetAsync("api/tasks/some-id");
+        Assert.Equal(HttpStatusCode.NotFound, detail.StatusCode); // the backend's outage does not fail the read
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(40), $"took {DateTime.UtcNow - started}");
+        var audit = (await host.Store.QueryAuditAsync()).Entries.Single(e => e.Target == "some-id");
+        Assert.StartsWith("error: ", audit.Outcome, StringComparison.Ordinal);
+    }
+
     private async Task<JsonNode> GraphWithAsync(string root, int nodes)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);

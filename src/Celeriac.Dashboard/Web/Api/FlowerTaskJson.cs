@@ -32,7 +32,7 @@ internal static class FlowerTaskJson
     /// <summary>The same shape from the result backend's meta, for a task the store never saw.</summary>
     public static JsonObject From(ResultMeta b)
     {
-        double? done = b.DateDone is { } d ? (new DateTimeOffset(DateTime.SpecifyKind(d, DateTimeKind.Utc)) - DateTimeOffset.UnixEpoch).TotalSeconds : null;
+        double? done = TaskLookup.DoneAt(b) is { } d ? (d - DateTimeOffset.UnixEpoch).TotalSeconds : null;
         return new JsonObject
         {
             ["uuid"] = b.TaskId, ["name"] = b.Extended?.Name, ["state"] = b.Status, ["received"] = null, ["sent"] = null, ["started"] = null,

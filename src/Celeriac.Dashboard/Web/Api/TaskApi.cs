@@ -64,7 +64,7 @@ internal static class TaskApi
         }
         var b = task.Backend;
         var backend = b is null ? null : new BackendMetaJson(b.Status, b.Result?.DeepClone(), b.Traceback, b.Extended?.Args?.DeepClone(), b.Extended?.Kwargs?.DeepClone(),
-            b.DateDone is { } d ? new DateTimeOffset(DateTime.SpecifyKind(d, DateTimeKind.Utc)) : null);
+            TaskLookup.DoneAt(b));
         var retry = RetryPlan.For(task);
         return Results.Json(new TaskDetailJson(task.Row(), (task.Stored?.Timeline ?? []).Select(e => new TimelineJson(e.State, e.Timestamp, e.Worker, null)).ToList(),
             children, b is not null && b.IsReady ? "backend" : "store", backend, retry.Refusal is null, retry.Refusal, task.BackendError), DashboardJson.Options);

@@ -42,6 +42,9 @@ internal sealed record TaskLookup(TaskDetail? Stored, ResultMeta? Backend, strin
 
     public bool Exists => Stored is not null || Backend is not null;
 
+    /// <summary>The meta's <c>date_done</c> (a UTC time without its zone) as a time.</summary>
+    public static DateTimeOffset? DoneAt(ResultMeta meta) => meta.DateDone is { } d ? new DateTimeOffset(DateTime.SpecifyKind(d, DateTimeKind.Utc)) : null;
+
     public string? Name => Stored?.Task.Name ?? Backend?.Extended?.Name;
 
     public string? Queue => Stored?.Task.Queue ?? Backend?.Extended?.Queue;
@@ -51,7 +54,7 @@ internal sealed record TaskLookup(TaskDetail? Stored, ResultMeta? Backend, strin
     {
         if (Stored is { Task: var t }) return TaskRowJson.From(t, payload: null) with { Traceback = t.Traceback ?? Backend?.Traceback };
         var b = Backend!;
-        var done = b.DateDone is { } d ? new DateTimeOffset(DateTime.SpecifyKind(d, DateTimeKind.Utc)) : (DateTimeOffset?)null;
+        var done = DoneAt(b);
         return new TaskRowJson
         {
             Id = b.TaskId, State = b.Status, Name = b.Extended?.Name, Queue = b.Extended?.Queue, Worker = b.Extended?.Worker, Retries = b.Extended?.Retries,

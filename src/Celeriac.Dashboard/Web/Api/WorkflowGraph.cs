@@ -42,7 +42,8 @@ internal static class WorkflowGraph
                 }
             }
         }
-        return nodes.Count == 0 ? null : Shape(rootId, nodes);
+        if (nodes.Count == 0) return null;
+        return Shape(rootId, nodes) with { Truncated = nodes.Count >= MaxNodes && (roots.Count > 0) ? true : null };
     }
 
     private static WorkflowJson Shape(string rootId, Dictionary<string, TaskRecord> nodes)
@@ -76,7 +77,11 @@ internal static class WorkflowGraph
 }
 
 /// <summary>The workflow's JSON.</summary>
-internal sealed record WorkflowJson(string RootId, IReadOnlyList<WorkflowNode> Nodes, IReadOnlyList<WorkflowEdge> Edges);
+internal sealed record WorkflowJson(string RootId, IReadOnlyList<WorkflowNode> Nodes, IReadOnlyList<WorkflowEdge> Edges)
+{
+    /// <summary>True when the workflow has more than <see cref="WorkflowGraph.MaxNodes"/> tasks and the rest were not gathered.</summary>
+    public bool? Truncated { get; init; }
+}
 
 /// <summary>One task of a workflow; <see cref="Kind"/> is <c>chain</c>, <c>group</c>, <c>header</c> (of a chord) or <c>body</c>.</summary>
 internal sealed record WorkflowNode(string Id, string? Name, string State, string? ParentId, string? GroupId, double? Runtime, string? Worker, string Kind);
