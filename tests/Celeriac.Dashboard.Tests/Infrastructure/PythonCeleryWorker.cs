@@ -66,8 +66,11 @@ internal sealed class PythonCeleryWorker : IAsyncDisposable
         if (line.Contains(" ready.", StringComparison.Ordinal)) _ready.TrySetResult();
     }
 
+    private int _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         if (!_process.HasExited)
         {
             using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await term.WaitForExitAsync();

@@ -26,6 +26,10 @@ public sealed class SqliteIngestionTests(RedisServerFixture redis) : IClassFixtu
         await using (var host = await DashboardHost.StartAsync(broker, backend, o => o.SqlitePath = Db))
         {
             ids = await IngestionScenario.RunAsync(host, python, Within);
+            // A warm stop sends worker-offline: the worker is listed offline, since then.
+            await python.DisposeAsync();
+            var gone = await Poll.UntilAsync(() => host.Store.GetWorkersAsync(), w => w.Any(x => x.Hostname == python.Node && !x.Online), Within);
+            gone.Single(x => x.Hostname == python.Node).OfflineSince.Should().NotBeNull();
         }
 
         // A new host on the same file (ingesting nothing new) has the history.
