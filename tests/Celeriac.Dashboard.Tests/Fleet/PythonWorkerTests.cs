@@ -12,7 +12,9 @@ public sealed class PythonWorkerTests(FleetCluster cluster)
     {
         await using var python = await PythonCeleryWorker.StartAsync(cluster.BrokerUrl, cluster.BrokerUrl.Replace("/0", "/1", StringComparison.Ordinal), "fleet-py");
 
-        var flower = (await cluster.GetJsonAsync($"api/workers?refresh=1&workername={python.Node}"))![python.Node]!;
+        // Its pidbox may answer its first broadcast late on a loaded machine: ask again until it is in the list.
+        await FleetCluster.EventuallyAsync(async () => (await cluster.GetJsonAsync("api/workers?refresh=1"))!.AsObject().ContainsKey(python.Node), "the Python worker answering inspect");
+        var flower = (await cluster.GetJsonAsync($"api/workers?workername={python.Node}"))![python.Node]!;
         await FleetCluster.EventuallyAsync(async () => (await cluster.GetJsonAsync("api/fleet/workers"))!.AsArray()
             .Any(w => (string)w!["hostname"]! == python.Node && (bool)w["online"]!), "the Python worker online in our list");
         var add = await cluster.SendAsync($"api/fleet/workers/{python.Node}/add-consumer", new { queue = "fleet-py-extra" });
