@@ -28,15 +28,17 @@ internal sealed class WorkerInspection(CeleriacApp app, TimeProvider time)
     /// <exception cref="Exception">The refresh that was waited for failed (broker down).</exception>
     public async Task<WorkerSnapshot> GetAsync(bool refresh = false, CancellationToken cancellationToken = default)
     {
+        // An explicit refresh asks now: a round already in flight may have gone out before the worker asked about was up.
+        if (refresh) return await InspectAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         Task<WorkerSnapshot> refreshing;
         WorkerSnapshot? last;
         lock (_gate)
         {
             last = _last;
-            if (!refresh && last is not null && time.GetUtcNow() - last.At < MaxAge) return last;
+            if (last is not null && time.GetUtcNow() - last.At < MaxAge) return last;
             refreshing = _refreshing ??= RefreshAsync();
         }
-        if (!refresh && last is not null) return last;
+        if (last is not null) return last;
         return await refreshing.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -46,29 +48,36 @@ internal sealed class WorkerInspection(CeleriacApp app, TimeProvider time)
         lock (_gate) if (_last is not null) _last = _last with { At = DateTimeOffset.MinValue };
     }
 
+    /// <summary>The shared refresh: one at a time.</summary>
     private async Task<WorkerSnapshot> RefreshAsync()
     {
         try
         {
             await Task.Yield(); // out of the caller's lock
-            var options = new ControlCallOptions { Reply = true };
-            var replies = await Task.WhenAll(Methods.Select(m => app.Control.BroadcastAsync(m, null, options))).ConfigureAwait(false);
-            var at = time.GetUtcNow();
-            var workers = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
-            for (var i = 0; i < Methods.Length; i++)
-                foreach (var (node, reply) in replies[i])
-                {
-                    if (!workers.TryGetValue(node, out var info)) workers[node] = info = [];
-                    info[Methods[i]] = reply?.DeepClone();
-                }
-            foreach (var info in workers.Values) info["timestamp"] = at.ToUnixTimeMilliseconds() / 1000.0;
-            var snapshot = new WorkerSnapshot(at, workers);
-            lock (_gate) _last = snapshot;
-            return snapshot;
+            return await InspectAsync().ConfigureAwait(false);
         }
         finally
         {
             lock (_gate) _refreshing = null;
         }
+    }
+
+    /// <summary>One round of every method, kept as the latest snapshot unless a newer one came meanwhile.</summary>
+    private async Task<WorkerSnapshot> InspectAsync()
+    {
+        var options = new ControlCallOptions { Reply = true };
+        var replies = await Task.WhenAll(Methods.Select(m => app.Control.BroadcastAsync(m, null, options))).ConfigureAwait(false);
+        var at = time.GetUtcNow();
+        var workers = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+        for (var i = 0; i < Methods.Length; i++)
+            foreach (var (node, reply) in replies[i])
+            {
+                if (!workers.TryGetValue(node, out var info)) workers[node] = info = [];
+                info[Methods[i]] = reply?.DeepClone();
+            }
+        foreach (var info in workers.Values) info["timestamp"] = at.ToUnixTimeMilliseconds() / 1000.0;
+        var snapshot = new WorkerSnapshot(at, workers);
+        lock (_gate) if (_last is null || _last.At <= at) _last = snapshot;
+        return snapshot;
     }
 }
