@@ -42,6 +42,24 @@ internal sealed class WorkerInspection(CeleriacApp app, TimeProvider time)
         return await refreshing.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The last snapshot as it is, never waiting; starts a refresh in the background when it is older than
+    /// <paramref name="maxAge"/> (or there is none). For callers that must not add latency or chatter, such as ingestion.
+    /// </summary>
+    public WorkerSnapshot? Peek(TimeSpan maxAge)
+    {
+        lock (_gate)
+        {
+            if ((_last is null || time.GetUtcNow() - _last.At >= maxAge) && _refreshing is null)
+            {
+                _refreshing = RefreshAsync();
+                // Nobody may await this one: observe a failure (broker down) so it is not reported as unobserved.
+                _refreshing.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            }
+            return _last;
+        }
+    }
+
     /// <summary>Forgets the snapshot, so the next read asks again (after an action changed a worker).</summary>
     public void Invalidate()
     {

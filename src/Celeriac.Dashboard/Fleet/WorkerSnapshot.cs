@@ -13,6 +13,13 @@ internal sealed record WorkerSnapshot(DateTimeOffset At, IReadOnlyDictionary<str
             ? queues.OfType<JsonObject>().Select(q => q["name"] is JsonValue v && v.TryGetValue<string>(out var name) ? name : null).OfType<string>().ToList()
             : null;
 
+    /// <summary>
+    /// The one queue a node consumes, or null when it consumes several or did not say. Python's <c>task-received</c>
+    /// names no queue and a Python client sends no <c>task-sent</c> by default, so a task's queue is often known only
+    /// as this: the sole queue of the worker that took it.
+    /// </summary>
+    public string? SoleQueueOf(string node) => QueuesOf(node) is [var only] ? only : null;
+
     /// <summary>A node's <c>stats</c> reply, or null.</summary>
     public JsonObject? StatsOf(string node) => Workers.TryGetValue(node, out var info) ? info["stats"] as JsonObject : null;
 }

@@ -10,7 +10,7 @@ namespace Celeriac.Dashboard.Ingestion;
 /// same batch, backing off to 5 s) while the buffer before it fills and then drops; after a batch, live pages
 /// are told what changed and finished tasks go to the backend enricher.
 /// </summary>
-internal sealed class BatchWriter(IDashboardStore store, IngestQueue queue, IngestionStats stats, DashboardChanges changes, BackendEnricher? enricher, ILogger logger)
+internal sealed class BatchWriter(IDashboardStore store, IngestQueue queue, IngestionStats stats, DashboardChanges changes, BackendEnricher? enricher, WorkerQueueGuess queues, ILogger logger)
 {
     public const int MaxBatch = 1_000;
     public static readonly TimeSpan MaxDelay = TimeSpan.FromMilliseconds(100);
@@ -53,6 +53,7 @@ internal sealed class BatchWriter(IDashboardStore store, IngestQueue queue, Inge
 
     private async Task WriteAsync(List<TaskEvent> tasks, List<WorkerUpdate> workers, CancellationToken stopping)
     {
+        queues.Fill(tasks);
         var batch = new DashboardBatch { Tasks = tasks, Workers = workers };
         var count = tasks.Count + workers.Count;
         var outage = new OutageLog(TimeSpan.FromMinutes(1));

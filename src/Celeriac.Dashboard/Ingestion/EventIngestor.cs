@@ -35,7 +35,7 @@ internal sealed class EventIngestor(
         var enricher = CeleriacOptions.IsDisabled(app.Options.ResultBackend) ? null : new BackendEnricher(app, store, stats, _logger);
         var enabler = new WorkerEventsEnabler(app, o.EnableWorkerEvents, stats, _logger);
         var receive = new EventReceiveLoop(app, queue, stats, enabler, _logger);
-        var writer = new BatchWriter(store, queue, stats, changes, enricher, _logger);
+        var writer = new BatchWriter(store, queue, stats, changes, enricher, new WorkerQueueGuess(services.GetService<Fleet.WorkerInspection>()), _logger);
 
         // The writer is not cancelled: it ends when the receive loop completes the buffer, after writing it.
         var writing = Task.Run(() => writer.RunAsync(stoppingToken), CancellationToken.None);

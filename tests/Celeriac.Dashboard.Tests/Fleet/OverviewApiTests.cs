@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using Celeriac.Dashboard.Store;
 using Celeriac.Redis.Tests.Infrastructure;
 
@@ -45,5 +46,22 @@ public sealed class OverviewApiTests(FleetCluster cluster)
         ((long)queueRow["succeeded"]!).Should().Be(10);
         byQueue["by_task"]!.AsArray().Select(t => (string)t!["name"]!).Should().Equal("overview.fast");
         bad.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+    }
+
+    [RedisFact]
+    public async Task A_task_whose_events_name_no_queue_counts_under_its_workers_only_queue()
+    {
+        // The workers' queues are known once they answered an inspect; the dashboard asks in the background.
+        await FleetCluster.EventuallyAsync(async () =>
+            (await cluster.GetJsonAsync("api/fleet/workers"))!.AsArray().Any(w => (string)w!["hostname"]! == FleetCluster.Node && w["queues"] is JsonArray { Count: > 0 }),
+            "the worker's queues are known");
+        // Sent without task-sent events: only the worker's task-received and its finish reach the dashboard, neither naming a queue.
+        var id = (await cluster.App.SendTaskAsync("fleet.add", [20, 22])).Id;
+        await FleetCluster.EventuallyAsync(async () => (await cluster.Store.GetTaskAsync(id))?.Task.State == "SUCCESS", "the task is stored as finished");
+
+        (await cluster.Store.GetTaskAsync(id))!.Task.Queue.Should().Be("celery");
+        var overview = (await cluster.GetJsonAsync("api/overview?window=15m"))!;
+        var celery = overview["by_queue"]!.AsArray().Single(q => (string)q!["queue"]! == "celery")!;
+        ((long)celery["succeeded"]!).Should().BeGreaterThanOrEqualTo(1);
     }
 }

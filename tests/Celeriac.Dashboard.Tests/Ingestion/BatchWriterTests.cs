@@ -20,7 +20,7 @@ public sealed class BatchWriterTests
 
         var changes = new DashboardChanges();
         using var listener = changes.Listen();
-        await new BatchWriter(store, queue, stats, changes, enricher: null, NullLogger.Instance).RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        await new BatchWriter(store, queue, stats, changes, enricher: null, new WorkerQueueGuess(null), NullLogger.Instance).RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
 
         store.Written.Should().ContainSingle().Which.Tasks.Select(t => t.TaskId).Should().Equal("t0", "t1", "t2", "t3", "t4");
         stats.BatchFailures.Should().Be(3);
@@ -40,7 +40,7 @@ public sealed class BatchWriterTests
         queue.Complete();
         using var stopping = new CancellationTokenSource();
         await stopping.CancelAsync();
-        await new BatchWriter(new FlakyStore(failures: int.MaxValue), queue, stats, new DashboardChanges(), null, NullLogger.Instance)
+        await new BatchWriter(new FlakyStore(failures: int.MaxValue), queue, stats, new DashboardChanges(), null, new WorkerQueueGuess(null), NullLogger.Instance)
             .RunAsync(stopping.Token).WaitAsync(TimeSpan.FromSeconds(30));
         stats.Dropped.Should().Be(1);
         stats.EventsIngested.Should().Be(0);

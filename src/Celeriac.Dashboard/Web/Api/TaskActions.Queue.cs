@@ -19,6 +19,6 @@ internal static partial class TaskActions
         var worker = task.Stored?.Task.Worker ?? task.Backend?.Extended?.Worker;
         if (worker is null || context.RequestServices.GetService<WorkerInspection>() is not { } inspection) return null;
         var live = await WorkerApi.LiveOrNullAsync(inspection, context.RequestAborted).ConfigureAwait(false);
-        return live?.QueuesOf(worker) is [var only] ? only : null;
+        return live?.SoleQueueOf(worker);
     }
 }
