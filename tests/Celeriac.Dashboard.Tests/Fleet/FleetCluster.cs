@@ -7,9 +7,7 @@ using Celeriac.Dashboard.Store;
 using Celeriac.Redis.Tests.Infrastructure;
 using Celeriac.Worker;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using Celeriac.Dashboard.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -62,9 +60,8 @@ public sealed class FleetCluster : IAsyncLifetime
         });
         await _worker.StartAsync();
 
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = TestKestrel.CreateBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         builder.Services.AddSingleton(App);
         builder.Services.AddCeleriacDashboard(o => o.SqlitePath = Path.Combine(_directory, "dashboard.db"));
         _web = builder.Build();
@@ -72,8 +69,7 @@ public sealed class FleetCluster : IAsyncLifetime
         Store = _web.Services.GetRequiredService<IDashboardStore>();
         await Store.InitializeAsync();
         await _web.StartAsync();
-        var address = _web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Http = new HttpClient { BaseAddress = new Uri(address + "/celeriac/"), Timeout = TimeSpan.FromSeconds(30) };
+        Http = new HttpClient { BaseAddress = new Uri(TestKestrel.Loopback(_web), "/celeriac/"), Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public async Task<JsonNode?> GetJsonAsync(string path)

@@ -1,9 +1,6 @@
 using Celeriac.Dashboard.Ingestion;
 using Celeriac.Dashboard.Store;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -37,8 +34,7 @@ internal sealed class DashboardHost : IAsyncDisposable
 
     public static async Task<DashboardHost> StartAsync(string brokerUrl, string backendUrl, Action<DashboardOptions> dashboard, bool worker = true, string workerName = "cx")
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var builder = TestKestrel.CreateBuilder();
         builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(Environment.GetEnvironmentVariable("DASH_TEST_LOG") == "1" ? LogLevel.Debug : LogLevel.Warning);
         var celeriac = builder.Services.AddCeleriac(o =>
         {
@@ -64,8 +60,7 @@ internal sealed class DashboardHost : IAsyncDisposable
         app.MapCeleriacDashboard("/celeriac");
         await app.StartAsync();
         await app.Services.GetRequiredService<StoreInitializer>().WaitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new DashboardHost(app, new Uri(address));
+        return new DashboardHost(app, TestKestrel.Loopback(app));
     }
 
     public async ValueTask DisposeAsync()

@@ -4,9 +4,7 @@ using System.Text.Encodings.Web;
 using Celeriac.Dashboard.Store;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using Celeriac.Dashboard.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -49,13 +47,11 @@ internal sealed class DashboardHost : IAsyncDisposable
     public static async Task<DashboardHost> StartAsync(CeleriacApp? app, string sqlitePath, Action<DashboardOptions>? configure = null,
         string? policy = null, IPAddress? networkAddress = null, bool ingest = false, bool forwardedHeaders = false)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k =>
+        var builder = TestKestrel.CreateBuilder(k =>
         {
-            k.Listen(IPAddress.Loopback, 0);
             if (networkAddress is not null) k.Listen(networkAddress, 0);
         });
+        builder.Logging.ClearProviders();
         if (app is not null) builder.Services.AddSingleton(app);
         builder.Services.AddCeleriacDashboard(o =>
         {
@@ -79,10 +75,8 @@ internal sealed class DashboardHost : IAsyncDisposable
         if (policy is not null) group.RequireAuthorization(policy);
         await web.Services.GetRequiredService<IDashboardStore>().InitializeAsync();
         await web.StartAsync();
-        var addresses = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToList();
-        var loopback = addresses.First(a => a.Host == "127.0.0.1");
-        var network = addresses.FirstOrDefault(a => a.Host != "127.0.0.1");
-        return new DashboardHost(web, new Uri(loopback, "/celeriac/"), network is null ? null : new Uri(network, "/celeriac/"));
+        var network = TestKestrel.Addresses(web).FirstOrDefault(a => a.Host != "127.0.0.1");
+        return new DashboardHost(web, new Uri(TestKestrel.Loopback(web), "/celeriac/"), network is null ? null : new Uri(network, "/celeriac/"));
     }
 
     /// <summary>A client as a browser would be one (keeps cookies), or as curl is (none).</summary>
