@@ -69,6 +69,8 @@ public sealed class FleetCluster : IAsyncLifetime
         Store = _web.Services.GetRequiredService<IDashboardStore>();
         await Store.InitializeAsync();
         await _web.StartAsync();
+        // Subscribed to events before any test sends a task: pub/sub keeps nothing published before.
+        await Poll.UntilAsync(() => Task.FromResult(_web.Services.GetRequiredService<Celeriac.Dashboard.Ingestion.IngestionStats>().BrokerConnected), c => c, TimeSpan.FromSeconds(30));
         Http = new HttpClient { BaseAddress = new Uri(TestKestrel.Loopback(_web), "/celeriac/"), Timeout = TimeSpan.FromSeconds(30) };
     }
 

@@ -60,6 +60,10 @@ internal sealed class DashboardHost : IAsyncDisposable
         app.MapCeleriacDashboard("/celeriac");
         await app.StartAsync();
         await app.Services.GetRequiredService<StoreInitializer>().WaitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        // Events published before the ingestion's subscription are gone (pub/sub keeps none): a test that sends a task
+        // at once on a loaded machine would wait for events that never come. So the host is ready once subscribed.
+        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DashboardOptions>>().Value.IngestEvents)
+            await Poll.UntilAsync(() => Task.FromResult(app.Services.GetRequiredService<IngestionStats>().BrokerConnected), c => c, TimeSpan.FromSeconds(30));
         return new DashboardHost(app, TestKestrel.Loopback(app));
     }
 
